@@ -1,0 +1,154 @@
+//! Generates the raw universal-ABI bindings from the HPy headers of an installed HPy and compiles
+//! HPy's context-only helper functions (argparse, buildvalue, format, helpers, structseq).
+//!
+//! Where the headers come from, in order:
+//! 1. `HPY_INCLUDE_DIR`: the directory holding `hpy.h` (the runtime sources are looked up in
+//!    `../src/runtime` next to it, or in `HPY_RUNTIME_SRC_DIR`);
+//! 2. the `hpy.devel` package of the Python named by `HPY_PYTHON`;
+//! 3. the `hpy.devel` package of `python3`.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const HELPER_SOURCES: [&str; 5] = [
+    "argparse.c",
+    "buildvalue.c",
+    "format.c",
+    "helpers.c",
+    "structseq.c",
+];
+
+fn fail(msg: &str) -> ! {
+    // A build-script panic shows its message verbatim in cargo's output, with no backtrace noise.
+    panic!("\n\nhpy-sys: {msg}\n\n")
+}
+
+/// Asks a Python interpreter where its `hpy.devel` package lives.
+fn devel_dir_from_python(python: &str) -> PathBuf {
+    let script = "import hpy.devel, os; print(os.path.dirname(os.path.abspath(hpy.devel.__file__)))";
+    let out = Command::new(python).args(["-c", script]).output();
+    match out {
+        Ok(o) if o.status.success() => PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()),
+        Ok(o) => fail(&format!(
+            "cannot find the HPy headers: `{python} -c 'import hpy.devel'` failed:\n{}\n\
+             Fix: install HPy 0.9 into that Python (`{python} -m pip install hpy==0.9.0`), or set \
+             HPY_PYTHON to a Python that ships it (PyPy 3.11 has it built in), or set HPY_INCLUDE_DIR \
+             to the directory that contains hpy.h.",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Err(e) => fail(&format!(
+            "cannot run the Python interpreter `{python}` to locate the HPy headers ({e}).\n\
+             Fix: install Python 3 with `pip install hpy==0.9.0`, or set HPY_PYTHON to an interpreter \
+             that has HPy, or set HPY_INCLUDE_DIR to the directory that contains hpy.h."
+        )),
+    }
+}
+
+/// Returns (include dir, runtime source dir).
+fn locate() -> (PathBuf, PathBuf) {
+    for var in [
+        "HPY_INCLUDE_DIR",
+        "HPY_RUNTIME_SRC_DIR",
+        "HPY_PYTHON",
+        "LIBCLANG_PATH",
+    ] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    let include = match env::var_os("HPY_INCLUDE_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let python = env::var("HPY_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+            devel_dir_from_python(&python).join("include")
+        }
+    };
+    if !include.join("hpy.h").is_file() {
+        fail(&format!(
+            "no hpy.h in {}.\nFix: point HPY_INCLUDE_DIR at the `include` directory of an HPy 0.9 \
+             installation (the one inside the `hpy.devel` package), or unset it.",
+            include.display()
+        ));
+    }
+    let runtime = env::var_os("HPY_RUNTIME_SRC_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| include.join("..").join("src").join("runtime"));
+    if let Some(missing) = HELPER_SOURCES
+        .iter()
+        .find(|f| !runtime.join(f).is_file())
+    {
+        fail(&format!(
+            "HPy's helper source {missing} is not in {}.\nFix: use a complete HPy 0.9 installation \
+             (`pip install hpy==0.9.0`), or set HPY_RUNTIME_SRC_DIR to its `src/runtime` directory.",
+            runtime.display()
+        ));
+    }
+    (include, runtime)
+}
+
+fn generate_bindings(include: &Path, out: &Path) {
+    let header = include.join("hpy.h");
+    println!("cargo:rerun-if-changed={}", header.display());
+    let builder = bindgen::Builder::default()
+        .header(header.to_string_lossy())
+        // Universal ABI. `-U__GNUC__` turns off HPy's hidden-visibility attribute so that bindgen
+        // emits the helper prototypes; it changes no layout.
+        .clang_args([
+            "-DHPY_ABI_UNIVERSAL".to_owned(),
+            "-U__GNUC__".to_owned(),
+            format!("-I{}", include.display()),
+        ])
+        .allowlist_type("HPy.*|_HPy.*|cpy_.*")
+        .allowlist_function(
+            "HPyArg_.*|HPy_BuildValue|HPyHelpers_.*|HPyUnicode_FromFormat|HPyErr_Format|HPyStructSequence_.*",
+        )
+        .allowlist_var("HPY_.*|HPy_TPFLAGS_.*|HPyStructSequence_UnnamedField")
+        .rustified_enum("HPyFunc_Signature|HPySlot_Slot|HPyDef_Kind")
+        .derive_default(true)
+        .derive_debug(true)
+        .generate_comments(false)
+        .use_core()
+        .layout_tests(true);
+    // bindgen panics when libclang cannot be loaded; turn that into a message that names the fix.
+    let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || builder.generate()));
+    match generated {
+        Ok(Ok(bindings)) => bindings
+            .write_to_file(out.join("bindings.rs"))
+            .unwrap_or_else(|e| fail(&format!("cannot write the bindings: {e}"))),
+        Ok(Err(e)) => fail(&format!(
+            "bindgen could not parse {} ({e}).\nFix: make sure it is an HPy 0.9 header set.",
+            include.join("hpy.h").display()
+        )),
+        Err(_) => fail(
+            "bindgen could not load libclang (see the message above).\nFix: install it \
+             (`apt-get install libclang-dev` on Debian/Ubuntu), or set LIBCLANG_PATH to the \
+             directory that holds libclang.so.",
+        ),
+    }
+}
+
+fn compile_helpers(include: &Path, runtime: &Path) {
+    let mut build = cc::Build::new();
+    build
+        .define("HPY_ABI_UNIVERSAL", None)
+        .define("HPY", None)
+        // HPy's guard: a stray `#include <Python.h>` fails loudly in universal mode.
+        .include(include.join("hpy").join("forbid_python_h"))
+        .include(include)
+        .warnings(false);
+    for src in HELPER_SOURCES {
+        let path = runtime.join(src);
+        println!("cargo:rerun-if-changed={}", path.display());
+        build.file(path);
+    }
+    build.compile("hpy-helpers");
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let (include, runtime) = locate();
+    let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    generate_bindings(&include, &out);
+    compile_helpers(&include, &runtime);
+    // Downstream build scripts (e.g. C benchmarks) find the same headers as DEP_HPY_INCLUDE.
+    println!("cargo:include={}", include.display());
+}
