@@ -20,8 +20,9 @@ const HELPER_SOURCES: [&str; 5] = [
 ];
 
 fn fail(msg: &str) -> ! {
-    // A build-script panic shows its message verbatim in cargo's output, with no backtrace noise.
-    panic!("\n\nhpy-sys: {msg}\n\n")
+    // Cargo shows a failed build script's stderr; exit rather than panic to keep it readable.
+    eprintln!("\nerror: hpy-sys: {msg}\n");
+    std::process::exit(1)
 }
 
 /// Asks a Python interpreter where its `hpy.devel` package lives.

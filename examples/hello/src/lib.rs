@@ -1,0 +1,34 @@
+//! `hello`: the example module of the HPy Rust SDK, and the contract the tests check.
+
+/// A small demo module written in Rust on HPy's universal ABI.
+#[hpy::hpy_module]
+mod hello {
+    use hpy::prelude::*;
+
+    /// Return the sum of two integers (each must fit in 64 bits, and so must the sum).
+    #[hpy_method]
+    fn add(a: i64, b: i64) -> HPyResult<i64> {
+        a.checked_add(b)
+            .ok_or_else(|| HPyErr::overflow_error("add() result does not fit in 64 bits"))
+    }
+
+    /// Return a greeting for `name`.
+    #[hpy_method]
+    fn greet(name: &str) -> String {
+        format!("Hello, {name}!")
+    }
+
+    /// Panic in Rust: Python sees an exception carrying the panic message.
+    #[hpy_method]
+    fn boom() {
+        panic!("boom")
+    }
+
+    /// Adds the module's constants.
+    #[hpy_exec]
+    fn init(_ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+        module.set_attr("__version__", env!("CARGO_PKG_VERSION"))?;
+        module.set_attr("ANSWER", 42)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,305 @@
+//! `#[hpy_method]` and `#[hpy_exec]`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{FnArg, GenericParam, Ident, ItemFn, Pat, ReturnType, Type};
+
+use crate::attrs::{c_string, doc_text, parse_name_option};
+
+/// The name of the static `HPyDef` generated for the Rust function `f`.
+pub fn def_ident(f: &Ident) -> Ident {
+    format_ident!("__HPY_DEF_{}", f)
+}
+
+/// One Python-visible parameter.
+struct Param {
+    name: String,
+    ty: Type,
+    optional: bool,
+}
+
+/// Whether `ty` is `Context<...>` (by its last path segment).
+fn is_context(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Context"),
+        _ => false,
+    }
+}
+
+/// Whether `ty` is `Option<...>` (by its last path segment).
+fn is_option(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Option" && !s.arguments.is_empty()),
+        _ => false,
+    }
+}
+
+/// Replaces every named lifetime with `'_`, so the type can be named inside generated code.
+struct EraseLifetimes;
+impl VisitMut for EraseLifetimes {
+    fn visit_lifetime_mut(&mut self, l: &mut syn::Lifetime) {
+        *l = syn::Lifetime::new("'_", l.span());
+    }
+}
+
+/// Rejects what the generated entry point cannot call.
+fn check_signature(f: &ItemFn, what: &str) -> syn::Result<()> {
+    let sig = &f.sig;
+    let reject = |span: Span, msg: &str| Err(syn::Error::new(span, format!("{what}: {msg}")));
+    if let Some(a) = &sig.asyncness {
+        return reject(a.span(), "async functions are not supported");
+    }
+    if let Some(c) = &sig.constness {
+        return reject(c.span(), "const functions are not supported");
+    }
+    if let Some(u) = &sig.unsafety {
+        return reject(u.span(), "the function must be safe to call: remove `unsafe`");
+    }
+    if let Some(abi) = &sig.abi {
+        return reject(abi.span(), "the function must use the Rust ABI");
+    }
+    if let Some(v) = &sig.variadic {
+        return reject(v.span(), "variadic functions are not supported");
+    }
+    for p in &sig.generics.params {
+        if !matches!(p, GenericParam::Lifetime(_)) {
+            return reject(p.span(), "generic type and const parameters are not supported");
+        }
+    }
+    if let Some(w) = &sig.generics.where_clause {
+        return reject(w.span(), "where clauses are not supported");
+    }
+    Ok(())
+}
+
+/// Splits the parameters into (takes a context, Python parameters).
+fn parameters(f: &ItemFn) -> syn::Result<(bool, Vec<Param>)> {
+    let mut takes_ctx = false;
+    let mut params: Vec<Param> = Vec::new();
+    let mut errors: Option<syn::Error> = None;
+    let mut push_err = |e: syn::Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+    for (i, arg) in f.sig.inputs.iter().enumerate() {
+        let pt = match arg {
+            FnArg::Receiver(r) => {
+                push_err(syn::Error::new(
+                    r.span(),
+                    "#[hpy_method]: module functions cannot take `self`",
+                ));
+                continue;
+            }
+            FnArg::Typed(pt) => pt,
+        };
+        if is_context(&pt.ty) {
+            if i != 0 {
+                push_err(syn::Error::new(
+                    pt.ty.span(),
+                    "#[hpy_method]: the `Context` parameter must come first",
+                ));
+            }
+            takes_ctx = true;
+            continue;
+        }
+        let name = match &*pt.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
+                p.ident.to_string().trim_start_matches("r#").to_owned()
+            }
+            other => {
+                push_err(syn::Error::new(
+                    other.span(),
+                    "#[hpy_method]: parameters must be plain identifiers (they become the Python parameter names)",
+                ));
+                continue;
+            }
+        };
+        let optional = is_option(&pt.ty);
+        if !optional {
+            if let Some(prev) = params.iter().rev().find(|p| p.optional) {
+                push_err(syn::Error::new(
+                    pt.span(),
+                    format!(
+                        "#[hpy_method]: required parameter `{name}` follows optional parameter `{}`",
+                        prev.name
+                    ),
+                ));
+            }
+        }
+        let mut ty = (*pt.ty).clone();
+        EraseLifetimes.visit_type_mut(&mut ty);
+        params.push(Param { name, ty, optional });
+    }
+    match errors {
+        Some(e) => Err(e),
+        None => Ok((takes_ctx, params)),
+    }
+}
+
+/// `name(a, b=None)\n--\n\n<doc>`: CPython derives `__text_signature__` and `__doc__` from it.
+fn doc_with_signature(py_name: &str, params: &[Param], doc: &str) -> String {
+    let list: Vec<String> = params
+        .iter()
+        .map(|p| {
+            if p.optional {
+                format!("{}=None", p.name)
+            } else {
+                p.name.clone()
+            }
+        })
+        .collect();
+    format!("{py_name}({})\n--\n\n{doc}", list.join(", "))
+}
+
+pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let name_opt = parse_name_option(attr, "#[hpy_method]")?;
+    let f: ItemFn = syn::parse2(item)?;
+    check_signature(&f, "#[hpy_method]")?;
+    let (takes_ctx, params) = parameters(&f)?;
+    let rust_name = &f.sig.ident;
+    let py_name = name_opt
+        .as_ref()
+        .map(|l| l.value())
+        .unwrap_or_else(|| rust_name.to_string().trim_start_matches("r#").to_owned());
+    let span = rust_name.span();
+    let doc = doc_with_signature(&py_name, &params, &doc_text(&f.attrs)?);
+    let c_name = c_string(&py_name, span)?;
+    let c_doc = c_string(&doc, span)?;
+    let marker = format_ident!("__hpy_method_{}", rust_name);
+    let def = def_ident(rust_name);
+    let ctx_arg = takes_ctx.then(|| quote!(ctx,));
+    let ret_span = match &f.sig.output {
+        ReturnType::Default => span,
+        ReturnType::Type(_, t) => t.span(),
+    };
+
+    let body = if params.is_empty() {
+        let call = quote_spanned! {ret_span=>
+            ::hpy::__private::IntoReturn::into_return(#rust_name(#ctx_arg), ctx)
+        };
+        quote! {
+            impl ::hpy::__private::NoArgsMethod for #marker {
+                const NAME: &'static str = #py_name;
+                #[inline(always)]
+                fn call<'ctx>(
+                    ctx: ::hpy::Context<'ctx>,
+                    _module: &::hpy::Handle<'ctx>,
+                ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+                    #call
+                }
+            }
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals, dead_code)]
+            static #def: ::hpy::__private::StaticDef =
+                ::hpy::__private::noargs_def::<#marker>(#c_name, #c_doc);
+        }
+    } else {
+        let n = params.len();
+        let names = params.iter().map(|p| &p.name);
+        let required = params.iter().take_while(|p| !p.optional).count();
+        let vars: Vec<Ident> = (0..n).map(|i| format_ident!("__arg{}", i)).collect();
+        let extracts = params.iter().enumerate().map(|(i, p)| {
+            let ty = &p.ty;
+            let var = &vars[i];
+            let helper = if p.optional {
+                quote!(extract_optional)
+            } else {
+                quote!(extract)
+            };
+            quote_spanned! {ty.span()=>
+                let #var = ::hpy::__private::#helper::<#ty>(&__slots[#i], &Self::DESC, #i)?;
+            }
+        });
+        let call = quote_spanned! {ret_span=>
+            ::hpy::__private::IntoReturn::into_return(#rust_name(#ctx_arg #(#vars),*), ctx)
+        };
+        quote! {
+            impl ::hpy::__private::KeywordsMethod for #marker {
+                const DESC: ::hpy::__private::FunctionDescription =
+                    ::hpy::__private::FunctionDescription {
+                        name: #py_name,
+                        params: &[#(#names),*],
+                        required: #required,
+                    };
+                #[inline(always)]
+                fn call<'ctx>(
+                    ctx: ::hpy::Context<'ctx>,
+                    _module: &::hpy::Handle<'ctx>,
+                    args: ::hpy::__private::RawArgs<'_>,
+                ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+                    let __slots = ::hpy::__private::parse_args::<#n>(ctx, &Self::DESC, args)?;
+                    #(#extracts)*
+                    #call
+                }
+            }
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals, dead_code)]
+            static #def: ::hpy::__private::StaticDef =
+                ::hpy::__private::keywords_def::<#marker>(#c_name, #c_doc);
+        }
+    };
+
+    Ok(quote! {
+        #f
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        struct #marker;
+        #body
+    })
+}
+
+pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    if !attr.is_empty() {
+        return Err(syn::Error::new(attr.span(), "#[hpy_exec] takes no options"));
+    }
+    let f: ItemFn = syn::parse2(item)?;
+    check_signature(&f, "#[hpy_exec]")?;
+    let n = f.sig.inputs.len();
+    let ok_shape = n == 2
+        && matches!(&f.sig.inputs[0], FnArg::Typed(pt) if is_context(&pt.ty))
+        && matches!(&f.sig.inputs[1], FnArg::Typed(_));
+    if !ok_shape {
+        return Err(syn::Error::new(
+            f.sig.inputs.span().join(f.sig.ident.span()).unwrap_or(f.sig.ident.span()),
+            "#[hpy_exec]: expected `fn(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()>`",
+        ));
+    }
+    let rust_name = &f.sig.ident;
+    let marker = format_ident!("__hpy_exec_{}", rust_name);
+    let def = def_ident(rust_name);
+    let ret_span = match &f.sig.output {
+        ReturnType::Default => rust_name.span(),
+        ReturnType::Type(_, t) => t.span(),
+    };
+    let call = quote_spanned! {ret_span=>
+        ::hpy::__private::IntoExecResult::into_exec_result(#rust_name(ctx, module))
+    };
+    Ok(quote! {
+        #f
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        struct #marker;
+        impl ::hpy::__private::ExecHook for #marker {
+            #[inline(always)]
+            fn exec<'ctx>(
+                ctx: ::hpy::Context<'ctx>,
+                module: &::hpy::Handle<'ctx>,
+            ) -> ::hpy::HPyResult<()> {
+                #call
+            }
+        }
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, dead_code)]
+        static #def: ::hpy::__private::StaticDef = ::hpy::__private::exec_def::<#marker>();
+    })
+}

@@ -1,0 +1,105 @@
+//! `#[hpy_module]`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{Item, ItemMod};
+
+use crate::attrs::{c_string, doc_text, parse_name_option};
+use crate::method::def_ident;
+
+/// Whether `attr` is `#[hpy_method...]` / `#[hpy_exec]` (possibly with a path such as `hpy::`).
+fn has_attr(item: &syn::ItemFn, names: &[&str]) -> bool {
+    item.attrs.iter().any(|a| {
+        a.path()
+            .segments
+            .last()
+            .is_some_and(|s| names.iter().any(|n| s.ident == n))
+    })
+}
+
+pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let name_opt = parse_name_option(attr, "#[hpy_module]")?;
+    let mut m: ItemMod = syn::parse2(item)?;
+    let Some((_, items)) = &mut m.content else {
+        return Err(syn::Error::new_spanned(
+            &m,
+            "#[hpy_module] needs an inline module body: `mod name { ... }`",
+        ));
+    };
+    let name = name_opt
+        .as_ref()
+        .map(|l| l.value())
+        .unwrap_or_else(|| m.ident.to_string().trim_start_matches("r#").to_owned());
+    let span = m.ident.span();
+
+    let mut defs = Vec::new();
+    let mut execs = 0;
+    for it in items.iter() {
+        if let Item::Fn(f) = it {
+            if has_attr(f, &["hpy_method", "hpy_exec"]) {
+                defs.push(def_ident(&f.sig.ident));
+                if has_attr(f, &["hpy_exec"]) {
+                    execs += 1;
+                }
+            }
+        }
+    }
+    let _ = execs;
+    let doc = doc_text(&m.attrs)?;
+    let c_doc = if doc.is_empty() {
+        quote!(::core::option::Option::None)
+    } else {
+        let lit = c_string(&doc, span)?;
+        quote!(::core::option::Option::Some(#lit))
+    };
+    let n_defs = defs.len() + 1;
+    let init = format_ident!("HPyInit_{}", name, span = span);
+    let init_ctx = format_ident!("HPyInitGlobalContext_{}", name, span = span);
+    let major = format_ident!("get_required_hpy_major_version_{}", name, span = span);
+    let minor = format_ident!("get_required_hpy_minor_version_{}", name, span = span);
+
+    items.push(syn::parse_quote! {
+        #[doc(hidden)]
+        static __HPY_DEFINES: ::hpy::__private::StaticCell<[*mut ::hpy::sys::HPyDef; #n_defs]> =
+            ::hpy::__private::StaticCell::new([#(#defs.get(),)* ::core::ptr::null_mut()]);
+    });
+    items.push(syn::parse_quote! {
+        #[doc(hidden)]
+        static __HPY_GLOBALS: ::hpy::__private::StaticCell<[*mut ::hpy::sys::HPyGlobal; 1]> =
+            ::hpy::__private::StaticCell::new([::core::ptr::null_mut()]);
+    });
+    items.push(syn::parse_quote! {
+        #[doc(hidden)]
+        static __HPY_MODULE_DEF: ::hpy::__private::StaticCell<::hpy::sys::HPyModuleDef> =
+            ::hpy::__private::module_def(#c_doc, __HPY_DEFINES.get().cast(), __HPY_GLOBALS.get().cast());
+    });
+    let exports: syn::File = syn::parse_quote! {
+        /// HPy's module initialisation entry point: returns the module definition.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn #init() -> *mut ::hpy::sys::HPyModuleDef {
+            __HPY_MODULE_DEF.get()
+        }
+        /// Receives the context the CPython-side trampolines pass back to the runtime.
+        ///
+        /// # Safety
+        ///
+        /// Only HPy's loader calls it, with its context.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn #init_ctx(ctx: *mut ::hpy::sys::HPyContext) {
+            // SAFETY: called by the HPy loader with its context.
+            unsafe { ::hpy::__private::init_global_context(ctx) }
+        }
+        /// The HPy ABI major version this module requires.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn #major() -> u32 {
+            ::hpy::__private::ABI_VERSION.0
+        }
+        /// The HPy ABI minor version this module requires.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn #minor() -> u32 {
+            ::hpy::__private::ABI_VERSION.1
+        }
+    };
+    items.extend(exports.items);
+    Ok(quote!(#m))
+}

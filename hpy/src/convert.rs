@@ -1,0 +1,184 @@
+//! The conversion traits between Python objects and Rust values, and the simple impls.
+
+use crate::sys;
+use crate::{Context, HPyErr, HPyResult, Handle};
+
+/// Rust values that can be taken from a Python object.
+///
+/// `'a` is how long the source handle is borrowed, so borrowed views such as `&'a str` are tied to
+/// the handle and cannot outlive it. Failures return an error that has not been raised yet
+/// whenever the conversion itself detects the problem, so that argument extraction can name the
+/// argument in the message.
+pub trait FromPython<'a, 'ctx>: Sized {
+    /// Converts the object behind `obj`.
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self>;
+}
+
+/// Rust values that can become a (new) Python object.
+pub trait IntoPython<'ctx> {
+    /// Creates the Python object.
+    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
+}
+
+/// Whether `obj` is an instance of the built-in type in context member `ty`.
+#[inline(always)]
+pub(crate) fn type_check(obj: &Handle<'_>, ty: fn(&sys::HPyContext) -> sys::HPy) -> bool {
+    let ctx = obj.ctx();
+    // SAFETY: `obj` is open and the type is a context constant.
+    unsafe { call!(ctx, ctx_TypeCheck, obj.as_raw(), ty(&*ctx.as_ptr())) != 0 }
+}
+
+/// `"must be <expected>, not <type of obj>"` as a `TypeError`.
+#[cold]
+pub(crate) fn wrong_type(obj: &Handle<'_>, expected: &str) -> HPyErr {
+    HPyErr::type_error(format!("must be {expected}, not {}", obj.type_name()))
+}
+
+/// If the pending exception is of type `ty`, clears it and returns true.
+#[cold]
+pub(crate) fn take_pending(ctx: Context<'_>, ty: crate::ExceptionType) -> bool {
+    let e = HPyErr::fetch();
+    if e.matches(ctx, ty) {
+        e.discard(ctx);
+        true
+    } else {
+        let _ = e;
+        false
+    }
+}
+
+impl<'a, 'ctx> FromPython<'a, 'ctx> for &'a Handle<'ctx> {
+    #[inline(always)]
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        Ok(obj)
+    }
+}
+
+impl<'a, 'ctx> FromPython<'a, 'ctx> for Handle<'ctx> {
+    #[inline(always)]
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        Ok(obj.clone())
+    }
+}
+
+impl<'a, 'ctx, T: FromPython<'a, 'ctx>> FromPython<'a, 'ctx> for Option<T> {
+    #[inline]
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        if obj.is_none() {
+            Ok(None)
+        } else {
+            T::from_python(obj).map(Some)
+        }
+    }
+}
+
+impl<'a, 'ctx> FromPython<'a, 'ctx> for bool {
+    /// Only `True` and `False` convert; anything else is a `TypeError` (use
+    /// [`Handle::is_true`] for truthiness).
+    #[inline]
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        // SAFETY: reading constant members of the live context.
+        let (t, f) = unsafe {
+            let c = &*obj.ctx().as_ptr();
+            (c.h_True, c.h_False)
+        };
+        let ctx = obj.ctx();
+        // SAFETY: `obj` is open and the others are constants.
+        unsafe {
+            if call!(ctx, ctx_Is, obj.as_raw(), t) != 0 {
+                Ok(true)
+            } else if call!(ctx, ctx_Is, obj.as_raw(), f) != 0 {
+                Ok(false)
+            } else {
+                Err(wrong_type(obj, "bool"))
+            }
+        }
+    }
+}
+
+impl<'a, 'ctx> FromPython<'a, 'ctx> for f64 {
+    /// Accepts `float`, `int` and objects with `__float__` or `__index__`, like `float()`'s C API.
+    #[inline]
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        let ctx = obj.ctx();
+        // SAFETY: `obj` is open.
+        let v = unsafe { call!(ctx, ctx_Float_AsDouble, obj.as_raw()) };
+        if v == -1.0 && ctx.err_occurred() {
+            return Err(float_error(obj));
+        }
+        Ok(v)
+    }
+}
+
+#[cold]
+fn float_error(obj: &Handle<'_>) -> HPyErr {
+    let ctx = obj.ctx();
+    if take_pending(ctx, crate::ExceptionType::TypeError) {
+        wrong_type(obj, "real number")
+    } else if take_pending(ctx, crate::ExceptionType::OverflowError) {
+        HPyErr::overflow_error("int too large to convert to float")
+    } else {
+        HPyErr::fetch()
+    }
+}
+
+impl<'a, 'ctx> FromPython<'a, 'ctx> for f32 {
+    /// As for `f64`, then rounded to the nearest `f32` (like the `f` format of `PyArg_Parse`).
+    #[inline]
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        f64::from_python(obj).map(|v| v as f32)
+    }
+}
+
+impl<'ctx> IntoPython<'ctx> for Handle<'ctx> {
+    #[inline(always)]
+    fn into_python(self, _ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        Ok(self)
+    }
+}
+
+impl<'ctx> IntoPython<'ctx> for &Handle<'ctx> {
+    #[inline(always)]
+    fn into_python(self, _ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        Ok(self.clone())
+    }
+}
+
+impl<'ctx, T: IntoPython<'ctx>> IntoPython<'ctx> for Option<T> {
+    #[inline]
+    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        match self {
+            Some(v) => v.into_python(ctx),
+            None => Ok(ctx.none()),
+        }
+    }
+}
+
+impl<'ctx> IntoPython<'ctx> for () {
+    #[inline(always)]
+    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        Ok(ctx.none())
+    }
+}
+
+impl<'ctx> IntoPython<'ctx> for bool {
+    #[inline(always)]
+    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        Ok(ctx.bool(self))
+    }
+}
+
+impl<'ctx> IntoPython<'ctx> for f64 {
+    #[inline]
+    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        // SAFETY: plain value conversion; NULL means an exception was set.
+        unsafe { ctx.own(call!(ctx, ctx_Float_FromDouble, self)) }
+    }
+}
+
+impl<'ctx> IntoPython<'ctx> for f32 {
+    #[inline]
+    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        f64::from(self).into_python(ctx)
+    }
+}

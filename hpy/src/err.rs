@@ -1,0 +1,172 @@
+//! Errors that become Python exceptions.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::{Context, ExceptionType, IntoPython};
+
+/// The result type of everything that can raise a Python exception.
+pub type HPyResult<T> = Result<T, HPyErr>;
+
+/// A Python exception, either still to be raised or already set in the interpreter.
+///
+/// * Made by [`HPyErr::new`] (or a shorthand such as [`HPyErr::type_error`]): the exception is
+///   raised when the error is returned from an `#[hpy_method]`.
+/// * Returned by a failed HPy call ([`HPyErr::fetch`]): the runtime has already set the exception,
+///   and the error stands for it. HPy 0.9 has no way to take an exception out of the interpreter,
+///   so such an error must either be returned (the exception propagates) or be dropped with
+///   [`HPyErr::discard`] (the exception is cleared). Dropping it otherwise leaves the exception set,
+///   and the next return value is rejected by the interpreter with a `SystemError`.
+#[must_use = "an HPyErr must be returned, or discarded with `HPyErr::discard`"]
+pub struct HPyErr(Option<Box<Lazy>>);
+
+struct Lazy {
+    ty: ExceptionType,
+    msg: Cow<'static, str>,
+}
+
+impl HPyErr {
+    /// An exception of type `ty` with message `msg`, raised when the error is returned.
+    #[cold]
+    pub fn new(ty: ExceptionType, msg: impl Into<Cow<'static, str>>) -> Self {
+        HPyErr(Some(Box::new(Lazy {
+            ty,
+            msg: msg.into(),
+        })))
+    }
+
+    /// The exception that the last failed HPy call has set in the interpreter.
+    #[inline]
+    pub fn fetch() -> Self {
+        HPyErr(None)
+    }
+
+    /// `TypeError(msg)`.
+    #[cold]
+    pub fn type_error(msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ExceptionType::TypeError, msg)
+    }
+
+    /// `ValueError(msg)`.
+    #[cold]
+    pub fn value_error(msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ExceptionType::ValueError, msg)
+    }
+
+    /// `OverflowError(msg)`.
+    #[cold]
+    pub fn overflow_error(msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ExceptionType::OverflowError, msg)
+    }
+
+    /// `RuntimeError(msg)`.
+    #[cold]
+    pub fn runtime_error(msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ExceptionType::RuntimeError, msg)
+    }
+
+    /// `KeyError(msg)`.
+    #[cold]
+    pub fn key_error(msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ExceptionType::KeyError, msg)
+    }
+
+    /// `IndexError(msg)`.
+    #[cold]
+    pub fn index_error(msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ExceptionType::IndexError, msg)
+    }
+
+    /// `SystemError(msg)`.
+    #[cold]
+    pub fn system_error(msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ExceptionType::SystemError, msg)
+    }
+
+    /// Whether this error stands for an exception already set in the interpreter.
+    pub fn is_set(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The exception type, if the error has not been raised yet.
+    pub fn exception_type(&self) -> Option<ExceptionType> {
+        self.0.as_ref().map(|l| l.ty)
+    }
+
+    /// The message, if the error has not been raised yet.
+    pub fn message(&self) -> Option<&str> {
+        self.0.as_ref().map(|l| &*l.msg)
+    }
+
+    /// Whether the exception is an instance of `ty` (or of a subclass).
+    pub fn matches(&self, ctx: Context<'_>, ty: ExceptionType) -> bool {
+        match &self.0 {
+            // SAFETY: `ExceptionMatches` reads the current exception; the type is a constant.
+            None => unsafe { call!(ctx, ctx_Err_ExceptionMatches, ty.raw(ctx)) != 0 },
+            // SAFETY: both are type constants of the live context.
+            Some(l) => unsafe { call!(ctx, ctx_Type_IsSubtype, l.ty.raw(ctx), ty.raw(ctx)) != 0 },
+        }
+    }
+
+    /// Drops the error; if its exception is already set in the interpreter, clears it.
+    pub fn discard(self, ctx: Context<'_>) {
+        if self.0.is_none() {
+            // SAFETY: clearing the thread's exception state is always allowed.
+            unsafe { call!(ctx, ctx_Err_Clear) }
+        }
+    }
+
+    /// Sets the exception in the interpreter (if it is not set already).
+    pub fn restore(self, ctx: Context<'_>) {
+        match self.0 {
+            None => {
+                // SAFETY: reading the thread's exception state.
+                if unsafe { call!(ctx, ctx_Err_Occurred) } == 0 {
+                    HPyErr::system_error("an HPy call failed without setting an exception")
+                        .restore(ctx);
+                }
+            }
+            Some(l) => match (&*l.msg).into_python(ctx) {
+                // SAFETY: the type is a context constant and `msg` an open handle; SetObject
+                // does not steal it.
+                Ok(msg) => unsafe { call!(ctx, ctx_Err_SetObject, l.ty.raw(ctx), msg.as_raw()) },
+                // Creating the message failed: that exception (e.g. MemoryError) is now set.
+                Err(_) => {}
+            },
+        }
+    }
+
+    /// Prefixes the message with the function and argument it concerns:
+    /// `"f() argument 'a': <message>"`. An exception already set is left as it is.
+    #[doc(hidden)]
+    #[cold]
+    pub fn in_argument(self, function: &str, argument: &str) -> Self {
+        match self.0 {
+            Some(mut l) => {
+                l.msg = format!("{function}() argument '{argument}': {}", l.msg).into();
+                HPyErr(Some(l))
+            }
+            None => self,
+        }
+    }
+}
+
+impl fmt::Debug for HPyErr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            None => f.write_str("HPyErr(<exception set in the interpreter>)"),
+            Some(l) => write!(f, "HPyErr({}({:?}))", l.ty.name(), l.msg),
+        }
+    }
+}
+
+impl fmt::Display for HPyErr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            None => f.write_str("<exception set in the interpreter>"),
+            Some(l) => write!(f, "{}: {}", l.ty.name(), l.msg),
+        }
+    }
+}
+
+impl std::error::Error for HPyErr {}

@@ -1,0 +1,177 @@
+//! Owned handles.
+
+use core::mem::ManuallyDrop;
+
+use crate::cstr::with_cstr;
+use crate::sys;
+use crate::{Context, FromPython, HPyErr, HPyResult, IntoPython};
+
+/// An owned HPy handle to a Python object, valid for the call of its [`Context`].
+///
+/// * `Drop` closes the handle (`HPy_Close`); [`Clone`] duplicates it (`HPy_Dup`).
+/// * It is not `Copy`, so a handle cannot be used after it was consumed (by [`Handle::close`],
+///   [`Handle::into_raw`], or by being returned).
+/// * Arguments of an `#[hpy_method]` arrive as `&Handle<'ctx>`: borrowed from the caller and never
+///   closed. Call `.clone()` to get an owned handle of your own.
+///
+/// A `Handle` is never the NULL handle.
+pub struct Handle<'ctx> {
+    raw: sys::HPy,
+    ctx: Context<'ctx>,
+}
+
+impl<'ctx> Handle<'ctx> {
+    /// Takes ownership of a raw handle.
+    ///
+    /// # Safety
+    ///
+    /// `raw` must be an open, non-NULL handle of `ctx` that the caller owns; the returned value
+    /// closes it when dropped.
+    #[inline(always)]
+    pub unsafe fn from_raw(ctx: Context<'ctx>, raw: sys::HPy) -> Self {
+        debug_assert!(raw._i != 0, "Handle::from_raw with HPy_NULL");
+        Handle { raw, ctx }
+    }
+
+    /// The raw handle, still owned by `self`.
+    #[inline(always)]
+    pub fn as_raw(&self) -> sys::HPy {
+        self.raw
+    }
+
+    /// Gives up ownership: returns the raw handle without closing it.
+    #[inline(always)]
+    pub fn into_raw(self) -> sys::HPy {
+        ManuallyDrop::new(self).raw
+    }
+
+    /// The context this handle belongs to.
+    #[inline(always)]
+    pub fn ctx(&self) -> Context<'ctx> {
+        self.ctx
+    }
+
+    /// Closes the handle now (the same as dropping it).
+    #[inline]
+    pub fn close(self) {
+        drop(self)
+    }
+
+    /// `self is other`.
+    #[inline]
+    pub fn is(&self, other: &Handle<'_>) -> bool {
+        // SAFETY: both handles are open.
+        unsafe { call!(self.ctx, ctx_Is, self.raw, other.raw) != 0 }
+    }
+
+    /// `self is None`.
+    #[inline]
+    pub fn is_none(&self) -> bool {
+        // SAFETY: the handle is open and `h_None` is a constant of the same context.
+        unsafe { call!(self.ctx, ctx_Is, self.raw, (*self.ctx.as_ptr()).h_None) != 0 }
+    }
+
+    /// `bool(self)`.
+    pub fn is_true(&self) -> HPyResult<bool> {
+        // SAFETY: the handle is open.
+        match unsafe { call!(self.ctx, ctx_IsTrue, self.raw) } {
+            -1 => Err(HPyErr::fetch()),
+            v => Ok(v != 0),
+        }
+    }
+
+    /// `type(self)`.
+    pub fn get_type(&self) -> Handle<'ctx> {
+        // SAFETY: the handle is open; `Type` returns a new handle and cannot fail.
+        unsafe { Handle::from_raw(self.ctx, call!(self.ctx, ctx_Type, self.raw)) }
+    }
+
+    /// The name of `type(self)`, e.g. `"int"`.
+    pub fn type_name(&self) -> String {
+        let ty = self.get_type();
+        // SAFETY: `ty` is an open handle to a type; the name stays valid while `ty` lives, and is
+        // copied before `ty` is closed.
+        unsafe {
+            let name = call!(self.ctx, ctx_Type_GetName, ty.raw);
+            if name.is_null() {
+                call!(self.ctx, ctx_Err_Clear);
+                return "?".to_owned();
+            }
+            core::ffi::CStr::from_ptr(name)
+                .to_string_lossy()
+                .into_owned()
+        }
+    }
+
+    /// `repr(self)`, as a new `str` handle.
+    pub fn repr(&self) -> HPyResult<Handle<'ctx>> {
+        // SAFETY: the handle is open; the result is owned or NULL with an exception.
+        unsafe { self.ctx.own(call!(self.ctx, ctx_Repr, self.raw)) }
+    }
+
+    /// `str(self)`, as a new `str` handle.
+    pub fn str(&self) -> HPyResult<Handle<'ctx>> {
+        // SAFETY: the handle is open; the result is owned or NULL with an exception.
+        unsafe { self.ctx.own(call!(self.ctx, ctx_Str, self.raw)) }
+    }
+
+    /// `getattr(self, name)`.
+    pub fn get_attr(&self, name: &str) -> HPyResult<Handle<'ctx>> {
+        with_cstr(name, |name| {
+            // SAFETY: the handle is open and `name` is NUL-terminated.
+            unsafe { self.ctx.own(call!(self.ctx, ctx_GetAttr_s, self.raw, name)) }
+        })?
+    }
+
+    /// `setattr(self, name, value)`, converting `value` first.
+    pub fn set_attr<V: IntoPython<'ctx>>(&self, name: &str, value: V) -> HPyResult<()> {
+        let value = value.into_python(self.ctx)?;
+        with_cstr(name, |name| {
+            // SAFETY: both handles are open and `name` is NUL-terminated.
+            match unsafe { call!(self.ctx, ctx_SetAttr_s, self.raw, name, value.raw) } {
+                0 => Ok(()),
+                _ => Err(HPyErr::fetch()),
+            }
+        })?
+    }
+
+    /// Converts the object into a Rust value.
+    #[inline]
+    pub fn extract<'a, T: FromPython<'a, 'ctx>>(&'a self) -> HPyResult<T> {
+        T::from_python(self)
+    }
+}
+
+impl Drop for Handle<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: `self` owns the open handle and is never used again.
+        unsafe { call!(self.ctx, ctx_Close, self.raw) }
+    }
+}
+
+impl Clone for Handle<'_> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        // SAFETY: the handle is open; `Dup` returns a new owned handle to the same object.
+        unsafe { Handle::from_raw(self.ctx, call!(self.ctx, ctx_Dup, self.raw)) }
+    }
+}
+
+impl core::fmt::Debug for Handle<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.repr() {
+            Ok(r) => match r.extract::<&str>() {
+                Ok(s) => f.write_str(s),
+                Err(e) => {
+                    e.discard(self.ctx);
+                    f.write_str("<unprintable>")
+                }
+            },
+            Err(e) => {
+                e.discard(self.ctx);
+                write!(f, "<{} object>", self.type_name())
+            }
+        }
+    }
+}

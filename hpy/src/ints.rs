@@ -1,0 +1,191 @@
+//! Conversions between Python `int` and every Rust integer type.
+//!
+//! Extraction accepts `int` (and `bool`, its subclass) and objects with `__index__`. A value that
+//! does not fit the target type raises `OverflowError`; a non-integer raises `TypeError`.
+
+use std::borrow::Cow;
+
+use crate::convert::{take_pending, type_check};
+use crate::{Context, ExceptionType, FromPython, HPyErr, HPyResult, Handle, IntoPython};
+
+/// `obj` itself if it is an `int`, else `operator.index(obj)`.
+#[inline(always)]
+fn as_int<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Cow<'h, Handle<'ctx>>> {
+    if type_check(obj, |c| c.h_LongType) {
+        return Ok(Cow::Borrowed(obj));
+    }
+    index_slow(obj).map(Cow::Owned)
+}
+
+#[cold]
+fn index_slow<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+    let ctx = obj.ctx();
+    // SAFETY: `obj` is open; the result is owned or NULL with an exception set.
+    unsafe { ctx.own(call!(ctx, ctx_Index, obj.as_raw())) }.map_err(|e| {
+        if e.matches(ctx, ExceptionType::TypeError) {
+            e.discard(ctx);
+            HPyErr::type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                obj.type_name()
+            ))
+        } else {
+            e
+        }
+    })
+}
+
+#[cold]
+fn out_of_range(target: &str) -> HPyErr {
+    HPyErr::overflow_error(format!("Python int out of range for {target}"))
+}
+
+#[cold]
+fn negative(target: &str) -> HPyErr {
+    HPyErr::overflow_error(format!("can't convert negative int to unsigned {target}"))
+}
+
+/// The value of `obj` as an `i64`; `target` names the Rust type in messages.
+#[inline]
+fn extract_i64(obj: &Handle<'_>, target: &str) -> HPyResult<i64> {
+    let int = as_int(obj)?;
+    let ctx = obj.ctx();
+    // SAFETY: `int` is an open handle to an int.
+    let v = unsafe { call!(ctx, ctx_Long_AsInt64_t, int.as_raw()) };
+    if v == -1 && ctx.err_occurred() {
+        return Err(if take_pending(ctx, ExceptionType::OverflowError) {
+            out_of_range(target)
+        } else {
+            HPyErr::fetch()
+        });
+    }
+    Ok(v)
+}
+
+/// The value of `obj` as a `u64`; `target` names the Rust type in messages.
+#[inline]
+fn extract_u64(obj: &Handle<'_>, target: &str) -> HPyResult<u64> {
+    let int = as_int(obj)?;
+    let ctx = obj.ctx();
+    // SAFETY: `int` is an open handle to an int.
+    let v = unsafe { call!(ctx, ctx_Long_AsUInt64_t, int.as_raw()) };
+    if v == u64::MAX && ctx.err_occurred() {
+        return Err(unsigned_error(&int, target));
+    }
+    Ok(v)
+}
+
+#[cold]
+fn unsigned_error(int: &Handle<'_>, target: &str) -> HPyErr {
+    let ctx = int.ctx();
+    if !take_pending(ctx, ExceptionType::OverflowError) {
+        return HPyErr::fetch();
+    }
+    // Out of the u64 range: negative, or too large? A negative value that fits i64 says which.
+    // SAFETY: `int` is an open handle to an int.
+    let v = unsafe { call!(ctx, ctx_Long_AsInt64_t, int.as_raw()) };
+    if v == -1 && ctx.err_occurred() {
+        HPyErr::fetch().discard(ctx);
+        out_of_range(target)
+    } else if v < 0 {
+        negative(target)
+    } else {
+        out_of_range(target)
+    }
+}
+
+macro_rules! small_int {
+    ($($t:ty => $wide:ident via $extract:ident, $from:ident;)*) => {$(
+        impl<'a, 'ctx> FromPython<'a, 'ctx> for $t {
+            #[inline]
+            fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+                let v = $extract(obj, stringify!($t))?;
+                <$t>::try_from(v).map_err(|_| {
+                    if (v as i128) < 0 { negative(stringify!($t)) } else { out_of_range(stringify!($t)) }
+                })
+            }
+        }
+
+        impl<'ctx> IntoPython<'ctx> for $t {
+            #[inline]
+            fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+                // SAFETY: plain value conversion; NULL means an exception was set.
+                unsafe { ctx.own(call!(ctx, $from, self as $wide)) }
+            }
+        }
+    )*};
+}
+
+small_int! {
+    i8 => i64 via extract_i64, ctx_Long_FromInt64_t;
+    i16 => i64 via extract_i64, ctx_Long_FromInt64_t;
+    i32 => i64 via extract_i64, ctx_Long_FromInt64_t;
+    i64 => i64 via extract_i64, ctx_Long_FromInt64_t;
+    isize => isize via extract_i64, ctx_Long_FromSsize_t;
+    u8 => u64 via extract_u64, ctx_Long_FromUInt64_t;
+    u16 => u64 via extract_u64, ctx_Long_FromUInt64_t;
+    u32 => u64 via extract_u64, ctx_Long_FromUInt64_t;
+    u64 => u64 via extract_u64, ctx_Long_FromUInt64_t;
+    usize => usize via extract_u64, ctx_Long_FromSize_t;
+}
+
+/// `a <op> b` through the context's number protocol, e.g. `binop!(ctx_Lshift, a, b)`.
+macro_rules! binop {
+    ($op:ident, $a:expr, $b:expr) => {{
+        let (a, b): (&Handle<'_>, &Handle<'_>) = ($a, $b);
+        let ctx = a.ctx();
+        // SAFETY: both handles are open; the result is owned or NULL with an exception set.
+        unsafe { ctx.own(call!(ctx, $op, a.as_raw(), b.as_raw())) }
+    }};
+}
+
+/// Splits an int into (value >> 64, low 64 bits).
+fn split_128<'ctx>(obj: &Handle<'ctx>) -> HPyResult<(Handle<'ctx>, u64)> {
+    let int = as_int(obj)?;
+    let ctx = obj.ctx();
+    // SAFETY: `int` is an open handle to an int; the mask conversion cannot overflow.
+    let lo = unsafe { call!(ctx, ctx_Long_AsUInt64_tMask, int.as_raw()) };
+    let sixty_four = 64u64.into_python(ctx)?;
+    Ok((binop!(ctx_Rshift, &int, &sixty_four)?, lo))
+}
+
+/// Builds `(hi << 64) | lo`.
+fn join_128<'ctx>(ctx: Context<'ctx>, hi: Handle<'ctx>, lo: u64) -> HPyResult<Handle<'ctx>> {
+    let sixty_four = 64u64.into_python(ctx)?;
+    let lo = lo.into_python(ctx)?;
+    let shifted = binop!(ctx_Lshift, &hi, &sixty_four)?;
+    binop!(ctx_Or, &shifted, &lo)
+}
+
+impl<'a, 'ctx> FromPython<'a, 'ctx> for i128 {
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        let (hi, lo) = split_128(obj)?;
+        let hi = extract_i64(&hi, "i128")?;
+        Ok(((hi as i128) << 64) | lo as i128)
+    }
+}
+
+impl<'a, 'ctx> FromPython<'a, 'ctx> for u128 {
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        let (hi, lo) = split_128(obj)?;
+        let hi = extract_u64(&hi, "u128")?;
+        Ok(((hi as u128) << 64) | lo as u128)
+    }
+}
+
+impl<'ctx> IntoPython<'ctx> for i128 {
+    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        match i64::try_from(self) {
+            Ok(v) => v.into_python(ctx),
+            Err(_) => join_128(ctx, ((self >> 64) as i64).into_python(ctx)?, self as u64),
+        }
+    }
+}
+
+impl<'ctx> IntoPython<'ctx> for u128 {
+    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        match u64::try_from(self) {
+            Ok(v) => v.into_python(ctx),
+            Err(_) => join_128(ctx, ((self >> 64) as u64).into_python(ctx)?, self as u64),
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Safe Rust on HPy's universal ABI.
+//!
+//! An extension written with this crate compiles to one `<module>.hpy0.so` that loads unchanged on
+//! CPython (with `pip install hpy==0.9.0`), on PyPy 3.11 (HPy built in), and in HPy's debug and
+//! trace modes.
+//!
+//! The core ideas:
+//!
+//! * [`Context<'ctx>`](Context) is the HPy context of one call. Its lifetime `'ctx` is invariant
+//!   and chosen by the call, so nothing derived from it can be stored in a `static`, kept in a
+//!   struct that outlives the call, or sent to another thread.
+//! * [`Handle<'ctx>`](Handle) is an *owned* handle: `Drop` closes it, `Clone` duplicates it, and it
+//!   is not `Copy`. Arguments arrive *borrowed*, as `&Handle<'ctx>`, and are never closed.
+//! * [`HPyResult<T>`] and [`HPyErr`]: returning `Err` raises the Python exception it describes,
+//!   `?` works, and a failed HPy call surfaces as an `Err` for the exception it set.
+//! * [`FromPython`] and [`IntoPython`] convert between handles and Rust values.
+//! * `#[hpy_method]` and `#[hpy_module]` generate the HPy definitions, the CPython trampolines and
+//!   the module's entry points. A panic in user code becomes a Python exception; it never unwinds
+//!   into C.
+//!
+//! ```
+//! use hpy::prelude::*;
+//!
+//! /// A tiny module.
+//! #[hpy_module]
+//! mod tiny {
+//!     use hpy::prelude::*;
+//!
+//!     /// Add two integers.
+//!     #[hpy_method]
+//!     fn add(a: i64, b: i64) -> HPyResult<i64> {
+//!         a.checked_add(b).ok_or_else(|| HPyErr::overflow_error("result does not fit in 64 bits"))
+//!     }
+//!
+//!     /// Say hello.
+//!     #[hpy_method]
+//!     fn greet(name: &str) -> String {
+//!         format!("Hello, {name}!")
+//!     }
+//!
+//!     /// Runs when the module is created.
+//!     #[hpy_exec]
+//!     fn init(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+//!         module.set_attr("ANSWER", 42)?;
+//!         let _ = ctx;
+//!         Ok(())
+//!     }
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! Build it with `cargo hpy build`, which writes `tiny.hpy0.so` and an import stub `tiny.py`.
+
+#![warn(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+/// Calls a function of the HPy context: `call!(ctx, ctx_Name, args...)`.
+///
+/// Expands to an unsafe call and must sit inside an `unsafe` block whose `SAFETY` comment says
+/// why the arguments are valid. Reading the function pointer is sound because every runtime fills
+/// all context members 0 to 262 (the HPy 0.9.0 set), the only ones this crate names.
+macro_rules! call {
+    ($ctx:expr, $name:ident $(, $arg:expr)* $(,)?) => {{
+        let raw: *mut $crate::sys::HPyContext = $ctx.as_ptr();
+        ((*raw).$name.unwrap_unchecked())(raw $(, $arg)*)
+    }};
+}
+
+mod context;
+mod convert;
+mod cstr;
+mod err;
+mod exceptions;
+mod handle;
+mod ints;
+mod panic;
+mod strings;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use context::Context;
+pub use convert::{FromPython, IntoPython};
+pub use err::{HPyErr, HPyResult};
+pub use exceptions::ExceptionType;
+pub use handle::Handle;
+pub use hpy_macros::{hpy_exec, hpy_method, hpy_module};
+
+/// The raw universal ABI (`hpy-sys`), for what the safe layer does not cover yet.
+pub use hpy_sys as sys;
+
+/// The names most modules need: `use hpy::prelude::*;`.
+pub mod prelude {
+    pub use crate::{
+        hpy_exec, hpy_method, hpy_module, Context, ExceptionType, FromPython, HPyErr, HPyResult,
+        Handle, IntoPython,
+    };
+}
