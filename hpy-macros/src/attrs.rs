@@ -36,31 +36,47 @@ fn is_python_identifier(s: &str) -> bool {
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
-/// The text of the `///` / `#[doc]` attributes, one line each, with rustdoc's leading space removed.
-pub fn doc_text(attrs: &[Attribute]) -> syn::Result<String> {
-    let mut lines = Vec::new();
+/// The doc comment as a list of `concat!` pieces, one per line, with rustdoc's leading space
+/// removed from literal lines. `#[doc = some_macro!(...)]` pieces are kept as expressions.
+pub fn doc_pieces(attrs: &[Attribute]) -> Vec<TokenStream> {
+    let mut pieces = Vec::new();
     for attr in attrs {
         if !attr.path().is_ident("doc") {
             continue;
         }
         if let Meta::NameValue(nv) = &attr.meta {
-            if let Expr::Lit(ExprLit {
-                lit: Lit::Str(s), ..
-            }) = &nv.value
-            {
-                let v = s.value();
-                for line in v.lines() {
-                    lines.push(line.strip_prefix(' ').unwrap_or(line).to_owned());
+            match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => {
+                    for line in s.value().lines() {
+                        let line = line.strip_prefix(' ').unwrap_or(line);
+                        pieces.push(quote::quote!(#line));
+                    }
                 }
-                continue;
+                other => pieces.push(quote::quote!(#other)),
             }
         }
-        return Err(syn::Error::new_spanned(
-            attr,
-            "only string doc attributes are supported here",
-        ));
     }
-    Ok(lines.join("\n").trim().to_owned())
+    pieces
+}
+
+/// A `&'static CStr` expression for `concat!(prefix, pieces joined by newlines)`, checked for
+/// NUL characters at compile time.
+pub fn doc_cstr(prefix: &str, pieces: &[TokenStream]) -> TokenStream {
+    let mut parts = vec![quote::quote!(#prefix)];
+    for (i, p) in pieces.iter().enumerate() {
+        if i > 0 {
+            parts.push(quote::quote!("\n"));
+        }
+        parts.push(p.clone());
+    }
+    quote::quote! {
+        match ::core::ffi::CStr::from_bytes_with_nul(::core::concat!(#(#parts,)* "\0").as_bytes()) {
+            ::core::result::Result::Ok(c) => c,
+            ::core::result::Result::Err(_) => ::core::panic!("doc comments must not contain NUL characters"),
+        }
+    }
 }
 
 /// A C string literal (`c"..."`) token.

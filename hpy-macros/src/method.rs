@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{FnArg, GenericParam, Ident, ItemFn, Pat, ReturnType, Type};
 
-use crate::attrs::{c_string, doc_text, parse_name_option};
+use crate::attrs::{c_string, doc_cstr, doc_pieces, parse_name_option};
 
 /// The name of the static `HPyDef` generated for the Rust function `f`.
 pub fn def_ident(f: &Ident) -> Ident {
@@ -146,8 +146,8 @@ fn parameters(f: &ItemFn) -> syn::Result<(bool, Vec<Param>)> {
     }
 }
 
-/// `name(a, b=None)\n--\n\n<doc>`: CPython derives `__text_signature__` and `__doc__` from it.
-fn doc_with_signature(py_name: &str, params: &[Param], doc: &str) -> String {
+/// `name(a, b=None)\n--\n\n`, the doc prefix from which CPython derives `__text_signature__`.
+fn signature_prefix(py_name: &str, params: &[Param]) -> String {
     let list: Vec<String> = params
         .iter()
         .map(|p| {
@@ -158,7 +158,7 @@ fn doc_with_signature(py_name: &str, params: &[Param], doc: &str) -> String {
             }
         })
         .collect();
-    format!("{py_name}({})\n--\n\n{doc}", list.join(", "))
+    format!("{py_name}({})\n--\n\n", list.join(", "))
 }
 
 pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
@@ -172,9 +172,8 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         .map(|l| l.value())
         .unwrap_or_else(|| rust_name.to_string().trim_start_matches("r#").to_owned());
     let span = rust_name.span();
-    let doc = doc_with_signature(&py_name, &params, &doc_text(&f.attrs)?);
     let c_name = c_string(&py_name, span)?;
-    let c_doc = c_string(&doc, span)?;
+    let c_doc = doc_cstr(&signature_prefix(&py_name, &params), &doc_pieces(&f.attrs));
     let marker = format_ident!("__hpy_method_{}", rust_name);
     let def = def_ident(rust_name);
     let ctx_arg = takes_ctx.then(|| quote!(ctx,));

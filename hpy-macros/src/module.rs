@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Item, ItemMod};
 
-use crate::attrs::{c_string, doc_text, parse_name_option};
+use crate::attrs::{doc_cstr, doc_pieces, parse_name_option};
 use crate::method::def_ident;
 
 /// Whether `attr` is `#[hpy_method...]` / `#[hpy_exec]` (possibly with a path such as `hpy::`).
@@ -33,24 +33,19 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let span = m.ident.span();
 
     let mut defs = Vec::new();
-    let mut execs = 0;
     for it in items.iter() {
         if let Item::Fn(f) = it {
             if has_attr(f, &["hpy_method", "hpy_exec"]) {
                 defs.push(def_ident(&f.sig.ident));
-                if has_attr(f, &["hpy_exec"]) {
-                    execs += 1;
-                }
             }
         }
     }
-    let _ = execs;
-    let doc = doc_text(&m.attrs)?;
+    let doc = doc_pieces(&m.attrs);
     let c_doc = if doc.is_empty() {
         quote!(::core::option::Option::None)
     } else {
-        let lit = c_string(&doc, span)?;
-        quote!(::core::option::Option::Some(#lit))
+        let doc = doc_cstr("", &doc);
+        quote!(::core::option::Option::Some(#doc))
     };
     let n_defs = defs.len() + 1;
     let init = format_ident!("HPyInit_{}", name, span = span);

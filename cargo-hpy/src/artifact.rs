@@ -1,0 +1,64 @@
+//! Finding the module name in a built library and installing it under HPy's file name.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use object::{Object, ObjectSymbol};
+
+/// The module name, read from the library's `HPyInit_<name>` export.
+pub fn module_name(lib: &Path) -> Result<String> {
+    let data = std::fs::read(lib).with_context(|| format!("reading {}", lib.display()))?;
+    let file = object::File::parse(&*data).with_context(|| format!("parsing {}", lib.display()))?;
+    let mut names: Vec<String> = file
+        .dynamic_symbols()
+        .filter(|s| s.is_definition() && s.is_global())
+        .filter_map(|s| s.name().ok().map(str::to_owned))
+        .filter_map(|n| {
+            n.strip_prefix("HPyInit_")
+                .filter(|rest| !n.starts_with("HPyInitGlobalContext_") && !rest.is_empty())
+                .map(str::to_owned)
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    match names.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => bail!(
+            "{} exports no `HPyInit_<module>` function: is there an `#[hpy_module]` in the crate?",
+            lib.display()
+        ),
+        many => bail!(
+            "{} defines several HPy modules ({}); build one module per crate",
+            lib.display(),
+            many.join(", ")
+        ),
+    }
+}
+
+/// HPy's loader takes the ABI tag from the first `.hpy` in the whole path, so a directory whose
+/// name contains `.hpy` makes every module below it unloadable.
+pub fn check_out_dir(dir: &Path) -> Result<()> {
+    let abs = std::fs::canonicalize(dir).with_context(|| format!("resolving {}", dir.display()))?;
+    if abs.to_string_lossy().contains(".hpy") {
+        bail!(
+            "the output directory {} contains `.hpy` in its path; HPy's loader would read the ABI \
+             tag from there and refuse the module. Choose another --out",
+            abs.display()
+        );
+    }
+    Ok(())
+}
+
+/// Copies the library to `<out>/<module>.hpy0.so` and writes `<out>/<module>.py`.
+pub fn install(lib: &Path, module: &str, out: &Path) -> Result<(PathBuf, PathBuf)> {
+    let so_name = format!("{module}.hpy0.{}", std::env::consts::DLL_EXTENSION);
+    let so = out.join(&so_name);
+    // Write next to the target and rename: a process that has the old file mapped keeps it intact.
+    let tmp = out.join(format!(".{so_name}.tmp"));
+    std::fs::copy(lib, &tmp).with_context(|| format!("copying {}", lib.display()))?;
+    std::fs::rename(&tmp, &so).with_context(|| format!("writing {}", so.display()))?;
+    let py = out.join(format!("{module}.py"));
+    std::fs::write(&py, crate::stub::stub(module, &so_name))
+        .with_context(|| format!("writing {}", py.display()))?;
+    Ok((so, py))
+}

@@ -1,0 +1,159 @@
+//! `cargo hpy build`: builds HPy extension crates and lays out `<module>.hpy0.so` plus the Python
+//! stub that loads it, ready to import.
+
+mod artifact;
+mod stub;
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use anyhow::{bail, Context as _, Result};
+use cargo_metadata::{Message, Metadata, MetadataCommand, Package};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(bin_name = "cargo", version, about)]
+enum Cargo {
+    /// Build and package HPy extension modules.
+    Hpy(Hpy),
+}
+
+#[derive(Args)]
+struct Hpy {
+    #[command(subcommand)]
+    command: HpyCommand,
+}
+
+#[derive(Subcommand)]
+enum HpyCommand {
+    /// Build the extension crates and write `<module>.hpy0.so` and `<module>.py` for each.
+    Build(BuildArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The crate(s) to build (default: every workspace member that builds a cdylib on `hpy`).
+    #[arg(short = 'p', long = "package")]
+    packages: Vec<String>,
+    /// Build with the release profile.
+    #[arg(long)]
+    release: bool,
+    /// Where to write the modules (default: `<target dir>/hpy/<profile>`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Path to Cargo.toml.
+    #[arg(long)]
+    manifest_path: Option<PathBuf>,
+}
+
+fn main() {
+    let Cargo::Hpy(hpy) = Cargo::parse();
+    let result = match hpy.command {
+        HpyCommand::Build(args) => build(args),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Whether a package builds a cdylib and depends on `hpy`.
+fn is_extension(p: &Package) -> bool {
+    p.targets
+        .iter()
+        .any(|t| t.crate_types.iter().any(|k| k.to_string() == "cdylib"))
+        && p.dependencies.iter().any(|d| d.name == "hpy")
+}
+
+fn selected_packages<'m>(meta: &'m Metadata, requested: &[String]) -> Result<Vec<&'m Package>> {
+    let members = meta.workspace_packages();
+    if requested.is_empty() {
+        let found: Vec<&Package> = members.into_iter().filter(|p| is_extension(p)).collect();
+        if found.is_empty() {
+            bail!("no workspace member builds a cdylib that depends on `hpy`");
+        }
+        return Ok(found);
+    }
+    let mut found = Vec::new();
+    for name in requested {
+        let Some(p) = members.iter().find(|p| p.name.as_str() == name.as_str()) else {
+            bail!("package `{name}` is not a member of this workspace");
+        };
+        if !is_extension(p) {
+            bail!(
+                "package `{name}` is not an HPy extension: it needs `crate-type = [\"cdylib\"]` \
+                 and a dependency on `hpy`"
+            );
+        }
+        found.push(*p);
+    }
+    Ok(found)
+}
+
+fn build(args: BuildArgs) -> Result<()> {
+    let mut meta_cmd = MetadataCommand::new();
+    meta_cmd.no_deps();
+    if let Some(m) = &args.manifest_path {
+        meta_cmd.manifest_path(m);
+    }
+    let meta = meta_cmd.exec().context("running `cargo metadata`")?;
+    let packages = selected_packages(&meta, &args.packages)?;
+    let profile = if args.release { "release" } else { "debug" };
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| meta.target_directory.join("hpy").join(profile).into_std_path_buf());
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("creating {}", out_dir.display()))?;
+    artifact::check_out_dir(&out_dir)?;
+
+    let mut cmd = cargo();
+    cmd.args(["build", "--lib", "--message-format=json-render-diagnostics"]);
+    if args.release {
+        cmd.arg("--release");
+    }
+    if let Some(m) = &args.manifest_path {
+        cmd.arg("--manifest-path").arg(m);
+    }
+    for p in &packages {
+        cmd.args(["-p", p.name.as_str()]);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("running `cargo build`")?;
+    let stdout = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut libraries = Vec::new();
+    for message in Message::parse_stream(stdout) {
+        if let Message::CompilerArtifact(a) = message.context("reading cargo's output")? {
+            let wanted = packages.iter().any(|p| p.id == a.package_id);
+            let is_cdylib = a.target.crate_types.iter().any(|k| k.to_string() == "cdylib");
+            if wanted && is_cdylib {
+                libraries.extend(
+                    a.filenames
+                        .into_iter()
+                        .filter(|f| f.extension() == Some(std::env::consts::DLL_EXTENSION))
+                        .map(|f| f.into_std_path_buf()),
+                );
+            }
+        }
+    }
+    let status = child.wait().context("waiting for `cargo build`")?;
+    if !status.success() {
+        bail!("`cargo build` failed");
+    }
+    if libraries.is_empty() {
+        let names: Vec<&str> = packages.iter().map(|p| p.name.as_str()).collect();
+        bail!("`cargo build` produced no cdylib for {}", names.join(", "));
+    }
+    for lib in libraries {
+        let module = artifact::module_name(&lib)?;
+        let (so, py) = artifact::install(&lib, &module, &out_dir)?;
+        eprintln!("    Wrote {} and {}", so.display(), py.display());
+    }
+    Ok(())
+}

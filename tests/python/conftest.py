@@ -1,0 +1,83 @@
+"""Loads the built extension modules in each HPy mode, one copy of the .so per mode.
+
+HPy keeps one context pointer per shared library, so loading the same file twice in one process
+(say universal, then debug) would switch the first module to the second mode too. Every mode
+therefore gets its own copy of each module file.
+
+The modules come from the directory named by HPY_RS_MODULES (default: target/hpy/debug), where
+`cargo hpy build` writes them. In debug mode every test runs inside hpy.debug.LeakDetector.
+"""
+
+import importlib.util
+import os
+import pathlib
+import shutil
+
+import hpy.universal
+import pytest
+from hpy.debug import LeakDetector
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MODULE_DIR = pathlib.Path(os.environ.get("HPY_RS_MODULES", ROOT / "target" / "hpy" / "debug"))
+MODES = {
+    "universal": hpy.universal.MODE_UNIVERSAL,
+    "debug": hpy.universal.MODE_DEBUG,
+    "trace": hpy.universal.MODE_TRACE,
+}
+_loaded = {}
+
+
+def built_module(name):
+    """Path of the module file `cargo hpy build` wrote."""
+    path = MODULE_DIR / f"{name}.hpy0.so"
+    if not path.exists():
+        pytest.exit(
+            f"{path} does not exist: build the modules first "
+            "(`cargo run -p cargo-hpy -- hpy build`) or set HPY_RS_MODULES",
+            returncode=2,
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def mode_dirs(tmp_path_factory):
+    return tmp_path_factory.mktemp("modes")
+
+
+def load(name, mode, mode_dirs):
+    """The module `name` loaded in `mode`, from that mode's own copy of the file."""
+    key = (name, mode)
+    if key not in _loaded:
+        src = built_module(name)
+        target_dir = mode_dirs / mode
+        target_dir.mkdir(exist_ok=True)
+        so = target_dir / src.name
+        shutil.copy(src, so)
+        spec = importlib.util.spec_from_file_location(name, so)
+        module = hpy.universal.load(name, str(so), spec, mode=MODES[mode])
+        module.__file__ = str(so)
+        module.__spec__ = spec
+        _loaded[key] = module
+    return _loaded[key]
+
+
+@pytest.fixture(params=["universal", "debug"])
+def hpy_mode(request):
+    return request.param
+
+
+def _module_fixture(name):
+    @pytest.fixture
+    def fixture(hpy_mode, mode_dirs):
+        module = load(name, hpy_mode, mode_dirs)
+        if hpy_mode == "debug":
+            with LeakDetector():
+                yield module
+        else:
+            yield module
+
+    return fixture
+
+
+hello = _module_fixture("hello")
+testmod = _module_fixture("testmod")

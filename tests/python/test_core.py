@@ -1,0 +1,149 @@
+"""Core SDK behaviour through tests/testmod: conversions, errors, panics, handles."""
+
+import pytest
+from hpy.debug import LeakDetector
+from hpy.debug.leakdetector import HPyLeakError
+
+from conftest import load
+
+SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "i128": 128, "isize": 64}
+UNSIGNED = {"u8": 8, "u16": 16, "u32": 32, "u64": 64, "u128": 128, "usize": 64}
+
+
+@pytest.mark.parametrize("ty,bits", SIGNED.items())
+def test_signed_roundtrip_and_bounds(testmod, ty, bits):
+    f = getattr(testmod, f"rt_{ty}")
+    lo, hi = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    for v in (0, 1, -1, lo, hi, lo + 1, hi - 1):
+        assert f(v) == v
+    for bad in (hi + 1, lo - 1, 2**200, -(2**200)):
+        with pytest.raises(OverflowError, match=rf"^rt_{ty}\(\) argument 'x': .*{ty}"):
+            f(bad)
+
+
+@pytest.mark.parametrize("ty,bits", UNSIGNED.items())
+def test_unsigned_roundtrip_and_bounds(testmod, ty, bits):
+    f = getattr(testmod, f"rt_{ty}")
+    hi = 2**bits - 1
+    for v in (0, 1, hi, hi - 1):
+        assert f(v) == v
+    with pytest.raises(OverflowError, match=rf"^rt_{ty}\(\) argument 'x': Python int out of range"):
+        f(hi + 1)
+    with pytest.raises(OverflowError, match=rf"^rt_{ty}\(\) argument 'x': can't convert negative"):
+        f(-1)
+
+
+@pytest.mark.parametrize("ty", list(SIGNED) + list(UNSIGNED))
+def test_integers_reject_non_integers(testmod, ty):
+    f = getattr(testmod, f"rt_{ty}")
+    for bad, tyname in (("1", "str"), (1.0, "float"), (None, "NoneType"), ([], "list")):
+        with pytest.raises(TypeError, match=rf"'{tyname}' object cannot be interpreted as an integer"):
+            f(bad)
+    assert f(True) == 1
+
+
+def test_floats(testmod):
+    assert testmod.rt_f64(1.5) == 1.5
+    assert testmod.rt_f64(3) == 3.0
+    assert testmod.rt_f64(float("inf")) == float("inf")
+    assert testmod.rt_f32(0.1) == pytest.approx(0.1, rel=1e-7)
+    assert testmod.rt_f32(0.1) != 0.1
+    with pytest.raises(TypeError, match=r"^rt_f64\(\) argument 'x': must be real number, not str$"):
+        testmod.rt_f64("1.0")
+    with pytest.raises(OverflowError, match="too large to convert to float"):
+        testmod.rt_f64(10**400)
+
+
+def test_bool(testmod):
+    assert testmod.rt_bool(True) is True
+    assert testmod.rt_bool(False) is False
+    with pytest.raises(TypeError, match=r"^rt_bool\(\) argument 'x': must be bool, not int$"):
+        testmod.rt_bool(1)
+
+
+def test_strings(testmod):
+    for s in ("", "abc", "Zoë", "😀", "a\0b", "x" * 100_000):
+        assert testmod.rt_str(s) == s
+    assert testmod.utf8_len("é") == 2
+    assert testmod.tricky_str() == "a\0b é ✓ 😀"
+    assert testmod.rt_char("é") == "é"
+    with pytest.raises(ValueError, match="length 1, not length 2"):
+        testmod.rt_char("ab")
+    with pytest.raises(TypeError, match=r"^rt_str\(\) argument 'x': must be str, not bytes$"):
+        testmod.rt_str(b"abc")
+
+
+def test_option(testmod):
+    assert testmod.rt_opt_i64(None) is None
+    assert testmod.rt_opt_i64(5) == 5
+    assert testmod.optional(1) == "1:<none>"
+    assert testmod.optional(1, None) == "1:<none>"
+    assert testmod.optional(1, "x") == "1:x"
+    assert testmod.optional(a=1, b="y") == "1:y"
+    with pytest.raises(TypeError, match=r"takes from 1 to 2 positional arguments but 3 were given"):
+        testmod.optional(1, "x", 3)
+
+
+def test_handles(testmod):
+    obj = object()
+    assert testmod.identity(obj) is obj
+    assert testmod.nothing() is None
+    assert testmod.constants() is True
+    assert testmod.type(1.5) == "float"
+    assert testmod.renamed() == 7
+    assert testmod.debug_repr([1, "a"]) == "[1, 'a']"
+
+
+def test_errors_propagate_and_discard(testmod):
+    with pytest.raises(ValueError, match="^bad value$"):
+        testmod.raise_value_error("bad value")
+    with pytest.raises(KeyError):
+        testmod.raise_kind("KeyError", "k")
+    with pytest.raises(ZeroDivisionError, match="div"):
+        testmod.raise_kind("ZeroDivisionError", "div")
+    with pytest.raises(UserWarning):
+        testmod.raise_kind("UserWarning", "w")
+    with pytest.raises(AttributeError, match="nope"):
+        testmod.getattr(object(), "nope")
+    assert testmod.getattr(3, "real") == 3
+    assert testmod.int_or("x", 7) == 7
+    assert testmod.int_or(2**100, 8) == 8
+    assert testmod.int_or(5, 8) == 5
+    assert testmod.missing_attr(object(), "nope") is True
+    assert testmod.missing_attr(1, "real") is False
+    with pytest.raises(ValueError, match="embedded null character"):
+        testmod.getattr(1, "re\0al")
+
+
+def test_error_message_with_non_ascii_text(testmod):
+    with pytest.raises(ValueError, match="^héllo ✓$"):
+        testmod.raise_value_error("héllo ✓")
+
+
+def test_panic_message_and_no_leak(testmod):
+    with pytest.raises(RuntimeError, match=r"^Rust panic in panic_with\(\): custom: abc$"):
+        testmod.panic_with("abc")
+    assert testmod.rt_i64(1) == 1
+
+
+def test_exec_hooks_run_in_order(testmod):
+    assert testmod.EXEC_ORDER == "first,second"
+
+
+def test_context_name(testmod, hpy_mode):
+    name = testmod.context_name()
+    if hpy_mode == "debug":
+        assert name == "HPy Debug Mode ABI"
+    else:
+        assert "Universal" in name or "universal" in name
+
+
+def test_leak_detector_catches_a_leak(mode_dirs):
+    """Negative control: the debug-mode leak check really sees a handle the module leaks."""
+    testmod = load("testmod", "debug", mode_dirs)
+    with pytest.raises(HPyLeakError) as info:
+        with LeakDetector():
+            testmod.leak()
+    assert len(info.value.leaks) == 1
+    for handle in info.value.leaks:
+        handle._force_close()

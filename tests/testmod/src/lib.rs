@@ -1,0 +1,261 @@
+//! `testmod`: functions the Python test suite uses to check the SDK's core behaviour.
+
+/// Test helpers for the hpy Rust SDK.
+#[hpy::hpy_module]
+mod testmod {
+    use hpy::prelude::*;
+
+    // Round trips: each converts its argument to a Rust type and back. (Written out: functions
+    // that another macro generates are not visible to #[hpy_module].)
+
+    /// Convert `x` to `i8` and back.
+    #[hpy_method]
+    fn rt_i8(x: i8) -> i8 {
+        x
+    }
+
+    /// Convert `x` to `i16` and back.
+    #[hpy_method]
+    fn rt_i16(x: i16) -> i16 {
+        x
+    }
+
+    /// Convert `x` to `i32` and back.
+    #[hpy_method]
+    fn rt_i32(x: i32) -> i32 {
+        x
+    }
+
+    /// Convert `x` to `i64` and back.
+    #[hpy_method]
+    fn rt_i64(x: i64) -> i64 {
+        x
+    }
+
+    /// Convert `x` to `i128` and back.
+    #[hpy_method]
+    fn rt_i128(x: i128) -> i128 {
+        x
+    }
+
+    /// Convert `x` to `isize` and back.
+    #[hpy_method]
+    fn rt_isize(x: isize) -> isize {
+        x
+    }
+
+    /// Convert `x` to `u8` and back.
+    #[hpy_method]
+    fn rt_u8(x: u8) -> u8 {
+        x
+    }
+
+    /// Convert `x` to `u16` and back.
+    #[hpy_method]
+    fn rt_u16(x: u16) -> u16 {
+        x
+    }
+
+    /// Convert `x` to `u32` and back.
+    #[hpy_method]
+    fn rt_u32(x: u32) -> u32 {
+        x
+    }
+
+    /// Convert `x` to `u64` and back.
+    #[hpy_method]
+    fn rt_u64(x: u64) -> u64 {
+        x
+    }
+
+    /// Convert `x` to `u128` and back.
+    #[hpy_method]
+    fn rt_u128(x: u128) -> u128 {
+        x
+    }
+
+    /// Convert `x` to `usize` and back.
+    #[hpy_method]
+    fn rt_usize(x: usize) -> usize {
+        x
+    }
+
+    /// Convert `x` to `f32` and back.
+    #[hpy_method]
+    fn rt_f32(x: f32) -> f32 {
+        x
+    }
+
+    /// Convert `x` to `f64` and back.
+    #[hpy_method]
+    fn rt_f64(x: f64) -> f64 {
+        x
+    }
+
+    /// Convert `x` to `bool` and back.
+    #[hpy_method]
+    fn rt_bool(x: bool) -> bool {
+        x
+    }
+
+    /// Convert `x` to `String` and back.
+    #[hpy_method]
+    fn rt_str(x: String) -> String {
+        x
+    }
+
+    /// Convert `x` to `char` and back.
+    #[hpy_method]
+    fn rt_char(x: char) -> char {
+        x
+    }
+
+    /// Convert `x` to `Option<i64>` and back.
+    #[hpy_method]
+    fn rt_opt_i64(x: Option<i64>) -> Option<i64> {
+        x
+    }
+
+    /// Return the argument itself (a borrowed handle, returned as a new one).
+    #[hpy_method]
+    fn identity<'ctx>(x: &Handle<'ctx>) -> Handle<'ctx> {
+        x.clone()
+    }
+
+    /// Return `(a, b)` as a description string; `b` is optional.
+    #[hpy_method]
+    fn optional(a: i64, b: Option<&str>) -> String {
+        format!("{a}:{}", b.unwrap_or("<none>"))
+    }
+
+    /// Borrow the str argument and return its length in bytes (no copy).
+    #[hpy_method]
+    fn utf8_len(s: &str) -> usize {
+        s.len()
+    }
+
+    /// Return None.
+    #[hpy_method]
+    fn nothing() {}
+
+    /// The context's name.
+    #[hpy_method]
+    fn context_name(ctx: Context<'_>) -> String {
+        ctx.name().to_owned()
+    }
+
+    /// Context constants come out as owned duplicates.
+    #[hpy_method]
+    fn constants(ctx: Context<'_>) -> HPyResult<Vec3<'_>> {
+        Ok(Vec3(ctx.none(), ctx.bool(true), ctx.ellipsis()))
+    }
+
+    /// Three handles, returned as the last one after checking identities.
+    struct Vec3<'ctx>(Handle<'ctx>, Handle<'ctx>, Handle<'ctx>);
+
+    impl<'ctx> IntoPython<'ctx> for Vec3<'ctx> {
+        fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+            let ok = self.0.is_none() && self.1.is(&ctx.bool(true)) && !self.2.is_none();
+            Ok(ctx.bool(ok))
+        }
+    }
+
+    /// Get an attribute: errors from HPy calls propagate with `?`.
+    #[hpy_method]
+    fn getattr<'ctx>(obj: &Handle<'ctx>, name: &str) -> HPyResult<Handle<'ctx>> {
+        obj.get_attr(name)
+    }
+
+    /// Raise `ValueError(msg)` built in Rust.
+    #[hpy_method]
+    fn raise_value_error(msg: String) -> HPyResult<()> {
+        Err(HPyErr::value_error(msg))
+    }
+
+    /// Raise the built-in exception named `kind` with `msg`.
+    #[hpy_method]
+    fn raise_kind(kind: &str, msg: String) -> HPyResult<()> {
+        let ty = match kind {
+            "KeyError" => ExceptionType::KeyError,
+            "IndexError" => ExceptionType::IndexError,
+            "ZeroDivisionError" => ExceptionType::ZeroDivisionError,
+            "UserWarning" => ExceptionType::UserWarning,
+            _ => return Err(HPyErr::value_error(format!("unknown kind {kind}"))),
+        };
+        Err(ty.err(msg))
+    }
+
+    /// Try an int conversion; on failure, discard the error and return the fallback.
+    #[hpy_method]
+    fn int_or(ctx: Context<'_>, x: &Handle<'_>, fallback: i64) -> i64 {
+        match x.extract::<i64>() {
+            Ok(v) => v,
+            Err(e) => {
+                e.discard(ctx);
+                fallback
+            }
+        }
+    }
+
+    /// Whether getattr(obj, name) fails with AttributeError (then the error is cleared).
+    #[hpy_method]
+    fn missing_attr(ctx: Context<'_>, obj: &Handle<'_>, name: &str) -> HPyResult<bool> {
+        match obj.get_attr(name) {
+            Ok(_) => Ok(false),
+            Err(e) if e.matches(ctx, ExceptionType::AttributeError) => {
+                e.discard(ctx);
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Panic with a formatted message after creating some handles (they must not leak).
+    #[hpy_method]
+    fn panic_with(ctx: Context<'_>, msg: &str) -> HPyResult<()> {
+        let _a = ctx.to_py(msg)?;
+        let _b = ctx.none();
+        panic!("custom: {msg}")
+    }
+
+    /// Deliberately leak one handle (the negative control of the leak tests).
+    #[hpy_method]
+    fn leak(ctx: Context<'_>) {
+        let _ = ctx.to_py("leaked on purpose").map(Handle::into_raw);
+    }
+
+    /// `repr(obj)` through the handle's Debug impl.
+    #[hpy_method]
+    fn debug_repr(obj: &Handle<'_>) -> String {
+        format!("{obj:?}")
+    }
+
+    /// A string with an interior NUL and non-ASCII text survives the trip to Python.
+    #[hpy_method]
+    fn tricky_str() -> &'static str {
+        "a\0b é ✓ 😀"
+    }
+
+    /// `r#type` is exposed as `type`.
+    #[hpy_method]
+    fn r#type(x: &Handle<'_>) -> String {
+        x.type_name()
+    }
+
+    /// Python name set explicitly.
+    #[hpy_method(name = "renamed")]
+    fn rust_side_name() -> i32 {
+        7
+    }
+
+    #[hpy_exec]
+    fn first_exec(_ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+        module.set_attr("EXEC_ORDER", "first")
+    }
+
+    #[hpy_exec]
+    fn second_exec(_ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+        let before: String = module.get_attr("EXEC_ORDER")?.extract()?;
+        module.set_attr("EXEC_ORDER", format!("{before},second"))
+    }
+}
