@@ -27,7 +27,8 @@ fn fail(msg: &str) -> ! {
 
 /// Asks a Python interpreter where its `hpy.devel` package lives.
 fn devel_dir_from_python(python: &str) -> PathBuf {
-    let script = "import hpy.devel, os; print(os.path.dirname(os.path.abspath(hpy.devel.__file__)))";
+    let script =
+        "import hpy.devel, os; print(os.path.dirname(os.path.abspath(hpy.devel.__file__)))";
     let out = Command::new(python).args(["-c", script]).output();
     match out {
         Ok(o) if o.status.success() => PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()),
@@ -73,10 +74,7 @@ fn locate() -> (PathBuf, PathBuf) {
     let runtime = env::var_os("HPY_RUNTIME_SRC_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| include.join("..").join("src").join("runtime"));
-    if let Some(missing) = HELPER_SOURCES
-        .iter()
-        .find(|f| !runtime.join(f).is_file())
-    {
+    if let Some(missing) = HELPER_SOURCES.iter().find(|f| !runtime.join(f).is_file()) {
         fail(&format!(
             "HPy's helper source {missing} is not in {}.\nFix: use a complete HPy 0.9 installation \
              (`pip install hpy==0.9.0`), or set HPY_RUNTIME_SRC_DIR to its `src/runtime` directory.",
@@ -110,7 +108,8 @@ fn generate_bindings(include: &Path, out: &Path) {
         .use_core()
         .layout_tests(true);
     // bindgen panics when libclang cannot be loaded; turn that into a message that names the fix.
-    let generated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || builder.generate()));
+    let generated =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || builder.generate()));
     match generated {
         Ok(Ok(bindings)) => bindings
             .write_to_file(out.join("bindings.rs"))

@@ -103,12 +103,13 @@ fn build(args: BuildArgs) -> Result<()> {
     let meta = meta_cmd.exec().context("running `cargo metadata`")?;
     let packages = selected_packages(&meta, &args.packages)?;
     let profile = if args.release { "release" } else { "debug" };
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| meta.target_directory.join("hpy").join(profile).into_std_path_buf());
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("creating {}", out_dir.display()))?;
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        meta.target_directory
+            .join("hpy")
+            .join(profile)
+            .into_std_path_buf()
+    });
+    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     artifact::check_out_dir(&out_dir)?;
 
     let mut cmd = cargo();
@@ -131,7 +132,11 @@ fn build(args: BuildArgs) -> Result<()> {
     for message in Message::parse_stream(stdout) {
         if let Message::CompilerArtifact(a) = message.context("reading cargo's output")? {
             let wanted = packages.iter().any(|p| p.id == a.package_id);
-            let is_cdylib = a.target.crate_types.iter().any(|k| k.to_string() == "cdylib");
+            let is_cdylib = a
+                .target
+                .crate_types
+                .iter()
+                .any(|k| k.to_string() == "cdylib");
             if wanted && is_cdylib {
                 libraries.extend(
                     a.filenames

@@ -23,7 +23,9 @@ pub fn parse_name_option(attr: TokenStream, what: &str) -> syn::Result<Option<Li
             name = Some(lit);
             Ok(())
         } else {
-            Err(meta.error(format!("unknown option for {what}: expected `name = \"...\"`")))
+            Err(meta.error(format!(
+                "unknown option for {what}: expected `name = \"...\"`"
+            )))
         }
     });
     parser.parse2(attr)?;
@@ -82,7 +84,10 @@ pub fn doc_cstr(prefix: &str, pieces: &[TokenStream]) -> TokenStream {
 /// A C string literal (`c"..."`) token.
 pub fn c_string(text: &str, span: Span) -> syn::Result<proc_macro2::Literal> {
     let c = CString::new(text).map_err(|_| {
-        syn::Error::new(span, "names and doc comments must not contain NUL characters")
+        syn::Error::new(
+            span,
+            "names and doc comments must not contain NUL characters",
+        )
     })?;
     let mut lit = proc_macro2::Literal::c_string(&c);
     lit.set_span(span);

@@ -23,11 +23,7 @@ struct Param {
 /// Whether `ty` is `Context<...>` (by its last path segment).
 fn is_context(ty: &Type) -> bool {
     match ty {
-        Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "Context"),
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Context"),
         _ => false,
     }
 }
@@ -63,7 +59,10 @@ fn check_signature(f: &ItemFn, what: &str) -> syn::Result<()> {
         return reject(c.span(), "const functions are not supported");
     }
     if let Some(u) = &sig.unsafety {
-        return reject(u.span(), "the function must be safe to call: remove `unsafe`");
+        return reject(
+            u.span(),
+            "the function must be safe to call: remove `unsafe`",
+        );
     }
     if let Some(abi) = &sig.abi {
         return reject(abi.span(), "the function must use the Rust ABI");
@@ -73,7 +72,10 @@ fn check_signature(f: &ItemFn, what: &str) -> syn::Result<()> {
     }
     for p in &sig.generics.params {
         if !matches!(p, GenericParam::Lifetime(_)) {
-            return reject(p.span(), "generic type and const parameters are not supported");
+            return reject(
+                p.span(),
+                "generic type and const parameters are not supported",
+            );
         }
     }
     if let Some(w) = &sig.generics.where_clause {
@@ -269,7 +271,11 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
         && matches!(&f.sig.inputs[1], FnArg::Typed(_));
     if !ok_shape {
         return Err(syn::Error::new(
-            f.sig.inputs.span().join(f.sig.ident.span()).unwrap_or(f.sig.ident.span()),
+            f.sig
+                .inputs
+                .span()
+                .join(f.sig.ident.span())
+                .unwrap_or(f.sig.ident.span()),
             "#[hpy_exec]: expected `fn(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()>`",
         ));
     }

@@ -126,13 +126,14 @@ impl HPyErr {
                         .restore(ctx);
                 }
             }
-            Some(l) => match (&*l.msg).into_python(ctx) {
-                // SAFETY: the type is a context constant and `msg` an open handle; SetObject
-                // does not steal it.
-                Ok(msg) => unsafe { call!(ctx, ctx_Err_SetObject, l.ty.raw(ctx), msg.as_raw()) },
-                // Creating the message failed: that exception (e.g. MemoryError) is now set.
-                Err(_) => {}
-            },
+            Some(l) => {
+                // If creating the message fails, that exception (e.g. MemoryError) is set instead.
+                if let Ok(msg) = (&*l.msg).into_python(ctx) {
+                    // SAFETY: the type is a context constant and `msg` an open handle; SetObject
+                    // does not steal it.
+                    unsafe { call!(ctx, ctx_Err_SetObject, l.ty.raw(ctx), msg.as_raw()) }
+                }
+            }
         }
     }
 

@@ -19,10 +19,7 @@ pub(crate) fn payload_message(payload: &(dyn Any + Send)) -> &str {
 /// function and carries the panic message.
 #[cold]
 pub(crate) fn panic_error(function: &str, payload: Box<dyn Any + Send>) -> HPyErr {
-    let msg = format!(
-        "Rust panic in {function}(): {}",
-        payload_message(&*payload)
-    );
+    let msg = format!("Rust panic in {function}(): {}", payload_message(&*payload));
     // Dropping a payload runs user code (its destructor) and could panic again; keep it.
     std::mem::forget(payload);
     HPyErr::runtime_error(msg)

@@ -87,7 +87,14 @@ fn match_keywords(
     }
     for k in 0..nkw as usize {
         // SAFETY: `k` is in range; the result is a new handle or NULL with an exception.
-        let name = unsafe { ctx.own(call!(ctx, ctx_GetItem_i, kwnames.as_raw(), k as sys::HPy_ssize_t)) }?;
+        let name = unsafe {
+            ctx.own(call!(
+                ctx,
+                ctx_GetItem_i,
+                kwnames.as_raw(),
+                k as sys::HPy_ssize_t
+            ))
+        }?;
         let name: &str = name.extract()?;
         match desc.params.iter().position(|p| *p == name) {
             Some(i) if slots[i]._i != 0 => {
@@ -118,7 +125,10 @@ fn too_many_positional(desc: &FunctionDescription, given: usize) -> HPyErr {
         format!("from {} to {n} positional arguments", desc.required)
     };
     let were = if given == 1 { "was" } else { "were" };
-    HPyErr::type_error(format!("{}() takes {takes} but {given} {were} given", desc.name))
+    HPyErr::type_error(format!(
+        "{}() takes {takes} but {given} {were} given",
+        desc.name
+    ))
 }
 
 #[cold]
@@ -150,7 +160,9 @@ pub fn extract<'a, 'ctx, T: FromPython<'a, 'ctx>>(
 ) -> HPyResult<T> {
     match slot {
         Some(h) => T::from_python(h).map_err(|e| e.in_argument(desc.name, desc.params[index])),
-        None => Err(HPyErr::system_error("required argument missing after matching")),
+        None => Err(HPyErr::system_error(
+            "required argument missing after matching",
+        )),
     }
 }
 

@@ -50,10 +50,22 @@ pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
 ///
 /// `args` must point to the `_HPyFunc_args_<SIG>` struct that matches `sig` and `func`.
 #[inline(always)]
-unsafe fn call_real(sig: sys::HPyFunc_Signature, func: sys::HPyCFunction, args: *mut core::ffi::c_void) {
+unsafe fn call_real(
+    sig: sys::HPyFunc_Signature,
+    func: sys::HPyCFunction,
+    args: *mut core::ffi::c_void,
+) {
     let ctx = CTX_FOR_TRAMPOLINES.load(Ordering::Acquire);
     // SAFETY: the loader stored the context before any trampoline can run; forwarded contract.
-    unsafe { call!(Ctx(ctx), ctx_CallRealFunctionFromTrampoline, sig, func, args) }
+    unsafe {
+        call!(
+            Ctx(ctx),
+            ctx_CallRealFunctionFromTrampoline,
+            sig,
+            func,
+            args
+        )
+    }
 }
 
 /// Lets `call!` take a raw context pointer.
@@ -67,7 +79,11 @@ impl Ctx {
 
 /// Runs the user's part of a call: catches panics and turns errors into a set exception.
 #[inline(always)]
-fn run<'ctx>(ctx: Context<'ctx>, name: &str, f: impl FnOnce() -> HPyResult<Handle<'ctx>>) -> sys::HPy {
+fn run<'ctx>(
+    ctx: Context<'ctx>,
+    name: &str,
+    f: impl FnOnce() -> HPyResult<Handle<'ctx>>,
+) -> sys::HPy {
     match std::panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(h)) => h.into_raw(),
         Ok(Err(e)) => {
@@ -122,7 +138,11 @@ pub trait KeywordsMethod {
     /// The Python name and parameters.
     const DESC: FunctionDescription;
     /// Extracts the arguments, calls the user function, converts the result.
-    fn call<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>, args: RawArgs<'_>) -> HPyResult<Handle<'ctx>>;
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        module: &Handle<'ctx>,
+        args: RawArgs<'_>,
+    ) -> HPyResult<Handle<'ctx>>;
 }
 
 /// A module-level function without arguments (HPy's NOARGS signature).
@@ -139,8 +159,13 @@ pub trait ExecHook {
     fn exec<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()>;
 }
 
-type KeywordsImpl =
-    unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *const sys::HPy, usize, sys::HPy) -> sys::HPy;
+type KeywordsImpl = unsafe extern "C" fn(
+    *mut sys::HPyContext,
+    sys::HPy,
+    *const sys::HPy,
+    usize,
+    sys::HPy,
+) -> sys::HPy;
 type NoArgsImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) -> sys::HPy;
 type InquiryImpl = unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) -> c_int;
 
@@ -186,7 +211,10 @@ unsafe extern "C" fn keywords_trampoline<M: KeywordsMethod>(
     a.result
 }
 
-unsafe extern "C" fn noargs_impl<M: NoArgsMethod>(ctx: *mut sys::HPyContext, module: sys::HPy) -> sys::HPy {
+unsafe extern "C" fn noargs_impl<M: NoArgsMethod>(
+    ctx: *mut sys::HPyContext,
+    module: sys::HPy,
+) -> sys::HPy {
     // SAFETY: as in `keywords_impl`.
     unsafe {
         let ctx = Context::from_raw(ctx);
@@ -220,7 +248,9 @@ unsafe extern "C" fn exec_impl<E: ExecHook>(ctx: *mut sys::HPyContext, module: s
     unsafe {
         let ctx = Context::from_raw(ctx);
         let module = ManuallyDrop::new(Handle::from_raw(ctx, module));
-        let done = run(ctx, "module exec", || E::exec(ctx, &module).map(|()| ctx.none()));
+        let done = run(ctx, "module exec", || {
+            E::exec(ctx, &module).map(|()| ctx.none())
+        });
         if done._i == 0 {
             -1
         } else {
@@ -290,7 +320,10 @@ pub const fn keywords_def<M: KeywordsMethod>(name: &'static CStr, doc: &'static 
 
 /// The `HPyDef` of a function without arguments.
 pub const fn noargs_def<M: NoArgsMethod>(name: &'static CStr, doc: &'static CStr) -> StaticDef {
-    type Tramp = unsafe extern "C" fn(*mut sys::cpy_PyObject, *mut sys::cpy_PyObject) -> *mut sys::cpy_PyObject;
+    type Tramp = unsafe extern "C" fn(
+        *mut sys::cpy_PyObject,
+        *mut sys::cpy_PyObject,
+    ) -> *mut sys::cpy_PyObject;
     // SAFETY: as in `keywords_def`.
     unsafe {
         meth_def(
