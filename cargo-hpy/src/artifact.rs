@@ -62,3 +62,29 @@ pub fn install(lib: &Path, module: &str, out: &Path) -> Result<(PathBuf, PathBuf
         .with_context(|| format!("writing {}", py.display()))?;
     Ok((so, py))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_dir_with_hpy_in_its_path_is_refused() {
+        let base = std::env::temp_dir().join(format!("cargo-hpy-test-{}", std::process::id()));
+        let bad = base.join("x.hpycache");
+        std::fs::create_dir_all(&bad).unwrap();
+        assert!(check_out_dir(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains(".hpy"));
+        assert!(check_out_dir(&base).is_ok());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn a_library_without_hpy_init_is_refused() {
+        // This test binary itself is an ELF file with no HPyInit_ export.
+        let me = std::env::current_exe().unwrap();
+        let err = module_name(&me).unwrap_err().to_string();
+        assert!(err.contains("exports no `HPyInit_<module>`"), "{err}");
+    }
+}

@@ -26,3 +26,14 @@ __hpy_bootstrap()
 "#
     )
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stub_loads_through_file_and_honours_hpy_env() {
+        let s = super::stub("hello", "hello.hpy0.so");
+        assert!(s.contains("os.path.dirname(os.path.abspath(__file__)), \"hello.hpy0.so\""));
+        assert!(s.contains("_load_bootstrap(\n        \"hello\", __name__, __package__, path, __loader__, __spec__, os.environ"));
+        assert!(!s.contains("pkg_resources"));
+    }
+}

@@ -93,3 +93,51 @@ pub fn c_string(text: &str, span: Span) -> syn::Result<proc_macro2::Literal> {
     lit.set_span(span);
     Ok(lit)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn python_identifiers() {
+        assert!(is_python_identifier("add"));
+        assert!(is_python_identifier("_x1"));
+        assert!(is_python_identifier("é"));
+        assert!(!is_python_identifier("1x"));
+        assert!(!is_python_identifier("a-b"));
+        assert!(!is_python_identifier(""));
+    }
+
+    #[test]
+    fn name_option() {
+        let n = parse_name_option(quote!(name = "py"), "#[x]").unwrap();
+        assert_eq!(n.unwrap().value(), "py");
+        assert!(parse_name_option(quote!(), "#[x]").unwrap().is_none());
+        let err = |attr| match parse_name_option(attr, "#[x]") {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("accepted"),
+        };
+        assert!(err(quote!(nam = "py")).contains("unknown option"));
+        assert!(err(quote!(name = "a", name = "b")).contains("twice"));
+    }
+
+    #[test]
+    fn doc_pieces_strip_the_rustdoc_space() {
+        let attrs: Vec<Attribute> = vec![
+            syn::parse_quote!(#[doc = " First line."]),
+            syn::parse_quote!(#[doc = "  indented"]),
+            syn::parse_quote!(#[inline]),
+            syn::parse_quote!(#[doc = concat!("a", "b")]),
+        ];
+        let pieces: Vec<String> = doc_pieces(&attrs).iter().map(|t| t.to_string()).collect();
+        assert_eq!(
+            pieces,
+            [
+                "\"First line.\"",
+                "\" indented\"",
+                "concat ! (\"a\" , \"b\")"
+            ]
+        );
+    }
+}

@@ -24,3 +24,21 @@ pub(crate) fn panic_error(function: &str, payload: Box<dyn Any + Send>) -> HPyEr
     std::mem::forget(payload);
     HPyErr::runtime_error(msg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_payloads_become_messages() {
+        let p = std::panic::catch_unwind(|| panic!("boom")).unwrap_err();
+        assert_eq!(payload_message(&*p), "boom");
+        let p = std::panic::catch_unwind(|| panic!("value {}", 7)).unwrap_err();
+        assert_eq!(payload_message(&*p), "value 7");
+        let p = std::panic::catch_unwind(|| std::panic::panic_any(3u8)).unwrap_err();
+        assert!(payload_message(&*p).contains("not a string"));
+        let e = panic_error("f", Box::new("oops"));
+        assert_eq!(e.message(), Some("Rust panic in f(): oops"));
+        assert_eq!(e.exception_type(), Some(crate::ExceptionType::RuntimeError));
+    }
+}

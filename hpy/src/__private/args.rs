@@ -178,3 +178,80 @@ pub fn extract_optional<'a, 'ctx, T: FromPython<'a, 'ctx> + Default>(
         None => Ok(T::default()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ADD: FunctionDescription = FunctionDescription {
+        name: "add",
+        params: &["a", "b"],
+        required: 2,
+    };
+    const OPT: FunctionDescription = FunctionDescription {
+        name: "f",
+        params: &["a", "b", "c"],
+        required: 1,
+    };
+    const ONE: FunctionDescription = FunctionDescription {
+        name: "g",
+        params: &["x"],
+        required: 1,
+    };
+
+    fn h(present: bool) -> sys::HPy {
+        sys::HPy {
+            _i: present as isize,
+        }
+    }
+
+    #[test]
+    fn too_many_positional_matches_cpython() {
+        assert_eq!(
+            too_many_positional(&ADD, 3).message(),
+            Some("add() takes 2 positional arguments but 3 were given")
+        );
+        assert_eq!(
+            too_many_positional(&ONE, 2).message(),
+            Some("g() takes 1 positional argument but 2 were given")
+        );
+        assert_eq!(
+            too_many_positional(&OPT, 4).message(),
+            Some("f() takes from 1 to 3 positional arguments but 4 were given")
+        );
+    }
+
+    #[test]
+    fn missing_matches_cpython() {
+        assert_eq!(
+            missing(&ADD, &[h(true), h(false)]).message(),
+            Some("add() missing 1 required positional argument: 'b'")
+        );
+        assert_eq!(
+            missing(&ADD, &[h(false), h(false)]).message(),
+            Some("add() missing 2 required positional arguments: 'a' and 'b'")
+        );
+        let three = FunctionDescription {
+            name: "t",
+            params: &["a", "b", "c"],
+            required: 3,
+        };
+        assert_eq!(
+            missing(&three, &[h(false); 3]).message(),
+            Some("t() missing 3 required positional arguments: 'a', 'b', and 'c'")
+        );
+    }
+
+    #[test]
+    fn argument_context_prefixes_lazy_errors_only() {
+        let e = HPyErr::type_error("must be str, not int").in_argument("greet", "name");
+        assert_eq!(
+            e.message(),
+            Some("greet() argument 'name': must be str, not int")
+        );
+        assert_eq!(e.exception_type(), Some(crate::ExceptionType::TypeError));
+        let pending = HPyErr::fetch().in_argument("greet", "name");
+        assert!(pending.is_set());
+        assert_eq!(pending.message(), None);
+    }
+}
