@@ -2,8 +2,9 @@
 //! HPy's context-only helper functions (argparse, buildvalue, format, helpers, structseq).
 //!
 //! Where the headers come from, in order:
-//! 1. `HPY_INCLUDE_DIR`: the directory holding `hpy.h` (the runtime sources are looked up in
-//!    `../src/runtime` next to it, or in `HPY_RUNTIME_SRC_DIR`);
+//! 1. `HPY_INCLUDE_DIR`: the directory holding `hpy.h` (the helper sources are looked up in
+//!    `../src/runtime` next to it, or in `HPY_RUNTIME_SRC_DIR`; without them, as in PyPy's
+//!    bundled HPy, the helper functions are left out of the bindings);
 //! 2. the `hpy.devel` package of the Python named by `HPY_PYTHON`;
 //! 3. the `hpy.devel` package of `python3`.
 
@@ -27,13 +28,17 @@ fn fail(msg: &str) -> ! {
 
 /// Asks a Python interpreter where its `hpy.devel` package lives.
 fn devel_dir_from_python(python: &str) -> PathBuf {
-    let script =
-        "import hpy.devel, os; print(os.path.dirname(os.path.abspath(hpy.devel.__file__)))";
+    // Locate the package without importing it: `hpy.devel` imports setuptools, which a bare
+    // interpreter (e.g. PyPy) may not have.
+    let script = "import importlib.util, os\n\
+                  spec = importlib.util.find_spec('hpy.devel')\n\
+                  assert spec is not None, 'no module named hpy.devel'\n\
+                  print(os.path.abspath(spec.submodule_search_locations[0]))";
     let out = Command::new(python).args(["-c", script]).output();
     match out {
         Ok(o) if o.status.success() => PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()),
         Ok(o) => fail(&format!(
-            "cannot find the HPy headers: `{python} -c 'import hpy.devel'` failed:\n{}\n\
+            "cannot find the HPy headers: `{python}` could not locate `hpy.devel`:\n{}\n\
              Fix: install HPy 0.9 into that Python (`{python} -m pip install hpy==0.9.0`), or set \
              HPY_PYTHON to a Python that ships it (PyPy 3.11 has it built in), or set HPY_INCLUDE_DIR \
              to the directory that contains hpy.h.",
@@ -47,8 +52,8 @@ fn devel_dir_from_python(python: &str) -> PathBuf {
     }
 }
 
-/// Returns (include dir, runtime source dir).
-fn locate() -> (PathBuf, PathBuf) {
+/// Returns the include dir and, if HPy's helper sources are there, their directory.
+fn locate() -> (PathBuf, Option<PathBuf>) {
     for var in [
         "HPY_INCLUDE_DIR",
         "HPY_RUNTIME_SRC_DIR",
@@ -71,20 +76,33 @@ fn locate() -> (PathBuf, PathBuf) {
             include.display()
         ));
     }
-    let runtime = env::var_os("HPY_RUNTIME_SRC_DIR")
-        .map(PathBuf::from)
+    let explicit = env::var_os("HPY_RUNTIME_SRC_DIR").map(PathBuf::from);
+    let runtime = explicit
+        .clone()
         .unwrap_or_else(|| include.join("..").join("src").join("runtime"));
-    if let Some(missing) = HELPER_SOURCES.iter().find(|f| !runtime.join(f).is_file()) {
-        fail(&format!(
-            "HPy's helper source {missing} is not in {}.\nFix: use a complete HPy 0.9 installation \
-             (`pip install hpy==0.9.0`), or set HPY_RUNTIME_SRC_DIR to its `src/runtime` directory.",
+    let missing = HELPER_SOURCES.iter().find(|f| !runtime.join(f).is_file());
+    match (missing, explicit) {
+        (None, _) => (include, Some(runtime)),
+        (Some(missing), Some(_)) => fail(&format!(
+            "HPy's helper source {missing} is not in HPY_RUNTIME_SRC_DIR ({}).\nFix: point it at \
+             the `src/runtime` directory of an HPy 0.9 installation (`pip install hpy==0.9.0`).",
             runtime.display()
-        ));
+        )),
+        // PyPy ships the headers without the helper sources. The safe `hpy` crate does not need
+        // them; only the raw HPyArg_*/HPy_BuildValue/... declarations are left out.
+        (Some(_), None) => {
+            println!(
+                "cargo:warning=hpy-sys: HPy's helper sources are not in {}; HPyArg_Parse*, \
+                 HPy_BuildValue and the other C helpers are left out (set HPY_RUNTIME_SRC_DIR to \
+                 include them)",
+                runtime.display()
+            );
+            (include, None)
+        }
     }
-    (include, runtime)
 }
 
-fn generate_bindings(include: &Path, out: &Path) {
+fn generate_bindings(include: &Path, with_helpers: bool, out: &Path) {
     let header = include.join("hpy.h");
     println!("cargo:rerun-if-changed={}", header.display());
     let builder = bindgen::Builder::default()
@@ -97,23 +115,40 @@ fn generate_bindings(include: &Path, out: &Path) {
             format!("-I{}", include.display()),
         ])
         .allowlist_type("HPy.*|_HPy.*|cpy_.*")
-        .allowlist_function(
-            "HPyArg_.*|HPy_BuildValue|HPyHelpers_.*|HPyUnicode_FromFormat|HPyErr_Format|HPyStructSequence_.*",
-        )
-        .allowlist_var("HPY_.*|HPy_TPFLAGS_.*|HPyStructSequence_UnnamedField")
+        .allowlist_var("HPY_.*|HPy_TPFLAGS_.*")
         .rustified_enum("HPyFunc_Signature|HPySlot_Slot|HPyDef_Kind")
         .derive_default(true)
         .derive_debug(true)
         .generate_comments(false)
         .use_core()
         .layout_tests(true);
+    let builder = if with_helpers {
+        builder
+            .allowlist_function(
+                "HPyArg_.*|HPy_BuildValue|HPyHelpers_.*|HPyUnicode_FromFormat|HPyErr_Format|HPyStructSequence_.*",
+            )
+            .allowlist_var("HPyStructSequence_UnnamedField")
+    } else {
+        builder
+    };
     // bindgen panics when libclang cannot be loaded; turn that into a message that names the fix.
     let generated =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || builder.generate()));
     match generated {
-        Ok(Ok(bindings)) => bindings
-            .write_to_file(out.join("bindings.rs"))
-            .unwrap_or_else(|e| fail(&format!("cannot write the bindings: {e}"))),
+        Ok(Ok(bindings)) => {
+            let text = bindings.to_string();
+            // HPy after 0.9.0 (PyPy 3.11 vendors 0.9.1.dev61) declares `h_DictType` right after
+            // `h_Builtins`, which moves every later 0.9.0 member one slot down. Record which
+            // layout these headers have; the safe layer adapts at run time.
+            let pos = |field: &str| text.find(&format!("pub {field}:"));
+            if let (Some(dict), Some(capsule)) = (pos("h_DictType"), pos("ctx_Capsule_New")) {
+                if dict < capsule {
+                    println!("cargo:rustc-cfg=hpy_dict_type_before_tail");
+                }
+            }
+            std::fs::write(out.join("bindings.rs"), text)
+                .unwrap_or_else(|e| fail(&format!("cannot write the bindings: {e}")))
+        }
         Ok(Err(e)) => fail(&format!(
             "bindgen could not parse {} ({e}).\nFix: make sure it is an HPy 0.9 header set.",
             include.join("hpy.h").display()
@@ -147,8 +182,13 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let (include, runtime) = locate();
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    generate_bindings(&include, &out);
-    compile_helpers(&include, &runtime);
+    generate_bindings(&include, runtime.is_some(), &out);
+    if let Some(runtime) = &runtime {
+        compile_helpers(&include, runtime);
+        println!("cargo:rustc-cfg=hpy_helpers");
+    }
+    println!("cargo:rustc-check-cfg=cfg(hpy_helpers)");
+    println!("cargo:rustc-check-cfg=cfg(hpy_dict_type_before_tail)");
     // Downstream build scripts (e.g. C benchmarks) find the same headers as DEP_HPY_INCLUDE.
     println!("cargo:include={}", include.display());
 }

@@ -47,7 +47,8 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         let doc = doc_cstr("", &doc);
         quote!(::core::option::Option::Some(#doc))
     };
-    let n_defs = defs.len() + 1;
+    // The runtime check first, then the user's definitions, then the NULL terminator.
+    let n_defs = defs.len() + 2;
     let init = format_ident!("HPyInit_{}", name, span = span);
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name, span = span);
     let major = format_ident!("get_required_hpy_major_version_{}", name, span = span);
@@ -56,7 +57,11 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     items.push(syn::parse_quote! {
         #[doc(hidden)]
         static __HPY_DEFINES: ::hpy::__private::StaticCell<[*mut ::hpy::sys::HPyDef; #n_defs]> =
-            ::hpy::__private::StaticCell::new([#(#defs.get(),)* ::core::ptr::null_mut()]);
+            ::hpy::__private::StaticCell::new([
+                ::hpy::__private::RUNTIME_CHECK_DEF.get(),
+                #(#defs.get(),)*
+                ::core::ptr::null_mut(),
+            ]);
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]

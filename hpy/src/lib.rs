@@ -58,11 +58,16 @@
 ///
 /// Expands to an unsafe call and must sit inside an `unsafe` block whose `SAFETY` comment says
 /// why the arguments are valid. Reading the function pointer is sound because every runtime fills
-/// all context members 0 to 262 (the HPy 0.9.0 set), the only ones this crate names.
+/// all context members of HPy 0.9.0, the only ones this crate names, and members of the context's
+/// tail are looked up where the running runtime keeps them (see `runtime`).
 macro_rules! call {
     ($ctx:expr, $name:ident $(, $arg:expr)* $(,)?) => {{
         let raw: *mut $crate::sys::HPyContext = $ctx.as_ptr();
-        ((*raw).$name.unwrap_unchecked())(raw $(, $arg)*)
+        let slot = $crate::runtime::adjust(
+            ::core::ptr::addr_of!((*raw).$name),
+            ::core::mem::offset_of!($crate::sys::HPyContext, $name),
+        );
+        ((*slot).unwrap_unchecked())(raw $(, $arg)*)
     }};
 }
 
@@ -74,6 +79,7 @@ mod exceptions;
 mod handle;
 mod ints;
 mod panic;
+mod runtime;
 mod strings;
 
 #[doc(hidden)]

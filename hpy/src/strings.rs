@@ -18,15 +18,32 @@ impl<'a, 'ctx> FromPython<'a, 'ctx> for &'a str {
         let mut len: sys::HPy_ssize_t = 0;
         // SAFETY: `obj` is an open handle to a str. The returned buffer belongs to the object and
         // stays valid and unchanged while the handle is open, which the `'a` borrow guarantees.
-        // The runtime returns valid UTF-8 (it refuses lone surrogates).
-        unsafe {
+        let bytes = unsafe {
             let data = call!(ctx, ctx_Unicode_AsUTF8AndSize, obj.as_raw(), &mut len);
             if data.is_null() {
                 return Err(HPyErr::fetch());
             }
-            let bytes = std::slice::from_raw_parts(data.cast::<u8>(), len as usize);
-            Ok(std::str::from_utf8_unchecked(bytes))
+            std::slice::from_raw_parts(data.cast::<u8>(), len as usize)
+        };
+        if crate::runtime::utf8_trusted() {
+            // SAFETY: CPython's runtime returns UTF-8 (it refuses lone surrogates).
+            Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+        } else {
+            std::str::from_utf8(bytes).map_err(|_| encode_error(obj))
         }
+    }
+}
+
+/// The error for a `str` whose contents are not valid UTF-8 (it has lone surrogates, and the
+/// runtime, e.g. PyPy's, returned their surrogate-encoded bytes). Encoding the string strictly
+/// raises the `UnicodeEncodeError` CPython raises in that case.
+#[cold]
+fn encode_error(obj: &Handle<'_>) -> HPyErr {
+    let ctx = obj.ctx();
+    // SAFETY: `obj` is an open handle to a str; the result is owned or NULL with an exception.
+    match unsafe { ctx.own(call!(ctx, ctx_Unicode_AsUTF8String, obj.as_raw())) } {
+        Ok(_) => HPyErr::system_error("the runtime returned invalid UTF-8 for a str"),
+        Err(e) => e,
     }
 }
 

@@ -1,6 +1,7 @@
 """The public contract of examples/hello, in universal and debug mode (with the leak check)."""
 
 import inspect
+import sys
 
 import pytest
 
@@ -116,9 +117,16 @@ def test_docstrings(hello):
 
 
 def test_signatures(hello):
-    assert str(inspect.signature(hello.add)) == "(a, b)"
-    assert str(inspect.signature(hello.greet)) == "(name)"
-    assert str(inspect.signature(hello.boom)) == "()"
+    assert hello.add.__text_signature__ == "(a, b)"
+    assert hello.greet.__text_signature__ == "(name)"
+    assert hello.boom.__text_signature__ == "()"
+    signatures = [str(inspect.signature(f)) for f in (hello.add, hello.greet, hello.boom)]
+    if sys.implementation.name == "pypy":
+        # PyPy's inspect does not read __text_signature__ of built-in functions (documented in
+        # the README); pinned so a change is noticed.
+        assert signatures == ["(*args, **keywords)"] * 3
+    else:
+        assert signatures == ["(a, b)", "(name)", "()"]
 
 
 def test_exec_hook_constants(hello):

@@ -35,21 +35,39 @@ def run_import(code, hpy_env):
     )
 
 
+CONTEXT_NAMES = {
+    "universal": "HPy Universal ABI",
+    "debug": "HPy Debug Mode ABI",
+    "trace": "HPy Trace Mode ABI",
+}
+
+
 @pytest.mark.parametrize(
-    "hpy_env,suffix",
-    [(None, ""), ("debug", " with a debug context"), ("trace", " with a trace context"), ("hello:debug", " with a debug context")],
+    "hpy_env,mode",
+    [
+        (None, "universal"),
+        ("debug", "debug"),
+        ("TRACE", "trace"),
+        ("universal", "universal"),
+        ("hello:debug,testmod:trace", "trace"),
+        ("hello:debug", "universal"),
+    ],
 )
-def test_import_through_stub(hpy_env, suffix):
+def test_import_through_stub(hpy_env, mode):
     code = (
-        "import hello, sys\n"
+        "import hello, testmod, sys\n"
         "assert hello.add(2, 3) == 5, 'add'\n"
-        "assert hello.__file__.endswith('hello.hpy0.so'), hello.__file__\n"
+        "assert hello.__file__.endswith('/hello.hpy0.so'), hello.__file__\n"
+        "assert testmod.__spec__.origin == testmod.__file__\n"
         "assert sys.modules['hello'] is hello\n"
+        "print(testmod.context_name())\n"
         "print(hello.__name__, hello.__doc__)\n"
     )
     proc = run_import(code, hpy_env)
     assert proc.returncode == 0, proc.stderr
-    assert f"Loading 'hello' in HPy universal mode{suffix}\n" in proc.stdout
+    suffix = {"universal": "", "debug": " with a debug context", "trace": " with a trace context"}
+    assert f"Loading 'testmod' in HPy universal mode{suffix[mode]}\n" in proc.stdout
+    assert f"\n{CONTEXT_NAMES[mode]}" in proc.stdout
     assert "hello A small demo module" in proc.stdout
 
 
@@ -70,7 +88,8 @@ def test_import_debug_mode_leak_check_through_stub():
     assert "clean" in proc.stdout
 
 
-def test_invalid_hpy_mode_is_a_clear_error():
-    proc = run_import("import hello", "nonsense")
+@pytest.mark.parametrize("setting", ["nonsense", "hello:fast", "hello"])
+def test_invalid_hpy_mode_is_a_clear_error(setting):
+    proc = run_import("import hello", setting)
     assert proc.returncode != 0
-    assert "invalid HPy mode" in proc.stderr
+    assert f"ValueError: invalid HPy mode: '{setting}'" in proc.stderr

@@ -276,6 +276,17 @@ unsafe extern "C" fn exec_trampoline<E: ExecHook>(arg0: *mut sys::cpy_PyObject) 
 /// An `HPyDef` in a static.
 pub type StaticDef = StaticCell<sys::HPyDef>;
 
+/// The exec slot every module runs first: records the running runtime's context layout.
+pub struct RuntimeCheck;
+impl ExecHook for RuntimeCheck {
+    fn exec<'ctx>(ctx: Context<'ctx>, _module: &Handle<'ctx>) -> HPyResult<()> {
+        crate::runtime::detect(ctx)
+    }
+}
+
+/// The definition of [`RuntimeCheck`], listed first in every module's defines.
+pub static RUNTIME_CHECK_DEF: StaticDef = exec_def::<RuntimeCheck>();
+
 const fn meth_def(
     name: &'static CStr,
     doc: &'static CStr,
