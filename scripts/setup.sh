@@ -56,3 +56,28 @@ fi
 
 export VENV_PYTHON="$VENV/bin/python"
 export HPY_PYTHON="${HPY_PYTHON:-$VENV_PYTHON}"
+
+# pypy_env: sets PYPY (the interpreter: HPY_RS_PYPY, or PyPy 3.11 provisioned by scripts/pypy.sh)
+# and PYPY_VENV_PYTHON (a venv of it in target/pypy-venv with scripts/requirements-pypy.txt).
+pypy_env() {
+    if [ -n "${HPY_RS_PYPY:-}" ]; then
+        PYPY="$HPY_RS_PYPY"
+    elif ! PYPY="$("$ROOT/scripts/pypy.sh")"; then
+        echo "error: PyPy 3.11 could not be obtained (see above). Set HPY_RS_PYPY to a PyPy 3.11" >&2
+        echo "       interpreter with HPy 0.9 to use your own." >&2
+        exit 1
+    fi
+    "$PYPY" -c "import hpy.universal" 2>/dev/null \
+        || { echo "error: $PYPY has no hpy.universal (PyPy 3.11 7.3.18 or later ships HPy 0.9)" >&2; exit 1; }
+    local venv="$ROOT/target/pypy-venv" want
+    want="$(cat "$ROOT/scripts/requirements-pypy.txt")
+$PYPY"
+    if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$want" ]; then
+        say "creating the PyPy environment in target/pypy-venv"
+        rm -rf "$venv"
+        "$PYPY" -m venv "$venv"
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/scripts/requirements-pypy.txt"
+        printf '%s' "$want" > "$venv/.requirements"
+    fi
+    export PYPY PYPY_VENV_PYTHON="$venv/bin/python"
+}

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, clippy, the Rust tests (unit, doc and compile-fail UI tests),
-# then the Python suite against the built modules in HPy's universal, debug and trace modes.
+# The whole test suite:
+#   1. formatting and clippy;
+#   2. the Rust tests (unit, doc and compile-fail UI tests);
+#   3. the example and test modules, built once with `cargo hpy build`;
+#   4. the Python suite against those same files on CPython (hpy 0.9.0 from PyPI) and on PyPy 3.11
+#      (HPy built in), each in HPy's universal, debug (with leak checks) and trace modes;
+#   5. hpy-sys and the modules built against PyPy's own HPy headers, tested on CPython.
+# PyPy comes from scripts/pypy.sh, or from HPY_RS_PYPY; if neither works the run fails.
+# Extra arguments go to pytest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
+pypy_env
 
 say "cargo fmt --check"
 cargo fmt --all -- --check
@@ -17,5 +25,17 @@ cargo test --workspace -q
 say "cargo hpy build"
 cargo run -q -p cargo-hpy -- hpy build --out "$ROOT/target/hpy/test"
 
-say "pytest (CPython $("$VENV_PYTHON" -c 'import sys; print(sys.version.split()[0])'), hpy $("$VENV_PYTHON" -c 'import hpy.universal as u; print(u.get_version()[0])'))"
-HPY_RS_MODULES="$ROOT/target/hpy/test" "$VENV_PYTHON" -m pytest "$ROOT/tests/python" -p no:cacheprovider -v "$@"
+run_pytest() {
+    local python="$1" modules="$2"
+    shift 2
+    say "pytest on $("$python" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])'), modules from ${modules#"$ROOT"/}"
+    HPY_RS_MODULES="$modules" "$python" -m pytest "$ROOT/tests/python" -p no:cacheprovider -v "$@"
+}
+
+run_pytest "$VENV_PYTHON" "$ROOT/target/hpy/test" "$@"
+run_pytest "$PYPY_VENV_PYTHON" "$ROOT/target/hpy/test" "$@"
+
+say "cargo hpy build against PyPy's HPy headers"
+HPY_PYTHON="$PYPY" CARGO_TARGET_DIR="$ROOT/target/pypy-headers" \
+    cargo run -q -p cargo-hpy -- hpy build --out "$ROOT/target/hpy/test-pypy-headers"
+run_pytest "$VENV_PYTHON" "$ROOT/target/hpy/test-pypy-headers" -q "$@"

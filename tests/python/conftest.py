@@ -5,13 +5,15 @@ HPy keeps one context pointer per shared library, so loading the same file twice
 therefore gets its own copy of each module file.
 
 The modules come from the directory named by HPY_RS_MODULES (default: target/hpy/debug), where
-`cargo hpy build` writes them. In debug mode every test runs inside hpy.debug.LeakDetector.
+`cargo hpy build` writes them. In debug mode every test runs inside hpy.debug.LeakDetector. Test ids name the interpreter and
+the mode, e.g. `test_add[pypy-debug]`.
 """
 
 import importlib.util
 import os
 import pathlib
 import shutil
+import sys
 
 import hpy.universal
 import pytest
@@ -61,9 +63,25 @@ def load(name, mode, mode_dirs):
     return _loaded[key]
 
 
+INTERPRETER = sys.implementation.name
+
+
+@pytest.fixture(autouse=True, params=[INTERPRETER])
+def interpreter(request):
+    """Puts the interpreter's name (cpython, pypy) into every test id."""
+    return request.param
+
+
 @pytest.fixture(params=["universal", "debug"])
 def hpy_mode(request):
     return request.param
+
+
+def pytest_report_header(config):
+    return (
+        f"HPy runtime {hpy.universal.get_version()[0]} on {INTERPRETER} "
+        f"{sys.version.split()[0]}; modules from {MODULE_DIR}"
+    )
 
 
 def _module_fixture(name):
