@@ -25,6 +25,29 @@ struct Lazy {
     msg: Cow<'static, str>,
 }
 
+/// Shorthand constructors, e.g. `HPyErr::type_error(msg)` for `TypeError(msg)`.
+macro_rules! shorthands {
+    ($($fn_name:ident => $ty:ident),* $(,)?) => {
+        impl HPyErr {$(
+            #[doc = concat!("`", stringify!($ty), "(msg)`.")]
+            #[cold]
+            pub fn $fn_name(msg: impl Into<Cow<'static, str>>) -> Self {
+                Self::new(ExceptionType::$ty, msg)
+            }
+        )*}
+    };
+}
+
+shorthands! {
+    type_error => TypeError,
+    value_error => ValueError,
+    overflow_error => OverflowError,
+    runtime_error => RuntimeError,
+    key_error => KeyError,
+    index_error => IndexError,
+    system_error => SystemError,
+}
+
 impl HPyErr {
     /// An exception of type `ty` with message `msg`, raised when the error is returned.
     #[cold]
@@ -39,48 +62,6 @@ impl HPyErr {
     #[inline]
     pub fn fetch() -> Self {
         HPyErr(None)
-    }
-
-    /// `TypeError(msg)`.
-    #[cold]
-    pub fn type_error(msg: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(ExceptionType::TypeError, msg)
-    }
-
-    /// `ValueError(msg)`.
-    #[cold]
-    pub fn value_error(msg: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(ExceptionType::ValueError, msg)
-    }
-
-    /// `OverflowError(msg)`.
-    #[cold]
-    pub fn overflow_error(msg: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(ExceptionType::OverflowError, msg)
-    }
-
-    /// `RuntimeError(msg)`.
-    #[cold]
-    pub fn runtime_error(msg: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(ExceptionType::RuntimeError, msg)
-    }
-
-    /// `KeyError(msg)`.
-    #[cold]
-    pub fn key_error(msg: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(ExceptionType::KeyError, msg)
-    }
-
-    /// `IndexError(msg)`.
-    #[cold]
-    pub fn index_error(msg: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(ExceptionType::IndexError, msg)
-    }
-
-    /// `SystemError(msg)`.
-    #[cold]
-    pub fn system_error(msg: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(ExceptionType::SystemError, msg)
     }
 
     /// Whether this error stands for an exception already set in the interpreter.
