@@ -227,18 +227,15 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         quote! {
             impl ::hpy::__private::KeywordsMethod for #marker {
                 const DESC: ::hpy::__private::FunctionDescription =
-                    ::hpy::__private::FunctionDescription {
-                        name: #py_name,
-                        params: &[#(#names),*],
-                        required: #required,
-                    };
+                    ::hpy::__private::FunctionDescription::simple(#py_name, &[#(#names),*], #required);
                 #[inline(always)]
                 fn call<'ctx>(
                     ctx: ::hpy::Context<'ctx>,
                     _module: &::hpy::Handle<'ctx>,
                     args: ::hpy::__private::RawArgs<'_>,
                 ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
-                    let __slots = ::hpy::__private::parse_args::<#n>(ctx, &Self::DESC, args)?;
+                    let __matched = ::hpy::__private::parse_args::<#n>(ctx, &Self::DESC, args)?;
+                    let __slots = &__matched.slots;
                     #(#extracts)*
                     #call
                 }

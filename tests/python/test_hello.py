@@ -68,8 +68,13 @@ def test_add_overflow(hello):
         lambda f: f(1, a=2),
         lambda f: f(1, 2, c=3),
         lambda f: f(1, 2, a=3),
+        lambda f: f(1, 2, 3, x=4),
+        lambda f: f(1, 2, 3, b=4),
     ],
-    ids=["none", "one", "only-b", "three", "a-twice", "unexpected-kw", "a-twice-after-both"],
+    ids=[
+        "none", "one", "only-b", "three", "a-twice", "unexpected-kw", "a-twice-after-both",
+        "keyword-checked-before-count", "multiple-before-count",
+    ],
 )
 def test_add_argument_errors_match_python(hello, call):
     with pytest.raises(TypeError) as info:

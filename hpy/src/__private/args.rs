@@ -6,13 +6,47 @@ use crate::sys;
 use crate::{Context, FromPython, HPyErr, HPyResult, Handle};
 
 /// A function's Python name and parameters, as the argument matcher needs them.
+///
+/// The named parameters are listed positional ones first (positional-only, then
+/// positional-or-keyword), then keyword-only ones, as in a Python `def`.
 pub struct FunctionDescription {
     /// The Python name, used in error messages.
     pub name: &'static str,
-    /// Parameter names, in order; all are positional-or-keyword.
+    /// Names of the named parameters, in order.
     pub params: &'static [&'static str],
-    /// How many leading parameters are required (the rest default to None).
-    pub required: usize,
+    /// How many leading parameters are positional-only.
+    pub positional_only: usize,
+    /// How many leading parameters can be passed by position (positional-only included).
+    pub positional: usize,
+    /// How many leading positional parameters are required (those after have defaults).
+    pub required_positional: usize,
+    /// For each keyword-only parameter, whether it is required.
+    pub required_keyword_only: &'static [bool],
+    /// Whether extra positional arguments are collected (`*args`).
+    pub varargs: bool,
+    /// Whether extra keyword arguments are collected (`**kwargs`).
+    pub varkw: bool,
+}
+
+impl FunctionDescription {
+    /// A function whose parameters are all positional-or-keyword, the first `required` of them
+    /// required.
+    pub const fn simple(
+        name: &'static str,
+        params: &'static [&'static str],
+        required: usize,
+    ) -> Self {
+        FunctionDescription {
+            name,
+            params,
+            positional_only: 0,
+            positional: params.len(),
+            required_positional: required,
+            required_keyword_only: &[],
+            varargs: false,
+            varkw: false,
+        }
+    }
 }
 
 /// The raw argument vector of a KEYWORDS call.
@@ -39,44 +73,130 @@ impl RawArgs<'_> {
     }
 }
 
-/// The matched arguments: one borrowed handle (never closed) or `None` per parameter.
+/// The matched arguments: one borrowed handle (never closed) or `None` per named parameter.
 pub type Slots<'ctx, const N: usize> = [Option<ManuallyDrop<Handle<'ctx>>>; N];
 
-/// Matches positional and keyword arguments to the `N` parameters of `desc`, raising the
-/// `TypeError`s CPython raises for a Python function with the same parameters.
+/// The arguments of one call, matched to a function's parameters.
+pub struct Matched<'call, 'ctx, const N: usize> {
+    /// One entry per named parameter.
+    pub slots: Slots<'ctx, N>,
+    /// Positional arguments beyond the named ones (only with `*args`).
+    extra_positional: &'call [sys::HPy],
+    /// Keyword arguments that name no parameter (only with `**kwargs`): (name, value).
+    extra_keywords: Vec<(crate::Handle<'ctx>, sys::HPy)>,
+    ctx: Context<'ctx>,
+}
+
+impl<'ctx, const N: usize> Matched<'_, 'ctx, N> {
+    /// The extra positional arguments as a new tuple.
+    pub fn varargs_tuple(&self) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.ctx;
+        let items = self.extra_positional;
+        // SAFETY: `items` are borrowed handles of this call; Tuple_FromArray does not steal them.
+        unsafe {
+            ctx.own(call!(
+                ctx,
+                ctx_Tuple_FromArray,
+                items.as_ptr().cast_mut(),
+                items.len() as sys::HPy_ssize_t
+            ))
+        }
+    }
+
+    /// Converts each extra positional argument; a failure names `*args` and the index.
+    pub fn varargs_vec<T>(&self, desc: &FunctionDescription, param: &str) -> HPyResult<Vec<T>>
+    where
+        T: for<'a> FromPython<'a, 'ctx>,
+    {
+        self.extra_positional
+            .iter()
+            .enumerate()
+            .map(|(i, &raw)| {
+                // SAFETY: a borrowed argument handle of this call, never closed (ManuallyDrop).
+                let h = ManuallyDrop::new(unsafe { Handle::from_raw(self.ctx, raw) });
+                T::from_python(&h).map_err(|e| e.in_argument(desc.name, &format!("{param}[{i}]")))
+            })
+            .collect()
+    }
+
+    /// The extra keyword arguments as a new dict, or `None` if there are none.
+    pub fn varkw_dict(&self) -> HPyResult<Option<Handle<'ctx>>> {
+        if self.extra_keywords.is_empty() {
+            return Ok(None);
+        }
+        let ctx = self.ctx;
+        // SAFETY: a new dict, or NULL with an exception set.
+        let dict = unsafe { ctx.own(call!(ctx, ctx_Dict_New)) }?;
+        for (name, value) in &self.extra_keywords {
+            // SAFETY: all three handles are open; SetItem does not steal.
+            if unsafe { call!(ctx, ctx_SetItem, dict.as_raw(), name.as_raw(), *value) } != 0 {
+                return Err(HPyErr::fetch());
+            }
+        }
+        Ok(Some(dict))
+    }
+}
+
+/// Matches positional and keyword arguments to the parameters of `desc`, raising the
+/// `TypeError`s CPython raises for a Python function with the same parameters, in the same
+/// order of checks.
 ///
 /// A call with only positional arguments allocates nothing and makes no context calls.
 #[inline]
-pub fn parse_args<'ctx, const N: usize>(
+pub fn parse_args<'call, 'ctx, const N: usize>(
     ctx: Context<'ctx>,
     desc: &FunctionDescription,
-    raw: RawArgs<'_>,
-) -> HPyResult<Slots<'ctx, N>> {
+    raw: RawArgs<'call>,
+) -> HPyResult<Matched<'call, 'ctx, N>> {
     debug_assert_eq!(desc.params.len(), N);
-    if raw.nargs > N {
-        return Err(too_many_positional(desc, raw.nargs));
-    }
     let mut slots = [sys::HPy_NULL; N];
-    // SAFETY: `raw.args` holds at least `raw.nargs` handles (see `RawArgs::new`).
-    let positional = unsafe { std::slice::from_raw_parts(raw.args, raw.nargs) };
-    slots[..raw.nargs].copy_from_slice(positional);
+    // SAFETY: `raw.args` holds at least `raw.nargs` handles (see `RawArgs::new`), borrowed for
+    // the call `'call`.
+    let positional: &'call [sys::HPy] = unsafe { std::slice::from_raw_parts(raw.args, raw.nargs) };
+    let named = positional.len().min(desc.positional);
+    slots[..named].copy_from_slice(&positional[..named]);
+    let extra_positional = if desc.varargs {
+        &positional[named..]
+    } else {
+        &[][..]
+    };
+    let mut extra_keywords = Vec::new();
     if raw.kwnames._i != 0 {
-        match_keywords(ctx, desc, raw, &mut slots)?;
+        match_keywords(ctx, desc, raw, &mut slots, &mut extra_keywords)?;
     }
-    if slots[..desc.required].iter().any(|h| h._i == 0) {
-        return Err(missing(desc, &slots));
+    if positional.len() > desc.positional && !desc.varargs {
+        return Err(too_many_positional(desc, positional.len(), &slots));
+    }
+    if slots[..desc.required_positional].iter().any(|h| h._i == 0) {
+        return Err(missing(desc, &slots, false));
+    }
+    let keyword_only = &slots[desc.positional..];
+    if keyword_only
+        .iter()
+        .zip(desc.required_keyword_only)
+        .any(|(h, &required)| required && h._i == 0)
+    {
+        return Err(missing(desc, &slots, true));
     }
     // SAFETY: every non-NULL slot is a borrowed argument handle, valid for the call and never
     // closed (ManuallyDrop).
-    Ok(slots.map(|h| (h._i != 0).then(|| ManuallyDrop::new(unsafe { Handle::from_raw(ctx, h) }))))
+    let slots =
+        slots.map(|h| (h._i != 0).then(|| ManuallyDrop::new(unsafe { Handle::from_raw(ctx, h) })));
+    Ok(Matched {
+        slots,
+        extra_positional,
+        extra_keywords,
+        ctx,
+    })
 }
 
 #[inline(never)]
-fn match_keywords(
-    ctx: Context<'_>,
+fn match_keywords<'ctx>(
+    ctx: Context<'ctx>,
     desc: &FunctionDescription,
     raw: RawArgs<'_>,
     slots: &mut [sys::HPy],
+    extra: &mut Vec<(Handle<'ctx>, sys::HPy)>,
 ) -> HPyResult<()> {
     // SAFETY: `kwnames` is a borrowed tuple handle of this call.
     let kwnames = ManuallyDrop::new(unsafe { Handle::from_raw(ctx, raw.kwnames) });
@@ -85,9 +205,10 @@ fn match_keywords(
     if nkw < 0 {
         return Err(HPyErr::fetch());
     }
+    let mut posonly_as_keyword: Vec<String> = Vec::new();
     for k in 0..nkw as usize {
         // SAFETY: `k` is in range; the result is a new handle or NULL with an exception.
-        let name = unsafe {
+        let key = unsafe {
             ctx.own(call!(
                 ctx,
                 ctx_GetItem_i,
@@ -95,16 +216,25 @@ fn match_keywords(
                 k as sys::HPy_ssize_t
             ))
         }?;
-        let name: &str = name.extract()?;
-        match desc.params.iter().position(|p| *p == name) {
+        // SAFETY: the value of keyword `k` follows the positional arguments.
+        let value = unsafe { *raw.args.add(raw.nargs + k) };
+        let name: &str = key.extract()?;
+        let found = desc.params[desc.positional_only..]
+            .iter()
+            .position(|p| *p == name)
+            .map(|i| i + desc.positional_only);
+        match found {
             Some(i) if slots[i]._i != 0 => {
                 return Err(HPyErr::type_error(format!(
                     "{}() got multiple values for argument '{name}'",
                     desc.name
                 )))
             }
-            // SAFETY: the value of keyword `k` follows the positional arguments.
-            Some(i) => slots[i] = unsafe { *raw.args.add(raw.nargs + k) },
+            Some(i) => slots[i] = value,
+            None if desc.varkw => extra.push((key, value)),
+            None if desc.params[..desc.positional_only].contains(&name) => {
+                posonly_as_keyword.push(name.to_owned())
+            }
             None => {
                 return Err(HPyErr::type_error(format!(
                     "{}() got an unexpected keyword argument '{name}'",
@@ -113,30 +243,62 @@ fn match_keywords(
             }
         }
     }
+    if !posonly_as_keyword.is_empty() {
+        return Err(HPyErr::type_error(format!(
+            "{}() got some positional-only arguments passed as keyword arguments: '{}'",
+            desc.name,
+            posonly_as_keyword.join(", ")
+        )));
+    }
     Ok(())
 }
 
 #[cold]
-fn too_many_positional(desc: &FunctionDescription, given: usize) -> HPyErr {
-    let n = desc.params.len();
-    let takes = if desc.required == n {
-        format!("{n} positional argument{}", if n == 1 { "" } else { "s" })
+fn too_many_positional(desc: &FunctionDescription, given: usize, slots: &[sys::HPy]) -> HPyErr {
+    let n = desc.positional;
+    let (takes, plural) = if desc.required_positional < n {
+        (format!("from {} to {n}", desc.required_positional), true)
     } else {
-        format!("from {} to {n} positional arguments", desc.required)
+        (n.to_string(), n != 1)
     };
-    let were = if given == 1 { "was" } else { "were" };
+    let kwonly_given = slots[desc.positional..]
+        .iter()
+        .filter(|h| h._i != 0)
+        .count();
+    let kwonly = if kwonly_given > 0 {
+        format!(
+            " positional argument{} (and {kwonly_given} keyword-only argument{})",
+            if given != 1 { "s" } else { "" },
+            if kwonly_given != 1 { "s" } else { "" }
+        )
+    } else {
+        String::new()
+    };
+    let were = if given == 1 && kwonly_given == 0 {
+        "was"
+    } else {
+        "were"
+    };
     HPyErr::type_error(format!(
-        "{}() takes {takes} but {given} {were} given",
-        desc.name
+        "{}() takes {takes} positional argument{} but {given}{kwonly} {were} given",
+        desc.name,
+        if plural { "s" } else { "" }
     ))
 }
 
 #[cold]
-fn missing(desc: &FunctionDescription, slots: &[sys::HPy]) -> HPyErr {
-    let names: Vec<String> = (0..desc.required)
-        .filter(|&i| slots[i]._i == 0)
-        .map(|i| format!("'{}'", desc.params[i]))
-        .collect();
+fn missing(desc: &FunctionDescription, slots: &[sys::HPy], keyword_only: bool) -> HPyErr {
+    let names: Vec<String> = if keyword_only {
+        (desc.positional..desc.params.len())
+            .filter(|&i| desc.required_keyword_only[i - desc.positional] && slots[i]._i == 0)
+            .map(|i| format!("'{}'", desc.params[i]))
+            .collect()
+    } else {
+        (0..desc.required_positional)
+            .filter(|&i| slots[i]._i == 0)
+            .map(|i| format!("'{}'", desc.params[i]))
+            .collect()
+    };
     let list = match names.as_slice() {
         [one] => one.clone(),
         [a, b] => format!("{a} and {b}"),
@@ -145,8 +307,13 @@ fn missing(desc: &FunctionDescription, slots: &[sys::HPy]) -> HPyErr {
     };
     let n = names.len();
     HPyErr::type_error(format!(
-        "{}() missing {n} required positional argument{}: {list}",
+        "{}() missing {n} required {} argument{}: {list}",
         desc.name,
+        if keyword_only {
+            "keyword-only"
+        } else {
+            "positional"
+        },
         if n == 1 { "" } else { "s" }
     ))
 }
@@ -183,20 +350,19 @@ pub fn extract_optional<'a, 'ctx, T: FromPython<'a, 'ctx> + Default>(
 mod tests {
     use super::*;
 
-    const ADD: FunctionDescription = FunctionDescription {
-        name: "add",
-        params: &["a", "b"],
-        required: 2,
-    };
-    const OPT: FunctionDescription = FunctionDescription {
-        name: "f",
-        params: &["a", "b", "c"],
-        required: 1,
-    };
-    const ONE: FunctionDescription = FunctionDescription {
-        name: "g",
-        params: &["x"],
-        required: 1,
+    const ADD: FunctionDescription = FunctionDescription::simple("add", &["a", "b"], 2);
+    const OPT: FunctionDescription = FunctionDescription::simple("f", &["a", "b", "c"], 1);
+    const ONE: FunctionDescription = FunctionDescription::simple("g", &["x"], 1);
+    // def k(a, /, b, *, c, d=1)
+    const KW: FunctionDescription = FunctionDescription {
+        name: "k",
+        params: &["a", "b", "c", "d"],
+        positional_only: 1,
+        positional: 2,
+        required_positional: 2,
+        required_keyword_only: &[true, false],
+        varargs: false,
+        varkw: false,
     };
 
     fn h(present: bool) -> sys::HPy {
@@ -208,37 +374,42 @@ mod tests {
     #[test]
     fn too_many_positional_matches_cpython() {
         assert_eq!(
-            too_many_positional(&ADD, 3).message(),
+            too_many_positional(&ADD, 3, &[h(true); 2]).message(),
             Some("add() takes 2 positional arguments but 3 were given")
         );
         assert_eq!(
-            too_many_positional(&ONE, 2).message(),
+            too_many_positional(&ONE, 2, &[h(true)]).message(),
             Some("g() takes 1 positional argument but 2 were given")
         );
         assert_eq!(
-            too_many_positional(&OPT, 4).message(),
+            too_many_positional(&OPT, 4, &[h(true); 3]).message(),
             Some("f() takes from 1 to 3 positional arguments but 4 were given")
+        );
+        let slots = [h(true), h(true), h(true), h(false)];
+        assert_eq!(
+            too_many_positional(&KW, 3, &slots).message(),
+            Some("k() takes 2 positional arguments but 3 positional arguments (and 1 keyword-only argument) were given")
         );
     }
 
     #[test]
     fn missing_matches_cpython() {
         assert_eq!(
-            missing(&ADD, &[h(true), h(false)]).message(),
+            missing(&ADD, &[h(true), h(false)], false).message(),
             Some("add() missing 1 required positional argument: 'b'")
         );
         assert_eq!(
-            missing(&ADD, &[h(false), h(false)]).message(),
+            missing(&ADD, &[h(false), h(false)], false).message(),
             Some("add() missing 2 required positional arguments: 'a' and 'b'")
         );
-        let three = FunctionDescription {
-            name: "t",
-            params: &["a", "b", "c"],
-            required: 3,
-        };
+        let three = FunctionDescription::simple("t", &["a", "b", "c"], 3);
         assert_eq!(
-            missing(&three, &[h(false); 3]).message(),
+            missing(&three, &[h(false); 3], false).message(),
             Some("t() missing 3 required positional arguments: 'a', 'b', and 'c'")
+        );
+        assert_eq!(
+            missing(&KW, &[h(true), h(true), h(false), h(false)], true).message(),
+            Some("k() missing 1 required keyword-only argument: 'c'")
         );
     }
 
