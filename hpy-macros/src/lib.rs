@@ -6,6 +6,8 @@ use proc_macro::TokenStream;
 mod attrs;
 mod method;
 mod module;
+mod plan;
+mod signature;
 
 /// Exposes a Rust function to Python as a module-level function.
 ///

@@ -7,17 +7,11 @@ use syn::visit_mut::VisitMut;
 use syn::{FnArg, GenericParam, Ident, ItemFn, Pat, ReturnType, Type};
 
 use crate::attrs::{c_string, doc_cstr, doc_pieces, parse_name_option};
+use crate::plan::{self, Missing, Param, Role};
 
 /// The name of the static `HPyDef` generated for the Rust function `f`.
 pub fn def_ident(f: &Ident) -> Ident {
     format_ident!("__HPY_DEF_{}", f)
-}
-
-/// One Python-visible parameter.
-struct Param {
-    name: String,
-    ty: Type,
-    optional: bool,
 }
 
 /// Whether `ty` is `Context<...>` (by its last path segment).
@@ -127,20 +121,14 @@ fn parameters(f: &ItemFn) -> syn::Result<(bool, Vec<Param>)> {
             }
         };
         let optional = is_option(&pt.ty);
-        if !optional {
-            if let Some(prev) = params.iter().rev().find(|p| p.optional) {
-                push_err(syn::Error::new(
-                    pt.span(),
-                    format!(
-                        "#[hpy_method]: required parameter `{name}` follows optional parameter `{}`",
-                        prev.name
-                    ),
-                ));
-            }
-        }
         let mut ty = (*pt.ty).clone();
         EraseLifetimes.visit_type_mut(&mut ty);
-        params.push(Param { name, ty, optional });
+        params.push(Param {
+            name,
+            span: pt.pat.span(),
+            ty,
+            optional,
+        });
     }
     match errors {
         Some(e) => Err(e),
@@ -148,34 +136,69 @@ fn parameters(f: &ItemFn) -> syn::Result<(bool, Vec<Param>)> {
     }
 }
 
-/// `name(a, b=None)\n--\n\n`, the doc prefix from which CPython derives `__text_signature__`.
-fn signature_prefix(py_name: &str, params: &[Param]) -> String {
-    let list: Vec<String> = params
-        .iter()
-        .map(|p| {
-            if p.optional {
-                format!("{}=None", p.name)
-            } else {
-                p.name.clone()
-            }
-        })
-        .collect();
-    format!("{py_name}({})\n--\n\n", list.join(", "))
+/// The options of `#[hpy_method(...)]`.
+#[derive(Default)]
+struct MethodOptions {
+    name: Option<syn::LitStr>,
+    signature: Option<(TokenStream, Span)>,
+    text_signature: Option<syn::LitStr>,
+}
+
+fn parse_options(attr: TokenStream) -> syn::Result<MethodOptions> {
+    use syn::parse::Parser;
+    let mut opts = MethodOptions::default();
+    let mut rest = TokenStream::new();
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("signature") {
+            let value = meta.value()?;
+            let content;
+            syn::parenthesized!(content in value);
+            let tokens: TokenStream = content.parse()?;
+            opts.signature = Some((tokens, meta.path.span()));
+            Ok(())
+        } else if meta.path.is_ident("text_signature") {
+            opts.text_signature = Some(meta.value()?.parse()?);
+            Ok(())
+        } else if meta.path.is_ident("name") {
+            let value: syn::LitStr = meta.value()?.parse()?;
+            rest = quote!(name = #value);
+            Ok(())
+        } else {
+            Err(meta.error(
+                "unknown option for #[hpy_method]: expected `name = \"...\"`, `signature = (...)` or `text_signature = \"(...)\"`",
+            ))
+        }
+    });
+    parser.parse2(attr)?;
+    opts.name = parse_name_option(rest, "#[hpy_method]")?;
+    Ok(opts)
 }
 
 pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let name_opt = parse_name_option(attr, "#[hpy_method]")?;
+    let opts = parse_options(attr)?;
     let f: ItemFn = syn::parse2(item)?;
     check_signature(&f, "#[hpy_method]")?;
     let (takes_ctx, params) = parameters(&f)?;
+    let plan = match &opts.signature {
+        Some((tokens, span)) => plan::signature_plan(&params, tokens.clone(), *span)?,
+        None => plan::default_plan(&params)?,
+    };
+    let text_signature = match &opts.text_signature {
+        Some(t) => t.value(),
+        None => plan.text_signature.clone(),
+    };
     let rust_name = &f.sig.ident;
-    let py_name = name_opt
+    let py_name = opts
+        .name
         .as_ref()
         .map(|l| l.value())
         .unwrap_or_else(|| rust_name.to_string().trim_start_matches("r#").to_owned());
     let span = rust_name.span();
     let c_name = c_string(&py_name, span)?;
-    let c_doc = doc_cstr(&signature_prefix(&py_name, &params), &doc_pieces(&f.attrs));
+    let c_doc = doc_cstr(
+        &format!("{py_name}{text_signature}\n--\n\n"),
+        &doc_pieces(&f.attrs),
+    );
     let marker = format_ident!("__hpy_method_{}", rust_name);
     let def = def_ident(rust_name);
     let ctx_arg = takes_ctx.then(|| quote!(ctx,));
@@ -205,29 +228,61 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 ::hpy::__private::noargs_def::<#marker>(#c_name, #c_doc);
         }
     } else {
-        let n = params.len();
-        let names = params.iter().map(|p| &p.name);
-        let required = params.iter().take_while(|p| !p.optional).count();
-        let vars: Vec<Ident> = (0..n).map(|i| format_ident!("__arg{}", i)).collect();
-        let extracts = params.iter().enumerate().map(|(i, p)| {
+        let n = plan.names.len();
+        let names = &plan.names;
+        let vars: Vec<Ident> = (0..params.len())
+            .map(|i| format_ident!("__arg{}", i))
+            .collect();
+        let extracts = params.iter().zip(&plan.roles).enumerate().map(|(i, (p, role))| {
             let ty = &p.ty;
             let var = &vars[i];
-            let helper = if p.optional {
-                quote!(extract_optional)
-            } else {
-                quote!(extract)
-            };
-            quote_spanned! {ty.span()=>
-                let #var = ::hpy::__private::#helper::<#ty>(&__slots[#i], &Self::DESC, #i)?;
+            match role {
+                Role::Slot(slot, Missing::Required) => quote_spanned! {ty.span()=>
+                    let #var = ::hpy::__private::extract::<#ty>(&__slots[#slot], &Self::DESC, #slot)?;
+                },
+                Role::Slot(slot, Missing::None) => quote_spanned! {ty.span()=>
+                    let #var = ::hpy::__private::extract_optional::<#ty>(&__slots[#slot], &Self::DESC, #slot)?;
+                },
+                Role::Slot(slot, Missing::Default(expr)) => quote_spanned! {ty.span()=>
+                    let #var: #ty = match &__slots[#slot] {
+                        ::core::option::Option::Some(_) => ::hpy::__private::extract::<#ty>(&__slots[#slot], &Self::DESC, #slot)?,
+                        ::core::option::Option::None => #expr,
+                    };
+                },
+                Role::VarArgs => {
+                    let name = &p.name;
+                    quote_spanned! {ty.span()=>
+                        let #var: #ty = ::hpy::__private::FromVarArgs::from_varargs(&__matched, &Self::DESC, #name)?;
+                    }
+                }
+                Role::VarKw => quote_spanned! {ty.span()=>
+                    let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched)?;
+                },
             }
         });
+        let (positional_only, positional, required_positional) = (
+            plan.positional_only,
+            plan.positional,
+            plan.required_positional,
+        );
+        let required_keyword_only = &plan.required_keyword_only;
+        let (varargs, varkw) = (plan.varargs, plan.varkw);
         let call = quote_spanned! {ret_span=>
             ::hpy::__private::IntoReturn::into_return(#rust_name(#ctx_arg #(#vars),*), ctx)
         };
         quote! {
             impl ::hpy::__private::KeywordsMethod for #marker {
                 const DESC: ::hpy::__private::FunctionDescription =
-                    ::hpy::__private::FunctionDescription::simple(#py_name, &[#(#names),*], #required);
+                    ::hpy::__private::FunctionDescription {
+                        name: #py_name,
+                        params: &[#(#names),*],
+                        positional_only: #positional_only,
+                        positional: #positional,
+                        required_positional: #required_positional,
+                        required_keyword_only: &[#(#required_keyword_only),*],
+                        varargs: #varargs,
+                        varkw: #varkw,
+                    };
                 #[inline(always)]
                 fn call<'ctx>(
                     ctx: ::hpy::Context<'ctx>,
@@ -236,6 +291,7 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
                     let __matched = ::hpy::__private::parse_args::<#n>(ctx, &Self::DESC, args)?;
                     let __slots = &__matched.slots;
+                    let _ = &__slots;
                     #(#extracts)*
                     #call
                 }

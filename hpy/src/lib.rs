@@ -81,6 +81,7 @@ mod ints;
 mod panic;
 mod runtime;
 mod strings;
+mod tuples;
 
 #[doc(hidden)]
 pub mod __private;

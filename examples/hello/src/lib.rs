@@ -24,6 +24,30 @@ mod hello {
         panic!("boom")
     }
 
+    /// Return the arguments as the tuple `(a, b, args, c, d, kwargs)`: every kind of Python
+    /// parameter in one signature.
+    #[hpy_method(signature = (a, /, b = 2, *args, c, d = None, **kwargs))]
+    fn kwdemo<'ctx>(
+        a: Handle<'ctx>,
+        b: i64,
+        args: Handle<'ctx>,
+        c: Handle<'ctx>,
+        d: Option<Handle<'ctx>>,
+        kwargs: Handle<'ctx>,
+    ) -> KwDemo<'ctx> {
+        (a, b, args, c, d, kwargs)
+    }
+
+    /// What `kwdemo` returns.
+    type KwDemo<'ctx> = (
+        Handle<'ctx>,
+        i64,
+        Handle<'ctx>,
+        Handle<'ctx>,
+        Option<Handle<'ctx>>,
+        Handle<'ctx>,
+    );
+
     /// Adds the module's constants.
     #[hpy_exec]
     fn init(_ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {

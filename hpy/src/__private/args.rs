@@ -318,6 +318,59 @@ fn missing(desc: &FunctionDescription, slots: &[sys::HPy], keyword_only: bool) -
     ))
 }
 
+/// Types a `*args` parameter can have: `Handle` (the tuple) or `Vec<T>`.
+pub trait FromVarArgs<'ctx>: Sized {
+    /// Takes the extra positional arguments of the call.
+    fn from_varargs<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        desc: &FunctionDescription,
+        param: &str,
+    ) -> HPyResult<Self>;
+}
+
+impl<'ctx> FromVarArgs<'ctx> for Handle<'ctx> {
+    fn from_varargs<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        _desc: &FunctionDescription,
+        _param: &str,
+    ) -> HPyResult<Self> {
+        m.varargs_tuple()
+    }
+}
+
+impl<'ctx, T: for<'a> FromPython<'a, 'ctx>> FromVarArgs<'ctx> for Vec<T> {
+    fn from_varargs<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        desc: &FunctionDescription,
+        param: &str,
+    ) -> HPyResult<Self> {
+        m.varargs_vec(desc, param)
+    }
+}
+
+/// Types a `**kwargs` parameter can have: `Option<Handle>` (a dict, or `None` when there are no
+/// extra keywords) or `Handle` (always a dict).
+pub trait FromVarKw<'ctx>: Sized {
+    /// Takes the extra keyword arguments of the call.
+    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self>;
+}
+
+impl<'ctx> FromVarKw<'ctx> for Option<Handle<'ctx>> {
+    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
+        m.varkw_dict()
+    }
+}
+
+impl<'ctx> FromVarKw<'ctx> for Handle<'ctx> {
+    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
+        match m.varkw_dict()? {
+            Some(d) => Ok(d),
+            // SAFETY: a new dict, or NULL with an exception set.
+            None => unsafe { m.ctx.own(call!(m.ctx, ctx_Dict_New)) },
+        }
+    }
+}
+
 /// Converts the argument in slot `index`; a failure names the function and the parameter.
 #[inline(always)]
 pub fn extract<'a, 'ctx, T: FromPython<'a, 'ctx>>(

@@ -11,7 +11,10 @@ pub use crate::sys;
 use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
 
 mod args;
-pub use args::{extract, extract_optional, parse_args, FunctionDescription, Matched, RawArgs};
+pub use args::{
+    extract, extract_optional, parse_args, FromVarArgs, FromVarKw, FunctionDescription, Matched,
+    RawArgs,
+};
 
 /// A `static` that the HPy runtime may read (and in principle write) through raw pointers.
 #[repr(transparent)]

@@ -1,0 +1,61 @@
+"""`#[hpy_method(signature = ...)]`: every parameter kind, checked against the same `def` in Python."""
+
+import inspect
+import sys
+
+import pytest
+
+
+def kwdemo(a, /, b=2, *args, c, d=None, **kwargs):
+    return (a, b, args, c, d, kwargs)
+
+
+CALLS = {
+    "only-required": lambda f: f(1, c=3),
+    "everything": lambda f: f(1, 5, 6, 7, c=3, d=4, e=5),
+    "posonly-name-in-kwargs": lambda f: f(1, 5, 6, 7, c=3, a=9),
+    "b-by-keyword": lambda f: f(1, b=7, c=3),
+    "d-none": lambda f: f(1, c=3, d=None),
+    "many-extra-kwargs": lambda f: f(0, c=1, x=1, y=2, z=3),
+}
+
+ERRORS = {
+    "nothing": lambda f: f(),
+    "no-c": lambda f: f(1),
+    "no-c-with-varargs": lambda f: f(1, 2, 3),
+    "no-a": lambda f: f(c=1),
+    "no-a-b-keyword": lambda f: f(b=1, c=2),
+    "b-twice": lambda f: f(1, 2, b=3, c=4),
+    "c-twice-is-impossible-but-b-twice-with-extras": lambda f: f(1, 2, 3, b=3, c=4),
+}
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+def test_kwdemo_matches_python(hello, call):
+    assert call(hello.kwdemo) == call(kwdemo)
+
+
+def test_kwdemo_examples_from_the_issue(hello):
+    assert hello.kwdemo(1, c=3) == (1, 2, (), 3, None, {})
+    assert hello.kwdemo(1, 5, 6, 7, c=3, a=9) == (1, 5, (6, 7), 3, None, {"a": 9})
+
+
+@pytest.mark.parametrize("call", ERRORS.values(), ids=ERRORS.keys())
+def test_kwdemo_errors_match_python(hello, call):
+    with pytest.raises(TypeError) as expected:
+        call(kwdemo)
+    with pytest.raises(TypeError) as got:
+        call(hello.kwdemo)
+    assert str(got.value) == str(expected.value)
+
+
+def test_kwdemo_conversion_error_names_the_argument(hello):
+    with pytest.raises(TypeError, match=r"^kwdemo\(\) argument 'b': 'str' object cannot be"):
+        hello.kwdemo(1, "x", c=3)
+
+
+def test_kwdemo_signature(hello):
+    assert hello.kwdemo.__text_signature__ == "(a, /, b=2, *args, c, d=None, **kwargs)"
+    if sys.implementation.name != "pypy":  # PyPy's inspect ignores __text_signature__
+        assert inspect.signature(hello.kwdemo) == inspect.signature(kwdemo)
+    assert hello.kwdemo.__doc__.startswith("Return the arguments as the tuple")
