@@ -59,3 +59,21 @@ def test_kwdemo_signature(hello):
     if sys.implementation.name != "pypy":  # PyPy's inspect ignores __text_signature__
         assert inspect.signature(hello.kwdemo) == inspect.signature(kwdemo)
     assert hello.kwdemo.__doc__.startswith("Return the arguments as the tuple")
+
+
+def test_varargs_as_vec(testmod):
+    assert testmod.total() == 0
+    assert testmod.total(1, 2, 3) == 6
+    assert testmod.total(1, 2, start=10) == 13
+    with pytest.raises(TypeError, match=r"^total\(\) argument 'values\[1\]': 'str' object"):
+        testmod.total(1, "x")
+    with pytest.raises(TypeError, match=r"^total\(\) got an unexpected keyword argument 'values'"):
+        testmod.total(values=1)
+
+
+def test_varkw_always_a_dict_and_text_signature_override(testmod):
+    assert testmod.count_options() == 0
+    assert testmod.count_options(a=1, b=2) == 2
+    assert testmod.count_options.__text_signature__ == "(**options: int)"
+    with pytest.raises(TypeError, match="takes 0 positional arguments but 1 was given"):
+        testmod.count_options(1)

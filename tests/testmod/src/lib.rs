@@ -242,6 +242,19 @@ mod testmod {
         x.type_name()
     }
 
+    /// Sum of any number of integers: `*values` collected into a `Vec<i64>`.
+    #[hpy_method(signature = (*values, start = 0))]
+    fn total(values: Vec<i64>, start: i64) -> i64 {
+        values.iter().sum::<i64>() + start
+    }
+
+    /// `**options` as a dict that is always present, and a text signature given by hand.
+    #[hpy_method(signature = (**options), text_signature = "(**options: int)")]
+    fn count_options(options: Handle<'_>) -> HPyResult<usize> {
+        // Counts the entries through the dict's repr (the object API comes with issue 4).
+        Ok(options.repr()?.extract::<&str>()?.matches(':').count())
+    }
+
     /// Python name set explicitly.
     #[hpy_method(name = "renamed")]
     fn rust_side_name() -> i32 {
