@@ -45,10 +45,31 @@ fn negative(target: &str) -> HPyErr {
 }
 
 /// The value of `obj` as an `i64`; `target` names the Rust type in messages.
+///
+/// One context call on the fast path: `AsInt64_t` itself accepts ints and (on CPython) objects
+/// with `__index__`; the type is only looked at when it fails.
 #[inline]
 fn extract_i64(obj: &Handle<'_>, target: &str) -> HPyResult<i64> {
-    let int = as_int(obj)?;
     let ctx = obj.ctx();
+    // SAFETY: `obj` is an open handle.
+    let v = unsafe { call!(ctx, ctx_Long_AsInt64_t, obj.as_raw()) };
+    if v == -1 && ctx.err_occurred() {
+        return i64_slow(obj, target);
+    }
+    Ok(v)
+}
+
+#[cold]
+fn i64_slow(obj: &Handle<'_>, target: &str) -> HPyResult<i64> {
+    let ctx = obj.ctx();
+    if take_pending(ctx, ExceptionType::OverflowError) {
+        return Err(out_of_range(target));
+    }
+    if !take_pending(ctx, ExceptionType::TypeError) {
+        return Err(HPyErr::fetch());
+    }
+    // Not an int: go through `__index__` (a runtime's AsInt64_t may not), or say what it is.
+    let int = index_slow(obj)?;
     // SAFETY: `int` is an open handle to an int.
     let v = unsafe { call!(ctx, ctx_Long_AsInt64_t, int.as_raw()) };
     if v == -1 && ctx.err_occurred() {
