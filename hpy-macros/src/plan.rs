@@ -144,6 +144,7 @@ fn build(params: &[Param], checked: Vec<Checked>) -> syn::Result<Plan> {
     let mut varargs = false;
     let mut varkw = false;
     let mut slot_of: Vec<(String, usize, Option<Expr>)> = Vec::new();
+    let mut varargs_name: Option<String> = None;
     let mut slash_pending = false;
     let mut star_written = false;
     for c in checked {
@@ -170,7 +171,7 @@ fn build(params: &[Param], checked: Vec<Checked>) -> syn::Result<Plan> {
                 parts.push(shown);
             }
             Kind::KeywordOnly => {
-                if !star_written && !varargs {
+                if !star_written {
                     parts.push("*".to_owned());
                 }
                 star_written = true;
@@ -181,14 +182,11 @@ fn build(params: &[Param], checked: Vec<Checked>) -> syn::Result<Plan> {
                 varargs = true;
                 star_written = true;
                 parts.push(format!("*{name}"));
+                varargs_name = Some(name);
                 continue;
             }
             Kind::VarKw => {
                 varkw = true;
-                if slash_pending {
-                    parts.push("/".to_owned());
-                    slash_pending = false;
-                }
                 parts.push(format!("**{name}"));
                 continue;
             }
@@ -210,7 +208,7 @@ fn build(params: &[Param], checked: Vec<Checked>) -> syn::Result<Plan> {
                     None => Missing::Required,
                 };
                 Role::Slot(slot, missing)
-            } else if varargs_name_matches(p, &parts) {
+            } else if varargs_name.as_deref() == Some(p.name.as_str()) {
                 Role::VarArgs
             } else {
                 Role::VarKw
@@ -227,12 +225,5 @@ fn build(params: &[Param], checked: Vec<Checked>) -> syn::Result<Plan> {
         varkw,
         text_signature: format!("({})", parts.join(", ")),
         roles,
-    })
-}
-
-fn varargs_name_matches(p: &Param, parts: &[String]) -> bool {
-    parts.iter().any(|s| {
-        s.strip_prefix('*')
-            .is_some_and(|n| !n.starts_with('*') && n == p.name)
     })
 }
