@@ -33,6 +33,17 @@ impl<'ctx> Handle<'ctx> {
         Handle { raw, ctx }
     }
 
+    /// Wraps a handle this code does not own (an argument of the call): it is never closed.
+    ///
+    /// # Safety
+    ///
+    /// `raw` must be an open, non-NULL handle of `ctx` that stays valid for the call.
+    #[inline(always)]
+    pub(crate) unsafe fn borrowed(ctx: Context<'ctx>, raw: sys::HPy) -> ManuallyDrop<Self> {
+        // SAFETY: forwarded from the caller; ManuallyDrop keeps it from being closed.
+        ManuallyDrop::new(unsafe { Handle::from_raw(ctx, raw) })
+    }
+
     /// The raw handle, still owned by `self`.
     #[inline(always)]
     pub fn as_raw(&self) -> sys::HPy {

@@ -113,7 +113,7 @@ impl<'ctx, const N: usize> Matched<'_, 'ctx, N> {
             .enumerate()
             .map(|(i, &raw)| {
                 // SAFETY: a borrowed argument handle of this call, never closed (ManuallyDrop).
-                let h = ManuallyDrop::new(unsafe { Handle::from_raw(self.ctx, raw) });
+                let h = unsafe { Handle::borrowed(self.ctx, raw) };
                 T::from_python(&h).map_err(|e| e.in_argument(desc.name, &format!("{param}[{i}]")))
             })
             .collect()
@@ -180,8 +180,7 @@ pub fn parse_args<'call, 'ctx, const N: usize>(
     }
     // SAFETY: every non-NULL slot is a borrowed argument handle, valid for the call and never
     // closed (ManuallyDrop).
-    let slots =
-        slots.map(|h| (h._i != 0).then(|| ManuallyDrop::new(unsafe { Handle::from_raw(ctx, h) })));
+    let slots = slots.map(|h| (h._i != 0).then(|| unsafe { Handle::borrowed(ctx, h) }));
     Ok(Matched {
         slots,
         extra_positional,
@@ -199,7 +198,7 @@ fn match_keywords<'ctx>(
     extra: &mut Vec<(Handle<'ctx>, sys::HPy)>,
 ) -> HPyResult<()> {
     // SAFETY: `kwnames` is a borrowed tuple handle of this call.
-    let kwnames = ManuallyDrop::new(unsafe { Handle::from_raw(ctx, raw.kwnames) });
+    let kwnames = unsafe { Handle::borrowed(ctx, raw.kwnames) };
     // SAFETY: `kwnames` is open.
     let nkw = unsafe { call!(ctx, ctx_Length, kwnames.as_raw()) };
     if nkw < 0 {

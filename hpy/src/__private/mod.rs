@@ -5,7 +5,6 @@ use core::ffi::{c_int, CStr};
 use core::mem::transmute;
 use core::panic::AssertUnwindSafe;
 use core::sync::atomic::{AtomicPtr, Ordering};
-use std::mem::ManuallyDrop;
 
 pub use crate::sys;
 use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
@@ -184,7 +183,7 @@ unsafe extern "C" fn keywords_impl<M: KeywordsMethod>(
     // confined to this call because `M::call` is generic over it.
     unsafe {
         let ctx = Context::from_raw(ctx);
-        let module = ManuallyDrop::new(Handle::from_raw(ctx, module));
+        let module = Handle::borrowed(ctx, module);
         let args = RawArgs::new(args, nargs, kwnames);
         run(ctx, M::DESC.name, || M::call(ctx, &module, args))
     }
@@ -221,7 +220,7 @@ unsafe extern "C" fn noargs_impl<M: NoArgsMethod>(
     // SAFETY: as in `keywords_impl`.
     unsafe {
         let ctx = Context::from_raw(ctx);
-        let module = ManuallyDrop::new(Handle::from_raw(ctx, module));
+        let module = Handle::borrowed(ctx, module);
         run(ctx, M::NAME, || M::call(ctx, &module))
     }
 }
@@ -250,7 +249,7 @@ unsafe extern "C" fn exec_impl<E: ExecHook>(ctx: *mut sys::HPyContext, module: s
     // SAFETY: as in `keywords_impl`; the module handle is borrowed.
     unsafe {
         let ctx = Context::from_raw(ctx);
-        let module = ManuallyDrop::new(Handle::from_raw(ctx, module));
+        let module = Handle::borrowed(ctx, module);
         let done = run(ctx, "module exec", || {
             E::exec(ctx, &module).map(|()| ctx.none())
         });
