@@ -136,12 +136,6 @@ impl<'ctx> Context<'ctx> {
     pub fn to_py<T: crate::IntoPython<'ctx>>(self, value: T) -> HPyResult<Handle<'ctx>> {
         value.into_python(self)
     }
-
-    /// Whether an exception is currently set.
-    pub fn err_occurred(self) -> bool {
-        // SAFETY: `Err_Occurred` only reads the thread's exception state.
-        unsafe { call!(self, ctx_Err_Occurred) != 0 }
-    }
 }
 
 impl core::fmt::Debug for Context<'_> {

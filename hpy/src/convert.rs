@@ -12,12 +12,34 @@ use crate::{Context, HPyErr, HPyResult, Handle};
 pub trait FromPython<'a, 'ctx>: Sized {
     /// Converts the object behind `obj`.
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self>;
+
+    /// `Vec<Self>` straight from the contents of a `bytes` object, for `Vec<u8>`.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn vec_from_bytes(_bytes: &[u8]) -> Option<Vec<Self>> {
+        None
+    }
 }
 
 /// Rust values that can become a (new) Python object.
-pub trait IntoPython<'ctx> {
+pub trait IntoPython<'ctx>: Sized {
     /// Creates the Python object.
     fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
+
+    /// Calls `f` with a raw handle to the value, valid during the call. Handles are lent as they
+    /// are (no `Dup`/`Close`); other values are converted first. Used for arguments of HPy calls.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn with_raw<R>(self, ctx: Context<'ctx>, f: impl FnOnce(sys::HPy) -> R) -> HPyResult<R> {
+        let h = self.into_python(ctx)?;
+        Ok(f(h.as_raw()))
+    }
+
+    /// Converts a `Vec<Self>`: a `list`, except for `Vec<u8>`, which becomes `bytes`.
+    #[doc(hidden)]
+    fn vec_into_python(v: Vec<Self>, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        crate::collections::list_from_iter(ctx, v.into_iter()).map(Handle::from)
+    }
 }
 
 /// Whether `obj` is an instance of the built-in type in context member `ty`.
@@ -141,6 +163,11 @@ impl<'ctx> IntoPython<'ctx> for &Handle<'ctx> {
     #[inline(always)]
     fn into_python(self, _ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         Ok(self.clone())
+    }
+
+    #[inline(always)]
+    fn with_raw<R>(self, _ctx: Context<'ctx>, f: impl FnOnce(sys::HPy) -> R) -> HPyResult<R> {
+        Ok(f(self.as_raw()))
     }
 }
 

@@ -2,9 +2,8 @@
 
 use core::mem::ManuallyDrop;
 
-use crate::cstr::with_cstr;
 use crate::sys;
-use crate::{Context, FromPython, HPyErr, HPyResult, IntoPython};
+use crate::{Context, FromPython, HPyResult};
 
 /// An owned HPy handle to a Python object, valid for the call of its [`Context`].
 ///
@@ -66,84 +65,6 @@ impl<'ctx> Handle<'ctx> {
     #[inline]
     pub fn close(self) {
         drop(self)
-    }
-
-    /// `self is other`.
-    #[inline]
-    pub fn is(&self, other: &Handle<'_>) -> bool {
-        // SAFETY: both handles are open.
-        unsafe { call!(self.ctx, ctx_Is, self.raw, other.raw) != 0 }
-    }
-
-    /// `self is None`.
-    #[inline]
-    pub fn is_none(&self) -> bool {
-        // SAFETY: the handle is open and `h_None` is a constant of the same context.
-        unsafe { call!(self.ctx, ctx_Is, self.raw, (*self.ctx.as_ptr()).h_None) != 0 }
-    }
-
-    /// `bool(self)`.
-    pub fn is_true(&self) -> HPyResult<bool> {
-        // SAFETY: the handle is open.
-        match unsafe { call!(self.ctx, ctx_IsTrue, self.raw) } {
-            -1 => Err(HPyErr::fetch()),
-            v => Ok(v != 0),
-        }
-    }
-
-    /// `type(self)`.
-    pub fn get_type(&self) -> Handle<'ctx> {
-        // SAFETY: the handle is open; `Type` returns a new handle and cannot fail.
-        unsafe { Handle::from_raw(self.ctx, call!(self.ctx, ctx_Type, self.raw)) }
-    }
-
-    /// The name of `type(self)`, e.g. `"int"`.
-    pub fn type_name(&self) -> String {
-        let ty = self.get_type();
-        // SAFETY: `ty` is an open handle to a type; the name stays valid while `ty` lives, and is
-        // copied before `ty` is closed.
-        unsafe {
-            let name = call!(self.ctx, ctx_Type_GetName, ty.raw);
-            if name.is_null() {
-                call!(self.ctx, ctx_Err_Clear);
-                return "?".to_owned();
-            }
-            core::ffi::CStr::from_ptr(name)
-                .to_string_lossy()
-                .into_owned()
-        }
-    }
-
-    /// `repr(self)`, as a new `str` handle.
-    pub fn repr(&self) -> HPyResult<Handle<'ctx>> {
-        // SAFETY: the handle is open; the result is owned or NULL with an exception.
-        unsafe { self.ctx.own(call!(self.ctx, ctx_Repr, self.raw)) }
-    }
-
-    /// `str(self)`, as a new `str` handle.
-    pub fn str(&self) -> HPyResult<Handle<'ctx>> {
-        // SAFETY: the handle is open; the result is owned or NULL with an exception.
-        unsafe { self.ctx.own(call!(self.ctx, ctx_Str, self.raw)) }
-    }
-
-    /// `getattr(self, name)`.
-    pub fn get_attr(&self, name: &str) -> HPyResult<Handle<'ctx>> {
-        with_cstr(name, |name| {
-            // SAFETY: the handle is open and `name` is NUL-terminated.
-            unsafe { self.ctx.own(call!(self.ctx, ctx_GetAttr_s, self.raw, name)) }
-        })?
-    }
-
-    /// `setattr(self, name, value)`, converting `value` first.
-    pub fn set_attr<V: IntoPython<'ctx>>(&self, name: &str, value: V) -> HPyResult<()> {
-        let value = value.into_python(self.ctx)?;
-        with_cstr(name, |name| {
-            // SAFETY: both handles are open and `name` is NUL-terminated.
-            match unsafe { call!(self.ctx, ctx_SetAttr_s, self.raw, name, value.raw) } {
-                0 => Ok(()),
-                _ => Err(HPyErr::fetch()),
-            }
-        })?
     }
 
     /// Converts the object into a Rust value.

@@ -44,23 +44,64 @@ fn negative(target: &str) -> HPyErr {
     HPyErr::overflow_error(format!("can't convert negative int to unsigned {target}"))
 }
 
-/// The value of `obj` as an `i64`; `target` names the Rust type in messages.
+/// A machine integer that an HPy `HPyLong_As*` function returns directly.
+trait Native: Copy + PartialEq {
+    /// The value the function returns on error.
+    const ERR: Self;
+    /// Calls the function.
+    ///
+    /// # Safety
+    ///
+    /// `h` must be an open handle of `ctx`.
+    unsafe fn convert(ctx: Context<'_>, h: crate::sys::HPy) -> Self;
+    /// Whether the value is below zero.
+    fn is_negative(self) -> bool;
+}
+
+macro_rules! native {
+    ($($t:ty => $err:expr, $f:ident;)*) => {$(
+        impl Native for $t {
+            const ERR: Self = $err;
+            #[inline(always)]
+            unsafe fn convert(ctx: Context<'_>, h: crate::sys::HPy) -> Self {
+                // SAFETY: forwarded from the caller.
+                unsafe { call!(ctx, $f, h) }
+            }
+            #[inline(always)]
+            #[allow(unused_comparisons)]
+            fn is_negative(self) -> bool {
+                self < 0
+            }
+        }
+    )*};
+}
+
+native! {
+    i32 => -1, ctx_Long_AsInt32_t;
+    i64 => -1, ctx_Long_AsInt64_t;
+    isize => -1, ctx_Long_AsSsize_t;
+    u32 => u32::MAX, ctx_Long_AsUInt32_t;
+    u64 => u64::MAX, ctx_Long_AsUInt64_t;
+    usize => usize::MAX, ctx_Long_AsSize_t;
+}
+
+/// The value of `obj` as a signed `W`; `target` names the Rust type in messages.
 ///
-/// One context call on the fast path: `AsInt64_t` itself accepts ints and (on CPython) objects
+/// One context call on the fast path: `HPyLong_As*` itself accepts ints and (on CPython) objects
 /// with `__index__`; the type is only looked at when it fails.
 #[inline]
-fn extract_i64(obj: &Handle<'_>, target: &str) -> HPyResult<i64> {
+fn extract_signed<W: Native>(obj: &Handle<'_>, target: &str) -> HPyResult<W> {
     let ctx = obj.ctx();
     // SAFETY: `obj` is an open handle.
-    let v = unsafe { call!(ctx, ctx_Long_AsInt64_t, obj.as_raw()) };
-    if v == -1 && ctx.err_occurred() {
-        return i64_slow(obj, target);
+    let v = unsafe { W::convert(ctx, obj.as_raw()) };
+    if v == W::ERR && ctx.err_occurred() {
+        return signed_slow(obj, target);
     }
     Ok(v)
 }
 
 #[cold]
-fn i64_slow(obj: &Handle<'_>, target: &str) -> HPyResult<i64> {
+fn signed_slow<W: Native>(obj: &Handle<'_>, target: &str) -> HPyResult<W> {
     let ctx = obj.ctx();
     if take_pending(ctx, ExceptionType::OverflowError) {
         return Err(out_of_range(target));
@@ -68,11 +109,11 @@ fn i64_slow(obj: &Handle<'_>, target: &str) -> HPyResult<i64> {
     if !take_pending(ctx, ExceptionType::TypeError) {
         return Err(HPyErr::fetch());
     }
-    // Not an int: go through `__index__` (a runtime's AsInt64_t may not), or say what it is.
+    // Not an int: go through `__index__` (a runtime's conversion may not), or say what it is.
     let int = index_slow(obj)?;
     // SAFETY: `int` is an open handle to an int.
-    let v = unsafe { call!(ctx, ctx_Long_AsInt64_t, int.as_raw()) };
-    if v == -1 && ctx.err_occurred() {
+    let v = unsafe { W::convert(ctx, int.as_raw()) };
+    if v == W::ERR && ctx.err_occurred() {
         return Err(if take_pending(ctx, ExceptionType::OverflowError) {
             out_of_range(target)
         } else {
@@ -82,14 +123,14 @@ fn i64_slow(obj: &Handle<'_>, target: &str) -> HPyResult<i64> {
     Ok(v)
 }
 
-/// The value of `obj` as a `u64`; `target` names the Rust type in messages.
+/// The value of `obj` as an unsigned `W`; `target` names the Rust type in messages.
 #[inline]
-fn extract_u64(obj: &Handle<'_>, target: &str) -> HPyResult<u64> {
+fn extract_unsigned<W: Native>(obj: &Handle<'_>, target: &str) -> HPyResult<W> {
     let int = as_int(obj)?;
     let ctx = obj.ctx();
     // SAFETY: `int` is an open handle to an int.
-    let v = unsafe { call!(ctx, ctx_Long_AsUInt64_t, int.as_raw()) };
-    if v == u64::MAX && ctx.err_occurred() {
+    let v = unsafe { W::convert(ctx, int.as_raw()) };
+    if v == W::ERR && ctx.err_occurred() {
         return Err(unsigned_error(&int, target));
     }
     Ok(v)
@@ -119,9 +160,13 @@ macro_rules! small_int {
         impl<'a, 'ctx> FromPython<'a, 'ctx> for $t {
             #[inline]
             fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-                let v = $extract(obj, stringify!($t))?;
+                let v: $wide = $extract(obj, stringify!($t))?;
                 <$t>::try_from(v).map_err(|_| {
-                    if (v as i128) < 0 { negative(stringify!($t)) } else { out_of_range(stringify!($t)) }
+                    if Native::is_negative(v) && <$t>::MIN == 0 {
+                        negative(stringify!($t))
+                    } else {
+                        out_of_range(stringify!($t))
+                    }
                 })
             }
         }
@@ -137,16 +182,15 @@ macro_rules! small_int {
 }
 
 small_int! {
-    i8 => i64 via extract_i64, ctx_Long_FromInt64_t;
-    i16 => i64 via extract_i64, ctx_Long_FromInt64_t;
-    i32 => i64 via extract_i64, ctx_Long_FromInt64_t;
-    i64 => i64 via extract_i64, ctx_Long_FromInt64_t;
-    isize => isize via extract_i64, ctx_Long_FromSsize_t;
-    u8 => u64 via extract_u64, ctx_Long_FromUInt64_t;
-    u16 => u64 via extract_u64, ctx_Long_FromUInt64_t;
-    u32 => u64 via extract_u64, ctx_Long_FromUInt64_t;
-    u64 => u64 via extract_u64, ctx_Long_FromUInt64_t;
-    usize => usize via extract_u64, ctx_Long_FromSize_t;
+    i8 => i32 via extract_signed, ctx_Long_FromInt32_t;
+    i16 => i32 via extract_signed, ctx_Long_FromInt32_t;
+    i32 => i32 via extract_signed, ctx_Long_FromInt32_t;
+    i64 => i64 via extract_signed, ctx_Long_FromInt64_t;
+    isize => isize via extract_signed, ctx_Long_FromSsize_t;
+    u16 => u32 via extract_unsigned, ctx_Long_FromUInt32_t;
+    u32 => u32 via extract_unsigned, ctx_Long_FromUInt32_t;
+    u64 => u64 via extract_unsigned, ctx_Long_FromUInt64_t;
+    usize => usize via extract_unsigned, ctx_Long_FromSize_t;
 }
 
 /// `a <op> b` through the context's number protocol, e.g. `binop!(ctx_Lshift, a, b)`.
@@ -180,7 +224,7 @@ fn join_128<'ctx>(ctx: Context<'ctx>, hi: Handle<'ctx>, lo: u64) -> HPyResult<Ha
 impl<'a, 'ctx> FromPython<'a, 'ctx> for i128 {
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
         let (hi, lo) = split_128(obj)?;
-        let hi = extract_i64(&hi, "i128")?;
+        let hi = extract_signed::<i64>(&hi, "i128")?;
         Ok(((hi as i128) << 64) | lo as i128)
     }
 }
@@ -188,7 +232,7 @@ impl<'a, 'ctx> FromPython<'a, 'ctx> for i128 {
 impl<'a, 'ctx> FromPython<'a, 'ctx> for u128 {
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
         let (hi, lo) = split_128(obj)?;
-        let hi = extract_u64(&hi, "u128")?;
+        let hi = extract_unsigned::<u64>(&hi, "u128")?;
         Ok(((hi as u128) << 64) | lo as u128)
     }
 }
@@ -208,5 +252,32 @@ impl<'ctx> IntoPython<'ctx> for u128 {
             Ok(v) => v.into_python(ctx),
             Err(_) => join_128(ctx, ((self >> 64) as u64).into_python(ctx)?, self as u64),
         }
+    }
+}
+
+/// `u8` is the other integers' conversion, plus `Vec<u8>` as `bytes` in both directions (a list
+/// of ints converts too).
+impl<'a, 'ctx> FromPython<'a, 'ctx> for u8 {
+    #[inline]
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        let v: u32 = extract_unsigned(obj, "u8")?;
+        u8::try_from(v).map_err(|_| out_of_range("u8"))
+    }
+
+    #[inline]
+    fn vec_from_bytes(bytes: &[u8]) -> Option<Vec<Self>> {
+        Some(bytes.to_vec())
+    }
+}
+
+impl<'ctx> IntoPython<'ctx> for u8 {
+    #[inline]
+    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        // SAFETY: plain value conversion; NULL means an exception was set.
+        unsafe { ctx.own(call!(ctx, ctx_Long_FromUInt32_t, u32::from(self))) }
+    }
+
+    fn vec_into_python(v: Vec<Self>, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        crate::bytes::new_bytes(ctx, &v)
     }
 }

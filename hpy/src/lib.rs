@@ -71,22 +71,49 @@ macro_rules! call {
     }};
 }
 
+mod builtin_types;
+mod bytes;
+mod call;
+mod capsule;
+mod collections;
 mod context;
 mod convert;
 mod cstr;
+mod dict;
 mod err;
+mod eval;
 mod exceptions;
+mod global;
 mod handle;
 mod ints;
+mod number;
+mod object;
 mod panic;
+mod raise;
 mod runtime;
+mod sequence;
+mod slice;
 mod strings;
+mod threads;
+mod tracker;
 mod tuples;
+mod typed;
+mod unicode;
 
 #[doc(hidden)]
 pub mod __private;
 
+pub use builtin_types::{BuiltinShape, BuiltinType};
+pub use call::{Args, Kwargs};
 pub use context::Context;
+pub use eval::SourceKind;
+pub use global::Global;
+pub use slice::{adjust_indices, SliceIndices};
+pub use tracker::Tracker;
+pub use object::{AttrName, CompareOp, ItemKey};
+pub use raise::ExceptionClass;
+pub use sequence::{ListBuilder, TupleBuilder};
+pub use typed::{Bytes, Capsule, Dict, List, Str, Tuple};
 pub use convert::{FromPython, IntoPython};
 pub use err::{HPyErr, HPyResult};
 pub use exceptions::ExceptionType;
@@ -99,7 +126,7 @@ pub use hpy_sys as sys;
 /// The names most modules need: `use hpy::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        hpy_exec, hpy_method, hpy_module, Context, ExceptionType, FromPython, HPyErr, HPyResult,
-        Handle, IntoPython,
+        hpy_exec, hpy_method, hpy_module, Bytes, CompareOp, Context, Dict, ExceptionType,
+        FromPython, HPyErr, HPyResult, Handle, IntoPython, List, Str, Tuple,
     };
 }

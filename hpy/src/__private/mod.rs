@@ -52,7 +52,7 @@ pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
 ///
 /// `args` must point to the `_HPyFunc_args_<SIG>` struct that matches `sig` and `func`.
 #[inline(always)]
-unsafe fn call_real(
+pub(crate) unsafe fn call_real(
     sig: sys::HPyFunc_Signature,
     func: sys::HPyCFunction,
     args: *mut core::ffi::c_void,

@@ -1,0 +1,110 @@
+//! The built-in type objects of the context, and the built-in shape of a type.
+
+use crate::{Context, HPyErr, HPyResult, Handle};
+
+/// A built-in type that the HPy context provides directly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BuiltinType {
+    /// `object`
+    Object,
+    /// `type`
+    Type,
+    /// `bool`
+    Bool,
+    /// `int`
+    Int,
+    /// `float`
+    Float,
+    /// `str`
+    Str,
+    /// `tuple`
+    Tuple,
+    /// `list`
+    List,
+    /// `complex`
+    Complex,
+    /// `bytes`
+    Bytes,
+    /// `memoryview`
+    MemoryView,
+    /// The capsule type.
+    Capsule,
+    /// `slice`
+    Slice,
+}
+
+/// Which built-in a type's instances are laid out like (`HPyType_GetBuiltinShape`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuiltinShape {
+    /// A type written against the legacy C API.
+    Legacy,
+    /// Plain `object`.
+    Object,
+    /// A subclass of `type`.
+    Type,
+    /// A subclass of `int`.
+    Int,
+    /// A subclass of `float`.
+    Float,
+    /// A subclass of `str`.
+    Str,
+    /// A subclass of `tuple`.
+    Tuple,
+    /// A subclass of `list`.
+    List,
+}
+
+impl<'ctx> Context<'ctx> {
+    /// The type object, as a new handle.
+    pub fn builtin_type(self, ty: BuiltinType) -> Handle<'ctx> {
+        // SAFETY: reading constant members of the live context (all below the members whose
+        // position differs between runtimes).
+        let raw = unsafe {
+            let c = &*self.as_ptr();
+            match ty {
+                BuiltinType::Object => c.h_BaseObjectType,
+                BuiltinType::Type => c.h_TypeType,
+                BuiltinType::Bool => c.h_BoolType,
+                BuiltinType::Int => c.h_LongType,
+                BuiltinType::Float => c.h_FloatType,
+                BuiltinType::Str => c.h_UnicodeType,
+                BuiltinType::Tuple => c.h_TupleType,
+                BuiltinType::List => c.h_ListType,
+                BuiltinType::Complex => c.h_ComplexType,
+                BuiltinType::Bytes => c.h_BytesType,
+                BuiltinType::MemoryView => c.h_MemoryViewType,
+                BuiltinType::Capsule => c.h_CapsuleType,
+                BuiltinType::Slice => c.h_SliceType,
+            }
+        };
+        // SAFETY: context constants are always valid; Dup returns a new owned handle.
+        unsafe { Handle::from_raw(self, call!(self, ctx_Dup, raw)) }
+    }
+}
+
+impl<'ctx> Handle<'ctx> {
+    /// For a type object: the built-in its instances are laid out like. A non-type is a
+    /// `TypeError`.
+    pub fn builtin_shape(&self) -> HPyResult<BuiltinShape> {
+        if !self.is_type() {
+            return Err(crate::convert::wrong_type(self, "a type"));
+        }
+        // SAFETY: the handle is an open type.
+        let shape = unsafe { call!(self.ctx(), ctx_Type_GetBuiltinShape, self.as_raw()) };
+        Ok(match shape {
+            -1 => BuiltinShape::Legacy,
+            0 => BuiltinShape::Object,
+            1 => BuiltinShape::Type,
+            2 => BuiltinShape::Int,
+            3 => BuiltinShape::Float,
+            4 => BuiltinShape::Str,
+            5 => BuiltinShape::Tuple,
+            6 => BuiltinShape::List,
+            _ if self.ctx().err_occurred() => return Err(HPyErr::fetch()),
+            other => {
+                return Err(HPyErr::system_error(format!("unknown builtin shape {other}")))
+            }
+        })
+    }
+}

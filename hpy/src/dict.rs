@@ -1,0 +1,68 @@
+//! Dictionaries.
+
+use crate::convert::take_pending;
+use crate::object::ItemKey;
+use crate::typed::{expect_type, Dict, List};
+use crate::{Context, ExceptionType, HPyResult, Handle, IntoPython};
+
+impl<'ctx> Dict<'ctx> {
+    /// A new empty dict.
+    pub fn new(ctx: Context<'ctx>) -> HPyResult<Self> {
+        // SAFETY: plain call; the result is owned or NULL with an exception set.
+        unsafe { ctx.own(call!(ctx, ctx_Dict_New)) }.map(Dict::new_unchecked)
+    }
+
+    /// `self[key]`, or `None` when the key is missing (other errors, such as an unhashable key,
+    /// are returned).
+    pub fn get<K: ItemKey<'ctx>>(&self, key: K) -> HPyResult<Option<Handle<'ctx>>> {
+        match self.get_item(key) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_set() && take_pending(self.ctx(), ExceptionType::KeyError) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `self[key] = value`.
+    pub fn set<K: ItemKey<'ctx>, V: IntoPython<'ctx>>(&self, key: K, value: V) -> HPyResult<()> {
+        self.set_item(key, value)
+    }
+
+    /// The keys, as a new list (`HPyDict_Keys`).
+    pub fn keys(&self) -> HPyResult<List<'ctx>> {
+        let ctx = self.ctx();
+        // SAFETY: the handle is an open dict; the result is owned or NULL with an exception set.
+        let keys = unsafe { ctx.own(call!(ctx, ctx_Dict_Keys, self.as_raw())) }?;
+        expect_type(keys, Handle::is_list, List::new_unchecked, "HPyDict_Keys")
+    }
+
+    /// A shallow copy (`HPyDict_Copy`).
+    pub fn copy(&self) -> HPyResult<Dict<'ctx>> {
+        let ctx = self.ctx();
+        // SAFETY: the handle is an open dict; the result is owned or NULL with an exception set.
+        let copy = unsafe { ctx.own(call!(ctx, ctx_Dict_Copy, self.as_raw())) }?;
+        expect_type(copy, Handle::is_dict, Dict::new_unchecked, "HPyDict_Copy")
+    }
+
+    /// The `(key, value)` pairs, in insertion order (a snapshot).
+    pub fn items(&self) -> HPyResult<Vec<(Handle<'ctx>, Handle<'ctx>)>> {
+        let keys = self.keys()?;
+        let mut out = Vec::with_capacity(keys.len());
+        for i in 0..keys.len() {
+            let k = keys.get(i)?;
+            let v = self.get_item(&k)?;
+            out.push((k, v));
+        }
+        Ok(out)
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        // A dict's length cannot fail.
+        self.as_handle().len().unwrap_or(0)
+    }
+
+    /// Whether the dict is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,451 @@
+//! The object protocol: attributes, items, length, comparison, hashing, repr/str/ascii/bytes.
+
+use core::ffi::c_char;
+
+use crate::cstr::with_cstr;
+use crate::strings::new_str;
+use crate::sys;
+use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
+
+/// An attribute name or item key as HPy's functions take it.
+#[doc(hidden)]
+pub enum KeyRef<'a, 'ctx> {
+    /// A Rust string: the `_s` functions (a key with a NUL character goes through a `str`).
+    Str(&'a str),
+    /// An integer index: the `_i` functions.
+    Index(isize),
+    /// Any object.
+    Object(&'a Handle<'ctx>),
+}
+
+/// What can name an attribute: `&str` (HPy's `_s` functions) or a `str` handle.
+pub trait AttrName<'ctx> {
+    #[doc(hidden)]
+    fn key(&self) -> KeyRef<'_, 'ctx>;
+}
+
+/// What can index an item: `&str` (the `_s` functions), an integer (the `_i` functions) or any
+/// object handle.
+pub trait ItemKey<'ctx> {
+    #[doc(hidden)]
+    fn key(&self) -> HPyResult<KeyRef<'_, 'ctx>>;
+}
+
+impl<'ctx> AttrName<'ctx> for &str {
+    fn key(&self) -> KeyRef<'_, 'ctx> {
+        KeyRef::Str(self)
+    }
+}
+
+impl<'ctx> AttrName<'ctx> for &String {
+    fn key(&self) -> KeyRef<'_, 'ctx> {
+        KeyRef::Str(self)
+    }
+}
+
+impl<'ctx> AttrName<'ctx> for &Handle<'ctx> {
+    fn key(&self) -> KeyRef<'_, 'ctx> {
+        KeyRef::Object(self)
+    }
+}
+
+impl<'ctx> ItemKey<'ctx> for &str {
+    fn key(&self) -> HPyResult<KeyRef<'_, 'ctx>> {
+        Ok(KeyRef::Str(self))
+    }
+}
+
+impl<'ctx> ItemKey<'ctx> for &String {
+    fn key(&self) -> HPyResult<KeyRef<'_, 'ctx>> {
+        Ok(KeyRef::Str(self))
+    }
+}
+
+impl<'ctx> ItemKey<'ctx> for &Handle<'ctx> {
+    fn key(&self) -> HPyResult<KeyRef<'_, 'ctx>> {
+        Ok(KeyRef::Object(self))
+    }
+}
+
+macro_rules! index_keys {
+    ($($t:ty),*) => {$(
+        impl<'ctx> ItemKey<'ctx> for $t {
+            fn key(&self) -> HPyResult<KeyRef<'_, 'ctx>> {
+                isize::try_from(*self).map(KeyRef::Index).map_err(|_| {
+                    HPyErr::index_error("cannot fit 'int' into an index-sized integer")
+                })
+            }
+        }
+    )*};
+}
+
+index_keys!(isize, usize, i32, u32, i64, u64);
+
+/// Calls `s` with a NUL-terminated name, or `o` with a `str` handle when the name holds a NUL.
+fn with_name<R>(
+    ctx: Context<'_>,
+    name: &str,
+    s: impl FnOnce(*const c_char) -> R,
+    o: impl FnOnce(sys::HPy) -> R,
+) -> HPyResult<R> {
+    if name.as_bytes().contains(&0) {
+        let h = new_str(ctx, name)?;
+        Ok(o(h.as_raw()))
+    } else {
+        with_cstr(name, s)
+    }
+}
+
+/// A rich comparison operator, for [`Handle::compare`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i32)]
+pub enum CompareOp {
+    /// `<`
+    Lt = 0,
+    /// `<=`
+    Le = 1,
+    /// `==`
+    Eq = 2,
+    /// `!=`
+    Ne = 3,
+    /// `>`
+    Gt = 4,
+    /// `>=`
+    Ge = 5,
+}
+
+/// 0 is success, -1 an exception.
+#[inline(always)]
+pub(crate) fn status(rc: i32) -> HPyResult<()> {
+    if rc < 0 {
+        Err(HPyErr::fetch())
+    } else {
+        Ok(())
+    }
+}
+
+/// 1 is true, 0 false, -1 an exception.
+#[inline(always)]
+pub(crate) fn truth(rc: i32) -> HPyResult<bool> {
+    if rc < 0 {
+        Err(HPyErr::fetch())
+    } else {
+        Ok(rc != 0)
+    }
+}
+
+impl<'ctx> Handle<'ctx> {
+    /// `self is other`.
+    #[inline]
+    pub fn is(&self, other: &Handle<'_>) -> bool {
+        // SAFETY: both handles are open.
+        unsafe { call!(self.ctx(), ctx_Is, self.as_raw(), other.as_raw()) != 0 }
+    }
+
+    /// `self is None`.
+    #[inline]
+    pub fn is_none(&self) -> bool {
+        let ctx = self.ctx();
+        // SAFETY: the handle is open and `h_None` is a constant of the same context.
+        unsafe { call!(ctx, ctx_Is, self.as_raw(), (*ctx.as_ptr()).h_None) != 0 }
+    }
+
+    /// `bool(self)`.
+    pub fn is_true(&self) -> HPyResult<bool> {
+        // SAFETY: the handle is open.
+        truth(unsafe { call!(self.ctx(), ctx_IsTrue, self.as_raw()) })
+    }
+
+    /// `type(self)`.
+    pub fn get_type(&self) -> Handle<'ctx> {
+        // SAFETY: the handle is open; `Type` returns a new handle and cannot fail.
+        unsafe { Handle::from_raw(self.ctx(), call!(self.ctx(), ctx_Type, self.as_raw())) }
+    }
+
+    /// Whether `self` is an instance of the type `ty` or of a subtype (`isinstance` without
+    /// `__instancecheck__`).
+    pub fn type_check(&self, ty: &Handle<'ctx>) -> bool {
+        // SAFETY: both handles are open; `ty` must be a type, which TypeCheck verifies in debug
+        // mode; on the other runtimes a non-type simply does not match.
+        unsafe { call!(self.ctx(), ctx_TypeCheck, self.as_raw(), ty.as_raw()) != 0 }
+    }
+
+    /// The name of `type(self)`, e.g. `"int"`.
+    pub fn type_name(&self) -> String {
+        self.get_type()
+            .type_get_name()
+            .unwrap_or_else(|e| {
+                e.discard(self.ctx());
+                "?".to_owned()
+            })
+    }
+
+    /// For a type object: its `__name__` (`HPyType_GetName`). A non-type is a `TypeError`.
+    pub fn type_get_name(&self) -> HPyResult<String> {
+        self.require_type("type_get_name")?;
+        // SAFETY: `self` is an open handle to a type; the name stays valid while it lives, and
+        // is copied before returning.
+        unsafe {
+            let name = call!(self.ctx(), ctx_Type_GetName, self.as_raw());
+            if name.is_null() {
+                return Err(HPyErr::fetch());
+            }
+            Ok(core::ffi::CStr::from_ptr(name)
+                .to_string_lossy()
+                .into_owned())
+        }
+    }
+
+    /// For a type object: whether it is `other` or a subclass of it (`issubclass` without
+    /// `__subclasscheck__`). Either not being a type is a `TypeError`.
+    pub fn is_subtype(&self, other: &Handle<'ctx>) -> HPyResult<bool> {
+        self.require_type("is_subtype")?;
+        other.require_type("is_subtype")?;
+        // SAFETY: both handles are open types.
+        Ok(unsafe { call!(self.ctx(), ctx_Type_IsSubtype, self.as_raw(), other.as_raw()) != 0 })
+    }
+
+    /// The runtime aborts on a non-type in the type functions; check first.
+    fn require_type(&self, what: &str) -> HPyResult<()> {
+        let ctx = self.ctx();
+        // SAFETY: the handle is open and `h_TypeType` is a context constant.
+        let ok =
+            unsafe { call!(ctx, ctx_TypeCheck, self.as_raw(), (*ctx.as_ptr()).h_TypeType) != 0 };
+        if ok {
+            Ok(())
+        } else {
+            // The name of a non-type's type is always available.
+            let ty = self.get_type();
+            let name = ty.type_get_name().unwrap_or_else(|e| {
+                e.discard(ctx);
+                "?".into()
+            });
+            Err(HPyErr::type_error(format!("{what}: expected a type, not {name}")))
+        }
+    }
+
+    /// `repr(self)`, as a new `str` handle.
+    pub fn repr(&self) -> HPyResult<Handle<'ctx>> {
+        // SAFETY: the handle is open; the result is owned or NULL with an exception.
+        unsafe { self.ctx().own(call!(self.ctx(), ctx_Repr, self.as_raw())) }
+    }
+
+    /// `str(self)`, as a new `str` handle.
+    pub fn str(&self) -> HPyResult<Handle<'ctx>> {
+        // SAFETY: the handle is open; the result is owned or NULL with an exception.
+        unsafe { self.ctx().own(call!(self.ctx(), ctx_Str, self.as_raw())) }
+    }
+
+    /// `ascii(self)`, as a new `str` handle.
+    pub fn ascii(&self) -> HPyResult<Handle<'ctx>> {
+        // SAFETY: the handle is open; the result is owned or NULL with an exception.
+        unsafe { self.ctx().own(call!(self.ctx(), ctx_ASCII, self.as_raw())) }
+    }
+
+    /// `bytes(self)`, as a new `bytes` handle.
+    pub fn bytes(&self) -> HPyResult<Handle<'ctx>> {
+        // SAFETY: the handle is open; the result is owned or NULL with an exception.
+        unsafe { self.ctx().own(call!(self.ctx(), ctx_Bytes, self.as_raw())) }
+    }
+
+    /// `hash(self)`.
+    pub fn hash(&self) -> HPyResult<isize> {
+        // SAFETY: the handle is open.
+        let h = unsafe { call!(self.ctx(), ctx_Hash, self.as_raw()) };
+        if h == -1 && self.ctx().err_occurred() {
+            Err(HPyErr::fetch())
+        } else {
+            Ok(h as isize)
+        }
+    }
+
+    /// `len(self)`.
+    pub fn len(&self) -> HPyResult<usize> {
+        // SAFETY: the handle is open.
+        let n = unsafe { call!(self.ctx(), ctx_Length, self.as_raw()) };
+        if n < 0 {
+            Err(HPyErr::fetch())
+        } else {
+            Ok(n as usize)
+        }
+    }
+
+    /// `len(self) == 0`.
+    pub fn is_empty(&self) -> HPyResult<bool> {
+        self.len().map(|n| n == 0)
+    }
+
+    /// `value in self`.
+    pub fn contains<V: IntoPython<'ctx>>(&self, value: V) -> HPyResult<bool> {
+        let ctx = self.ctx();
+        // SAFETY: both handles are open for the call.
+        value.with_raw(ctx, |v| truth(unsafe { call!(ctx, ctx_Contains, self.as_raw(), v) }))?
+    }
+
+    /// The rich comparison `self <op> other`, returning whatever object the comparison gives.
+    pub fn compare<V: IntoPython<'ctx>>(&self, other: V, op: CompareOp) -> HPyResult<Handle<'ctx>> {
+        let ctx = self.ctx();
+        other.with_raw(ctx, |o| {
+            // SAFETY: both handles are open; the result is owned or NULL with an exception.
+            unsafe { ctx.own(call!(ctx, ctx_RichCompare, self.as_raw(), o, op as i32)) }
+        })?
+    }
+
+    /// The rich comparison `self <op> other`, as a `bool`.
+    pub fn compare_bool<V: IntoPython<'ctx>>(&self, other: V, op: CompareOp) -> HPyResult<bool> {
+        let ctx = self.ctx();
+        other.with_raw(ctx, |o| {
+            // SAFETY: both handles are open.
+            truth(unsafe { call!(ctx, ctx_RichCompareBool, self.as_raw(), o, op as i32) })
+        })?
+    }
+
+    /// `self == other`.
+    pub fn eq<V: IntoPython<'ctx>>(&self, other: V) -> HPyResult<bool> {
+        self.compare_bool(other, CompareOp::Eq)
+    }
+
+    /// `self < other`.
+    pub fn lt<V: IntoPython<'ctx>>(&self, other: V) -> HPyResult<bool> {
+        self.compare_bool(other, CompareOp::Lt)
+    }
+
+    /// `getattr(self, name)`.
+    pub fn get_attr<N: AttrName<'ctx>>(&self, name: N) -> HPyResult<Handle<'ctx>> {
+        let (ctx, me) = (self.ctx(), self.as_raw());
+        // SAFETY (all arms): the handles are open and names NUL-terminated; the result is owned
+        // or NULL with an exception.
+        let raw = match name.key() {
+            KeyRef::Object(n) => unsafe { call!(ctx, ctx_GetAttr, me, n.as_raw()) },
+            KeyRef::Str(s) => with_name(
+                ctx,
+                s,
+                |p| unsafe { call!(ctx, ctx_GetAttr_s, me, p) },
+                |n| unsafe { call!(ctx, ctx_GetAttr, me, n) },
+            )?,
+            KeyRef::Index(_) => unreachable!("attribute names are never indices"),
+        };
+        // SAFETY: see above.
+        unsafe { ctx.own(raw) }
+    }
+
+    /// `hasattr(self, name)`. Errors raised while looking the attribute up count as "no".
+    pub fn has_attr<N: AttrName<'ctx>>(&self, name: N) -> bool {
+        let (ctx, me) = (self.ctx(), self.as_raw());
+        // SAFETY (all arms): the handles are open and names NUL-terminated.
+        let found = match name.key() {
+            KeyRef::Object(n) => Ok(unsafe { call!(ctx, ctx_HasAttr, me, n.as_raw()) }),
+            KeyRef::Str(s) => with_name(
+                ctx,
+                s,
+                |p| unsafe { call!(ctx, ctx_HasAttr_s, me, p) },
+                |n| unsafe { call!(ctx, ctx_HasAttr, me, n) },
+            ),
+            KeyRef::Index(_) => unreachable!("attribute names are never indices"),
+        };
+        match found {
+            Ok(v) => v != 0,
+            Err(e) => {
+                e.discard(ctx);
+                false
+            }
+        }
+    }
+
+    /// `setattr(self, name, value)`, converting `value` first.
+    pub fn set_attr<N: AttrName<'ctx>, V: IntoPython<'ctx>>(
+        &self,
+        name: N,
+        value: V,
+    ) -> HPyResult<()> {
+        let ctx = self.ctx();
+        value.with_raw(ctx, |v| self.set_attr_raw(name, v))?
+    }
+
+    /// `delattr(self, name)`.
+    pub fn del_attr<N: AttrName<'ctx>>(&self, name: N) -> HPyResult<()> {
+        self.set_attr_raw(name, sys::HPy_NULL)
+    }
+
+    /// `SetAttr`; a NULL value deletes.
+    fn set_attr_raw<N: AttrName<'ctx>>(&self, name: N, v: sys::HPy) -> HPyResult<()> {
+        let (ctx, me) = (self.ctx(), self.as_raw());
+        // SAFETY (all arms): the handles are open (or `v` is NULL, which means delete) and names
+        // are NUL-terminated.
+        let rc = match name.key() {
+            KeyRef::Object(n) => unsafe { call!(ctx, ctx_SetAttr, me, n.as_raw(), v) },
+            KeyRef::Str(s) => with_name(
+                ctx,
+                s,
+                |p| unsafe { call!(ctx, ctx_SetAttr_s, me, p, v) },
+                |n| unsafe { call!(ctx, ctx_SetAttr, me, n, v) },
+            )?,
+            KeyRef::Index(_) => unreachable!("attribute names are never indices"),
+        };
+        status(rc)
+    }
+
+    /// `self[key]`.
+    pub fn get_item<K: ItemKey<'ctx>>(&self, key: K) -> HPyResult<Handle<'ctx>> {
+        let (ctx, me) = (self.ctx(), self.as_raw());
+        // SAFETY (all arms): the handles are open and names NUL-terminated; the result is owned
+        // or NULL with an exception.
+        let raw = match key.key()? {
+            KeyRef::Object(k) => unsafe { call!(ctx, ctx_GetItem, me, k.as_raw()) },
+            KeyRef::Index(i) => unsafe { call!(ctx, ctx_GetItem_i, me, i as sys::HPy_ssize_t) },
+            KeyRef::Str(s) => with_name(
+                ctx,
+                s,
+                |p| unsafe { call!(ctx, ctx_GetItem_s, me, p) },
+                |k| unsafe { call!(ctx, ctx_GetItem, me, k) },
+            )?,
+        };
+        // SAFETY: see above.
+        unsafe { ctx.own(raw) }
+    }
+
+    /// `self[key] = value`, converting `value` first.
+    pub fn set_item<K: ItemKey<'ctx>, V: IntoPython<'ctx>>(&self, key: K, value: V) -> HPyResult<()> {
+        let (ctx, me) = (self.ctx(), self.as_raw());
+        let key = key.key()?;
+        value.with_raw(ctx, |v| {
+            // SAFETY (all arms): the handles are open and names NUL-terminated.
+            let rc = match key {
+                KeyRef::Object(k) => unsafe { call!(ctx, ctx_SetItem, me, k.as_raw(), v) },
+                KeyRef::Index(i) => unsafe {
+                    call!(ctx, ctx_SetItem_i, me, i as sys::HPy_ssize_t, v)
+                },
+                KeyRef::Str(s) => with_name(
+                    ctx,
+                    s,
+                    |p| unsafe { call!(ctx, ctx_SetItem_s, me, p, v) },
+                    |k| unsafe { call!(ctx, ctx_SetItem, me, k, v) },
+                )?,
+            };
+            status(rc)
+        })?
+    }
+
+    /// `del self[key]`.
+    pub fn del_item<K: ItemKey<'ctx>>(&self, key: K) -> HPyResult<()> {
+        let (ctx, me) = (self.ctx(), self.as_raw());
+        // SAFETY (all arms): the handles are open and names NUL-terminated.
+        let rc = match key.key()? {
+            KeyRef::Object(k) => unsafe { call!(ctx, ctx_DelItem, me, k.as_raw()) },
+            KeyRef::Index(i) => unsafe { call!(ctx, ctx_DelItem_i, me, i as sys::HPy_ssize_t) },
+            KeyRef::Str(s) => with_name(
+                ctx,
+                s,
+                |p| unsafe { call!(ctx, ctx_DelItem_s, me, p) },
+                |k| unsafe { call!(ctx, ctx_DelItem, me, k) },
+            )?,
+        };
+        status(rc)
+    }
+
+    /// Prints a low-level description of the object to stderr (`_HPy_Dump`), for debugging.
+    pub fn dump(&self) {
+        // SAFETY: the handle is open.
+        unsafe { call!(self.ctx(), ctx_Dump, self.as_raw()) }
+    }
+}

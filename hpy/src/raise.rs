@@ -1,0 +1,252 @@
+//! Raising with arbitrary exception types, errno, warnings, new exception types, unraisable
+//! errors and fatal errors.
+
+use crate::cstr::with_cstr;
+use crate::object::status;
+use crate::sys;
+use crate::{Context, ExceptionType, HPyErr, HPyResult, Handle, IntoPython};
+
+/// An exception type: a built-in [`ExceptionType`] or a handle to any exception class (for
+/// example one made with [`Context::new_exception`] and kept in a [`Global`](crate::Global)).
+pub trait ExceptionClass<'ctx> {
+    /// The raw handle of the class, valid while `self` is borrowed.
+    #[doc(hidden)]
+    fn class_raw(&self, ctx: Context<'ctx>) -> sys::HPy;
+}
+
+impl<'ctx> ExceptionClass<'ctx> for ExceptionType {
+    fn class_raw(&self, ctx: Context<'ctx>) -> sys::HPy {
+        self.raw(ctx)
+    }
+}
+
+impl<'ctx> ExceptionClass<'ctx> for &Handle<'ctx> {
+    fn class_raw(&self, _ctx: Context<'ctx>) -> sys::HPy {
+        self.as_raw()
+    }
+}
+
+/// Exception classes must be types; HPy's debug mode aborts otherwise, so check first.
+fn check_class<'ctx>(ctx: Context<'ctx>, class: &impl ExceptionClass<'ctx>) -> HPyResult<sys::HPy> {
+    let raw = class.class_raw(ctx);
+    // SAFETY: the class handle is open and `h_BaseException` is a context constant; both are
+    // checked to be types before the subtype test.
+    let ok = unsafe {
+        let c = &*ctx.as_ptr();
+        call!(ctx, ctx_TypeCheck, raw, c.h_TypeType) != 0
+            && call!(ctx, ctx_Type_IsSubtype, raw, c.h_BaseException) != 0
+    };
+    if ok {
+        Ok(raw)
+    } else {
+        Err(HPyErr::type_error(
+            "exceptions must derive from BaseException",
+        ))
+    }
+}
+
+impl HPyErr {
+    /// Raises `class(message)` now (`HPyErr_SetString`) and returns the error standing for it.
+    /// A `class` that is not an exception type is a `TypeError`.
+    pub fn raise<'ctx>(ctx: Context<'ctx>, class: impl ExceptionClass<'ctx>, message: &str) -> HPyErr {
+        let class = match check_class(ctx, &class) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let set = with_cstr(message, |m| {
+            // SAFETY: the class is an exception type and the message NUL-terminated.
+            unsafe { call!(ctx, ctx_Err_SetString, class, m) }
+        });
+        match set {
+            Ok(()) => HPyErr::fetch(),
+            // A message with a NUL goes through a str object instead.
+            Err(_) => match message.into_python(ctx) {
+                // SAFETY: the class is an exception type and the value an open handle.
+                Ok(m) => unsafe {
+                    call!(ctx, ctx_Err_SetObject, class, m.as_raw());
+                    HPyErr::fetch()
+                },
+                Err(e) => e,
+            },
+        }
+    }
+
+    /// Raises `class` with `value` as its argument now (`HPyErr_SetObject`); a `value` that is
+    /// already an instance of `class` is raised as it is.
+    pub fn raise_object<'ctx, V: IntoPython<'ctx>>(
+        ctx: Context<'ctx>,
+        class: impl ExceptionClass<'ctx>,
+        value: V,
+    ) -> HPyErr {
+        let class = match check_class(ctx, &class) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        // SAFETY: the class is an exception type and the value an open handle for the call.
+        match value.with_raw(ctx, |v| unsafe { call!(ctx, ctx_Err_SetObject, class, v) }) {
+            Ok(()) => HPyErr::fetch(),
+            Err(e) => e,
+        }
+    }
+
+    /// Raises `class` from the C `errno` (`HPyErr_SetFromErrno`), e.g. `OSError(2, 'No such
+    /// file or directory')`, which becomes `FileNotFoundError` for `ENOENT`.
+    pub fn from_errno<'ctx>(ctx: Context<'ctx>, class: impl ExceptionClass<'ctx>) -> HPyErr {
+        Self::errno_with(ctx, class, None, None)
+    }
+
+    /// As [`HPyErr::from_errno`], with the file name(s) the error concerns
+    /// (`HPyErr_SetFromErrnoWithFilenameObjects`).
+    pub fn from_errno_with_filenames<'ctx>(
+        ctx: Context<'ctx>,
+        class: impl ExceptionClass<'ctx>,
+        filename: Option<&Handle<'ctx>>,
+        filename2: Option<&Handle<'ctx>>,
+    ) -> HPyErr {
+        Self::errno_with(ctx, class, filename, filename2)
+    }
+
+    /// As [`HPyErr::from_errno`], with a file name given as a Rust string
+    /// (`HPyErr_SetFromErrnoWithFilename`).
+    pub fn from_errno_with_filename<'ctx>(
+        ctx: Context<'ctx>,
+        class: impl ExceptionClass<'ctx>,
+        filename: &str,
+    ) -> HPyErr {
+        let class = match check_class(ctx, &class) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        // Save errno: building the C string must not disturb it.
+        let saved = errno::errno();
+        let set = with_cstr(filename, |f| {
+            errno::set_errno(saved);
+            // SAFETY: the class is an exception type and the file name NUL-terminated.
+            unsafe { call!(ctx, ctx_Err_SetFromErrnoWithFilename, class, f) }
+        });
+        match set {
+            Ok(_) => HPyErr::fetch(),
+            Err(e) => e,
+        }
+    }
+
+    fn errno_with<'ctx>(
+        ctx: Context<'ctx>,
+        class: impl ExceptionClass<'ctx>,
+        f1: Option<&Handle<'ctx>>,
+        f2: Option<&Handle<'ctx>>,
+    ) -> HPyErr {
+        let saved = errno::errno();
+        let class = match check_class(ctx, &class) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let raw = |h: Option<&Handle<'ctx>>| h.map_or(sys::HPy_NULL, Handle::as_raw);
+        errno::set_errno(saved);
+        // SAFETY: the class is an exception type; the file names are open handles or NULL.
+        unsafe {
+            call!(ctx, ctx_Err_SetFromErrnoWithFilenameObjects, class, raw(f1), raw(f2));
+        }
+        HPyErr::fetch()
+    }
+
+    /// Raises `MemoryError` now (`HPyErr_NoMemory`).
+    pub fn no_memory(ctx: Context<'_>) -> HPyErr {
+        // SAFETY: plain call that sets the exception.
+        unsafe { call!(ctx, ctx_Err_NoMemory) };
+        HPyErr::fetch()
+    }
+
+    /// Whether the exception is an instance of the class `class` (a handle, e.g. a custom
+    /// exception type).
+    pub fn matches_class<'ctx>(&self, ctx: Context<'ctx>, class: &Handle<'ctx>) -> bool {
+        match self.exception_type() {
+            // SAFETY: `ExceptionMatches` reads the current exception; `class` is open.
+            None => unsafe { call!(ctx, ctx_Err_ExceptionMatches, class.as_raw()) != 0 },
+            Some(ty) => {
+                class.is_type() && ty.to_handle(ctx).is_subtype(class).unwrap_or(false)
+            }
+        }
+    }
+
+    /// Reports the exception as "unraisable" (`sys.unraisablehook`, printed as "Exception
+    /// ignored in: <obj>") and clears it (`HPyErr_WriteUnraisable`). Use it where an error
+    /// cannot propagate, such as in a destructor.
+    pub fn write_unraisable<'ctx>(self, ctx: Context<'ctx>, obj: Option<&Handle<'ctx>>) {
+        self.restore(ctx);
+        let obj = obj.map_or(sys::HPy_NULL, Handle::as_raw);
+        // SAFETY: an exception is set; `obj` is an open handle or NULL.
+        unsafe { call!(ctx, ctx_Err_WriteUnraisable, obj) }
+    }
+}
+
+impl<'ctx> Context<'ctx> {
+    /// Whether an exception is set (`HPyErr_Occurred`).
+    pub fn err_occurred(self) -> bool {
+        // SAFETY: `Err_Occurred` only reads the thread's exception state.
+        unsafe { call!(self, ctx_Err_Occurred) != 0 }
+    }
+
+    /// Clears the current exception, if any (`HPyErr_Clear`).
+    pub fn err_clear(self) {
+        // SAFETY: clearing the thread's exception state is always allowed.
+        unsafe { call!(self, ctx_Err_Clear) }
+    }
+
+    /// A new exception class (`HPyErr_NewException[WithDoc]`). `name` is `"module.Name"`;
+    /// `base` defaults to `Exception` and may be a type or a tuple of types; `dict` holds extra
+    /// class attributes.
+    pub fn new_exception(
+        self,
+        name: &str,
+        doc: Option<&str>,
+        base: Option<&Handle<'ctx>>,
+        dict: Option<&Handle<'ctx>>,
+    ) -> HPyResult<Handle<'ctx>> {
+        if !name.contains('.') {
+            return Err(HPyErr::system_error(
+                "new_exception: name must be module.class",
+            ));
+        }
+        let raw = |h: Option<&Handle<'ctx>>| h.map_or(sys::HPy_NULL, Handle::as_raw);
+        let made = with_cstr(name, |n| match doc {
+            // SAFETY: the name is NUL-terminated; base and dict are open handles or NULL.
+            None => Ok(unsafe { call!(self, ctx_Err_NewException, n, raw(base), raw(dict)) }),
+            Some(doc) => with_cstr(doc, |d| {
+                // SAFETY: as above, with a NUL-terminated doc.
+                unsafe { call!(self, ctx_Err_NewExceptionWithDoc, n, d, raw(base), raw(dict)) }
+            }),
+        })??;
+        // SAFETY: the result is owned or NULL with an exception set.
+        unsafe { self.own(made) }
+    }
+
+    /// Issues a warning of class `category` (`HPyErr_WarnEx`), e.g.
+    /// `ctx.warn(ExceptionType::UserWarning, "careful", 1)`. If the
+    /// warning filters turn it into an error, that error is returned.
+    pub fn warn(
+        self,
+        category: impl ExceptionClass<'ctx>,
+        message: &str,
+        stacklevel: isize,
+    ) -> HPyResult<()> {
+        let category = check_class(self, &category)?;
+        with_cstr(message, |m| {
+            // SAFETY: the category is a warning class and the message NUL-terminated.
+            status(unsafe {
+                call!(self, ctx_Err_WarnEx, category, m, stacklevel as sys::HPy_ssize_t)
+            })
+        })?
+    }
+
+    /// Prints `message` and aborts the process (`HPy_FatalError`). For unrecoverable states
+    /// only.
+    pub fn fatal_error(self, message: &str) -> ! {
+        let msg = message.replace('\0', "\\0");
+        let _ = with_cstr(&msg, |m| {
+            // SAFETY: the message is NUL-terminated.
+            unsafe { call!(self, ctx_FatalError, m) }
+        });
+        std::process::abort()
+    }
+}

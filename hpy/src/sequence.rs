@@ -1,0 +1,204 @@
+//! Tuples and lists, and HPy's tuple and list builders.
+
+use core::mem::ManuallyDrop;
+
+use crate::call::Args;
+use crate::sys;
+use crate::typed::{List, Tuple};
+use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
+
+/// A new tuple holding `items` (`HPyTuple_FromArray`; the items are not consumed).
+pub(crate) fn tuple_from_handles<'ctx>(
+    ctx: Context<'ctx>,
+    items: &[Handle<'ctx>],
+) -> HPyResult<Handle<'ctx>> {
+    let raw: Vec<sys::HPy> = items.iter().map(Handle::as_raw).collect();
+    tuple_from_raw(ctx, &raw)
+}
+
+fn tuple_from_raw<'ctx>(ctx: Context<'ctx>, raw: &[sys::HPy]) -> HPyResult<Handle<'ctx>> {
+    // SAFETY: `raw` holds open handles for the call; FromArray does not steal them. The result is
+    // owned or NULL with an exception set.
+    unsafe {
+        ctx.own(call!(
+            ctx,
+            ctx_Tuple_FromArray,
+            raw.as_ptr().cast_mut(),
+            raw.len() as sys::HPy_ssize_t
+        ))
+    }
+}
+
+impl<'ctx> Tuple<'ctx> {
+    /// A tuple of the given handles (`HPyTuple_FromArray`).
+    pub fn new(ctx: Context<'ctx>, items: &[Handle<'ctx>]) -> HPyResult<Self> {
+        tuple_from_handles(ctx, items).map(Tuple::new_unchecked)
+    }
+
+    /// A tuple of converted values (`HPyTuple_Pack`), e.g. `Tuple::pack(ctx, (1, "a", 2.5))`.
+    pub fn pack<A: Args<'ctx>>(ctx: Context<'ctx>, items: A) -> HPyResult<Self> {
+        items
+            .with_args(ctx, |raw| tuple_from_raw(ctx, raw))?
+            .map(Tuple::new_unchecked)
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        // A tuple's length cannot fail.
+        self.as_handle().len().unwrap_or(0)
+    }
+
+    /// Whether the tuple has no items.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Item `i` (`IndexError` when out of range).
+    pub fn get(&self, i: usize) -> HPyResult<Handle<'ctx>> {
+        self.get_item(i)
+    }
+
+    /// All items, in order.
+    pub fn to_vec(&self) -> HPyResult<Vec<Handle<'ctx>>> {
+        (0..self.len()).map(|i| self.get(i)).collect()
+    }
+}
+
+impl<'ctx> List<'ctx> {
+    /// A new empty list.
+    pub fn new(ctx: Context<'ctx>) -> HPyResult<Self> {
+        // SAFETY: a list of length 0 has no unset items; the result is owned or NULL with an
+        // exception set.
+        unsafe { ctx.own(call!(ctx, ctx_List_New, 0)) }.map(List::new_unchecked)
+    }
+
+    /// `self.append(value)`.
+    pub fn append<V: IntoPython<'ctx>>(&self, value: V) -> HPyResult<()> {
+        let ctx = self.ctx();
+        value.with_raw(ctx, |v| {
+            // SAFETY: both handles are open; Append does not steal the item.
+            crate::object::status(unsafe { call!(ctx, ctx_List_Append, self.as_raw(), v) })
+        })?
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        // A list's length cannot fail.
+        self.as_handle().len().unwrap_or(0)
+    }
+
+    /// Whether the list has no items.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Item `i` (`IndexError` when out of range).
+    pub fn get(&self, i: usize) -> HPyResult<Handle<'ctx>> {
+        self.get_item(i)
+    }
+
+    /// All items, in order (a snapshot).
+    pub fn to_vec(&self) -> HPyResult<Vec<Handle<'ctx>>> {
+        (0..self.len()).map(|i| self.get(i)).collect()
+    }
+}
+
+macro_rules! builder {
+    ($(#[$doc:meta])* $name:ident, $raw:ident, $out:ident, $new:ident, $set:ident, $build:ident,
+     $cancel:ident) => {
+        $(#[$doc])*
+        pub struct $name<'ctx> {
+            ctx: Context<'ctx>,
+            raw: sys::$raw,
+            size: usize,
+            filled: usize,
+        }
+
+        impl<'ctx> $name<'ctx> {
+            /// A builder for exactly `size` items.
+            pub fn new(ctx: Context<'ctx>, size: usize) -> HPyResult<Self> {
+                let n = sys::HPy_ssize_t::try_from(size)
+                    .map_err(|_| HPyErr::overflow_error("builder size too large"))?;
+                // SAFETY: plain call; an allocation failure is reported by `build`.
+                let raw = unsafe { call!(ctx, $new, n) };
+                Ok($name { ctx, raw, size, filled: 0 })
+            }
+
+            /// Sets the next item (items are filled in order, from index 0).
+            pub fn push<V: IntoPython<'ctx>>(&mut self, value: V) -> HPyResult<()> {
+                if self.filled == self.size {
+                    return Err(HPyErr::index_error(concat!(
+                        stringify!($name),
+                        ": all items are already set"
+                    )));
+                }
+                let (ctx, raw, i) = (self.ctx, self.raw, self.filled);
+                value.with_raw(ctx, |v| {
+                    // SAFETY: the builder is live and `i` is a fresh index below its size; Set
+                    // does not steal the item.
+                    unsafe { call!(ctx, $set, raw, i as sys::HPy_ssize_t, v) }
+                })?;
+                self.filled += 1;
+                Ok(())
+            }
+
+            /// The number of items set so far.
+            pub fn filled(&self) -> usize {
+                self.filled
+            }
+
+            /// Finishes the object. Every item must have been set; otherwise the builder is
+            /// cancelled and this is a `ValueError`.
+            pub fn build(self) -> HPyResult<$out<'ctx>> {
+                let me = ManuallyDrop::new(self);
+                if me.filled != me.size {
+                    // SAFETY: the builder is live and is not used again.
+                    unsafe { call!(me.ctx, $cancel, me.raw) };
+                    return Err(HPyErr::value_error(format!(
+                        concat!(stringify!($name), ": {} of {} items were set"),
+                        me.filled, me.size
+                    )));
+                }
+                // SAFETY: every item is set; Build consumes the builder and returns an owned
+                // handle, or NULL with the postponed MemoryError.
+                unsafe { me.ctx.own(call!(me.ctx, $build, me.raw)) }.map($out::new_unchecked)
+            }
+
+            /// Drops the builder and the items set so far (the same as dropping it).
+            pub fn cancel(self) {
+                drop(self)
+            }
+        }
+
+        impl Drop for $name<'_> {
+            fn drop(&mut self) {
+                // SAFETY: the builder is live (`build` does not run this) and is not used again.
+                unsafe { call!(self.ctx, $cancel, self.raw) }
+            }
+        }
+    };
+}
+
+builder!(
+    /// Builds a tuple of known size item by item (`HPyTupleBuilder`). Dropping it unbuilt
+    /// cancels it; `build` and `cancel` consume it, so it cannot be used afterwards.
+    TupleBuilder,
+    HPyTupleBuilder,
+    Tuple,
+    ctx_TupleBuilder_New,
+    ctx_TupleBuilder_Set,
+    ctx_TupleBuilder_Build,
+    ctx_TupleBuilder_Cancel
+);
+
+builder!(
+    /// Builds a list of known size item by item (`HPyListBuilder`). Dropping it unbuilt cancels
+    /// it; `build` and `cancel` consume it, so it cannot be used afterwards.
+    ListBuilder,
+    HPyListBuilder,
+    List,
+    ctx_ListBuilder_New,
+    ctx_ListBuilder_Set,
+    ctx_ListBuilder_Build,
+    ctx_ListBuilder_Cancel
+);

@@ -1,0 +1,190 @@
+//! Handles known to refer to a built-in type: [`Str`], [`Bytes`], [`Tuple`], [`List`], [`Dict`].
+//!
+//! A typed handle is a [`Handle`] whose type was checked once, so its methods can use HPy's
+//! unchecked fast paths. It dereferences to `Handle`, so the whole object protocol is available,
+//! and as an argument type it turns a wrong type into `TypeError: f() argument 'x': must be
+//! dict, not list`. `&Dict<'ctx>` (like `&Handle<'ctx>`) borrows the caller's handle; `Dict<'ctx>`
+//! owns a new one.
+
+use core::ops::Deref;
+
+use crate::convert::wrong_type;
+use crate::{Context, FromPython, HPyErr, HPyResult, Handle, IntoPython};
+
+macro_rules! type_checks {
+    ($($(#[$doc:meta])* $name:ident => $kind:ident $what:ident;)*) => {
+        impl<'ctx> Handle<'ctx> {$(
+            $(#[$doc])*
+            #[inline]
+            pub fn $name(&self) -> bool {
+                type_checks!(@ $kind self, $what) != 0
+            }
+        )*}
+    };
+    (@ check $h:expr, $slot:ident) => {
+        // SAFETY: the handle is open.
+        unsafe { call!($h.ctx(), $slot, $h.as_raw()) }
+    };
+    (@ type $h:expr, $ty:ident) => {
+        // SAFETY: the handle is open and the type is a constant of the same context.
+        unsafe { call!($h.ctx(), ctx_TypeCheck, $h.as_raw(), (*$h.ctx().as_ptr()).$ty) }
+    };
+}
+
+type_checks! {
+    /// `isinstance(self, str)`.
+    is_str => check ctx_Unicode_Check;
+    /// `isinstance(self, bytes)`.
+    is_bytes => check ctx_Bytes_Check;
+    /// `isinstance(self, tuple)`.
+    is_tuple => check ctx_Tuple_Check;
+    /// `isinstance(self, list)`.
+    is_list => check ctx_List_Check;
+    /// `isinstance(self, dict)`.
+    is_dict => check ctx_Dict_Check;
+    /// `isinstance(self, int)` (which includes `bool`).
+    is_int => type h_LongType;
+    /// `isinstance(self, float)`.
+    is_float => type h_FloatType;
+    /// `isinstance(self, bool)`.
+    is_bool => type h_BoolType;
+    /// `isinstance(self, type)`.
+    is_type => type h_TypeType;
+    /// Whether the object is a capsule.
+    is_capsule => type h_CapsuleType;
+    /// `isinstance(self, slice)`.
+    is_slice => type h_SliceType;
+}
+
+macro_rules! typed_handle {
+    ($($(#[$doc:meta])* $name:ident: $check:ident, $py:literal;)*) => {$(
+        $(#[$doc])*
+        #[repr(transparent)]
+        #[derive(Clone)]
+        pub struct $name<'ctx>(Handle<'ctx>);
+
+        impl<'ctx> $name<'ctx> {
+            /// Wraps a handle already known to be of this type.
+            #[inline(always)]
+            pub(crate) fn new_unchecked(h: Handle<'ctx>) -> Self {
+                debug_assert!(h.$check());
+                $name(h)
+            }
+
+            /// Checks the type of `h`; a wrong type is a `TypeError`.
+            pub fn try_from_handle(h: Handle<'ctx>) -> HPyResult<Self> {
+                if h.$check() {
+                    Ok($name(h))
+                } else {
+                    Err(wrong_type(&h, $py))
+                }
+            }
+
+            /// The plain handle.
+            #[inline(always)]
+            pub fn into_handle(self) -> Handle<'ctx> {
+                self.0
+            }
+
+            /// The plain handle, borrowed.
+            #[inline(always)]
+            pub fn as_handle(&self) -> &Handle<'ctx> {
+                &self.0
+            }
+        }
+
+        impl<'ctx> Deref for $name<'ctx> {
+            type Target = Handle<'ctx>;
+            #[inline(always)]
+            fn deref(&self) -> &Handle<'ctx> {
+                &self.0
+            }
+        }
+
+        impl<'ctx> From<$name<'ctx>> for Handle<'ctx> {
+            #[inline(always)]
+            fn from(v: $name<'ctx>) -> Handle<'ctx> {
+                v.0
+            }
+        }
+
+        impl<'a, 'ctx> FromPython<'a, 'ctx> for $name<'ctx> {
+            #[inline]
+            fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+                <&$name<'ctx>>::from_python(obj).cloned()
+            }
+        }
+
+        impl<'a, 'ctx> FromPython<'a, 'ctx> for &'a $name<'ctx> {
+            #[inline]
+            fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+                if obj.$check() {
+                    // SAFETY: the wrapper is `repr(transparent)` over `Handle`, and the type was
+                    // just checked.
+                    Ok(unsafe { &*(obj as *const Handle<'ctx>).cast::<$name<'ctx>>() })
+                } else {
+                    Err(wrong_type(obj, $py))
+                }
+            }
+        }
+
+        impl<'ctx> IntoPython<'ctx> for $name<'ctx> {
+            #[inline(always)]
+            fn into_python(self, _ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+                Ok(self.0)
+            }
+        }
+
+        impl<'ctx> IntoPython<'ctx> for &$name<'ctx> {
+            #[inline(always)]
+            fn into_python(self, _ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+                Ok(self.0.clone())
+            }
+
+            #[inline(always)]
+            fn with_raw<R>(
+                self,
+                _ctx: Context<'ctx>,
+                f: impl FnOnce(crate::sys::HPy) -> R,
+            ) -> HPyResult<R> {
+                Ok(f(self.0.as_raw()))
+            }
+        }
+
+        impl core::fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )*};
+}
+
+typed_handle! {
+    /// A handle to a `str` (or a subclass).
+    Str: is_str, "str";
+    /// A handle to a `bytes` object (or a subclass).
+    Bytes: is_bytes, "bytes";
+    /// A handle to a `tuple` (or a subclass).
+    Tuple: is_tuple, "tuple";
+    /// A handle to a `list` (or a subclass).
+    List: is_list, "list";
+    /// A handle to a `dict` (or a subclass).
+    Dict: is_dict, "dict";
+    /// A handle to a capsule (see [`Capsule::new`]).
+    Capsule: is_capsule, "capsule";
+}
+
+/// Converts an owned handle that HPy documents as being of type `T` (e.g. `Dict_Keys` returns a
+/// list); a runtime that broke that promise gets a `SystemError` instead of undefined behaviour.
+pub(crate) fn expect_type<'ctx, T>(
+    h: Handle<'ctx>,
+    check: fn(&Handle<'ctx>) -> bool,
+    wrap: fn(Handle<'ctx>) -> T,
+    what: &str,
+) -> HPyResult<T> {
+    if check(&h) {
+        Ok(wrap(h))
+    } else {
+        Err(HPyErr::system_error(format!("{what} returned a {}", h.type_name())))
+    }
+}
