@@ -4,6 +4,7 @@
 use proc_macro::TokenStream;
 
 mod attrs;
+mod lifetimes;
 mod method;
 mod module;
 mod plan;

@@ -176,7 +176,8 @@ fn parse_options(attr: TokenStream) -> syn::Result<MethodOptions> {
 
 pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let opts = parse_options(attr)?;
-    let f: ItemFn = syn::parse2(item)?;
+    let mut f: ItemFn = syn::parse2(item)?;
+    crate::lifetimes::unify_call_lifetimes(&mut f);
     check_signature(&f, "#[hpy_method]")?;
     let (takes_ctx, params) = parameters(&f)?;
     let plan = match &opts.signature {
@@ -188,6 +189,7 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         None => plan.text_signature.clone(),
     };
     let rust_name = &f.sig.ident;
+    let vis = &f.vis;
     let py_name = opts
         .name
         .as_ref()
@@ -224,7 +226,7 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
             }
             #[doc(hidden)]
             #[allow(non_upper_case_globals, dead_code)]
-            static #def: ::hpy::__private::StaticDef =
+            #vis static #def: ::hpy::__private::StaticDef =
                 ::hpy::__private::noargs_def::<#marker>(#c_name, #c_doc);
         }
     } else {
@@ -298,7 +300,7 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
             }
             #[doc(hidden)]
             #[allow(non_upper_case_globals, dead_code)]
-            static #def: ::hpy::__private::StaticDef =
+            #vis static #def: ::hpy::__private::StaticDef =
                 ::hpy::__private::keywords_def::<#marker>(#c_name, #c_doc);
         }
     };
@@ -316,7 +318,8 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
     if !attr.is_empty() {
         return Err(syn::Error::new(attr.span(), "#[hpy_exec] takes no options"));
     }
-    let f: ItemFn = syn::parse2(item)?;
+    let mut f: ItemFn = syn::parse2(item)?;
+    crate::lifetimes::unify_call_lifetimes(&mut f);
     check_signature(&f, "#[hpy_exec]")?;
     let n = f.sig.inputs.len();
     let ok_shape = n == 2
@@ -333,6 +336,7 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
         ));
     }
     let rust_name = &f.sig.ident;
+    let vis = &f.vis;
     let marker = format_ident!("__hpy_exec_{}", rust_name);
     let def = def_ident(rust_name);
     let ret_span = match &f.sig.output {
@@ -358,6 +362,6 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
         }
         #[doc(hidden)]
         #[allow(non_upper_case_globals, dead_code)]
-        static #def: ::hpy::__private::StaticDef = ::hpy::__private::exec_def::<#marker>();
+        #vis static #def: ::hpy::__private::StaticDef = ::hpy::__private::exec_def::<#marker>();
     })
 }

@@ -17,6 +17,52 @@ fn has_attr(item: &syn::ItemFn, names: &[&str]) -> bool {
     })
 }
 
+/// Whether a static's type is `Global` (by its last path segment).
+fn is_global(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Global"))
+}
+
+/// What an `#[hpy_export] use path::{f, g, CACHE};` names: functions (`path::__HPY_DEF_f`) and,
+/// for upper-case names (statics, by Rust's naming convention), `Global`s (`path::CACHE`).
+fn exported(
+    tree: &syn::UseTree,
+    prefix: TokenStream,
+    defs: &mut Vec<TokenStream>,
+    globals: &mut Vec<TokenStream>,
+) -> syn::Result<()> {
+    let mut leaf = |ident: &syn::Ident| {
+        let name = ident.to_string();
+        if name.chars().any(|c| c.is_ascii_lowercase()) {
+            let def = def_ident(ident);
+            defs.push(quote!(#prefix #def));
+        } else {
+            globals.push(quote!(#prefix #ident));
+        }
+    };
+    match tree {
+        syn::UseTree::Path(p) => {
+            let ident = &p.ident;
+            exported(&p.tree, quote!(#prefix #ident ::), defs, globals)
+        }
+        syn::UseTree::Name(n) => {
+            leaf(&n.ident);
+            Ok(())
+        }
+        syn::UseTree::Rename(r) => {
+            leaf(&r.ident);
+            Ok(())
+        }
+        syn::UseTree::Group(g) => g
+            .items
+            .iter()
+            .try_for_each(|t| exported(t, prefix.clone(), defs, globals)),
+        syn::UseTree::Glob(g) => Err(syn::Error::new_spanned(
+            g,
+            "#[hpy_export] needs the functions and globals by name, not `*`",
+        )),
+    }
+}
+
 pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let name_opt = parse_name_option(attr, "#[hpy_module]")?;
     let mut m: ItemMod = syn::parse2(item)?;
@@ -32,12 +78,27 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         .unwrap_or_else(|| m.ident.to_string().trim_start_matches("r#").to_owned());
     let span = m.ident.span();
 
-    let mut defs = Vec::new();
-    for it in items.iter() {
-        if let Item::Fn(f) = it {
-            if has_attr(f, &["hpy_method", "hpy_exec"]) {
-                defs.push(def_ident(&f.sig.ident));
+    let mut defs: Vec<TokenStream> = Vec::new();
+    let mut globals: Vec<TokenStream> = Vec::new();
+    for it in items.iter_mut() {
+        match it {
+            Item::Fn(f) if has_attr(f, &["hpy_method", "hpy_exec"]) => {
+                let def = def_ident(&f.sig.ident);
+                defs.push(quote!(#def));
             }
+            Item::Static(st) if is_global(&st.ty) => {
+                let name = &st.ident;
+                globals.push(quote!(#name));
+            }
+            Item::Use(u) => {
+                let before = u.attrs.len();
+                u.attrs.retain(|a| !a.path().is_ident("hpy_export"));
+                if u.attrs.len() != before {
+                    u.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+                    exported(&u.tree, quote!(), &mut defs, &mut globals)?;
+                }
+            }
+            _ => {}
         }
     }
     let doc = doc_pieces(&m.attrs);
@@ -49,6 +110,7 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     };
     // The runtime check first, then the user's definitions, then the NULL terminator.
     let n_defs = defs.len() + 2;
+    let n_globals = globals.len() + 1;
     let init = format_ident!("HPyInit_{}", name, span = span);
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name, span = span);
     let major = format_ident!("get_required_hpy_major_version_{}", name, span = span);
@@ -65,8 +127,8 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]
-        static __HPY_GLOBALS: ::hpy::__private::StaticCell<[*mut ::hpy::sys::HPyGlobal; 1]> =
-            ::hpy::__private::StaticCell::new([::core::ptr::null_mut()]);
+        static __HPY_GLOBALS: ::hpy::__private::StaticCell<[*mut ::hpy::sys::HPyGlobal; #n_globals]> =
+            ::hpy::__private::StaticCell::new([#(#globals.as_ptr(),)* ::core::ptr::null_mut()]);
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]

@@ -19,6 +19,9 @@ macro_rules! exception_types {
         }
 
         impl ExceptionType {
+            /// Every exception and warning type of the context, in the context's order.
+            pub const ALL: &'static [ExceptionType] = &[$(ExceptionType::$name),*];
+
             /// The raw handle of the type: a context constant, borrowed (never close it).
             pub(crate) fn raw(self, ctx: Context<'_>) -> sys::HPy {
                 // SAFETY: reading constant members of the live context.

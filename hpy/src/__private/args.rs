@@ -348,7 +348,8 @@ impl<'ctx, T: for<'a> FromPython<'a, 'ctx>> FromVarArgs<'ctx> for Vec<T> {
 }
 
 /// Types a `**kwargs` parameter can have: `Option<Handle>` (a dict, or `None` when there are no
-/// extra keywords) or `Handle` (always a dict).
+/// extra keywords), `Handle` or `Dict` (always a dict), or a Rust map (`HashMap`, `BTreeMap`,
+/// optionally in an `Option`) whose keys and values are converted.
 pub trait FromVarKw<'ctx>: Sized {
     /// Takes the extra keyword arguments of the call.
     fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self>;
@@ -369,6 +370,41 @@ impl<'ctx> FromVarKw<'ctx> for Handle<'ctx> {
         }
     }
 }
+
+impl<'ctx> FromVarKw<'ctx> for crate::Dict<'ctx> {
+    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
+        Handle::from_varkw(m).map(crate::Dict::new_unchecked)
+    }
+}
+
+macro_rules! map_varkw {
+    ($($map:ident<$($bound:path),*>),*) => {$(
+        impl<'ctx, K, V> FromVarKw<'ctx> for Option<std::collections::$map<K, V>>
+        where
+            K: for<'a> FromPython<'a, 'ctx> $(+ $bound)*,
+            V: for<'a> FromPython<'a, 'ctx>,
+        {
+            fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
+                match m.varkw_dict()? {
+                    Some(d) => d.extract().map(Some),
+                    None => Ok(None),
+                }
+            }
+        }
+
+        impl<'ctx, K, V> FromVarKw<'ctx> for std::collections::$map<K, V>
+        where
+            K: for<'a> FromPython<'a, 'ctx> $(+ $bound)*,
+            V: for<'a> FromPython<'a, 'ctx>,
+        {
+            fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
+                Option::<Self>::from_varkw(m).map(Option::unwrap_or_default)
+            }
+        }
+    )*};
+}
+
+map_varkw!(HashMap<Eq, core::hash::Hash>, BTreeMap<Ord>);
 
 /// Converts the argument in slot `index`; a failure names the function and the parameter.
 #[inline(always)]
