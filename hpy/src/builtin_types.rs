@@ -103,7 +103,9 @@ impl<'ctx> Handle<'ctx> {
             6 => BuiltinShape::List,
             _ if self.ctx().err_occurred() => return Err(HPyErr::fetch()),
             other => {
-                return Err(HPyErr::system_error(format!("unknown builtin shape {other}")))
+                return Err(HPyErr::system_error(format!(
+                    "unknown builtin shape {other}"
+                )))
             }
         })
     }

@@ -81,7 +81,11 @@ impl<'ctx> Handle<'ctx> {
     }
 
     /// `self(*args, **kwargs)` with the keyword arguments given as `(name, value)` pairs.
-    pub fn call_kw<A: Args<'ctx>>(&self, args: A, kwargs: Kwargs<'_, 'ctx>) -> HPyResult<Handle<'ctx>> {
+    pub fn call_kw<A: Args<'ctx>>(
+        &self,
+        args: A,
+        kwargs: Kwargs<'_, 'ctx>,
+    ) -> HPyResult<Handle<'ctx>> {
         let ctx = self.ctx();
         let names = kwargs
             .iter()

@@ -138,7 +138,13 @@ impl<'ctx> Capsule<'ctx> {
         let n = name.map_or(core::ptr::null(), CStr::as_ptr);
         // SAFETY: the capsule is open and the name NUL-terminated or NULL.
         let p = unsafe {
-            call!(ctx, ctx_Capsule_Get, self.as_raw(), sys::_HPyCapsule_key_HPyCapsule_key_Pointer, n)
+            call!(
+                ctx,
+                ctx_Capsule_Get,
+                self.as_raw(),
+                sys::_HPyCapsule_key_HPyCapsule_key_Pointer,
+                n
+            )
         };
         if p.is_null() {
             Err(HPyErr::fetch())
@@ -182,7 +188,12 @@ impl<'ctx> Capsule<'ctx> {
     pub fn set_name(&self, name: Option<&'static CStr>) -> HPyResult<()> {
         let n = name.map_or(core::ptr::null(), CStr::as_ptr);
         // SAFETY: the name is static, so it outlives the capsule.
-        unsafe { self.set_key(sys::_HPyCapsule_key_HPyCapsule_key_Name, n.cast_mut().cast()) }
+        unsafe {
+            self.set_key(
+                sys::_HPyCapsule_key_HPyCapsule_key_Name,
+                n.cast_mut().cast(),
+            )
+        }
     }
 
     /// A capsule around a raw pointer, for C interoperability (`HPyCapsule_New`).
@@ -246,6 +257,8 @@ impl<'ctx> Capsule<'ctx> {
     /// `value` must be valid for `key` as `HPyCapsule_Set` documents.
     unsafe fn set_key(&self, key: sys::_HPyCapsule_key, value: *mut c_void) -> HPyResult<()> {
         // SAFETY: the capsule is open; the value is the caller's responsibility.
-        crate::object::status(unsafe { call!(self.ctx(), ctx_Capsule_Set, self.as_raw(), key, value) })
+        crate::object::status(unsafe {
+            call!(self.ctx(), ctx_Capsule_Set, self.as_raw(), key, value)
+        })
     }
 }

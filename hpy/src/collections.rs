@@ -23,9 +23,11 @@ fn sequence_of<'ctx>(obj: &Handle<'ctx>, target: &str) -> HPyResult<Handle<'ctx>
         return Ok(obj.clone());
     }
     if obj.is_str() {
-        return Err(HPyErr::type_error(format!("can't extract 'str' to {target}")));
+        return Err(HPyErr::type_error(format!(
+            "can't extract 'str' to {target}"
+        )));
     }
-    let tuple = obj.ctx().builtins().get_attr("tuple")?;
+    let tuple = obj.ctx().builtin("tuple")?;
     tuple.call((obj,)).map_err(|e| {
         let ctx = obj.ctx();
         if e.matches(ctx, crate::ExceptionType::TypeError) {
@@ -162,7 +164,7 @@ fn set_from_items<'ctx, T: IntoPython<'ctx>>(
     items: impl ExactSizeIterator<Item = T>,
 ) -> HPyResult<Handle<'ctx>> {
     let list = list_from_iter(ctx, items)?;
-    ctx.builtins().get_attr("set")?.call((list,))
+    ctx.builtin("set")?.call((list,))
 }
 
 impl<'a, 'ctx, K, V, S> FromPython<'a, 'ctx> for HashMap<K, V, S>

@@ -125,10 +125,27 @@ impl<'ctx> Context<'ctx> {
         self.constant(unsafe { (*self.as_ptr()).h_Ellipsis })
     }
 
-    /// The `builtins` module, as a new handle.
+    /// The namespace of the built-ins (`h_Builtins`), as a new handle: the `dict` of the
+    /// `builtins` module on CPython and PyPy. Use [`Context::builtin`] to look a name up.
     pub fn builtins(self) -> Handle<'ctx> {
         // SAFETY: reading a constant member of the live context.
         self.constant(unsafe { (*self.as_ptr()).h_Builtins })
+    }
+
+    /// The built-in called `name` (e.g. `"len"`, `"set"`), whether the runtime exposes the
+    /// built-ins as a dict or as a module; a missing name is a `NameError`.
+    pub fn builtin(self, name: &str) -> HPyResult<Handle<'ctx>> {
+        let b = self.builtins();
+        if !b.is_dict() {
+            return b.get_attr(name);
+        }
+        match crate::Dict::try_from_handle(b)?.get(name)? {
+            Some(v) => Ok(v),
+            None => Err(HPyErr::new(
+                crate::ExceptionType::NameError,
+                format!("name '{name}' is not defined"),
+            )),
+        }
     }
 
     /// Converts a Rust value into a new Python object.

@@ -26,7 +26,12 @@ impl<'ctx> Context<'ctx> {
     }
 
     /// `compile(source, filename, mode)` (`HPy_Compile_s`), returning a code object.
-    pub fn compile(self, source: &str, filename: &str, kind: SourceKind) -> HPyResult<Handle<'ctx>> {
+    pub fn compile(
+        self,
+        source: &str,
+        filename: &str,
+        kind: SourceKind,
+    ) -> HPyResult<Handle<'ctx>> {
         let kind = match kind {
             SourceKind::Expr => sys::HPy_SourceKind_HPy_SourceKind_Expr,
             SourceKind::File => sys::HPy_SourceKind_HPy_SourceKind_File,
@@ -86,7 +91,10 @@ impl<'ctx> Context<'ctx> {
 impl<'ctx> Handle<'ctx> {
     /// For a `ContextVar`: its value in the current context, else `default`, else the
     /// variable's own default; `None` when there is none (`HPyContextVar_Get`).
-    pub fn context_var_get(&self, default: Option<&Handle<'ctx>>) -> HPyResult<Option<Handle<'ctx>>> {
+    pub fn context_var_get(
+        &self,
+        default: Option<&Handle<'ctx>>,
+    ) -> HPyResult<Option<Handle<'ctx>>> {
         let ctx = self.ctx();
         self.require_context_var()?;
         let d = default.map_or(sys::HPy_NULL, Handle::as_raw);
@@ -104,7 +112,14 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.ctx();
         self.require_context_var()?;
         // SAFETY: both handles are open; the result is owned or NULL with an exception set.
-        unsafe { ctx.own(call!(ctx, ctx_ContextVar_Set, self.as_raw(), value.as_raw())) }
+        unsafe {
+            ctx.own(call!(
+                ctx,
+                ctx_ContextVar_Set,
+                self.as_raw(),
+                value.as_raw()
+            ))
+        }
     }
 
     fn require_context_var(&self) -> HPyResult<()> {

@@ -76,11 +76,12 @@ macro_rules! native {
     )*};
 }
 
+// The 32-bit `HPyLong_AsInt32_t`/`AsUInt32_t` are not used: PyPy 3.11's runtime truncates out of
+// range values (2**31 becomes -2**31) and accepts floats there. 8-, 16- and 32-bit integers go
+// through the 64-bit functions and a range check instead, which is exact on every runtime.
 native! {
-    i32 => -1, ctx_Long_AsInt32_t;
     i64 => -1, ctx_Long_AsInt64_t;
     isize => -1, ctx_Long_AsSsize_t;
-    u32 => u32::MAX, ctx_Long_AsUInt32_t;
     u64 => u64::MAX, ctx_Long_AsUInt64_t;
     usize => usize::MAX, ctx_Long_AsSize_t;
 }
@@ -156,7 +157,7 @@ fn unsigned_error(int: &Handle<'_>, target: &str) -> HPyErr {
 }
 
 macro_rules! small_int {
-    ($($t:ty => $wide:ident via $extract:ident, $from:ident;)*) => {$(
+    ($($t:ty => $wide:ident via $extract:ident, $from:ident as $arg:ty;)*) => {$(
         impl<'a, 'ctx> FromPython<'a, 'ctx> for $t {
             #[inline]
             fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
@@ -175,22 +176,22 @@ macro_rules! small_int {
             #[inline]
             fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
                 // SAFETY: plain value conversion; NULL means an exception was set.
-                unsafe { ctx.own(call!(ctx, $from, self as $wide)) }
+                unsafe { ctx.own(call!(ctx, $from, self as $arg)) }
             }
         }
     )*};
 }
 
 small_int! {
-    i8 => i32 via extract_signed, ctx_Long_FromInt32_t;
-    i16 => i32 via extract_signed, ctx_Long_FromInt32_t;
-    i32 => i32 via extract_signed, ctx_Long_FromInt32_t;
-    i64 => i64 via extract_signed, ctx_Long_FromInt64_t;
-    isize => isize via extract_signed, ctx_Long_FromSsize_t;
-    u16 => u32 via extract_unsigned, ctx_Long_FromUInt32_t;
-    u32 => u32 via extract_unsigned, ctx_Long_FromUInt32_t;
-    u64 => u64 via extract_unsigned, ctx_Long_FromUInt64_t;
-    usize => usize via extract_unsigned, ctx_Long_FromSize_t;
+    i8 => i64 via extract_signed, ctx_Long_FromInt32_t as i32;
+    i16 => i64 via extract_signed, ctx_Long_FromInt32_t as i32;
+    i32 => i64 via extract_signed, ctx_Long_FromInt32_t as i32;
+    i64 => i64 via extract_signed, ctx_Long_FromInt64_t as i64;
+    isize => isize via extract_signed, ctx_Long_FromSsize_t as isize;
+    u16 => u64 via extract_unsigned, ctx_Long_FromUInt32_t as u32;
+    u32 => u64 via extract_unsigned, ctx_Long_FromUInt32_t as u32;
+    u64 => u64 via extract_unsigned, ctx_Long_FromUInt64_t as u64;
+    usize => usize via extract_unsigned, ctx_Long_FromSize_t as usize;
 }
 
 /// `a <op> b` through the context's number protocol, e.g. `binop!(ctx_Lshift, a, b)`.
@@ -260,7 +261,7 @@ impl<'ctx> IntoPython<'ctx> for u128 {
 impl<'a, 'ctx> FromPython<'a, 'ctx> for u8 {
     #[inline]
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        let v: u32 = extract_unsigned(obj, "u8")?;
+        let v: u64 = extract_unsigned(obj, "u8")?;
         u8::try_from(v).map_err(|_| out_of_range("u8"))
     }
 

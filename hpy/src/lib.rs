@@ -106,19 +106,19 @@ pub mod __private;
 pub use builtin_types::{BuiltinShape, BuiltinType};
 pub use call::{Args, Kwargs};
 pub use context::Context;
+pub use convert::{FromPython, IntoPython};
+pub use err::{HPyErr, HPyResult};
 pub use eval::SourceKind;
+pub use exceptions::ExceptionType;
 pub use global::Global;
-pub use slice::{adjust_indices, SliceIndices};
-pub use tracker::Tracker;
+pub use handle::Handle;
+pub use hpy_macros::{hpy_exec, hpy_method, hpy_module};
 pub use object::{AttrName, CompareOp, ItemKey};
 pub use raise::ExceptionClass;
 pub use sequence::{ListBuilder, TupleBuilder};
+pub use slice::{adjust_indices, SliceIndices};
+pub use tracker::Tracker;
 pub use typed::{Bytes, Capsule, Dict, List, Str, Tuple};
-pub use convert::{FromPython, IntoPython};
-pub use err::{HPyErr, HPyResult};
-pub use exceptions::ExceptionType;
-pub use handle::Handle;
-pub use hpy_macros::{hpy_exec, hpy_method, hpy_module};
 
 /// The raw universal ABI (`hpy-sys`), for what the safe layer does not cover yet.
 pub use hpy_sys as sys;

@@ -189,6 +189,10 @@ impl<'ctx> Handle<'ctx> {
     /// An `int`'s value as the nearest `f64` (`HPyLong_AsDouble`): a non-`int` is a `TypeError`
     /// and an `int` too large is an `OverflowError`.
     pub fn int_as_f64(&self) -> HPyResult<f64> {
+        if !self.is_int() {
+            // PyPy's runtime would accept a float here; keep one behaviour everywhere.
+            return Err(crate::convert::wrong_type(self, "int"));
+        }
         let ctx = self.ctx();
         // SAFETY: the handle is open.
         let v = unsafe { call!(ctx, ctx_Long_AsDouble, self.as_raw()) };

@@ -172,12 +172,10 @@ impl<'ctx> Handle<'ctx> {
 
     /// The name of `type(self)`, e.g. `"int"`.
     pub fn type_name(&self) -> String {
-        self.get_type()
-            .type_get_name()
-            .unwrap_or_else(|e| {
-                e.discard(self.ctx());
-                "?".to_owned()
-            })
+        self.get_type().type_get_name().unwrap_or_else(|e| {
+            e.discard(self.ctx());
+            "?".to_owned()
+        })
     }
 
     /// For a type object: its `__name__` (`HPyType_GetName`). A non-type is a `TypeError`.
@@ -202,15 +200,28 @@ impl<'ctx> Handle<'ctx> {
         self.require_type("is_subtype")?;
         other.require_type("is_subtype")?;
         // SAFETY: both handles are open types.
-        Ok(unsafe { call!(self.ctx(), ctx_Type_IsSubtype, self.as_raw(), other.as_raw()) != 0 })
+        Ok(unsafe {
+            call!(
+                self.ctx(),
+                ctx_Type_IsSubtype,
+                self.as_raw(),
+                other.as_raw()
+            ) != 0
+        })
     }
 
     /// The runtime aborts on a non-type in the type functions; check first.
     fn require_type(&self, what: &str) -> HPyResult<()> {
         let ctx = self.ctx();
         // SAFETY: the handle is open and `h_TypeType` is a context constant.
-        let ok =
-            unsafe { call!(ctx, ctx_TypeCheck, self.as_raw(), (*ctx.as_ptr()).h_TypeType) != 0 };
+        let ok = unsafe {
+            call!(
+                ctx,
+                ctx_TypeCheck,
+                self.as_raw(),
+                (*ctx.as_ptr()).h_TypeType
+            ) != 0
+        };
         if ok {
             Ok(())
         } else {
@@ -220,7 +231,9 @@ impl<'ctx> Handle<'ctx> {
                 e.discard(ctx);
                 "?".into()
             });
-            Err(HPyErr::type_error(format!("{what}: expected a type, not {name}")))
+            Err(HPyErr::type_error(format!(
+                "{what}: expected a type, not {name}"
+            )))
         }
     }
 
@@ -279,7 +292,9 @@ impl<'ctx> Handle<'ctx> {
     pub fn contains<V: IntoPython<'ctx>>(&self, value: V) -> HPyResult<bool> {
         let ctx = self.ctx();
         // SAFETY: both handles are open for the call.
-        value.with_raw(ctx, |v| truth(unsafe { call!(ctx, ctx_Contains, self.as_raw(), v) }))?
+        value.with_raw(ctx, |v| {
+            truth(unsafe { call!(ctx, ctx_Contains, self.as_raw(), v) })
+        })?
     }
 
     /// The rich comparison `self <op> other`, returning whatever object the comparison gives.
@@ -405,7 +420,11 @@ impl<'ctx> Handle<'ctx> {
     }
 
     /// `self[key] = value`, converting `value` first.
-    pub fn set_item<K: ItemKey<'ctx>, V: IntoPython<'ctx>>(&self, key: K, value: V) -> HPyResult<()> {
+    pub fn set_item<K: ItemKey<'ctx>, V: IntoPython<'ctx>>(
+        &self,
+        key: K,
+        value: V,
+    ) -> HPyResult<()> {
         let (ctx, me) = (self.ctx(), self.as_raw());
         let key = key.key()?;
         value.with_raw(ctx, |v| {

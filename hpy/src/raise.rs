@@ -48,7 +48,11 @@ fn check_class<'ctx>(ctx: Context<'ctx>, class: &impl ExceptionClass<'ctx>) -> H
 impl HPyErr {
     /// Raises `class(message)` now (`HPyErr_SetString`) and returns the error standing for it.
     /// A `class` that is not an exception type is a `TypeError`.
-    pub fn raise<'ctx>(ctx: Context<'ctx>, class: impl ExceptionClass<'ctx>, message: &str) -> HPyErr {
+    pub fn raise<'ctx>(
+        ctx: Context<'ctx>,
+        class: impl ExceptionClass<'ctx>,
+        message: &str,
+    ) -> HPyErr {
         let class = match check_class(ctx, &class) {
             Ok(c) => c,
             Err(e) => return e,
@@ -145,7 +149,13 @@ impl HPyErr {
         errno::set_errno(saved);
         // SAFETY: the class is an exception type; the file names are open handles or NULL.
         unsafe {
-            call!(ctx, ctx_Err_SetFromErrnoWithFilenameObjects, class, raw(f1), raw(f2));
+            call!(
+                ctx,
+                ctx_Err_SetFromErrnoWithFilenameObjects,
+                class,
+                raw(f1),
+                raw(f2)
+            );
         }
         HPyErr::fetch()
     }
@@ -163,9 +173,7 @@ impl HPyErr {
         match self.exception_type() {
             // SAFETY: `ExceptionMatches` reads the current exception; `class` is open.
             None => unsafe { call!(ctx, ctx_Err_ExceptionMatches, class.as_raw()) != 0 },
-            Some(ty) => {
-                class.is_type() && ty.to_handle(ctx).is_subtype(class).unwrap_or(false)
-            }
+            Some(ty) => class.is_type() && ty.to_handle(ctx).is_subtype(class).unwrap_or(false),
         }
     }
 
@@ -214,7 +222,16 @@ impl<'ctx> Context<'ctx> {
             None => Ok(unsafe { call!(self, ctx_Err_NewException, n, raw(base), raw(dict)) }),
             Some(doc) => with_cstr(doc, |d| {
                 // SAFETY: as above, with a NUL-terminated doc.
-                unsafe { call!(self, ctx_Err_NewExceptionWithDoc, n, d, raw(base), raw(dict)) }
+                unsafe {
+                    call!(
+                        self,
+                        ctx_Err_NewExceptionWithDoc,
+                        n,
+                        d,
+                        raw(base),
+                        raw(dict)
+                    )
+                }
             }),
         })??;
         // SAFETY: the result is owned or NULL with an exception set.
@@ -234,7 +251,13 @@ impl<'ctx> Context<'ctx> {
         with_cstr(message, |m| {
             // SAFETY: the category is a warning class and the message NUL-terminated.
             status(unsafe {
-                call!(self, ctx_Err_WarnEx, category, m, stacklevel as sys::HPy_ssize_t)
+                call!(
+                    self,
+                    ctx_Err_WarnEx,
+                    category,
+                    m,
+                    stacklevel as sys::HPy_ssize_t
+                )
             })
         })?
     }

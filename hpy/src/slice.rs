@@ -25,11 +25,21 @@ impl<'ctx> Handle<'ctx> {
         if !self.is_slice() {
             return Err(crate::convert::wrong_type(self, "slice"));
         }
-        let (mut start, mut stop, mut step): (sys::HPy_ssize_t, sys::HPy_ssize_t, sys::HPy_ssize_t) =
-            (0, 0, 0);
+        let (mut start, mut stop, mut step): (
+            sys::HPy_ssize_t,
+            sys::HPy_ssize_t,
+            sys::HPy_ssize_t,
+        ) = (0, 0, 0);
         // SAFETY: the handle is an open slice and the out-pointers are valid.
         let rc = unsafe {
-            call!(self.ctx(), ctx_Slice_Unpack, self.as_raw(), &mut start, &mut stop, &mut step)
+            call!(
+                self.ctx(),
+                ctx_Slice_Unpack,
+                self.as_raw(),
+                &mut start,
+                &mut stop,
+                &mut step
+            )
         };
         crate::object::status(rc)?;
         Ok((start as isize, stop as isize, step as isize))
@@ -52,12 +62,20 @@ pub fn adjust_indices(len: isize, mut start: isize, mut stop: isize, step: isize
         if v < 0 {
             let v = v.saturating_add(len);
             if v < 0 {
-                if step < 0 { -1 } else { 0 }
+                if step < 0 {
+                    -1
+                } else {
+                    0
+                }
             } else {
                 v
             }
         } else if v >= len {
-            if step < 0 { len - 1 } else { len }
+            if step < 0 {
+                len - 1
+            } else {
+                len
+            }
         } else {
             v
         }
@@ -65,13 +83,22 @@ pub fn adjust_indices(len: isize, mut start: isize, mut stop: isize, step: isize
     start = clamp(start);
     stop = clamp(stop);
     let count = if step < 0 {
-        if stop < start { (start - stop - 1) / (-step) + 1 } else { 0 }
+        if stop < start {
+            (start - stop - 1) / (-step) + 1
+        } else {
+            0
+        }
     } else if start < stop {
         (stop - start - 1) / step + 1
     } else {
         0
     };
-    SliceIndices { start, stop, step, len: count as usize }
+    SliceIndices {
+        start,
+        stop,
+        step,
+        len: count as usize,
+    }
 }
 
 #[cfg(test)]

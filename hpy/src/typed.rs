@@ -185,6 +185,9 @@ pub(crate) fn expect_type<'ctx, T>(
     if check(&h) {
         Ok(wrap(h))
     } else {
-        Err(HPyErr::system_error(format!("{what} returned a {}", h.type_name())))
+        Err(HPyErr::system_error(format!(
+            "{what} returned a {}",
+            h.type_name()
+        )))
     }
 }

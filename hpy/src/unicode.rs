@@ -8,7 +8,10 @@ use crate::typed::{expect_type, Bytes, Str};
 use crate::{Context, FromPython, HPyErr, HPyResult, Handle};
 
 /// Calls `f` with a NUL-terminated copy of `s`, or NULL for `None`.
-fn with_opt_cstr<R>(s: Option<&str>, f: impl FnOnce(*const core::ffi::c_char) -> R) -> HPyResult<R> {
+fn with_opt_cstr<R>(
+    s: Option<&str>,
+    f: impl FnOnce(*const core::ffi::c_char) -> R,
+) -> HPyResult<R> {
     match s {
         None => Ok(f(core::ptr::null())),
         Some(s) => with_cstr(s, f),
@@ -82,7 +85,14 @@ impl<'ctx> Str<'ctx> {
     /// A new `str` from a NUL-terminated UTF-8 C string (`HPyUnicode_FromString`); invalid
     /// UTF-8 is a `UnicodeDecodeError`.
     pub fn from_cstr(ctx: Context<'ctx>, s: &CStr) -> HPyResult<Self> {
-        // SAFETY: `s` is NUL-terminated; the result is owned or NULL with an exception set.
+        if s.to_str().is_err() {
+            // Some runtimes (PyPy) abort on invalid UTF-8 here; the codec raises the proper
+            // UnicodeDecodeError instead.
+            let raw = crate::bytes::new_bytes(ctx, s.to_bytes())?;
+            return Str::from_encoded(&raw, Some("utf-8"), Some("strict"));
+        }
+        // SAFETY: `s` is NUL-terminated valid UTF-8; the result is owned or NULL with an
+        // exception set.
         unsafe { ctx.own(call!(ctx, ctx_Unicode_FromString, s.as_ptr())) }.map(Str::new_unchecked)
     }
 
@@ -153,7 +163,12 @@ impl<'ctx> Str<'ctx> {
         let ctx = self.ctx();
         // SAFETY: the handle is an open str and the index in range.
         let c = unsafe {
-            call!(ctx, ctx_Unicode_ReadChar, self.as_raw(), index as sys::HPy_ssize_t)
+            call!(
+                ctx,
+                ctx_Unicode_ReadChar,
+                self.as_raw(),
+                index as sys::HPy_ssize_t
+            )
         };
         if c == u32::MAX && ctx.err_occurred() {
             Err(HPyErr::fetch())

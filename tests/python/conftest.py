@@ -99,3 +99,4 @@ def _module_fixture(name):
 
 hello = _module_fixture("hello")
 testmod = _module_fixture("testmod")
+apimod = _module_fixture("apimod")

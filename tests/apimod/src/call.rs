@@ -24,7 +24,12 @@ pub fn call_no_args<'c>(f: &Handle<'c>) -> HPyResult<Handle<'c>> {
 
 /// `f(*args, **kwargs)` through the vectorcall entry (`HPy_Call`), from a list and a dict.
 #[hpy_method]
-pub fn vectorcall<'c>(ctx: Context<'c>, f: &Handle<'c>, args: &List<'c>, kwargs: &Dict<'c>) -> HPyResult<Handle<'c>> {
+pub fn vectorcall<'c>(
+    ctx: Context<'c>,
+    f: &Handle<'c>,
+    args: &List<'c>,
+    kwargs: &Dict<'c>,
+) -> HPyResult<Handle<'c>> {
     let mut all = args.to_vec()?;
     let mut names = Vec::new();
     for (k, v) in kwargs.items()? {
@@ -32,12 +37,24 @@ pub fn vectorcall<'c>(ctx: Context<'c>, f: &Handle<'c>, args: &List<'c>, kwargs:
         all.push(v);
     }
     let kwnames = Tuple::new(ctx, &names)?;
-    f.vectorcall(&all, if names.is_empty() { None } else { Some(&kwnames) })
+    f.vectorcall(
+        &all,
+        if names.is_empty() {
+            None
+        } else {
+            Some(&kwnames)
+        },
+    )
 }
 
 /// `f(1, 2, x=..., y=...)` through `call_kw` with Rust names.
 #[hpy_method]
-pub fn call_kw<'c>(ctx: Context<'c>, f: &Handle<'c>, x: &Handle<'c>, y: &Handle<'c>) -> HPyResult<Handle<'c>> {
+pub fn call_kw<'c>(
+    ctx: Context<'c>,
+    f: &Handle<'c>,
+    x: &Handle<'c>,
+    y: &Handle<'c>,
+) -> HPyResult<Handle<'c>> {
     f.call_kw((1, 2), &[("x", x.clone()), ("y", ctx.to_py(y)?)])
 }
 

@@ -74,7 +74,10 @@ pub fn checks<'c>(obj: &Handle<'c>) -> Vec<&'static str> {
         ("float", Handle::is_float),
         ("bool", Handle::is_bool),
     ];
-    all.iter().filter(|(_, f)| f(obj)).map(|(n, _)| *n).collect()
+    all.iter()
+        .filter(|(_, f)| f(obj))
+        .map(|(n, _)| *n)
+        .collect()
 }
 
 #[hpy_method]

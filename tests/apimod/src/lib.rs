@@ -16,8 +16,8 @@ mod apimod {
     #[hpy_export]
     use crate::object::{
         compare, compare_bool, contains, del_attr, del_item, dump, get_attr, get_item, has_attr,
-        hash, is_, is_subtype, is_true, length, set_attr, set_item, to_text, type_check,
-        type_name, type_of,
+        hash, is_, is_subtype, is_true, length, set_attr, set_item, to_text, type_check, type_name,
+        type_of,
     };
 
     #[hpy_export]
@@ -38,15 +38,14 @@ mod apimod {
 
     #[hpy_export]
     use crate::text::{
-        str_decode, str_decode_fs_cstr, str_encode, str_from_cstr, str_from_encoded,
-        str_from_wide, str_lengths, str_read_char, str_substring,
+        str_decode, str_decode_fs_cstr, str_encode, str_from_cstr, str_from_encoded, str_from_wide,
+        str_lengths, str_read_char, str_substring,
     };
 
     #[hpy_export]
     use crate::errors::{
-        catch, err_state, exception_types, make_my_error, new_exception, no_memory,
-        raise_builtin, raise_errno, raise_my_error, raise_object, raise_with_class, warn,
-        write_unraisable,
+        catch, err_state, exception_types, make_my_error, new_exception, no_memory, raise_builtin,
+        raise_errno, raise_my_error, raise_object, raise_with_class, warn, write_unraisable,
     };
 
     #[hpy_export]
@@ -54,7 +53,7 @@ mod apimod {
         builtin_shape, builtin_types, capsule_is_valid, capsule_label, capsule_name, capsule_new,
         capsule_raw, capsule_raw_read, capsule_rename, capsule_wrong_type, compile_and_eval,
         constants, contextvar_get, contextvar_new, contextvar_set, dropped, eval, global_clear,
-        global_get, global_set, import, panic_without_gil, slice_indices, slice_unpack,
+        global_get, global_set, import_module, panic_without_gil, slice_indices, slice_unpack,
         sum_without_gil, tracker,
     };
 

@@ -60,7 +60,14 @@ pub fn capsule_rename(cap: &Capsule<'_>) -> HPyResult<()> {
 pub fn capsule_raw<'c>(ctx: Context<'c>) -> HPyResult<Capsule<'c>> {
     static DATA: &std::ffi::CStr = c"raw data";
     // SAFETY: the pointer is non-null and static, and there is no destructor.
-    unsafe { Capsule::new_raw(ctx, DATA.as_ptr().cast_mut().cast(), Some(c"apimod.raw"), None) }
+    unsafe {
+        Capsule::new_raw(
+            ctx,
+            DATA.as_ptr().cast_mut().cast(),
+            Some(c"apimod.raw"),
+            None,
+        )
+    }
 }
 
 /// Reads the string behind a raw capsule, checking its name.
@@ -68,7 +75,9 @@ pub fn capsule_raw<'c>(ctx: Context<'c>) -> HPyResult<Capsule<'c>> {
 pub fn capsule_raw_read(cap: &Capsule<'_>) -> HPyResult<String> {
     let p = cap.pointer(Some(c"apimod.raw"))?;
     // SAFETY: capsules named "apimod.raw" are made by `capsule_raw` around a static C string.
-    Ok(unsafe { std::ffi::CStr::from_ptr(p.cast()) }.to_string_lossy().into_owned())
+    Ok(unsafe { std::ffi::CStr::from_ptr(p.cast()) }
+        .to_string_lossy()
+        .into_owned())
 }
 
 #[hpy_method]
@@ -137,7 +146,7 @@ pub fn slice_indices(s: &Handle<'_>, len: usize) -> HPyResult<(isize, isize, isi
 }
 
 #[hpy_method]
-pub fn import<'c>(ctx: Context<'c>, name: &str) -> HPyResult<Handle<'c>> {
+pub fn import_module<'c>(ctx: Context<'c>, name: &str) -> HPyResult<Handle<'c>> {
     ctx.import(name)
 }
 
@@ -166,12 +175,19 @@ pub fn eval<'c>(ctx: Context<'c>, expr: &str, globals: &Dict<'c>) -> HPyResult<H
 }
 
 #[hpy_method]
-pub fn contextvar_new<'c>(ctx: Context<'c>, name: &str, default: Option<&Handle<'c>>) -> HPyResult<Handle<'c>> {
+pub fn contextvar_new<'c>(
+    ctx: Context<'c>,
+    name: &str,
+    default: Option<&Handle<'c>>,
+) -> HPyResult<Handle<'c>> {
     ctx.new_context_var(name, default)
 }
 
 #[hpy_method]
-pub fn contextvar_get<'c>(var: &Handle<'c>, default: Option<&Handle<'c>>) -> HPyResult<Option<Handle<'c>>> {
+pub fn contextvar_get<'c>(
+    var: &Handle<'c>,
+    default: Option<&Handle<'c>>,
+) -> HPyResult<Option<Handle<'c>>> {
     var.context_var_get(default)
 }
 
@@ -184,10 +200,13 @@ pub fn contextvar_set<'c>(var: &Handle<'c>, value: &Handle<'c>) -> HPyResult<Han
 #[hpy_method]
 pub fn builtin_types<'c>(ctx: Context<'c>) -> Vec<Handle<'c>> {
     use BuiltinType::*;
-    [Object, Type, Bool, Int, Float, Str, Tuple, List, Complex, Bytes, MemoryView, Capsule, Slice]
-        .into_iter()
-        .map(|t| ctx.builtin_type(t))
-        .collect()
+    [
+        Object, Type, Bool, Int, Float, Str, Tuple, List, Complex, Bytes, MemoryView, Capsule,
+        Slice,
+    ]
+    .into_iter()
+    .map(|t| ctx.builtin_type(t))
+    .collect()
 }
 
 #[hpy_method]
@@ -196,6 +215,22 @@ pub fn builtin_shape(ty: &Handle<'_>) -> HPyResult<String> {
 }
 
 #[hpy_method]
-pub fn constants<'c>(ctx: Context<'c>) -> (Handle<'c>, Handle<'c>, Handle<'c>, Handle<'c>, Handle<'c>, Handle<'c>) {
-    (ctx.none(), ctx.bool(true), ctx.bool(false), ctx.not_implemented(), ctx.ellipsis(), ctx.builtins())
+pub fn constants<'c>(
+    ctx: Context<'c>,
+) -> (
+    Handle<'c>,
+    Handle<'c>,
+    Handle<'c>,
+    Handle<'c>,
+    Handle<'c>,
+    Handle<'c>,
+) {
+    (
+        ctx.none(),
+        ctx.bool(true),
+        ctx.bool(false),
+        ctx.not_implemented(),
+        ctx.ellipsis(),
+        ctx.builtins(),
+    )
 }

@@ -20,7 +20,12 @@ pub fn has_attr(obj: &Handle<'_>, name: &Handle<'_>, how: &str) -> HPyResult<boo
 }
 
 #[hpy_method]
-pub fn set_attr<'c>(obj: &Handle<'c>, name: &Handle<'c>, value: &Handle<'c>, how: &str) -> HPyResult<()> {
+pub fn set_attr<'c>(
+    obj: &Handle<'c>,
+    name: &Handle<'c>,
+    value: &Handle<'c>,
+    how: &str,
+) -> HPyResult<()> {
     match how {
         "s" => obj.set_attr(name.extract::<&str>()?, value),
         _ => obj.set_attr(name, value),
@@ -45,7 +50,12 @@ pub fn get_item<'c>(obj: &Handle<'c>, key: &Handle<'c>, how: &str) -> HPyResult<
 }
 
 #[hpy_method]
-pub fn set_item<'c>(obj: &Handle<'c>, key: &Handle<'c>, value: &Handle<'c>, how: &str) -> HPyResult<()> {
+pub fn set_item<'c>(
+    obj: &Handle<'c>,
+    key: &Handle<'c>,
+    value: &Handle<'c>,
+    how: &str,
+) -> HPyResult<()> {
     match how {
         "s" => obj.set_item(key.extract::<&str>()?, value),
         "i" => obj.set_item(key.extract::<isize>()?, value),

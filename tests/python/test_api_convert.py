@@ -1,0 +1,77 @@
+"""Conversions between Python containers and Rust collections through tests/apimod."""
+
+import pytest
+
+
+def test_vec(apimod):
+    assert apimod.rt_vec_i64([1, 2, 3]) == [1, 2, 3]
+    assert apimod.rt_vec_i64((4, 5)) == [4, 5]
+    assert apimod.rt_vec_i64(range(3)) == [0, 1, 2]
+    assert apimod.rt_vec_i64(x for x in (7, 8)) == [7, 8]
+    assert apimod.rt_vec_i64({9: "a"}) == [9]
+    assert apimod.rt_vec_str(["a", "é"]) == ["a", "é"]
+    assert apimod.rt_nested([[1.5], [], [2, 3]]) == [[1.5], [], [2.0, 3.0]]
+    with pytest.raises(TypeError, match=r"^rt_vec_str\(\) argument 'v': can't extract 'str' to Vec$"):
+        apimod.rt_vec_str("abc")
+    with pytest.raises(TypeError, match="'int' object cannot be converted to Vec"):
+        apimod.rt_vec_i64(5)
+    with pytest.raises(TypeError, match="'str' object cannot be interpreted as an integer"):
+        apimod.rt_vec_i64([1, "2"])
+    with pytest.raises(OverflowError):
+        apimod.rt_vec_i64([2**64])
+
+
+def test_vec_u8_is_bytes(apimod):
+    assert apimod.rt_vec_u8(b"\x00\xff") == b"\x00\xff"
+    assert apimod.rt_vec_u8([1, 2]) == b"\x01\x02"
+    assert apimod.rt_bytes_slice(b"abc") == b"abc"
+    with pytest.raises(OverflowError, match="out of range for u8"):
+        apimod.rt_vec_u8([256])
+
+
+def test_tuples(apimod):
+    assert apimod.rt_tuple3((1, "a", None)) == (1, "a", None)
+    assert apimod.rt_tuple3([1, "a", True]) == (1, "a", True)
+    assert apimod.rt_tuple12(tuple(range(12))) == tuple(range(12))
+    with pytest.raises(ValueError, match="expected a sequence of length 3, not 2"):
+        apimod.rt_tuple3((1, "a"))
+    with pytest.raises(TypeError, match="must be tuple, not str"):
+        apimod.rt_tuple3("abc")
+    with pytest.raises(TypeError, match="must be str, not int"):
+        apimod.rt_tuple3((1, 2, 3))
+
+
+def test_maps(apimod):
+    assert apimod.rt_hashmap({"a": 1, "b": 2}) == {"a": 1, "b": 2}
+    assert apimod.rt_hashmap({}) == {}
+    out = apimod.rt_btreemap({3: ["c"], 1: ["a", "b"]})
+    assert out == {1: ["a", "b"], 3: ["c"]} and list(out) == [1, 3]
+    import types
+
+    assert apimod.rt_hashmap(types.MappingProxyType({"m": 5})) == {"m": 5}
+    with pytest.raises(TypeError, match="must be a mapping, not list"):
+        apimod.rt_hashmap([("a", 1)])
+    with pytest.raises(TypeError, match="must be int, not str|cannot be interpreted as an integer"):
+        apimod.rt_hashmap({"a": "x"})
+
+
+def test_sets(apimod):
+    assert apimod.rt_hashset({1, 2, 3}) == {1, 2, 3}
+    assert apimod.rt_hashset([1, 1, 2]) == {1, 2}
+    assert apimod.rt_btreeset(frozenset({"b", "a"})) == {"a", "b"}
+    assert type(apimod.rt_hashset(set())) is set
+    with pytest.raises(TypeError, match="can't extract 'str' to HashSet"):
+        apimod.rt_hashset("ab")
+
+
+def test_kwargs_into_map(apimod):
+    assert apimod.kwargs_map() == {}
+    assert apimod.kwargs_map(b=2, a=1) == {"a": 1, "b": 2}
+    with pytest.raises(TypeError):
+        apimod.kwargs_map(a="x")
+
+
+def test_user_type_conversions(apimod):
+    assert apimod.mirror((1.5, 2)) == {"x": -1.5, "y": 2.0}
+    with pytest.raises(TypeError, match=r"^mirror\(\) argument 'p': must be tuple, not int$"):
+        apimod.mirror(3)
