@@ -102,6 +102,28 @@ fn locate() -> (PathBuf, Option<PathBuf>) {
     }
 }
 
+/// `CONTEXT_MEMBERS`: the names of the `HPyContext` members (handles and functions) in order, as
+/// Rust source.
+fn context_members(bindings: &str) -> String {
+    let start = bindings
+        .find("pub struct _HPyContext_s {")
+        .unwrap_or_else(|| fail("the bindings have no _HPyContext_s"));
+    let body = &bindings[start..];
+    let body = &body[..body.find("\n}").unwrap_or(body.len())];
+    let names: Vec<String> = body
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub "))
+        .filter_map(|l| l.split(':').next())
+        .filter(|n| n.starts_with("h_") || n.starts_with("ctx_"))
+        .map(|n| format!("{n:?}"))
+        .collect();
+    format!(
+        "/// The names of the context's members, in order (handles `h_*` and functions `ctx_*`).\n\
+         pub const CONTEXT_MEMBERS: &[&str] = &[{}];\n",
+        names.join(", ")
+    )
+}
+
 fn generate_bindings(include: &Path, with_helpers: bool, out: &Path) {
     let header = include.join("hpy.h");
     println!("cargo:rerun-if-changed={}", header.display());
@@ -146,6 +168,8 @@ fn generate_bindings(include: &Path, with_helpers: bool, out: &Path) {
                     println!("cargo:rustc-cfg=hpy_dict_type_before_tail");
                 }
             }
+            std::fs::write(out.join("context_members.rs"), context_members(&text))
+                .unwrap_or_else(|e| fail(&format!("cannot write the member list: {e}")));
             std::fs::write(out.join("bindings.rs"), text)
                 .unwrap_or_else(|e| fail(&format!("cannot write the bindings: {e}")))
         }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite:
 #   1. formatting and clippy;
-#   2. the Rust tests (unit, doc and compile-fail UI tests);
+#   2. the Rust tests (unit, doc, coverage-table and compile-fail UI tests) and the docs build;
 #   3. the example and test modules, built once with `cargo hpy build`;
 #   4. the Python suite against those same files on CPython (hpy 0.9.0 from PyPI) and on PyPy 3.11
 #      (HPy built in), each in HPy's universal, debug (with leak checks) and trace modes;
@@ -21,6 +21,9 @@ cargo clippy --workspace --all-targets -q -- -D warnings
 
 say "cargo test"
 cargo test --workspace -q
+
+say "cargo doc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
 
 say "cargo hpy build"
 cargo run -q -p cargo-hpy -- hpy build --out "$ROOT/target/hpy/test"

@@ -18,6 +18,7 @@
 #![allow(missing_docs, clippy::all)]
 
 include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+include!(concat!(env!("OUT_DIR"), "/context_members.rs"));
 
 /// The HPy ABI major version a module built with these bindings requires.
 pub const ABI_VERSION: u32 = HPY_ABI_VERSION;

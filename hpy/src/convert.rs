@@ -191,7 +191,8 @@ impl<'ctx> IntoPython<'ctx> for () {
 impl<'ctx> IntoPython<'ctx> for bool {
     #[inline(always)]
     fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        Ok(ctx.bool(self))
+        // SAFETY: plain value conversion; the result is a new handle to True or False.
+        unsafe { ctx.own(call!(ctx, ctx_Bool_FromBool, self)) }
     }
 }
 

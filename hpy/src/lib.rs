@@ -103,6 +103,9 @@ mod unicode;
 #[doc(hidden)]
 pub mod __private;
 
+#[doc = include_str!("coverage.md")]
+pub mod coverage {}
+
 pub use builtin_types::{BuiltinShape, BuiltinType};
 pub use call::{Args, Kwargs};
 pub use context::Context;

@@ -268,7 +268,7 @@ impl<'ctx> Handle<'ctx> {
         if h == -1 && self.ctx().err_occurred() {
             Err(HPyErr::fetch())
         } else {
-            Ok(h as isize)
+            Ok(h)
         }
     }
 

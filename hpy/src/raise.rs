@@ -178,7 +178,7 @@ impl HPyErr {
     }
 
     /// Reports the exception as "unraisable" (`sys.unraisablehook`, printed as "Exception
-    /// ignored in: <obj>") and clears it (`HPyErr_WriteUnraisable`). Use it where an error
+    /// ignored in: obj") and clears it (`HPyErr_WriteUnraisable`). Use it where an error
     /// cannot propagate, such as in a destructor.
     pub fn write_unraisable<'ctx>(self, ctx: Context<'ctx>, obj: Option<&Handle<'ctx>>) {
         self.restore(ctx);

@@ -42,7 +42,7 @@ impl<'ctx> Handle<'ctx> {
             )
         };
         crate::object::status(rc)?;
-        Ok((start as isize, stop as isize, step as isize))
+        Ok((start, stop, step))
     }
 
     /// The indices a slice selects in a sequence of length `len` (`slice.indices(len)` plus the

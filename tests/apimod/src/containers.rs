@@ -64,7 +64,8 @@ pub fn tuple_info<'c>(ctx: Context<'c>, t: &Tuple<'c>) -> HPyResult<Handle<'c>> 
 /// Which of the checks hold: "tuple", "list", "dict", "bytes", "str", "int", "float", "bool".
 #[hpy_method]
 pub fn checks<'c>(obj: &Handle<'c>) -> Vec<&'static str> {
-    let all: [(&str, fn(&Handle<'c>) -> bool); 8] = [
+    type Check<'c> = fn(&Handle<'c>) -> bool;
+    let all: [(&str, Check<'c>); 8] = [
         ("tuple", Handle::is_tuple),
         ("list", Handle::is_list),
         ("dict", Handle::is_dict),
