@@ -18,6 +18,10 @@ mod signature;
 /// value implementing `IntoPython` or an `HPyResult` of one. The doc comment becomes `__doc__`.
 ///
 /// `#[hpy_method(name = "py_name")]` sets a different Python name.
+///
+/// Every `'_` in `Context<'_>`, `Handle<'_>`, `Dict<'_>` and the other types of the call (and
+/// in the return type) stands for the same lifetime, the call's, so values from the context and
+/// from the arguments mix freely: `fn f(ctx: Context<'_>, x: &Handle<'_>) -> HPyResult<Handle<'_>>`.
 #[proc_macro_attribute]
 pub fn hpy_method(attr: TokenStream, item: TokenStream) -> TokenStream {
     method::expand_method(attr.into(), item.into())
@@ -38,8 +42,10 @@ pub fn hpy_exec(attr: TokenStream, item: TokenStream) -> TokenStream {
 
 /// Turns an inline `mod` into an HPy extension module.
 ///
-/// Every `#[hpy_method]` and `#[hpy_exec]` function inside it is added to the module; the `mod`'s
-/// doc comment becomes the module's `__doc__`. The module's import name is the `mod`'s name, or
+/// Every `#[hpy_method]` and `#[hpy_exec]` function inside it is added to the module, and every
+/// `static NAME: Global` is listed in the module's globals; the `mod`'s doc comment becomes the
+/// module's `__doc__`. Functions and globals defined in other files are added with
+/// `#[hpy_export] use crate::path::{f, g, CACHE};` (upper-case names are globals). The module's import name is the `mod`'s name, or
 /// `#[hpy_module(name = "...")]`. The macro generates the `HPyModuleDef` and the four symbols HPy's
 /// loader looks for (`HPyInit_<name>`, `HPyInitGlobalContext_<name>` and the two version getters).
 #[proc_macro_attribute]
