@@ -217,27 +217,44 @@ fn match_keywords<'ctx>(
         }?;
         // SAFETY: the value of keyword `k` follows the positional arguments.
         let value = unsafe { *raw.args.add(raw.nargs + k) };
-        let name: &str = key.extract()?;
+        // Keyword names are always `str`. They are matched on their UTF-8 bytes as the runtime
+        // returns them, without a type check or UTF-8 validation: bytes that equal a parameter
+        // name are valid UTF-8. Only the error messages below decode them.
+        let mut len: sys::HPy_ssize_t = 0;
+        // SAFETY: `key` is an open str handle; the buffer lives as long as `key`.
+        let name: &[u8] = unsafe {
+            let data = call!(ctx, ctx_Unicode_AsUTF8AndSize, key.as_raw(), &mut len);
+            if data.is_null() {
+                return Err(HPyErr::fetch());
+            }
+            core::slice::from_raw_parts(data.cast::<u8>(), len as usize)
+        };
         let found = desc.params[desc.positional_only..]
             .iter()
-            .position(|p| *p == name)
+            .position(|p| p.as_bytes() == name)
             .map(|i| i + desc.positional_only);
+        let name_text = || String::from_utf8_lossy(name);
         match found {
             Some(i) if slots[i]._i != 0 => {
                 return Err(HPyErr::type_error(format!(
-                    "{}() got multiple values for argument '{name}'",
-                    desc.name
+                    "{}() got multiple values for argument '{}'",
+                    desc.name,
+                    name_text()
                 )))
             }
             Some(i) => slots[i] = value,
             None if desc.varkw => extra.push((key, value)),
-            None if desc.params[..desc.positional_only].contains(&name) => {
-                posonly_as_keyword.push(name.to_owned())
+            None if desc.params[..desc.positional_only]
+                .iter()
+                .any(|p| p.as_bytes() == name) =>
+            {
+                posonly_as_keyword.push(name_text().into_owned())
             }
             None => {
                 return Err(HPyErr::type_error(format!(
-                    "{}() got an unexpected keyword argument '{name}'",
-                    desc.name
+                    "{}() got an unexpected keyword argument '{}'",
+                    desc.name,
+                    name_text()
                 )))
             }
         }
