@@ -103,6 +103,23 @@ impl<'ctx> List<'ctx> {
     }
 }
 
+/// The raw value inside a builder, to tell a failed allocation.
+trait BuilderRaw {
+    fn value(&self) -> isize;
+}
+
+impl BuilderRaw for sys::HPyTupleBuilder {
+    fn value(&self) -> isize {
+        self._tup
+    }
+}
+
+impl BuilderRaw for sys::HPyListBuilder {
+    fn value(&self) -> isize {
+        self._lst
+    }
+}
+
 macro_rules! builder {
     ($(#[$doc:meta])* $name:ident, $raw:ident, $out:ident, $new:ident, $set:ident, $build:ident,
      $cancel:ident) => {
@@ -119,8 +136,13 @@ macro_rules! builder {
             pub fn new(ctx: Context<'ctx>, size: usize) -> HPyResult<Self> {
                 let n = sys::HPy_ssize_t::try_from(size)
                     .map_err(|_| HPyErr::overflow_error("builder size too large"))?;
-                // SAFETY: plain call; an allocation failure is reported by `build`.
+                // SAFETY: plain call.
                 let raw = unsafe { call!(ctx, $new, n) };
+                if raw.value() == 0 {
+                    // The runtime could not allocate (it cleared the MemoryError, meaning to
+                    // report it at `build`); report it now, before any `Set`.
+                    return Err(HPyErr::no_memory(ctx));
+                }
                 Ok($name { ctx, raw, size, filled: 0 })
             }
 
