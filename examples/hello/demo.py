@@ -6,6 +6,8 @@ print("module doc:", hello.__doc__)
 print("hello.add(2, 40) =", hello.add(2, 40))
 print("hello.add(a=1, b=2) =", hello.add(a=1, b=2))
 print("hello.greet('Zoë') =", hello.greet("Zoë"))
+print("hello.word_count('a b a') =", hello.word_count("a b a"))
+print("hello.sorted_desc({3, 1, 2}) =", hello.sorted_desc({3, 1, 2}))
 print("help:", hello.add.__name__ + str(__import__("inspect").signature(hello.add)), "-", hello.add.__doc__)
 
 for label, call in [

@@ -138,3 +138,17 @@ def test_exec_hook_constants(hello):
     assert hello.ANSWER == 42
     assert hello.__version__ == "0.1.0"
     assert hello.__name__ == "hello"
+
+
+def test_word_count(hello):
+    assert hello.word_count("the cat the hat") == {"the": 2, "cat": 1, "hat": 1}
+    assert hello.word_count("  ") == {}
+    with pytest.raises(TypeError, match=r"^word_count\(\) argument 'text': must be str, not bytes$"):
+        hello.word_count(b"x")
+
+
+def test_sorted_desc(hello):
+    assert hello.sorted_desc([1, 3, 2]) == [3, 2, 1]
+    assert hello.sorted_desc("bca") == ["c", "b", "a"]
+    with pytest.raises(TypeError, match="not supported"):
+        hello.sorted_desc([1, "a"])

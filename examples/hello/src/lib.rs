@@ -18,6 +18,25 @@ mod hello {
         format!("Hello, {name}!")
     }
 
+    /// Count the words of `text` (split on whitespace): a dict of word to count.
+    #[hpy_method]
+    fn word_count(text: &str) -> std::collections::HashMap<&str, usize> {
+        let mut counts = std::collections::HashMap::new();
+        for word in text.split_whitespace() {
+            *counts.entry(word).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// Return `sorted(obj, reverse=True)`: a Python built-in called from Rust with a keyword
+    /// argument.
+    #[hpy_method]
+    fn sorted_desc<'ctx>(ctx: Context<'ctx>, obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
+        let sorted = ctx.builtin("sorted")?;
+        let reverse = ctx.to_py(true)?;
+        sorted.call_kw((obj,), &[("reverse", reverse)])
+    }
+
     /// Panic in Rust: Python sees an exception carrying the panic message.
     #[hpy_method]
     fn boom() {
