@@ -1,4 +1,5 @@
-//! Calling Python objects: positional arguments, keyword arguments and method calls.
+//! Calling Python objects: positional arguments, keyword arguments and method calls; Rust
+//! tuples as arguments and as Python tuples.
 
 use crate::object::AttrName;
 use crate::sys;
@@ -32,6 +33,7 @@ impl<'ctx> Args<'ctx> for &Vec<Handle<'ctx>> {
     }
 }
 
+/// Rust tuples as call arguments, and as Python tuples (`IntoPython` packs their arguments).
 macro_rules! tuple_args {
     ($($n:literal: ($($t:ident $v:ident),+);)*) => {$(
         impl<'ctx, $($t: IntoPython<'ctx>),+> Args<'ctx> for ($($t,)+) {
@@ -44,6 +46,13 @@ macro_rules! tuple_args {
                 let items: [Handle<'ctx>; $n] = [$($v.into_python(ctx)?),+];
                 let raw: [sys::HPy; $n] = core::array::from_fn(|i| items[i].as_raw());
                 Ok(f(&raw))
+            }
+        }
+
+        impl<'ctx, $($t: IntoPython<'ctx>),+> IntoPython<'ctx> for ($($t,)+) {
+            /// A `tuple`.
+            fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+                crate::Tuple::pack(ctx, self).map(Handle::from)
             }
         }
     )*};

@@ -96,7 +96,6 @@ mod slice;
 mod strings;
 mod threads;
 mod tracker;
-mod tuples;
 mod typed;
 mod unicode;
 
