@@ -46,23 +46,13 @@ impl<'ctx> Dict<'ctx> {
     /// The `(key, value)` pairs, in insertion order (a snapshot).
     pub fn items(&self) -> HPyResult<Vec<(Handle<'ctx>, Handle<'ctx>)>> {
         let keys = self.keys()?;
-        let mut out = Vec::with_capacity(keys.len());
-        for i in 0..keys.len() {
+        let n = keys.len()?;
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
             let k = keys.get(i)?;
             let v = self.get_item(&k)?;
             out.push((k, v));
         }
         Ok(out)
-    }
-
-    /// The number of items.
-    pub fn len(&self) -> usize {
-        // A dict's length cannot fail.
-        self.as_handle().len().unwrap_or(0)
-    }
-
-    /// Whether the dict is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }

@@ -41,27 +41,6 @@ impl<'ctx> Tuple<'ctx> {
             .with_args(ctx, |raw| tuple_from_raw(ctx, raw))?
             .map(Tuple::new_unchecked)
     }
-
-    /// The number of items.
-    pub fn len(&self) -> usize {
-        // A tuple's length cannot fail.
-        self.as_handle().len().unwrap_or(0)
-    }
-
-    /// Whether the tuple has no items.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Item `i` (`IndexError` when out of range).
-    pub fn get(&self, i: usize) -> HPyResult<Handle<'ctx>> {
-        self.get_item(i)
-    }
-
-    /// All items, in order.
-    pub fn to_vec(&self) -> HPyResult<Vec<Handle<'ctx>>> {
-        (0..self.len()).map(|i| self.get(i)).collect()
-    }
 }
 
 impl<'ctx> List<'ctx> {
@@ -80,28 +59,26 @@ impl<'ctx> List<'ctx> {
             crate::object::status(unsafe { call!(ctx, ctx_List_Append, self.as_raw(), v) })
         })?
     }
-
-    /// The number of items.
-    pub fn len(&self) -> usize {
-        // A list's length cannot fail.
-        self.as_handle().len().unwrap_or(0)
-    }
-
-    /// Whether the list has no items.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Item `i` (`IndexError` when out of range).
-    pub fn get(&self, i: usize) -> HPyResult<Handle<'ctx>> {
-        self.get_item(i)
-    }
-
-    /// All items, in order (a snapshot).
-    pub fn to_vec(&self) -> HPyResult<Vec<Handle<'ctx>>> {
-        (0..self.len()).map(|i| self.get(i)).collect()
-    }
 }
+
+macro_rules! indexed {
+    ($($name:ident),*) => {$(
+        impl<'ctx> $name<'ctx> {
+            /// Item `i` (`IndexError` when out of range). The length is [`Handle::len`], which
+            /// can fail for a subclass that overrides `__len__`.
+            pub fn get(&self, i: usize) -> HPyResult<Handle<'ctx>> {
+                self.get_item(i)
+            }
+
+            /// All items, in order (a snapshot).
+            pub fn to_vec(&self) -> HPyResult<Vec<Handle<'ctx>>> {
+                (0..self.len()?).map(|i| self.get(i)).collect()
+            }
+        }
+    )*};
+}
+
+indexed!(Tuple, List);
 
 /// The raw value inside a builder, to tell a failed allocation.
 trait BuilderRaw {

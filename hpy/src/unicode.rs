@@ -148,16 +148,10 @@ impl<'ctx> Str<'ctx> {
         <&str>::from_python(self.as_handle())
     }
 
-    /// The number of code points.
-    pub fn char_len(&self) -> usize {
-        // The length of a str cannot fail.
-        self.as_handle().len().unwrap_or(0)
-    }
-
     /// The code point at `index` (`HPyUnicode_ReadChar`); `IndexError` when out of range. A lone
     /// surrogate is returned as its number, so the result is a `u32`, not a `char`.
     pub fn read_char(&self, index: usize) -> HPyResult<u32> {
-        if index >= self.char_len() {
+        if index >= self.len()? {
             return Err(HPyErr::index_error("string index out of range"));
         }
         let ctx = self.ctx();
@@ -180,7 +174,7 @@ impl<'ctx> Str<'ctx> {
     /// `self[start:end]` in code points (`HPyUnicode_Substring`); the bounds are clamped to the
     /// length, as in slicing.
     pub fn substring(&self, start: usize, end: usize) -> HPyResult<Str<'ctx>> {
-        let len = self.char_len();
+        let len = self.len()?;
         let end = end.min(len);
         let start = start.min(end);
         let ctx = self.ctx();

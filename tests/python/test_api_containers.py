@@ -77,3 +77,12 @@ def test_bytes(apimod):
     assert apimod.bytes_new(0) == b""
     assert apimod.bytes_from_cstr() == b"abc"
     assert apimod.bytes_reversed(b"abc\0") == b"\0cba"
+
+
+def test_failing_len_of_a_subclass_is_raised(apimod):
+    class BadLen(tuple):
+        def __len__(self):
+            raise ValueError("bad len")
+
+    with pytest.raises(ValueError, match="bad len"):
+        apimod.tuple_info(BadLen((1, 2)))

@@ -55,10 +55,11 @@ pub fn list_append<'c>(ctx: Context<'c>, first: &Handle<'c>) -> HPyResult<List<'
 /// `[len(t), t[0], t[-1] via get(len - 1)]`
 #[hpy_method]
 pub fn tuple_info<'c>(ctx: Context<'c>, t: &Tuple<'c>) -> HPyResult<Handle<'c>> {
-    if t.is_empty() {
+    let n = t.len()?;
+    if n == 0 {
         return ctx.to_py((0,));
     }
-    ctx.to_py((t.len(), t.get(0)?, t.get(t.len() - 1)?))
+    ctx.to_py((n, t.get(0)?, t.get(n - 1)?))
 }
 
 /// Which of the checks hold: "tuple", "list", "dict", "bytes", "str", "int", "float", "bool".
@@ -110,7 +111,7 @@ pub fn dict_items<'c>(d: &Dict<'c>) -> HPyResult<Vec<(Handle<'c>, Handle<'c>)>> 
 }
 
 #[hpy_method]
-pub fn dict_len(d: &Dict<'_>) -> usize {
+pub fn dict_len(d: &Dict<'_>) -> HPyResult<usize> {
     d.len()
 }
 

@@ -57,8 +57,8 @@ pub fn str_from_encoded<'c>(
     Str::from_encoded(obj, encoding, errors)
 }
 
-/// `(char_len, utf-8 byte length)`.
+/// `(len in code points, utf-8 byte length)`.
 #[hpy_method]
 pub fn str_lengths(s: &Str<'_>) -> HPyResult<(usize, usize)> {
-    Ok((s.char_len(), s.as_str()?.len()))
+    Ok((s.len()?, s.as_str()?.len()))
 }
