@@ -170,11 +170,7 @@ impl<'ctx> Capsule<'ctx> {
         let ctx = self.ctx();
         // SAFETY: the capsule is open; Name and Context ignore the name argument.
         let p = unsafe { call!(ctx, ctx_Capsule_Get, self.as_raw(), key, core::ptr::null()) };
-        if p.is_null() && ctx.err_occurred() {
-            Err(HPyErr::fetch())
-        } else {
-            Ok(p)
-        }
+        crate::object::checked(ctx, p, core::ptr::null_mut())
     }
 
     /// Whether the capsule is valid with this name (`HPyCapsule_IsValid`).

@@ -154,11 +154,7 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.ctx();
         // SAFETY: the handle is open.
         let v = unsafe { call!(ctx, ctx_Long_AsUInt32_tMask, self.as_raw()) };
-        if v == u32::MAX && ctx.err_occurred() {
-            Err(crate::HPyErr::fetch())
-        } else {
-            Ok(v)
-        }
+        crate::object::checked(ctx, v, u32::MAX)
     }
 
     /// The integer's value modulo 2⁶⁴, without overflow checks (`HPyLong_AsUInt64_tMask`).
@@ -166,11 +162,7 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.ctx();
         // SAFETY: the handle is open.
         let v = unsafe { call!(ctx, ctx_Long_AsUInt64_tMask, self.as_raw()) };
-        if v == u64::MAX && ctx.err_occurred() {
-            Err(crate::HPyErr::fetch())
-        } else {
-            Ok(v)
-        }
+        crate::object::checked(ctx, v, u64::MAX)
     }
 
     /// An integer's value as a pointer-sized address (`HPyLong_AsVoidPtr`), e.g. for an address
@@ -179,11 +171,7 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.ctx();
         // SAFETY: the handle is open.
         let p = unsafe { call!(ctx, ctx_Long_AsVoidPtr, self.as_raw()) };
-        if p.is_null() && ctx.err_occurred() {
-            Err(crate::HPyErr::fetch())
-        } else {
-            Ok(p as usize)
-        }
+        crate::object::checked(ctx, p as usize, 0)
     }
 
     /// An `int`'s value as the nearest `f64` (`HPyLong_AsDouble`): a non-`int` is a `TypeError`
@@ -196,11 +184,7 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.ctx();
         // SAFETY: the handle is open.
         let v = unsafe { call!(ctx, ctx_Long_AsDouble, self.as_raw()) };
-        if v == -1.0 && ctx.err_occurred() {
-            Err(crate::HPyErr::fetch())
-        } else {
-            Ok(v)
-        }
+        crate::object::checked(ctx, v, -1.0)
     }
 }
 

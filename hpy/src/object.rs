@@ -124,6 +124,17 @@ pub(crate) fn status(rc: i32) -> HPyResult<()> {
     }
 }
 
+/// `v`, unless it is the function's error value `err` and an exception is set (for the HPy
+/// functions whose error value is also a valid result).
+#[inline(always)]
+pub(crate) fn checked<T: PartialEq>(ctx: Context<'_>, v: T, err: T) -> HPyResult<T> {
+    if v == err && ctx.err_occurred() {
+        Err(HPyErr::fetch())
+    } else {
+        Ok(v)
+    }
+}
+
 /// 1 is true, 0 false, -1 an exception.
 #[inline(always)]
 pub(crate) fn truth(rc: i32) -> HPyResult<bool> {
@@ -265,11 +276,7 @@ impl<'ctx> Handle<'ctx> {
     pub fn hash(&self) -> HPyResult<isize> {
         // SAFETY: the handle is open.
         let h = unsafe { call!(self.ctx(), ctx_Hash, self.as_raw()) };
-        if h == -1 && self.ctx().err_occurred() {
-            Err(HPyErr::fetch())
-        } else {
-            Ok(h)
-        }
+        checked(self.ctx(), h, -1)
     }
 
     /// `len(self)`.

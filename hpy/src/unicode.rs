@@ -164,11 +164,7 @@ impl<'ctx> Str<'ctx> {
                 index as sys::HPy_ssize_t
             )
         };
-        if c == u32::MAX && ctx.err_occurred() {
-            Err(HPyErr::fetch())
-        } else {
-            Ok(c)
-        }
+        crate::object::checked(ctx, c, u32::MAX)
     }
 
     /// `self[start:end]` in code points (`HPyUnicode_Substring`); the bounds are clamped to the
