@@ -1,6 +1,7 @@
 //! Calling Python objects: positional arguments, keyword arguments and method calls; Rust
 //! tuples as arguments and as Python tuples.
 
+use crate::handle::raw_or_null;
 use crate::object::AttrName;
 use crate::sys;
 use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
@@ -133,7 +134,6 @@ impl<'ctx> Handle<'ctx> {
                 )));
             }
         }
-        let raw = |h: Option<&Handle<'ctx>>| h.map_or(sys::HPy_NULL, Handle::as_raw);
         // SAFETY: the handles are open (or NULL where HPy allows it); the result is owned or
         // NULL with an exception set.
         unsafe {
@@ -141,8 +141,8 @@ impl<'ctx> Handle<'ctx> {
                 ctx,
                 ctx_CallTupleDict,
                 self.as_raw(),
-                raw(args),
-                raw(kwargs)
+                raw_or_null(args),
+                raw_or_null(kwargs)
             ))
         }
     }
@@ -223,8 +223,16 @@ fn call_raw<'ctx>(
     nargs: usize,
     kwnames: Option<&Handle<'ctx>>,
 ) -> HPyResult<Handle<'ctx>> {
-    let kw = kwnames.map_or(sys::HPy_NULL, Handle::as_raw);
     // SAFETY: the caller passes open handles; `args` has `nargs` positional items followed by
     // one value per keyword name. The result is owned or NULL with an exception set.
-    unsafe { ctx.own(call!(ctx, ctx_Call, callable, args.as_ptr(), nargs, kw)) }
+    unsafe {
+        ctx.own(call!(
+            ctx,
+            ctx_Call,
+            callable,
+            args.as_ptr(),
+            nargs,
+            raw_or_null(kwnames)
+        ))
+    }
 }

@@ -1,6 +1,7 @@
 //! Importing modules, compiling and evaluating code, and context variables.
 
 use crate::cstr::with_cstr;
+use crate::handle::raw_or_null;
 use crate::sys;
 use crate::typed::Dict;
 use crate::{Context, HPyErr, HPyResult, Handle};
@@ -79,11 +80,10 @@ impl<'ctx> Context<'ctx> {
         name: &str,
         default: Option<&Handle<'ctx>>,
     ) -> HPyResult<Handle<'ctx>> {
-        let d = default.map_or(sys::HPy_NULL, Handle::as_raw);
         with_cstr(name, |n| {
             // SAFETY: the name is NUL-terminated and the default open or NULL; the result is
             // owned or NULL with an exception set.
-            unsafe { self.own(call!(self, ctx_ContextVar_New, n, d)) }
+            unsafe { self.own(call!(self, ctx_ContextVar_New, n, raw_or_null(default))) }
         })?
     }
 }
@@ -97,10 +97,17 @@ impl<'ctx> Handle<'ctx> {
     ) -> HPyResult<Option<Handle<'ctx>>> {
         let ctx = self.ctx();
         self.require_context_var()?;
-        let d = default.map_or(sys::HPy_NULL, Handle::as_raw);
         let mut out = sys::HPy_NULL;
         // SAFETY: the handle is an open ContextVar, the default open or NULL, and `out` valid.
-        let rc = unsafe { call!(ctx, ctx_ContextVar_Get, self.as_raw(), d, &mut out) };
+        let rc = unsafe {
+            call!(
+                ctx,
+                ctx_ContextVar_Get,
+                self.as_raw(),
+                raw_or_null(default),
+                &mut out
+            )
+        };
         crate::object::status(rc)?;
         // SAFETY: on success `out` is a new handle this call owns, or NULL for "no value".
         Ok(unsafe { ctx.own(out) }.ok())

@@ -74,6 +74,13 @@ impl<'ctx> Handle<'ctx> {
     }
 }
 
+/// The raw handle of an optional argument: `HPy_NULL` for `None` (the handle stays owned by the
+/// caller).
+#[inline(always)]
+pub(crate) fn raw_or_null(h: Option<&Handle<'_>>) -> sys::HPy {
+    h.map_or(sys::HPy_NULL, Handle::as_raw)
+}
+
 impl Drop for Handle<'_> {
     #[inline(always)]
     fn drop(&mut self) {

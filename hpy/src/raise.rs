@@ -2,6 +2,7 @@
 //! errors and fatal errors.
 
 use crate::cstr::with_cstr;
+use crate::handle::raw_or_null;
 use crate::object::status;
 use crate::sys;
 use crate::{Context, ExceptionType, HPyErr, HPyResult, Handle, IntoPython};
@@ -45,6 +46,20 @@ fn check_class<'ctx>(ctx: Context<'ctx>, class: &impl ExceptionClass<'ctx>) -> H
     }
 }
 
+/// Raises through `set`, which gets the checked class. The result stands for the exception `set`
+/// raised, or is the error that kept it from raising (a class that is not an exception type, a
+/// value that could not be converted).
+fn raise_with<'ctx>(
+    ctx: Context<'ctx>,
+    class: &impl ExceptionClass<'ctx>,
+    set: impl FnOnce(sys::HPy) -> HPyResult<()>,
+) -> HPyErr {
+    match check_class(ctx, class).and_then(set) {
+        Ok(()) => HPyErr::fetch(),
+        Err(e) => e,
+    }
+}
+
 impl HPyErr {
     /// Raises `class(message)` now (`HPyErr_SetString`) and returns the error standing for it.
     /// A `class` that is not an exception type is a `TypeError`.
@@ -53,26 +68,20 @@ impl HPyErr {
         class: impl ExceptionClass<'ctx>,
         message: &str,
     ) -> HPyErr {
-        let class = match check_class(ctx, &class) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let set = with_cstr(message, |m| {
-            // SAFETY: the class is an exception type and the message NUL-terminated.
-            unsafe { call!(ctx, ctx_Err_SetString, class, m) }
-        });
-        match set {
-            Ok(()) => HPyErr::fetch(),
-            // A message with a NUL goes through a str object instead.
-            Err(_) => match message.into_python(ctx) {
-                // SAFETY: the class is an exception type and the value an open handle.
-                Ok(m) => unsafe {
-                    call!(ctx, ctx_Err_SetObject, class, m.as_raw());
-                    HPyErr::fetch()
-                },
-                Err(e) => e,
-            },
-        }
+        raise_with(ctx, &class, |class| {
+            let set = with_cstr(message, |m| {
+                // SAFETY: the class is an exception type and the message NUL-terminated.
+                unsafe { call!(ctx, ctx_Err_SetString, class, m) }
+            });
+            match set {
+                Ok(()) => Ok(()),
+                // A message with a NUL goes through a str object instead.
+                Err(_) => message.with_raw(ctx, |m| {
+                    // SAFETY: the class is an exception type and the value an open handle.
+                    unsafe { call!(ctx, ctx_Err_SetObject, class, m) }
+                }),
+            }
+        })
     }
 
     /// Raises `class` with `value` as its argument now (`HPyErr_SetObject`); a `value` that is
@@ -82,21 +91,18 @@ impl HPyErr {
         class: impl ExceptionClass<'ctx>,
         value: V,
     ) -> HPyErr {
-        let class = match check_class(ctx, &class) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        // SAFETY: the class is an exception type and the value an open handle for the call.
-        match value.with_raw(ctx, |v| unsafe { call!(ctx, ctx_Err_SetObject, class, v) }) {
-            Ok(()) => HPyErr::fetch(),
-            Err(e) => e,
-        }
+        raise_with(ctx, &class, |class| {
+            value.with_raw(ctx, |v| {
+                // SAFETY: the class is an exception type and the value an open handle.
+                unsafe { call!(ctx, ctx_Err_SetObject, class, v) }
+            })
+        })
     }
 
     /// Raises `class` from the C `errno` (`HPyErr_SetFromErrno`), e.g. `OSError(2, 'No such
     /// file or directory')`, which becomes `FileNotFoundError` for `ENOENT`.
     pub fn from_errno<'ctx>(ctx: Context<'ctx>, class: impl ExceptionClass<'ctx>) -> HPyErr {
-        Self::errno_with(ctx, class, None, None)
+        Self::from_errno_with_filenames(ctx, class, None, None)
     }
 
     /// As [`HPyErr::from_errno`], with the file name(s) the error concerns
@@ -107,7 +113,22 @@ impl HPyErr {
         filename: Option<&Handle<'ctx>>,
         filename2: Option<&Handle<'ctx>>,
     ) -> HPyErr {
-        Self::errno_with(ctx, class, filename, filename2)
+        // Checking the class calls into the runtime, which may change errno: keep it.
+        let saved = errno::errno();
+        raise_with(ctx, &class, |class| {
+            errno::set_errno(saved);
+            // SAFETY: the class is an exception type; the file names are open handles or NULL.
+            unsafe {
+                call!(
+                    ctx,
+                    ctx_Err_SetFromErrnoWithFilenameObjects,
+                    class,
+                    raw_or_null(filename),
+                    raw_or_null(filename2)
+                )
+            };
+            Ok(())
+        })
     }
 
     /// As [`HPyErr::from_errno`], with a file name given as a Rust string
@@ -117,47 +138,15 @@ impl HPyErr {
         class: impl ExceptionClass<'ctx>,
         filename: &str,
     ) -> HPyErr {
-        let class = match check_class(ctx, &class) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        // Save errno: building the C string must not disturb it.
+        // Checking the class and copying the name may change errno: keep it.
         let saved = errno::errno();
-        let set = with_cstr(filename, |f| {
-            errno::set_errno(saved);
-            // SAFETY: the class is an exception type and the file name NUL-terminated.
-            unsafe { call!(ctx, ctx_Err_SetFromErrnoWithFilename, class, f) }
-        });
-        match set {
-            Ok(_) => HPyErr::fetch(),
-            Err(e) => e,
-        }
-    }
-
-    fn errno_with<'ctx>(
-        ctx: Context<'ctx>,
-        class: impl ExceptionClass<'ctx>,
-        f1: Option<&Handle<'ctx>>,
-        f2: Option<&Handle<'ctx>>,
-    ) -> HPyErr {
-        let saved = errno::errno();
-        let class = match check_class(ctx, &class) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let raw = |h: Option<&Handle<'ctx>>| h.map_or(sys::HPy_NULL, Handle::as_raw);
-        errno::set_errno(saved);
-        // SAFETY: the class is an exception type; the file names are open handles or NULL.
-        unsafe {
-            call!(
-                ctx,
-                ctx_Err_SetFromErrnoWithFilenameObjects,
-                class,
-                raw(f1),
-                raw(f2)
-            );
-        }
-        HPyErr::fetch()
+        raise_with(ctx, &class, |class| {
+            with_cstr(filename, |f| {
+                errno::set_errno(saved);
+                // SAFETY: the class is an exception type and the file name NUL-terminated.
+                unsafe { call!(ctx, ctx_Err_SetFromErrnoWithFilename, class, f) };
+            })
+        })
     }
 
     /// Raises `MemoryError` now (`HPyErr_NoMemory`).
@@ -182,9 +171,8 @@ impl HPyErr {
     /// cannot propagate, such as in a destructor.
     pub fn write_unraisable<'ctx>(self, ctx: Context<'ctx>, obj: Option<&Handle<'ctx>>) {
         self.restore(ctx);
-        let obj = obj.map_or(sys::HPy_NULL, Handle::as_raw);
         // SAFETY: an exception is set; `obj` is an open handle or NULL.
-        unsafe { call!(ctx, ctx_Err_WriteUnraisable, obj) }
+        unsafe { call!(ctx, ctx_Err_WriteUnraisable, raw_or_null(obj)) }
     }
 }
 
@@ -216,10 +204,17 @@ impl<'ctx> Context<'ctx> {
                 "new_exception: name must be module.class",
             ));
         }
-        let raw = |h: Option<&Handle<'ctx>>| h.map_or(sys::HPy_NULL, Handle::as_raw);
         let made = with_cstr(name, |n| match doc {
             // SAFETY: the name is NUL-terminated; base and dict are open handles or NULL.
-            None => Ok(unsafe { call!(self, ctx_Err_NewException, n, raw(base), raw(dict)) }),
+            None => Ok(unsafe {
+                call!(
+                    self,
+                    ctx_Err_NewException,
+                    n,
+                    raw_or_null(base),
+                    raw_or_null(dict)
+                )
+            }),
             Some(doc) => with_cstr(doc, |d| {
                 // SAFETY: as above, with a NUL-terminated doc.
                 unsafe {
@@ -228,8 +223,8 @@ impl<'ctx> Context<'ctx> {
                         ctx_Err_NewExceptionWithDoc,
                         n,
                         d,
-                        raw(base),
-                        raw(dict)
+                        raw_or_null(base),
+                        raw_or_null(dict)
                     )
                 }
             }),
