@@ -81,19 +81,32 @@ macro_rules! index_keys {
 
 index_keys!(isize, usize, i32, u32, i64, u64);
 
-/// Calls `s` with a NUL-terminated name, or `o` with a `str` handle when the name holds a NUL.
-fn with_name<R>(
-    ctx: Context<'_>,
-    name: &str,
-    s: impl FnOnce(*const c_char) -> R,
-    o: impl FnOnce(sys::HPy) -> R,
-) -> HPyResult<R> {
-    if name.as_bytes().contains(&0) {
-        let h = new_str(ctx, name)?;
-        Ok(o(h.as_raw()))
-    } else {
-        with_cstr(name, s)
+impl KeyRef<'_, '_> {
+    /// Calls the HPy variant that fits the key: `s` (an `_s` function) with a NUL-terminated
+    /// name, `i` (an `_i` function) with an index, or `o` with an object handle, which is also
+    /// how a name holding a NUL character goes (as a new `str`).
+    fn dispatch<R>(
+        self,
+        ctx: Context<'_>,
+        s: impl FnOnce(*const c_char) -> R,
+        i: impl FnOnce(sys::HPy_ssize_t) -> R,
+        o: impl FnOnce(sys::HPy) -> R,
+    ) -> HPyResult<R> {
+        match self {
+            KeyRef::Object(h) => Ok(o(h.as_raw())),
+            KeyRef::Index(n) => Ok(i(n as sys::HPy_ssize_t)),
+            KeyRef::Str(name) if name.as_bytes().contains(&0) => {
+                let h = new_str(ctx, name)?;
+                Ok(o(h.as_raw()))
+            }
+            KeyRef::Str(name) => with_cstr(name, s),
+        }
     }
+}
+
+/// Attribute names are never indices.
+fn no_index<R>(_: sys::HPy_ssize_t) -> R {
+    unreachable!("AttrName::key never returns an index")
 }
 
 /// A rich comparison operator, for [`Handle::compare`].
@@ -335,18 +348,14 @@ impl<'ctx> Handle<'ctx> {
     /// `getattr(self, name)`.
     pub fn get_attr<N: AttrName<'ctx>>(&self, name: N) -> HPyResult<Handle<'ctx>> {
         let (ctx, me) = (self.ctx(), self.as_raw());
-        // SAFETY (all arms): the handles are open and names NUL-terminated; the result is owned
-        // or NULL with an exception.
-        let raw = match name.key() {
-            KeyRef::Object(n) => unsafe { call!(ctx, ctx_GetAttr, me, n.as_raw()) },
-            KeyRef::Str(s) => with_name(
-                ctx,
-                s,
-                |p| unsafe { call!(ctx, ctx_GetAttr_s, me, p) },
-                |n| unsafe { call!(ctx, ctx_GetAttr, me, n) },
-            )?,
-            KeyRef::Index(_) => unreachable!("attribute names are never indices"),
-        };
+        // SAFETY (all closures): the handles are open and names NUL-terminated; the result is
+        // owned or NULL with an exception.
+        let raw = name.key().dispatch(
+            ctx,
+            |p| unsafe { call!(ctx, ctx_GetAttr_s, me, p) },
+            no_index,
+            |n| unsafe { call!(ctx, ctx_GetAttr, me, n) },
+        )?;
         // SAFETY: see above.
         unsafe { ctx.own(raw) }
     }
@@ -354,17 +363,13 @@ impl<'ctx> Handle<'ctx> {
     /// `hasattr(self, name)`. Errors raised while looking the attribute up count as "no".
     pub fn has_attr<N: AttrName<'ctx>>(&self, name: N) -> bool {
         let (ctx, me) = (self.ctx(), self.as_raw());
-        // SAFETY (all arms): the handles are open and names NUL-terminated.
-        let found = match name.key() {
-            KeyRef::Object(n) => Ok(unsafe { call!(ctx, ctx_HasAttr, me, n.as_raw()) }),
-            KeyRef::Str(s) => with_name(
-                ctx,
-                s,
-                |p| unsafe { call!(ctx, ctx_HasAttr_s, me, p) },
-                |n| unsafe { call!(ctx, ctx_HasAttr, me, n) },
-            ),
-            KeyRef::Index(_) => unreachable!("attribute names are never indices"),
-        };
+        // SAFETY (all closures): the handles are open and names NUL-terminated.
+        let found = name.key().dispatch(
+            ctx,
+            |p| unsafe { call!(ctx, ctx_HasAttr_s, me, p) },
+            no_index,
+            |n| unsafe { call!(ctx, ctx_HasAttr, me, n) },
+        );
         match found {
             Ok(v) => v != 0,
             Err(e) => {
@@ -392,36 +397,28 @@ impl<'ctx> Handle<'ctx> {
     /// `SetAttr`; a NULL value deletes.
     fn set_attr_raw<N: AttrName<'ctx>>(&self, name: N, v: sys::HPy) -> HPyResult<()> {
         let (ctx, me) = (self.ctx(), self.as_raw());
-        // SAFETY (all arms): the handles are open (or `v` is NULL, which means delete) and names
-        // are NUL-terminated.
-        let rc = match name.key() {
-            KeyRef::Object(n) => unsafe { call!(ctx, ctx_SetAttr, me, n.as_raw(), v) },
-            KeyRef::Str(s) => with_name(
-                ctx,
-                s,
-                |p| unsafe { call!(ctx, ctx_SetAttr_s, me, p, v) },
-                |n| unsafe { call!(ctx, ctx_SetAttr, me, n, v) },
-            )?,
-            KeyRef::Index(_) => unreachable!("attribute names are never indices"),
-        };
+        // SAFETY (all closures): the handles are open (or `v` is NULL, which means delete) and
+        // names are NUL-terminated.
+        let rc = name.key().dispatch(
+            ctx,
+            |p| unsafe { call!(ctx, ctx_SetAttr_s, me, p, v) },
+            no_index,
+            |n| unsafe { call!(ctx, ctx_SetAttr, me, n, v) },
+        )?;
         status(rc)
     }
 
     /// `self[key]`.
     pub fn get_item<K: ItemKey<'ctx>>(&self, key: K) -> HPyResult<Handle<'ctx>> {
         let (ctx, me) = (self.ctx(), self.as_raw());
-        // SAFETY (all arms): the handles are open and names NUL-terminated; the result is owned
-        // or NULL with an exception.
-        let raw = match key.key()? {
-            KeyRef::Object(k) => unsafe { call!(ctx, ctx_GetItem, me, k.as_raw()) },
-            KeyRef::Index(i) => unsafe { call!(ctx, ctx_GetItem_i, me, i as sys::HPy_ssize_t) },
-            KeyRef::Str(s) => with_name(
-                ctx,
-                s,
-                |p| unsafe { call!(ctx, ctx_GetItem_s, me, p) },
-                |k| unsafe { call!(ctx, ctx_GetItem, me, k) },
-            )?,
-        };
+        // SAFETY (all closures): the handles are open and names NUL-terminated; the result is
+        // owned or NULL with an exception.
+        let raw = key.key()?.dispatch(
+            ctx,
+            |p| unsafe { call!(ctx, ctx_GetItem_s, me, p) },
+            |i| unsafe { call!(ctx, ctx_GetItem_i, me, i) },
+            |k| unsafe { call!(ctx, ctx_GetItem, me, k) },
+        )?;
         // SAFETY: see above.
         unsafe { ctx.own(raw) }
     }
@@ -435,19 +432,13 @@ impl<'ctx> Handle<'ctx> {
         let (ctx, me) = (self.ctx(), self.as_raw());
         let key = key.key()?;
         value.with_raw(ctx, |v| {
-            // SAFETY (all arms): the handles are open and names NUL-terminated.
-            let rc = match key {
-                KeyRef::Object(k) => unsafe { call!(ctx, ctx_SetItem, me, k.as_raw(), v) },
-                KeyRef::Index(i) => unsafe {
-                    call!(ctx, ctx_SetItem_i, me, i as sys::HPy_ssize_t, v)
-                },
-                KeyRef::Str(s) => with_name(
-                    ctx,
-                    s,
-                    |p| unsafe { call!(ctx, ctx_SetItem_s, me, p, v) },
-                    |k| unsafe { call!(ctx, ctx_SetItem, me, k, v) },
-                )?,
-            };
+            // SAFETY (all closures): the handles are open and names NUL-terminated.
+            let rc = key.dispatch(
+                ctx,
+                |p| unsafe { call!(ctx, ctx_SetItem_s, me, p, v) },
+                |i| unsafe { call!(ctx, ctx_SetItem_i, me, i, v) },
+                |k| unsafe { call!(ctx, ctx_SetItem, me, k, v) },
+            )?;
             status(rc)
         })?
     }
@@ -455,17 +446,13 @@ impl<'ctx> Handle<'ctx> {
     /// `del self[key]`.
     pub fn del_item<K: ItemKey<'ctx>>(&self, key: K) -> HPyResult<()> {
         let (ctx, me) = (self.ctx(), self.as_raw());
-        // SAFETY (all arms): the handles are open and names NUL-terminated.
-        let rc = match key.key()? {
-            KeyRef::Object(k) => unsafe { call!(ctx, ctx_DelItem, me, k.as_raw()) },
-            KeyRef::Index(i) => unsafe { call!(ctx, ctx_DelItem_i, me, i as sys::HPy_ssize_t) },
-            KeyRef::Str(s) => with_name(
-                ctx,
-                s,
-                |p| unsafe { call!(ctx, ctx_DelItem_s, me, p) },
-                |k| unsafe { call!(ctx, ctx_DelItem, me, k) },
-            )?,
-        };
+        // SAFETY (all closures): the handles are open and names NUL-terminated.
+        let rc = key.key()?.dispatch(
+            ctx,
+            |p| unsafe { call!(ctx, ctx_DelItem_s, me, p) },
+            |i| unsafe { call!(ctx, ctx_DelItem_i, me, i) },
+            |k| unsafe { call!(ctx, ctx_DelItem, me, k) },
+        )?;
         status(rc)
     }
 
