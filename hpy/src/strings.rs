@@ -14,23 +14,31 @@ impl<'a, 'ctx> FromPython<'a, 'ctx> for &'a str {
         if !type_check(obj, |c| c.h_UnicodeType) {
             return Err(wrong_type(obj, "str"));
         }
-        let ctx = obj.ctx();
-        let mut len: sys::HPy_ssize_t = 0;
-        // SAFETY: `obj` is an open handle to a str. The returned buffer belongs to the object and
-        // stays valid and unchanged while the handle is open, which the `'a` borrow guarantees.
-        let bytes = unsafe {
-            let data = call!(ctx, ctx_Unicode_AsUTF8AndSize, obj.as_raw(), &mut len);
-            if data.is_null() {
-                return Err(HPyErr::fetch());
-            }
-            std::slice::from_raw_parts(data.cast::<u8>(), len as usize)
-        };
+        let bytes = utf8_bytes(obj)?;
         if crate::runtime::utf8_trusted() {
             // SAFETY: CPython's runtime returns UTF-8 (it refuses lone surrogates).
             Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
         } else {
             std::str::from_utf8(bytes).map_err(|_| encode_error(obj))
         }
+    }
+}
+
+/// The bytes the runtime holds for a `str` (`HPyUnicode_AsUTF8AndSize`), borrowed for as long
+/// as the handle: UTF-8, except on runtimes that return surrogate-encoded bytes for lone
+/// surrogates (see `runtime::utf8_trusted`). The caller has checked that `obj` is a `str`.
+#[inline(always)]
+pub(crate) fn utf8_bytes<'a>(obj: &'a Handle<'_>) -> HPyResult<&'a [u8]> {
+    let ctx = obj.ctx();
+    let mut len: sys::HPy_ssize_t = 0;
+    // SAFETY: `obj` is an open handle to a str. The returned buffer belongs to the object and
+    // stays valid and unchanged while the handle is open, which the `'a` borrow guarantees.
+    unsafe {
+        let data = call!(ctx, ctx_Unicode_AsUTF8AndSize, obj.as_raw(), &mut len);
+        if data.is_null() {
+            return Err(HPyErr::fetch());
+        }
+        Ok(std::slice::from_raw_parts(data.cast::<u8>(), len as usize))
     }
 }
 

@@ -220,15 +220,7 @@ fn match_keywords<'ctx>(
         // Keyword names are always `str`. They are matched on their UTF-8 bytes as the runtime
         // returns them, without a type check or UTF-8 validation: bytes that equal a parameter
         // name are valid UTF-8. Only the error messages below decode them.
-        let mut len: sys::HPy_ssize_t = 0;
-        // SAFETY: `key` is an open str handle; the buffer lives as long as `key`.
-        let name: &[u8] = unsafe {
-            let data = call!(ctx, ctx_Unicode_AsUTF8AndSize, key.as_raw(), &mut len);
-            if data.is_null() {
-                return Err(HPyErr::fetch());
-            }
-            core::slice::from_raw_parts(data.cast::<u8>(), len as usize)
-        };
+        let name: &[u8] = crate::strings::utf8_bytes(&key)?;
         let found = desc.params[desc.positional_only..]
             .iter()
             .position(|p| p.as_bytes() == name)
