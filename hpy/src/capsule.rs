@@ -109,7 +109,6 @@ impl<'ctx> Capsule<'ctx> {
     /// The value of a capsule made by [`Capsule::new`] with a `T`, borrowed for as long as the
     /// handle. Any other capsule (another type, or one made elsewhere) is a `TypeError`.
     pub fn get<T: 'static>(&self) -> HPyResult<&T> {
-        let ctx = self.ctx();
         if self.context_ptr()? != (&RUST_PAYLOAD as *const u8).cast_mut().cast() {
             return Err(HPyErr::type_error("capsule: not made by Capsule::new"));
         }
@@ -126,7 +125,6 @@ impl<'ctx> Capsule<'ctx> {
                     core::any::type_name::<T>()
                 )));
             }
-            let _ = ctx;
             Ok(&(*p.cast::<Payload<T>>()).value)
         }
     }

@@ -153,11 +153,6 @@ fn dict_from_pairs<'ctx, K: IntoPython<'ctx>, V: IntoPython<'ctx>>(
     Ok(d.into_handle())
 }
 
-/// The items of an iterable (not `str`) for a set conversion.
-fn set_items<'ctx>(obj: &Handle<'ctx>, target: &str) -> HPyResult<Handle<'ctx>> {
-    sequence_of(obj, target)
-}
-
 /// A new `set` of converted items (through the `set` built-in: HPy 0.9 has no set API).
 fn set_from_items<'ctx, T: IntoPython<'ctx>>(
     ctx: Context<'ctx>,
@@ -218,7 +213,7 @@ where
     S: BuildHasher + Default,
 {
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        let seq = set_items(obj, "HashSet")?;
+        let seq = sequence_of(obj, "HashSet")?;
         Ok(convert_items(&seq, |item| T::from_python(item))?
             .into_iter()
             .collect())
@@ -230,7 +225,7 @@ where
     T: for<'b> FromPython<'b, 'ctx> + Ord,
 {
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        let seq = set_items(obj, "BTreeSet")?;
+        let seq = sequence_of(obj, "BTreeSet")?;
         Ok(convert_items(&seq, |item| T::from_python(item))?
             .into_iter()
             .collect())
