@@ -61,7 +61,9 @@ where
     T: for<'b> FromPython<'b, 'ctx>,
 {
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        if obj.is_bytes() {
+        // Only element types that take `bytes` (u8) pay for the bytes check; the probe with an
+        // empty slice allocates nothing.
+        if T::vec_from_bytes(&[]).is_some() && obj.is_bytes() {
             if let Some(v) = T::vec_from_bytes(obj.as_bytes()?) {
                 return Ok(v);
             }
