@@ -4,8 +4,10 @@
 use proc_macro::TokenStream;
 
 mod attrs;
+mod class;
 mod lifetimes;
 mod method;
+mod methods;
 mod module;
 mod plan;
 mod signature;
@@ -51,6 +53,57 @@ pub fn hpy_exec(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn hpy_module(attr: TokenStream, item: TokenStream) -> TokenStream {
     module::expand_module(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Makes a Rust struct a Python class.
+///
+/// The struct needs named members (`struct Empty {}` for none). Options:
+/// `#[hpy_class(name = "PyName", subclass, default, extends = int)]`:
+///
+/// * `name`: the Python name (default: the struct's);
+/// * `subclass`: Python code may subclass it;
+/// * `default`: without a `#[new]`, `Type()` makes an instance holding `Default::default()`;
+/// * `extends = float` or `extends = list`: the built-in it subclasses; the base's `__new__`
+///   makes the instances, whose value starts as `Default::default()`. (`int`, `str`, `tuple` and
+///   `type` are refused: their instances have a variable-size part that HPy's CPython runtime
+///   would overlap with the Rust value.)
+///
+/// Members marked `#[hpy(get)]`, `#[hpy(set)]` or `#[hpy(get, set)]` become properties (the value
+/// is cloned out and converted); members of type `Field` hold Python objects (see `hpy::Field`).
+/// The doc comment becomes `__doc__`. The macro also defines a hidden `static` with the struct's
+/// name, which `#[hpy_export] use` and `#[hpy_module]` use to add the class to a module.
+#[proc_macro_attribute]
+pub fn hpy_class(attr: TokenStream, item: TokenStream) -> TokenStream {
+    class::expand_class(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// The methods of an `#[hpy_class]`, on its inherent `impl` block.
+///
+/// * A function with `&self`, `&mut self` or `this: &Obj<'_, Self>` is a method; its parameters
+///   work as in `#[hpy_method]` (an optional `Context` first, `#[hpy_method(name = ...,
+///   signature = (...))]` for options). `&self` and `&mut self` borrow the instance's value for
+///   the call; a conflicting borrow (re-entry from Python) is a `RuntimeError`.
+/// * `#[new]` on a function without `self` makes it `__new__`: it returns the value (or an
+///   `HPyResult` of it), and the instance is created for the class (or the Python subclass) it
+///   was called on.
+/// * `#[getter]` / `#[setter]` (optionally `#[getter(name)]`) make properties; a setter named
+///   `set_x` sets `x`.
+/// * Special methods by name: `__repr__`, `__str__`, `__hash__`, `__bool__`, `__len__`,
+///   `__getitem__`, `__setitem__`, `__delitem__`, `__contains__`, `__richcmp__(other, op:
+///   CompareOp)`, `__call__`, `__del__`, the number operators (`__add__` ... `__matmul__`, their
+///   reflected `__radd__` ... forms, in-place `__iadd__` ..., `__pow__`/`__rpow__`/`__ipow__`
+///   with a modulo parameter) and `__neg__`, `__pos__`, `__abs__`, `__invert__`, `__int__`,
+///   `__float__`, `__index__`. A binary operator whose other operand does not convert returns
+///   `NotImplemented`, so Python tries the other side.
+/// * `#[call_function]` makes an associated const `NAME` (the upper-cased function name) that
+///   `Obj::set_call_function` installs as one object's call function.
+#[proc_macro_attribute]
+pub fn hpy_methods(attr: TokenStream, item: TokenStream) -> TokenStream {
+    methods::expand_methods(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -3,7 +3,7 @@
 
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
-use syn::{GenericArgument, GenericParam, ItemFn, Lifetime, PathArguments};
+use syn::{GenericArgument, GenericParam, Lifetime, PathArguments, Signature};
 
 /// The types of the `hpy` crate whose lifetime parameter is the call's.
 const CALL_TYPES: &[&str] = &[
@@ -18,6 +18,7 @@ const CALL_TYPES: &[&str] = &[
     "Tracker",
     "TupleBuilder",
     "ListBuilder",
+    "Obj",
 ];
 
 /// The first lifetime argument of a call type's path segment.
@@ -76,28 +77,27 @@ impl VisitMut for Unify {
 
 /// Gives every `'_` of a call type in `f`'s signature the same lifetime: the one the signature
 /// already names for a call type, or a new generic `'__hpy_ctx`.
-pub fn unify_call_lifetimes(f: &mut ItemFn) {
+pub fn unify_call_lifetimes(sig: &mut Signature) {
     let mut find = FindNamed(None);
-    find.visit_signature(&f.sig);
+    find.visit_signature(sig);
     let (lifetime, is_new) = match find.0 {
         Some(l) => (l, false),
-        None => (Lifetime::new("'__hpy_ctx", f.sig.ident.span()), true),
+        None => (Lifetime::new("'__hpy_ctx", sig.ident.span()), true),
     };
     let mut unify = Unify {
         lifetime: lifetime.clone(),
         replaced: false,
         all_paths: false,
     };
-    for input in f.sig.inputs.iter_mut() {
+    for input in sig.inputs.iter_mut() {
         unify.visit_fn_arg_mut(input);
     }
     // In the return type, `'_` in any path (`HPyResult<Vec3<'_>>`) is the call's lifetime too,
     // which is what elision meant when the context was the only borrowed input.
     unify.all_paths = unify.replaced || !is_new;
-    unify.visit_return_type_mut(&mut f.sig.output);
+    unify.visit_return_type_mut(&mut sig.output);
     if unify.replaced && is_new {
-        f.sig
-            .generics
+        sig.generics
             .params
             .insert(0, GenericParam::Lifetime(syn::LifetimeParam::new(lifetime)));
     }

@@ -43,8 +43,7 @@ impl VisitMut for EraseLifetimes {
 }
 
 /// Rejects what the generated entry point cannot call.
-fn check_signature(f: &ItemFn, what: &str) -> syn::Result<()> {
-    let sig = &f.sig;
+pub fn check_signature(sig: &syn::Signature, what: &str) -> syn::Result<()> {
     let reject = |span: Span, msg: &str| Err(syn::Error::new(span, format!("{what}: {msg}")));
     if let Some(a) = &sig.asyncness {
         return reject(a.span(), "async functions are not supported");
@@ -78,8 +77,8 @@ fn check_signature(f: &ItemFn, what: &str) -> syn::Result<()> {
     Ok(())
 }
 
-/// Splits the parameters into (takes a context, Python parameters).
-fn parameters(f: &ItemFn) -> syn::Result<(bool, Vec<Param>)> {
+/// Splits the parameters after the first `skip` into (takes a context, Python parameters).
+pub fn parameters(sig: &syn::Signature, skip: usize) -> syn::Result<(bool, Vec<Param>)> {
     let mut takes_ctx = false;
     let mut params: Vec<Param> = Vec::new();
     let mut errors: Option<syn::Error> = None;
@@ -87,7 +86,8 @@ fn parameters(f: &ItemFn) -> syn::Result<(bool, Vec<Param>)> {
         Some(all) => all.combine(e),
         None => errors = Some(e),
     };
-    for (i, arg) in f.sig.inputs.iter().enumerate() {
+    for (i, arg) in sig.inputs.iter().enumerate().skip(skip) {
+        let i = i - skip;
         let pt = match arg {
             FnArg::Receiver(r) => {
                 push_err(syn::Error::new(
@@ -138,13 +138,13 @@ fn parameters(f: &ItemFn) -> syn::Result<(bool, Vec<Param>)> {
 
 /// The options of `#[hpy_method(...)]`.
 #[derive(Default)]
-struct MethodOptions {
-    name: Option<syn::LitStr>,
-    signature: Option<(TokenStream, Span)>,
-    text_signature: Option<syn::LitStr>,
+pub struct MethodOptions {
+    pub name: Option<syn::LitStr>,
+    pub signature: Option<(TokenStream, Span)>,
+    pub text_signature: Option<syn::LitStr>,
 }
 
-fn parse_options(attr: TokenStream) -> syn::Result<MethodOptions> {
+pub fn parse_options(attr: TokenStream) -> syn::Result<MethodOptions> {
     use syn::parse::Parser;
     let mut opts = MethodOptions::default();
     let mut rest = TokenStream::new();
@@ -174,20 +174,208 @@ fn parse_options(attr: TokenStream) -> syn::Result<MethodOptions> {
     Ok(opts)
 }
 
-pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let opts = parse_options(attr)?;
-    let mut f: ItemFn = syn::parse2(item)?;
-    crate::lifetimes::unify_call_lifetimes(&mut f);
-    check_signature(&f, "#[hpy_method]")?;
-    let (takes_ctx, params) = parameters(&f)?;
+/// The generated `KeywordsMethod`/`NoArgsMethod` impl of a callable and how to define it.
+pub struct Generated {
+    /// The trait impl for the marker type.
+    pub impl_: TokenStream,
+    /// Whether it uses the NOARGS signature (no Python parameters).
+    pub noargs: bool,
+    /// The Python name as a C string literal.
+    pub c_name: proc_macro2::Literal,
+    /// `__doc__` (with the text signature) as a C string expression.
+    pub c_doc: TokenStream,
+}
+
+/// What a generated entry point calls.
+pub struct Call<'a> {
+    /// Statements run first; `ctx` and `__self: &Handle<'ctx>` are in scope.
+    pub setup: TokenStream,
+    /// The function path, e.g. `f` or `Self::f`.
+    pub callee: TokenStream,
+    /// Arguments before the context and the Python parameters (e.g. `&*__ref,`).
+    pub pre_args: TokenStream,
+    /// Whether the function takes the context.
+    pub takes_ctx: bool,
+    /// The Python parameters.
+    pub params: &'a [Param],
+    /// Where errors about the return type point.
+    pub ret_span: Span,
+    /// A function applied to the user function's result before it is converted.
+    pub post: Option<TokenStream>,
+    /// Use the KEYWORDS signature even without parameters (`__call__`, call functions).
+    pub keywords: bool,
+}
+
+/// Generates the entry point of a function with Python parameters.
+pub fn callable(
+    marker: &Ident,
+    py_name: &str,
+    opts: &MethodOptions,
+    attrs: &[syn::Attribute],
+    call: Call<'_>,
+    span: Span,
+) -> syn::Result<Generated> {
+    let params = call.params;
     let plan = match &opts.signature {
-        Some((tokens, span)) => plan::signature_plan(&params, tokens.clone(), *span)?,
-        None => plan::default_plan(&params)?,
+        Some((tokens, span)) => plan::signature_plan(params, tokens.clone(), *span)?,
+        None => plan::default_plan(params)?,
     };
     let text_signature = match &opts.text_signature {
         Some(t) => t.value(),
         None => plan.text_signature.clone(),
     };
+    let c_name = c_string(py_name, span)?;
+    let c_doc = doc_cstr(
+        &format!("{py_name}{text_signature}\n--\n\n"),
+        &doc_pieces(attrs),
+    );
+    let ctx_arg = call.takes_ctx.then(|| quote!(ctx,));
+    let Call {
+        setup,
+        callee,
+        pre_args,
+        ret_span,
+        post,
+        ..
+    } = call;
+    let wrap = |call: TokenStream| match &post {
+        Some(p) => quote!(#p(#call)),
+        None => call,
+    };
+    let user_call = if params.is_empty() {
+        wrap(quote!(#callee(#pre_args #ctx_arg)))
+    } else {
+        let vars = (0..params.len()).map(|i| format_ident!("__arg{}", i));
+        wrap(quote!(#callee(#pre_args #ctx_arg #(#vars),*)))
+    };
+
+    if params.is_empty() && !call.keywords {
+        let call = quote_spanned! {ret_span=>
+            ::hpy::__private::IntoReturn::into_return(#user_call, ctx)
+        };
+        let impl_ = quote! {
+            impl ::hpy::__private::NoArgsMethod for #marker {
+                const NAME: &'static str = #py_name;
+                #[inline(always)]
+                fn call<'ctx>(
+                    ctx: ::hpy::Context<'ctx>,
+                    __self: &::hpy::Handle<'ctx>,
+                ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+                    let _ = __self;
+                    #setup
+                    #call
+                }
+            }
+        };
+        return Ok(Generated {
+            impl_,
+            noargs: true,
+            c_name,
+            c_doc,
+        });
+    }
+    let n = plan.names.len();
+    let names = &plan.names;
+    let vars: Vec<Ident> = (0..params.len())
+        .map(|i| format_ident!("__arg{}", i))
+        .collect();
+    let extracts = params.iter().zip(&plan.roles).enumerate().map(|(i, (p, role))| {
+        let ty = &p.ty;
+        let var = &vars[i];
+        match role {
+            Role::Slot(slot, Missing::Required) => quote_spanned! {ty.span()=>
+                let #var = ::hpy::__private::extract::<#ty>(&__slots[#slot], &Self::DESC, #slot)?;
+            },
+            Role::Slot(slot, Missing::None) => quote_spanned! {ty.span()=>
+                let #var = ::hpy::__private::extract_optional::<#ty>(&__slots[#slot], &Self::DESC, #slot)?;
+            },
+            Role::Slot(slot, Missing::Default(expr)) => quote_spanned! {ty.span()=>
+                let #var: #ty = match &__slots[#slot] {
+                    ::core::option::Option::Some(_) => ::hpy::__private::extract::<#ty>(&__slots[#slot], &Self::DESC, #slot)?,
+                    ::core::option::Option::None => #expr,
+                };
+            },
+            Role::VarArgs => {
+                let name = &p.name;
+                quote_spanned! {ty.span()=>
+                    let #var: #ty = ::hpy::__private::FromVarArgs::from_varargs(&__matched, &Self::DESC, #name)?;
+                }
+            }
+            Role::VarKw => quote_spanned! {ty.span()=>
+                let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched)?;
+            },
+        }
+    });
+    let (positional_only, positional, required_positional) = (
+        plan.positional_only,
+        plan.positional,
+        plan.required_positional,
+    );
+    let required_keyword_only = &plan.required_keyword_only;
+    let (varargs, varkw) = (plan.varargs, plan.varkw);
+    let call = quote_spanned! {ret_span=>
+        ::hpy::__private::IntoReturn::into_return(#user_call, ctx)
+    };
+    let impl_ = quote! {
+        impl ::hpy::__private::KeywordsMethod for #marker {
+            const DESC: ::hpy::__private::FunctionDescription =
+                ::hpy::__private::FunctionDescription {
+                    name: #py_name,
+                    params: &[#(#names),*],
+                    positional_only: #positional_only,
+                    positional: #positional,
+                    required_positional: #required_positional,
+                    required_keyword_only: &[#(#required_keyword_only),*],
+                    varargs: #varargs,
+                    varkw: #varkw,
+                };
+            #[inline(always)]
+            fn call<'ctx>(
+                ctx: ::hpy::Context<'ctx>,
+                __self: &::hpy::Handle<'ctx>,
+                args: ::hpy::__private::RawArgs<'_>,
+            ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+                let __matched = ::hpy::__private::parse_args::<#n>(ctx, &Self::DESC, args)?;
+                let __slots = &__matched.slots;
+                let _ = (&__slots, __self);
+                #(#extracts)*
+                #setup
+                #call
+            }
+        }
+    };
+    Ok(Generated {
+        impl_,
+        noargs: false,
+        c_name,
+        c_doc,
+    })
+}
+
+/// The `StaticDef` expression of a generated method.
+pub fn meth_def(marker: &Ident, g: &Generated) -> TokenStream {
+    let (c_name, c_doc) = (&g.c_name, &g.c_doc);
+    if g.noargs {
+        quote!(::hpy::__private::noargs_def::<#marker>(#c_name, #c_doc))
+    } else {
+        quote!(::hpy::__private::keywords_def::<#marker>(#c_name, #c_doc))
+    }
+}
+
+/// The return type's span (or the name's, without one).
+pub fn ret_span(sig: &syn::Signature) -> Span {
+    match &sig.output {
+        ReturnType::Default => sig.ident.span(),
+        ReturnType::Type(_, t) => t.span(),
+    }
+}
+
+pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let opts = parse_options(attr)?;
+    let mut f: ItemFn = syn::parse2(item)?;
+    crate::lifetimes::unify_call_lifetimes(&mut f.sig);
+    check_signature(&f.sig, "#[hpy_method]")?;
+    let (takes_ctx, params) = parameters(&f.sig, 0)?;
     let rust_name = &f.sig.ident;
     let vis = &f.vis;
     let py_name = opts
@@ -195,122 +383,36 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         .as_ref()
         .map(|l| l.value())
         .unwrap_or_else(|| rust_name.to_string().trim_start_matches("r#").to_owned());
-    let span = rust_name.span();
-    let c_name = c_string(&py_name, span)?;
-    let c_doc = doc_cstr(
-        &format!("{py_name}{text_signature}\n--\n\n"),
-        &doc_pieces(&f.attrs),
-    );
     let marker = format_ident!("__hpy_method_{}", rust_name);
     let def = def_ident(rust_name);
-    let ctx_arg = takes_ctx.then(|| quote!(ctx,));
-    let ret_span = match &f.sig.output {
-        ReturnType::Default => span,
-        ReturnType::Type(_, t) => t.span(),
-    };
-
-    let body = if params.is_empty() {
-        let call = quote_spanned! {ret_span=>
-            ::hpy::__private::IntoReturn::into_return(#rust_name(#ctx_arg), ctx)
-        };
-        quote! {
-            impl ::hpy::__private::NoArgsMethod for #marker {
-                const NAME: &'static str = #py_name;
-                #[inline(always)]
-                fn call<'ctx>(
-                    ctx: ::hpy::Context<'ctx>,
-                    _module: &::hpy::Handle<'ctx>,
-                ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
-                    #call
-                }
-            }
-            #[doc(hidden)]
-            #[allow(non_upper_case_globals, dead_code)]
-            #vis static #def: ::hpy::__private::StaticDef =
-                ::hpy::__private::noargs_def::<#marker>(#c_name, #c_doc);
-        }
-    } else {
-        let n = plan.names.len();
-        let names = &plan.names;
-        let vars: Vec<Ident> = (0..params.len())
-            .map(|i| format_ident!("__arg{}", i))
-            .collect();
-        let extracts = params.iter().zip(&plan.roles).enumerate().map(|(i, (p, role))| {
-            let ty = &p.ty;
-            let var = &vars[i];
-            match role {
-                Role::Slot(slot, Missing::Required) => quote_spanned! {ty.span()=>
-                    let #var = ::hpy::__private::extract::<#ty>(&__slots[#slot], &Self::DESC, #slot)?;
-                },
-                Role::Slot(slot, Missing::None) => quote_spanned! {ty.span()=>
-                    let #var = ::hpy::__private::extract_optional::<#ty>(&__slots[#slot], &Self::DESC, #slot)?;
-                },
-                Role::Slot(slot, Missing::Default(expr)) => quote_spanned! {ty.span()=>
-                    let #var: #ty = match &__slots[#slot] {
-                        ::core::option::Option::Some(_) => ::hpy::__private::extract::<#ty>(&__slots[#slot], &Self::DESC, #slot)?,
-                        ::core::option::Option::None => #expr,
-                    };
-                },
-                Role::VarArgs => {
-                    let name = &p.name;
-                    quote_spanned! {ty.span()=>
-                        let #var: #ty = ::hpy::__private::FromVarArgs::from_varargs(&__matched, &Self::DESC, #name)?;
-                    }
-                }
-                Role::VarKw => quote_spanned! {ty.span()=>
-                    let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched)?;
-                },
-            }
-        });
-        let (positional_only, positional, required_positional) = (
-            plan.positional_only,
-            plan.positional,
-            plan.required_positional,
-        );
-        let required_keyword_only = &plan.required_keyword_only;
-        let (varargs, varkw) = (plan.varargs, plan.varkw);
-        let call = quote_spanned! {ret_span=>
-            ::hpy::__private::IntoReturn::into_return(#rust_name(#ctx_arg #(#vars),*), ctx)
-        };
-        quote! {
-            impl ::hpy::__private::KeywordsMethod for #marker {
-                const DESC: ::hpy::__private::FunctionDescription =
-                    ::hpy::__private::FunctionDescription {
-                        name: #py_name,
-                        params: &[#(#names),*],
-                        positional_only: #positional_only,
-                        positional: #positional,
-                        required_positional: #required_positional,
-                        required_keyword_only: &[#(#required_keyword_only),*],
-                        varargs: #varargs,
-                        varkw: #varkw,
-                    };
-                #[inline(always)]
-                fn call<'ctx>(
-                    ctx: ::hpy::Context<'ctx>,
-                    _module: &::hpy::Handle<'ctx>,
-                    args: ::hpy::__private::RawArgs<'_>,
-                ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
-                    let __matched = ::hpy::__private::parse_args::<#n>(ctx, &Self::DESC, args)?;
-                    let __slots = &__matched.slots;
-                    let _ = &__slots;
-                    #(#extracts)*
-                    #call
-                }
-            }
-            #[doc(hidden)]
-            #[allow(non_upper_case_globals, dead_code)]
-            #vis static #def: ::hpy::__private::StaticDef =
-                ::hpy::__private::keywords_def::<#marker>(#c_name, #c_doc);
-        }
-    };
-
+    let g = callable(
+        &marker,
+        &py_name,
+        &opts,
+        &f.attrs,
+        Call {
+            setup: quote!(),
+            callee: quote!(#rust_name),
+            pre_args: quote!(),
+            takes_ctx,
+            params: &params,
+            ret_span: ret_span(&f.sig),
+            post: None,
+            keywords: false,
+        },
+        rust_name.span(),
+    )?;
+    let def_expr = meth_def(&marker, &g);
+    let impl_ = &g.impl_;
     Ok(quote! {
         #f
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         struct #marker;
-        #body
+        #impl_
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, dead_code)]
+        #vis static #def: ::hpy::__private::StaticDef = #def_expr;
     })
 }
 
@@ -319,8 +421,8 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
         return Err(syn::Error::new(attr.span(), "#[hpy_exec] takes no options"));
     }
     let mut f: ItemFn = syn::parse2(item)?;
-    crate::lifetimes::unify_call_lifetimes(&mut f);
-    check_signature(&f, "#[hpy_exec]")?;
+    crate::lifetimes::unify_call_lifetimes(&mut f.sig);
+    check_signature(&f.sig, "#[hpy_exec]")?;
     let n = f.sig.inputs.len();
     let ok_shape = n == 2
         && matches!(&f.sig.inputs[0], FnArg::Typed(pt) if is_context(&pt.ty))

@@ -32,7 +32,7 @@ fn exported(
 ) -> syn::Result<()> {
     let mut leaf = |ident: &syn::Ident| {
         let name = ident.to_string();
-        if name.chars().any(|c| c.is_ascii_lowercase()) {
+        if name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
             let def = def_ident(ident);
             defs.push(quote!(#prefix #def));
         } else {
@@ -90,6 +90,17 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 let name = &st.ident;
                 globals.push(quote!(#name));
             }
+            Item::Struct(st)
+                if st.attrs.iter().any(|a| {
+                    a.path()
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "hpy_class")
+                }) =>
+            {
+                let name = &st.ident;
+                globals.push(quote!(#name));
+            }
             Item::Use(u) => {
                 let before = u.attrs.len();
                 u.attrs.retain(|a| !a.path().is_ident("hpy_export"));
@@ -108,8 +119,9 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         let doc = doc_cstr("", &doc);
         quote!(::core::option::Option::Some(#doc))
     };
-    // The runtime check first, then the user's definitions, then the NULL terminator.
-    let n_defs = defs.len() + 2;
+    // The runtime check first, then the globals and classes, the user's definitions and the
+    // NULL terminator.
+    let n_defs = defs.len() + 3;
     let n_globals = globals.len() + 1;
     let init = format_ident!("HPyInit_{}", name, span = span);
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name, span = span);
@@ -118,9 +130,30 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
 
     items.push(syn::parse_quote! {
         #[doc(hidden)]
+        struct __HpyItems;
+    });
+    items.push(syn::parse_quote! {
+        impl ::hpy::__private::ExecHook for __HpyItems {
+            fn exec<'ctx>(
+                ctx: ::hpy::Context<'ctx>,
+                module: &::hpy::Handle<'ctx>,
+            ) -> ::hpy::HPyResult<()> {
+                let _ = (ctx, module);
+                #(::hpy::__private::ModuleItem::add_to_module(&#globals, ctx, module)?;)*
+                ::core::result::Result::Ok(())
+            }
+        }
+    });
+    items.push(syn::parse_quote! {
+        #[doc(hidden)]
+        static __HPY_ITEMS_DEF: ::hpy::__private::StaticDef = ::hpy::__private::exec_def::<__HpyItems>();
+    });
+    items.push(syn::parse_quote! {
+        #[doc(hidden)]
         static __HPY_DEFINES: ::hpy::__private::StaticCell<[*mut ::hpy::sys::HPyDef; #n_defs]> =
             ::hpy::__private::StaticCell::new([
                 ::hpy::__private::RUNTIME_CHECK_DEF.get(),
+                __HPY_ITEMS_DEF.get(),
                 #(#defs.get(),)*
                 ::core::ptr::null_mut(),
             ]);

@@ -75,6 +75,7 @@ mod builtin_types;
 mod bytes;
 mod call;
 mod capsule;
+mod class;
 mod collections;
 mod context;
 mod convert;
@@ -107,6 +108,7 @@ pub mod coverage {}
 
 pub use builtin_types::{BuiltinShape, BuiltinType};
 pub use call::{Args, Kwargs};
+pub use class::{CallFunction, ClassExport, Field, HPyClass, Obj, Ref, RefMut};
 pub use context::Context;
 pub use convert::{FromPython, IntoPython};
 pub use err::{HPyErr, HPyResult};
@@ -114,7 +116,7 @@ pub use eval::SourceKind;
 pub use exceptions::ExceptionType;
 pub use global::Global;
 pub use handle::Handle;
-pub use hpy_macros::{hpy_exec, hpy_method, hpy_module};
+pub use hpy_macros::{hpy_class, hpy_exec, hpy_method, hpy_methods, hpy_module};
 pub use object::{AttrName, CompareOp, ItemKey};
 pub use raise::ExceptionClass;
 pub use sequence::{ListBuilder, TupleBuilder};
@@ -128,7 +130,8 @@ pub use hpy_sys as sys;
 /// The names most modules need: `use hpy::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        hpy_exec, hpy_method, hpy_module, Bytes, CompareOp, Context, Dict, ExceptionType,
-        FromPython, HPyErr, HPyResult, Handle, IntoPython, List, Str, Tuple,
+        hpy_class, hpy_exec, hpy_method, hpy_methods, hpy_module, Bytes, CompareOp, Context, Dict,
+        ExceptionType, Field, FromPython, HPyErr, HPyResult, Handle, IntoPython, List, Obj, Str,
+        Tuple,
     };
 }

@@ -71,6 +71,11 @@ impl RawArgs<'_> {
             _call: std::marker::PhantomData,
         }
     }
+
+    /// The positional arguments.
+    pub(crate) fn positional(&self) -> (*const sys::HPy, usize) {
+        (self.args, self.nargs)
+    }
 }
 
 /// The matched arguments: one borrowed handle (never closed) or `None` per named parameter.

@@ -10,6 +10,10 @@ pub use crate::sys;
 use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
 
 mod args;
+mod slots;
+pub use slots::*;
+
+pub use crate::class::{ClassSpec, ModuleItem};
 pub use args::{
     extract, extract_optional, parse_args, FromVarArgs, FromVarKw, FunctionDescription, Matched,
     RawArgs,
@@ -273,6 +277,46 @@ unsafe extern "C" fn exec_trampoline<E: ExecHook>(arg0: *mut sys::cpy_PyObject) 
         )
     };
     a.result
+}
+
+/// The definitions of a class's `#[hpy_methods]` block.
+pub trait ClassMethods {
+    /// Methods, slots and properties.
+    const DEFINES: &'static [&'static StaticDef];
+    /// Whether the block has a `#[new]`.
+    const HAS_NEW: bool;
+}
+
+/// Finds a class's `#[hpy_methods]` block, if it has one:
+/// `(&MethodsOf::<T>::new()).class_methods()` picks [`HasMethods`] when `T: ClassMethods` and
+/// [`NoMethods`] otherwise.
+pub struct MethodsOf<T>(core::marker::PhantomData<T>);
+impl<T> MethodsOf<T> {
+    /// The probe.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        MethodsOf(core::marker::PhantomData)
+    }
+}
+/// See [`MethodsOf`].
+pub trait HasMethods {
+    /// The block's definitions.
+    fn class_methods(&self) -> (&'static [&'static StaticDef], bool);
+}
+impl<T: ClassMethods> HasMethods for MethodsOf<T> {
+    fn class_methods(&self) -> (&'static [&'static StaticDef], bool) {
+        (T::DEFINES, T::HAS_NEW)
+    }
+}
+/// See [`MethodsOf`].
+pub trait NoMethods {
+    /// No definitions.
+    fn class_methods(&self) -> (&'static [&'static StaticDef], bool);
+}
+impl<T> NoMethods for &MethodsOf<T> {
+    fn class_methods(&self) -> (&'static [&'static StaticDef], bool) {
+        (&[], false)
+    }
 }
 
 /// An `HPyDef` in a static.

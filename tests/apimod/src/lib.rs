@@ -2,6 +2,7 @@
 //! asserted from tests/python/test_api_*.py in universal and debug mode.
 
 mod call;
+mod classes;
 mod containers;
 mod convert;
 mod errors;
@@ -13,6 +14,12 @@ mod text;
 /// Test module for the object API of the `hpy` crate.
 #[hpy::hpy_module]
 mod apimod {
+    #[hpy_export]
+    use crate::classes::{
+        make_point, make_sealed, origin, point_sum, tracked_drops, tracked_finalized, Adder, Bag,
+        Counter, Measure, Node, Point, Sealed, Store, Tracked, FINALIZED,
+    };
+
     #[hpy_export]
     use crate::object::{
         compare, compare_bool, contains, del_attr, del_item, dump, get_attr, get_item, has_attr,

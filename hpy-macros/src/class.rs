@@ -1,0 +1,252 @@
+//! `#[hpy_class]`: a Rust struct as a Python class.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Fields, ItemStruct};
+
+use crate::attrs::{c_string, doc_cstr, doc_pieces};
+
+/// The options of `#[hpy_class(...)]`.
+#[derive(Default)]
+struct ClassOptions {
+    name: Option<syn::LitStr>,
+    subclass: bool,
+    default: bool,
+    extends: Option<syn::Ident>,
+}
+
+fn parse_options(attr: TokenStream) -> syn::Result<ClassOptions> {
+    use syn::parse::Parser;
+    let mut opts = ClassOptions::default();
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("name") {
+            opts.name = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("subclass") {
+            opts.subclass = true;
+        } else if meta.path.is_ident("default") {
+            opts.default = true;
+        } else if meta.path.is_ident("extends") {
+            let id: syn::Ident = meta.value()?.call(syn::ext::IdentExt::parse_any)?;
+            if !["float", "list"].contains(&id.to_string().as_str()) {
+                return Err(syn::Error::new(
+                    id.span(),
+                    "#[hpy_class]: `extends` takes `float` or `list`; instances of int, str, tuple and type keep a variable-size part where HPy would put the Rust value",
+                ));
+            }
+            opts.extends = Some(id);
+        } else {
+            return Err(meta.error(
+                "unknown option for #[hpy_class]: expected `name = \"...\"`, `subclass`, `default` or `extends = int|float|str|tuple|list|type`",
+            ));
+        }
+        Ok(())
+    });
+    parser.parse2(attr)?;
+    Ok(opts)
+}
+
+/// Whether `ty` is `Field` (by its last path segment).
+fn is_field(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Field" && s.arguments.is_empty()))
+}
+
+/// Reads and removes `#[hpy(get, set, name = "...")]` from a struct member.
+fn member_options(
+    attrs: &mut Vec<syn::Attribute>,
+) -> syn::Result<(bool, bool, Option<syn::LitStr>)> {
+    let (mut get, mut set, mut name) = (false, false, None);
+    let mut err = None;
+    attrs.retain(|a| {
+        if !a.path().is_ident("hpy") {
+            return true;
+        }
+        let r = a.parse_nested_meta(|meta| {
+            if meta.path.is_ident("get") {
+                get = true;
+            } else if meta.path.is_ident("set") {
+                set = true;
+            } else if meta.path.is_ident("name") {
+                name = Some(meta.value()?.parse()?);
+            } else {
+                return Err(meta.error("expected `get`, `set` or `name = \"...\"`"));
+            }
+            Ok(())
+        });
+        if let Err(e) = r {
+            err = Some(e);
+        }
+        false
+    });
+    match err {
+        Some(e) => Err(e),
+        None => Ok((get, set, name)),
+    }
+}
+
+pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let opts = parse_options(attr)?;
+    let mut s: ItemStruct = syn::parse2(item)?;
+    if !s.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            s.generics.span(),
+            "#[hpy_class]: generic structs are not supported",
+        ));
+    }
+    let Fields::Named(fields) = &mut s.fields else {
+        return Err(syn::Error::new(
+            s.ident.span(),
+            "#[hpy_class] needs a struct with named members (`struct Name { ... }`; write `struct Name {}` for none)",
+        ));
+    };
+    let ident = s.ident.clone();
+    let vis = s.vis.clone();
+    let py_name = opts
+        .name
+        .as_ref()
+        .map(|l| l.value())
+        .unwrap_or_else(|| ident.to_string());
+    let c_name = c_string(&py_name, ident.span())?;
+    let doc = doc_pieces(&s.attrs);
+    let c_doc = if doc.is_empty() {
+        quote!(::core::option::Option::None)
+    } else {
+        let d = doc_cstr("", &doc);
+        quote!(::core::option::Option::Some(#d))
+    };
+
+    let mut field_offsets = Vec::new();
+    let mut member_items = Vec::new();
+    let mut member_defs = Vec::new();
+    for f in fields.named.iter_mut() {
+        let (get, set, name) = member_options(&mut f.attrs)?;
+        let member = f.ident.clone().expect("named member");
+        let ty = &f.ty;
+        if is_field(ty) {
+            if get || set {
+                return Err(syn::Error::new(
+                    ty.span(),
+                    "#[hpy_class]: a `Field` is read with `Obj::load`, not with #[hpy(get, set)]",
+                ));
+            }
+            field_offsets.push(quote!(::core::mem::offset_of!(#ident, #member)));
+            continue;
+        }
+        if !get && !set {
+            continue;
+        }
+        let attr_name = name
+            .map(|l| l.value())
+            .unwrap_or_else(|| member.to_string().trim_start_matches("r#").to_owned());
+        let c_attr = c_string(&attr_name, member.span())?;
+        let mdoc = doc_pieces(&f.attrs);
+        let c_mdoc = if mdoc.is_empty() {
+            quote!(::core::option::Option::None)
+        } else {
+            let d = doc_cstr("", &mdoc);
+            quote!(::core::option::Option::Some(#d))
+        };
+        let getter = if get {
+            let g = format_ident!("__hpy_get_{}", member);
+            member_items.push(quote_spanned! {ty.span()=>
+                #[allow(non_camel_case_types)]
+                struct #g;
+                impl ::hpy::__private::UnarySlot for #g {
+                    const NAME: &'static str = #attr_name;
+                    fn call<'ctx>(ctx: ::hpy::Context<'ctx>, __self: &::hpy::Handle<'ctx>) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+                        // SAFETY: the runtime calls a getter with an instance of the class.
+                        let __this = unsafe { ::hpy::__private::this::<#ident>(__self) }?;
+                        let __value: #ty = ::core::clone::Clone::clone(&__this.borrow()?.#member);
+                        ::hpy::IntoPython::into_python(__value, ctx)
+                    }
+                }
+            });
+            quote!(::core::option::Option::Some(::hpy::__private::getter_fns::<#g>()))
+        } else {
+            quote!(::core::option::Option::None)
+        };
+        let setter = if set {
+            let st = format_ident!("__hpy_set_{}", member);
+            member_items.push(quote_spanned! {ty.span()=>
+                #[allow(non_camel_case_types)]
+                struct #st;
+                impl ::hpy::__private::SetterSlot for #st {
+                    const NAME: &'static str = #attr_name;
+                    fn call<'ctx>(_ctx: ::hpy::Context<'ctx>, __self: &::hpy::Handle<'ctx>, __value: ::core::option::Option<&::hpy::Handle<'ctx>>) -> ::hpy::HPyResult<()> {
+                        let __value: #ty = ::hpy::__private::setter_value(__value, #attr_name)?;
+                        // SAFETY: the runtime calls a setter with an instance of the class.
+                        let __this = unsafe { ::hpy::__private::this::<#ident>(__self) }?;
+                        __this.borrow_mut()?.#member = __value;
+                        ::core::result::Result::Ok(())
+                    }
+                }
+            });
+            quote!(::core::option::Option::Some(::hpy::__private::setter_fns::<#st>()))
+        } else {
+            quote!(::core::option::Option::None)
+        };
+        let def = format_ident!("__HPY_MEMBER_{}", member);
+        member_items.push(quote! {
+            #[allow(non_upper_case_globals)]
+            static #def: ::hpy::__private::StaticDef = ::hpy::__private::getset_def(#c_attr, #c_mdoc, #getter, #setter);
+        });
+        member_defs.push(quote!(&#def));
+    }
+
+    let shape = match opts.extends.as_ref().map(|i| i.to_string()) {
+        None => quote!(Object),
+        Some(s) if s == "float" => quote!(Float),
+        Some(_) => quote!(List),
+    };
+    let subclass = opts.subclass;
+    let generic_new = opts.default;
+    let lazy_default = if opts.default || opts.extends.is_some() {
+        quote_spanned!(ident.span()=> ::core::option::Option::Some(<Self as ::core::default::Default>::default()))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    let n_members = member_defs.len();
+
+    Ok(quote! {
+        #s
+
+        /// The type object's export (made when a module that adds the class is created).
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis static #ident: ::hpy::ClassExport<#ident> = ::hpy::ClassExport::new();
+
+        // SAFETY: the offsets are those of every `Field` member, and `export` is the class's own.
+        unsafe impl ::hpy::HPyClass for #ident {
+            const SPEC: ::hpy::__private::ClassSpec = ::hpy::__private::ClassSpec {
+                name: #c_name,
+                doc: #c_doc,
+                shape: ::hpy::BuiltinShape::#shape,
+                subclass: #subclass,
+                field_offsets: &[#(#field_offsets),*],
+                generic_new: #generic_new,
+            };
+            fn export() -> &'static ::hpy::ClassExport<Self> {
+                &#ident
+            }
+            fn member_defines() -> &'static [&'static ::hpy::__private::StaticDef] {
+                #(#member_items)*
+                static __DEFS: [&::hpy::__private::StaticDef; #n_members] = [#(#member_defs),*];
+                &__DEFS
+            }
+            fn methods() -> (&'static [&'static ::hpy::__private::StaticDef], bool) {
+                #[allow(unused_imports)]
+                use ::hpy::__private::{HasMethods as _, NoMethods as _};
+                (&::hpy::__private::MethodsOf::<Self>::new()).class_methods()
+            }
+            fn lazy_default() -> ::core::option::Option<Self> {
+                #lazy_default
+            }
+        }
+
+        impl<'ctx> ::hpy::IntoPython<'ctx> for #ident {
+            fn into_python(self, ctx: ::hpy::Context<'ctx>) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+                ::hpy::Obj::new(ctx, self).map(::hpy::Obj::into_handle)
+            }
+        }
+    })
+}

@@ -1,0 +1,221 @@
+//! Making the type object of an `#[hpy_class]` when its module is created.
+
+use core::ffi::CStr;
+use core::marker::PhantomData;
+use std::sync::OnceLock;
+
+use super::layout::basic_size;
+use super::HPyClass;
+use crate::builtin_types::BuiltinShape;
+use crate::sys;
+use crate::{Context, Global, HPyErr, HPyResult, Handle};
+
+/// What `#[hpy_class]` says about a class.
+#[doc(hidden)]
+pub struct ClassSpec {
+    /// The Python name (without module).
+    pub name: &'static CStr,
+    /// `__doc__`.
+    pub doc: Option<&'static CStr>,
+    /// The built-in the class extends.
+    pub shape: BuiltinShape,
+    /// Whether Python code may subclass it (`HPy_TPFLAGS_BASETYPE`).
+    pub subclass: bool,
+    /// Offsets of the `Field` members in the struct.
+    pub field_offsets: &'static [usize],
+    /// Without `#[new]`, `Type()` makes an empty instance (`HPyType_GenericNew`) that gets
+    /// `Default::default()` on first use; otherwise it raises `TypeError`.
+    pub generic_new: bool,
+}
+
+impl ClassSpec {
+    pub(crate) fn py_name(&self) -> &'static str {
+        self.name.to_str().unwrap_or("?")
+    }
+}
+
+/// The spec and definitions handed to `HPyType_FromSpec`; the runtime keeps pointers into them,
+/// so they are built once and kept for the life of the process.
+struct Built {
+    spec: sys::HPyType_Spec,
+    _name: std::ffi::CString,
+    _own_defs: Vec<Box<sys::HPyDef>>,
+    _defines: Vec<*mut sys::HPyDef>,
+}
+
+// SAFETY: `Built` is written once (inside `OnceLock`) and then only read, by the runtime.
+unsafe impl Send for Built {}
+// SAFETY: as above.
+unsafe impl Sync for Built {}
+
+/// The `static` that `#[hpy_class]` generates next to the struct (with the struct's name): it
+/// holds the type object in a [`Global`] and makes it when the module is created.
+pub struct ClassExport<T> {
+    global: Global,
+    built: OnceLock<Built>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T: HPyClass> ClassExport<T> {
+    #[doc(hidden)]
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        ClassExport {
+            global: Global::new(),
+            built: OnceLock::new(),
+            _t: PhantomData,
+        }
+    }
+
+    /// The global the module definition lists.
+    #[doc(hidden)]
+    pub const fn as_ptr(&self) -> *mut sys::HPyGlobal {
+        self.global.as_ptr()
+    }
+
+    /// The class's type object; `TypeError` if no module that adds it has been created yet.
+    pub fn type_object<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        self.global.get(ctx).ok_or_else(|| {
+            HPyErr::type_error(format!(
+                "the class {} has not been added to a module yet",
+                T::SPEC.py_name()
+            ))
+        })
+    }
+
+    /// The spec, made on first use; `module` qualifies the type's name (`module.Name`), which
+    /// gives the type its `__module__`.
+    fn build(&self, module: &str) -> &Built {
+        self.built.get_or_init(|| {
+            let name = std::ffi::CString::new(format!("{module}.{}", T::SPEC.py_name()))
+                .unwrap_or_else(|_| T::SPEC.name.to_owned());
+            let (methods, has_new) = T::methods();
+            let mut own: Vec<Box<sys::HPyDef>> =
+                vec![Box::new(crate::__private::destroy_def::<T>())];
+            if !T::SPEC.field_offsets.is_empty() {
+                own.push(Box::new(crate::__private::traverse_def::<T>()));
+            }
+            if !has_new {
+                // A class extending a built-in keeps the base's __new__.
+                if T::SPEC.shape == BuiltinShape::Object {
+                    own.push(Box::new(crate::__private::no_new_def::<T>()));
+                }
+            }
+            let mut defines: Vec<*mut sys::HPyDef> =
+                own.iter_mut().map(|d| &mut **d as *mut _).collect();
+            defines.extend(T::member_defines().iter().map(|d| d.get()));
+            defines.extend(methods.iter().map(|d| d.get()));
+            defines.push(core::ptr::null_mut());
+            let mut flags = sys::HPy_TPFLAGS_DEFAULT as core::ffi::c_ulong;
+            if T::SPEC.subclass {
+                flags |= sys::HPy_TPFLAGS_BASETYPE as core::ffi::c_ulong;
+            }
+            if !T::SPEC.field_offsets.is_empty() {
+                flags |= sys::HPy_TPFLAGS_HAVE_GC as core::ffi::c_ulong;
+            }
+            let spec = sys::HPyType_Spec {
+                name: name.as_ptr(),
+                basicsize: basic_size::<T>() as core::ffi::c_int,
+                itemsize: 0,
+                flags,
+                builtin_shape: shape_code(T::SPEC.shape),
+                legacy_slots: core::ptr::null_mut(),
+                defines: defines.as_mut_ptr(),
+                doc: T::SPEC.doc.map_or(core::ptr::null(), CStr::as_ptr),
+            };
+            Built {
+                spec,
+                _name: name,
+                _own_defs: own,
+                _defines: defines,
+            }
+        })
+    }
+
+    /// `HPyType_FromSpec`, with the built-in base for a class that extends one.
+    fn make_type<'ctx>(&self, ctx: Context<'ctx>, module: &str) -> HPyResult<Handle<'ctx>> {
+        let built = self.build(module);
+        let base = match T::SPEC.shape {
+            BuiltinShape::Object | BuiltinShape::Legacy => None,
+            BuiltinShape::Type => Some(crate::BuiltinType::Type),
+            BuiltinShape::Int => Some(crate::BuiltinType::Int),
+            BuiltinShape::Float => Some(crate::BuiltinType::Float),
+            BuiltinShape::Str => Some(crate::BuiltinType::Str),
+            BuiltinShape::Tuple => Some(crate::BuiltinType::Tuple),
+            BuiltinShape::List => Some(crate::BuiltinType::List),
+        }
+        .map(|b| ctx.builtin_type(b));
+        let mut params = [
+            sys::HPyType_SpecParam {
+                kind: sys::HPyType_SpecParam_Kind_HPyType_SpecParam_Base,
+                object: crate::handle::raw_or_null(base.as_ref()),
+            },
+            sys::HPyType_SpecParam {
+                kind: 0,
+                object: sys::HPy_NULL,
+            },
+        ];
+        let params_ptr = if base.is_some() {
+            params.as_mut_ptr()
+        } else {
+            core::ptr::null_mut()
+        };
+        // SAFETY: the spec and everything it points to live for the rest of the process; the
+        // params array is terminated and its handle is open.
+        unsafe {
+            ctx.own(call!(
+                ctx,
+                ctx_Type_FromSpec,
+                (&raw const built.spec).cast_mut(),
+                params_ptr
+            ))
+        }
+    }
+}
+
+fn shape_code(shape: BuiltinShape) -> sys::HPyType_BuiltinShape {
+    match shape {
+        BuiltinShape::Legacy => -1,
+        BuiltinShape::Object => 0,
+        BuiltinShape::Type => 1,
+        BuiltinShape::Int => 2,
+        BuiltinShape::Float => 3,
+        BuiltinShape::Str => 4,
+        BuiltinShape::Tuple => 5,
+        BuiltinShape::List => 6,
+    }
+}
+
+/// Something `#[hpy_export] use` can name with an upper-case name: a [`Global`] or a class.
+#[doc(hidden)]
+pub trait ModuleItem {
+    /// Runs while the module is created.
+    fn add_to_module<'ctx>(
+        &'static self,
+        ctx: Context<'ctx>,
+        module: &Handle<'ctx>,
+    ) -> HPyResult<()>;
+}
+
+impl ModuleItem for Global {
+    fn add_to_module<'ctx>(
+        &'static self,
+        _ctx: Context<'ctx>,
+        _module: &Handle<'ctx>,
+    ) -> HPyResult<()> {
+        Ok(())
+    }
+}
+
+impl<T: HPyClass> ModuleItem for ClassExport<T> {
+    fn add_to_module<'ctx>(
+        &'static self,
+        ctx: Context<'ctx>,
+        module: &Handle<'ctx>,
+    ) -> HPyResult<()> {
+        let name = module.get_attr("__name__")?;
+        let ty = self.make_type(ctx, name.extract::<&str>()?)?;
+        self.global.set(ctx, &ty)?;
+        module.set_attr(T::SPEC.py_name(), &ty)
+    }
+}

@@ -1,0 +1,383 @@
+//! `Obj<T>`: a handle known to be an instance of an `#[hpy_class]`, and borrows of its value.
+
+use core::marker::PhantomData;
+use core::ops::{Deref, DerefMut};
+use core::ptr::NonNull;
+
+use super::layout::{payload, raw_field, value_offset, Header, FREE, MUT, UNINIT};
+use super::{Field, HPyClass};
+use crate::object::status;
+use crate::sys;
+use crate::{Context, FromPython, HPyErr, HPyResult, Handle, IntoPython};
+
+/// An owned handle to an instance of the `#[hpy_class]` `T` (or of a Python subclass of it).
+///
+/// It derefs to [`Handle`] for the object protocol, and reaches the Rust value through
+/// [`borrow`](Obj::borrow) and [`borrow_mut`](Obj::borrow_mut). As a parameter of an
+/// `#[hpy_method]` it checks the argument's type (`TypeError` otherwise); in `#[hpy_methods]`,
+/// `this: &Obj<'_, Self>` in place of `&self` gives the method its own object.
+pub struct Obj<'ctx, T: HPyClass> {
+    handle: Handle<'ctx>,
+    data: NonNull<u8>,
+    _t: PhantomData<*const T>,
+}
+
+impl<'ctx, T: HPyClass> Obj<'ctx, T> {
+    /// Creates an instance holding `value` (`HPy_New` on the class's type).
+    ///
+    /// The class must have been added to a module that has been created; only classes with the
+    /// plain object shape can be made this way.
+    pub fn new(ctx: Context<'ctx>, value: T) -> HPyResult<Self> {
+        let ty = T::export().type_object(ctx)?;
+        // SAFETY: `ty` is the class's type.
+        unsafe { Self::new_of_type(ctx, &ty, value) }
+    }
+
+    /// `HPy_New` on `ty` and moves `value` in.
+    ///
+    /// # Safety
+    ///
+    /// `ty` must be `T`'s type or a subtype of it.
+    #[doc(hidden)]
+    pub unsafe fn new_of_type(ctx: Context<'ctx>, ty: &Handle<'ctx>, value: T) -> HPyResult<Self> {
+        if T::SPEC.shape != crate::BuiltinShape::Object {
+            return Err(HPyErr::type_error(format!(
+                "{} extends a built-in type: create it by calling the type",
+                T::SPEC.py_name()
+            )));
+        }
+        let mut data: *mut core::ffi::c_void = core::ptr::null_mut();
+        // SAFETY: `ty` is an open type handle; `HPy_New` writes the address of the zeroed struct.
+        let h = unsafe { ctx.own(call!(ctx, ctx_New, ty.as_raw(), &raw mut data))? };
+        if T::SPEC.subclass {
+            check_subclass_instance::<T>(&h)?;
+        }
+        // For a Python subclass, CPython's `HPy_New` reports the object's own address (it is not
+        // an HPy type); the struct is where the class's accessor says.
+        // SAFETY: `h` is an instance of `ty`, a subtype of `T`'s type.
+        let data = NonNull::new(unsafe { payload::<T>(ctx, h.as_raw()) })
+            .ok_or_else(|| HPyErr::system_error("HPy_New returned no instance data"))?;
+        // SAFETY: the struct is zeroed (state UNINIT) and sized for `T` at `value_offset`.
+        unsafe {
+            data.as_ptr()
+                .add(value_offset::<T>())
+                .cast::<T>()
+                .write(value);
+            (*data.as_ptr().cast::<Header>()).state.set(FREE);
+        }
+        Ok(Obj {
+            handle: h,
+            data,
+            _t: PhantomData,
+        })
+    }
+
+    /// Wraps a handle whose type the runtime has already checked (`self` of a method or slot).
+    ///
+    /// # Safety
+    ///
+    /// `h` must be an instance of `T`'s type or of a subtype.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub unsafe fn trusted(h: Handle<'ctx>) -> HPyResult<Self> {
+        if T::SPEC.subclass {
+            check_subclass_instance::<T>(&h)?;
+        }
+        // SAFETY: forwarded.
+        Ok(unsafe { Self::unchecked(h) })
+    }
+
+    /// As `trusted`, without the debug-mode subclass check.
+    ///
+    /// # Safety
+    ///
+    /// As `trusted`, and the struct must be reachable (see `check_subclass_instance`).
+    #[inline(always)]
+    pub(crate) unsafe fn unchecked(h: Handle<'ctx>) -> Self {
+        let ctx = h.ctx();
+        // SAFETY: forwarded; the struct pointer of a live instance is never NULL.
+        let data = unsafe { NonNull::new_unchecked(payload::<T>(ctx, h.as_raw())) };
+        Obj {
+            handle: h,
+            data,
+            _t: PhantomData,
+        }
+    }
+
+    /// Whether `obj` is an instance of `T`'s type (false before the class was added to a module).
+    pub fn is_instance(obj: &Handle<'ctx>) -> HPyResult<bool> {
+        let ty = T::export().type_object(obj.ctx())?;
+        Ok(obj.type_check(&ty))
+    }
+
+    /// The instance behind `obj`, or `None` if it is of another type.
+    pub fn cast(obj: &Handle<'ctx>) -> HPyResult<Option<Self>> {
+        if Self::is_instance(obj)? {
+            // SAFETY: just checked.
+            unsafe { Self::trusted(obj.clone()) }.map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The instance's handle.
+    pub fn handle(&self) -> &Handle<'ctx> {
+        &self.handle
+    }
+
+    /// Gives up the typed view.
+    pub fn into_handle(self) -> Handle<'ctx> {
+        self.handle
+    }
+
+    fn header(&self) -> &Header {
+        // SAFETY: every instance struct starts with the header; it lives as long as `self`.
+        unsafe { &*self.data.as_ptr().cast::<Header>() }
+    }
+
+    fn value_ptr(&self) -> *mut T {
+        self.data.as_ptr().wrapping_add(value_offset::<T>()).cast()
+    }
+
+    /// Stores `T::default()` into an instance made without `#[new]`, if the class allows it.
+    fn ensure_init(&self) -> HPyResult<()> {
+        if self.header().state.get() != UNINIT {
+            return Ok(());
+        }
+        match T::lazy_default() {
+            Some(v) => {
+                // `lazy_default` cannot re-enter Python (it gets no context), so the state is
+                // still UNINIT here.
+                // SAFETY: the value slot is unused (UNINIT) and sized for `T`.
+                unsafe { self.value_ptr().write(v) };
+                self.header().state.set(FREE);
+                Ok(())
+            }
+            None => Err(HPyErr::type_error(format!(
+                "{} object is not initialized (it was not created by {}.__new__)",
+                T::SPEC.py_name(),
+                T::SPEC.py_name()
+            ))),
+        }
+    }
+
+    /// Borrows the Rust value; `RuntimeError` while it is mutably borrowed.
+    #[inline]
+    pub fn borrow(&self) -> HPyResult<Ref<'_, T>> {
+        self.ensure_init()?;
+        let state = &self.header().state;
+        let s = state.get();
+        if s == MUT {
+            return Err(HPyErr::runtime_error(format!(
+                "{} object is already mutably borrowed",
+                T::SPEC.py_name()
+            )));
+        }
+        state.set(s + 1);
+        Ok(Ref {
+            // SAFETY: the value is initialised and no mutable borrow exists (flag checked).
+            value: unsafe { &*self.value_ptr() },
+            header: self.header(),
+        })
+    }
+
+    /// Borrows the Rust value mutably; `RuntimeError` while it is borrowed.
+    #[inline]
+    pub fn borrow_mut(&self) -> HPyResult<RefMut<'_, T>> {
+        self.ensure_init()?;
+        let state = &self.header().state;
+        if state.get() != FREE {
+            return Err(HPyErr::runtime_error(format!(
+                "{} object is already borrowed",
+                T::SPEC.py_name()
+            )));
+        }
+        state.set(MUT);
+        Ok(RefMut {
+            // SAFETY: the value is initialised and no other borrow exists (flag checked).
+            value: unsafe { &mut *self.value_ptr() },
+            header: self.header(),
+        })
+    }
+
+    /// Which raw field `field` names; an error if it is not a member of this instance's value.
+    fn field_index(&self, field: &Field) -> HPyResult<usize> {
+        let off = (field as *const Field as usize).wrapping_sub(self.value_ptr() as usize);
+        T::SPEC
+            .field_offsets
+            .iter()
+            .position(|&o| o == off)
+            .ok_or_else(|| {
+                HPyErr::system_error(format!(
+                    "the Field is not a member of this {} object",
+                    T::SPEC.py_name()
+                ))
+            })
+    }
+
+    /// The object in `field` (`HPyField_Load`), or `None` if the field is empty.
+    pub fn load(&self, field: &Field) -> HPyResult<Option<Handle<'ctx>>> {
+        let i = self.field_index(field)?;
+        let ctx = self.handle.ctx();
+        let raw = raw_field(self.data.as_ptr(), i);
+        // SAFETY: `raw` is one of this instance's raw fields, only written by `HPyField_Store`.
+        unsafe {
+            if (*raw)._i == 0 {
+                return Ok(None);
+            }
+            ctx.own(call!(ctx, ctx_Field_Load, self.handle.as_raw(), *raw))
+                .map(Some)
+        }
+    }
+
+    /// Puts `value` into `field` (`HPyField_Store`), or empties it with `None`; the previous
+    /// object is released.
+    pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) -> HPyResult<()> {
+        let i = self.field_index(field)?;
+        let ctx = self.handle.ctx();
+        let raw = raw_field(self.data.as_ptr(), i);
+        let v = crate::handle::raw_or_null(value);
+        // SAFETY: `raw` is one of this instance's raw fields and the owner is the instance;
+        // `Store` does not steal `v`.
+        unsafe { call!(ctx, ctx_Field_Store, self.handle.as_raw(), raw, v) };
+        Ok(())
+    }
+
+    /// Makes `f` this object's call function (`HPy_SetCallFunction`). The class must define
+    /// `__call__`, otherwise the runtime raises `TypeError`.
+    pub fn set_call_function(&self, f: &'static CallFunction<T>) -> HPyResult<()> {
+        let ctx = self.handle.ctx();
+        // SAFETY: the call function is static and has the KEYWORDS signature.
+        status(unsafe {
+            call!(
+                ctx,
+                ctx_SetCallFunction,
+                self.handle.as_raw(),
+                (&raw const f.raw).cast_mut()
+            )
+        })
+    }
+}
+
+/// HPy's debug mode aborts the process when the struct of an instance of a Python subclass of an
+/// HPy type is asked for: on CPython such a subclass reports the legacy shape. Raise instead.
+#[cold]
+fn subclass_mismatch(h: &Handle<'_>, name: &str) -> HPyResult<()> {
+    let ctx = h.ctx();
+    let shape = h.get_type().builtin_shape()?;
+    if shape != crate::BuiltinShape::Legacy || !ctx.name().contains("Debug") {
+        return Ok(());
+    }
+    Err(HPyErr::type_error(format!(
+        "HPy's debug mode cannot reach the Rust value of a {} object made by the Python subclass '{}' (HPy 0.9 reports such classes as legacy types)",
+        name,
+        h.type_name()
+    )))
+}
+
+#[inline]
+pub(crate) fn check_subclass_instance<T: HPyClass>(h: &Handle<'_>) -> HPyResult<()> {
+    let ty = h.get_type();
+    if T::export().type_object(h.ctx()).is_ok_and(|t| t.is(&ty)) {
+        return Ok(());
+    }
+    subclass_mismatch(h, T::SPEC.py_name())
+}
+
+impl<'ctx, T: HPyClass> Deref for Obj<'ctx, T> {
+    type Target = Handle<'ctx>;
+    fn deref(&self) -> &Handle<'ctx> {
+        &self.handle
+    }
+}
+
+impl<T: HPyClass> Clone for Obj<'_, T> {
+    fn clone(&self) -> Self {
+        Obj {
+            handle: self.handle.clone(),
+            data: self.data,
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<'a, 'ctx, T: HPyClass> FromPython<'a, 'ctx> for Obj<'ctx, T> {
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        Self::cast(obj)?.ok_or_else(|| {
+            crate::convert::wrong_type(obj, &format!("{} object", T::SPEC.py_name()))
+        })
+    }
+}
+
+impl<'ctx, T: HPyClass> IntoPython<'ctx> for Obj<'ctx, T> {
+    fn into_python(self, _ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        Ok(self.handle)
+    }
+}
+
+impl<'ctx, T: HPyClass> IntoPython<'ctx> for &Obj<'ctx, T> {
+    fn into_python(self, _ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        Ok(self.handle.clone())
+    }
+}
+
+/// A shared borrow of an instance's value ([`Obj::borrow`]).
+pub struct Ref<'a, T> {
+    value: &'a T,
+    header: &'a Header,
+}
+
+impl<T> Deref for Ref<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.value
+    }
+}
+
+impl<T> Drop for Ref<'_, T> {
+    fn drop(&mut self) {
+        self.header.state.set(self.header.state.get() - 1);
+    }
+}
+
+/// A mutable borrow of an instance's value ([`Obj::borrow_mut`]).
+pub struct RefMut<'a, T> {
+    value: &'a mut T,
+    header: &'a Header,
+}
+
+impl<T> Deref for RefMut<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.value
+    }
+}
+
+impl<T> DerefMut for RefMut<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.value
+    }
+}
+
+impl<T> Drop for RefMut<'_, T> {
+    fn drop(&mut self) {
+        self.header.state.set(FREE);
+    }
+}
+
+/// A per-object call function (HPy's `HPyCallFunction`), made by `#[call_function]` in
+/// `#[hpy_methods]` and installed with [`Obj::set_call_function`].
+pub struct CallFunction<T> {
+    raw: sys::HPyCallFunction,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> CallFunction<T> {
+    #[doc(hidden)]
+    pub const fn from_raw(raw: sys::HPyCallFunction) -> Self {
+        CallFunction {
+            raw,
+            _t: PhantomData,
+        }
+    }
+}
