@@ -22,6 +22,13 @@ static TAIL_DELTA: AtomicIsize = AtomicIsize::new(0);
 /// Whether `HPyUnicode_AsUTF8AndSize` always returns valid UTF-8 (false until known).
 static UTF8_TRUSTED: AtomicBool = AtomicBool::new(false);
 
+/// Whether the running interpreter is CPython (false until known, and on PyPy).
+#[inline(always)]
+pub(crate) fn is_cpython() -> bool {
+    // The UTF-8 guarantee is CPython's (see `detect`).
+    utf8_trusted()
+}
+
 /// Whether the runtime guarantees that the UTF-8 it hands out is valid.
 #[inline(always)]
 pub(crate) fn utf8_trusted() -> bool {

@@ -500,9 +500,13 @@ unsafe extern "C" fn setter_impl<M: SetterSlot>(
         let ctx = Context::from_raw(ctx);
         let a = Handle::borrowed(ctx, a);
         let v = (v._i != 0).then(|| Handle::borrowed(ctx, v));
-        run_value(ctx, M::NAME, -1, || {
-            M::call(ctx, &a, v.as_deref()).map(|()| 0)
-        })
+        let rc = run_value(ctx, M::NAME, -1, || M::call(ctx, &a, v.as_deref()).map(|()| 0));
+        if rc != 0 && !crate::runtime::is_cpython() {
+            // PyPy's HPy ignores a setter's result: the exception would stay pending and abort
+            // the interpreter later. Report it as unraisable instead (this clears it).
+            call!(ctx, ctx_Err_WriteUnraisable, a.as_raw());
+        }
+        rc
     }
 }
 unsafe extern "C" fn setter_tramp<M: SetterSlot>(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int {
@@ -566,9 +570,15 @@ pub const fn getset_def(
         Some(GetterFns(i, t)) => (i, t),
         None => (None, None),
     };
+    // A property without a setter still gets one that raises AttributeError: PyPy's HPy aborts
+    // on assignment to a property without a setter. The closure is the property's name.
     let (si, st) = match set {
         Some(SetterFns(i, t)) => (i, t),
-        None => (None, None),
+        None => {
+            let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy, *mut c_void) -> c_int = readonly_impl;
+            // SAFETY: type-erased function pointer; the runtime calls it with the SETTER signature.
+            (unsafe { transmute::<_, sys::HPyCFunction>(f) }, Some(readonly_tramp as unsafe extern "C" fn(Obj, Obj, *mut c_void) -> c_int))
+        }
     };
     StaticCell::new(sys::HPyDef {
         kind: sys::HPyDef_Kind::HPyDef_Kind_GetSet,
@@ -583,10 +593,39 @@ pub const fn getset_def(
                     Some(d) => d.as_ptr(),
                     None => core::ptr::null(),
                 },
-                closure: null_mut(),
+                closure: name.as_ptr().cast_mut().cast(),
             },
         },
     })
+}
+
+unsafe extern "C" fn readonly_impl(ctx: *mut sys::HPyContext, a: sys::HPy, _v: sys::HPy, closure: *mut c_void) -> c_int {
+    // SAFETY: the runtime passes this call's context and a borrowed instance; the closure is the
+    // property's static name (see `getset_def`).
+    unsafe {
+        let ctx = Context::from_raw(ctx);
+        let a = Handle::borrowed(ctx, a);
+        let name = CStr::from_ptr(closure.cast()).to_string_lossy();
+        let err = HPyErr::new(
+            crate::ExceptionType::AttributeError,
+            format!("attribute '{name}' of '{}' objects is not writable", a.type_name()),
+        );
+        err.restore(ctx);
+        if !crate::runtime::is_cpython() {
+            // See `setter_impl`.
+            call!(ctx, ctx_Err_WriteUnraisable, a.as_raw());
+        }
+        -1
+    }
+}
+unsafe extern "C" fn readonly_tramp(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int {
+    let mut args = sys::_HPyFunc_args_SETTER { arg0, arg1, arg2, result: 0 };
+    // SAFETY: the SETTER argument struct and impl.
+    unsafe {
+        let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy, *mut c_void) -> c_int = readonly_impl;
+        call_real(sys::HPyFunc_Signature::HPyFunc_SETTER, transmute::<_, sys::HPyCFunction>(f), (&raw mut args).cast())
+    };
+    args.result
 }
 
 type KeywordsImplFn = unsafe extern "C" fn(
@@ -639,6 +678,11 @@ unsafe extern "C" fn new_impl<M: KeywordsMethod>(
             }
             // Keyword arguments come as a dict: lay them out as a vectorcall would.
             let kw = Handle::borrowed(ctx, kw);
+            if kw.is_tuple() {
+                // PyPy passes the keyword names as a tuple, with their values after the
+                // positional arguments (the vectorcall layout), instead of a dict.
+                return M::call(ctx, &cls, RawArgs::new(args, nargs as usize, kw.as_raw()));
+            }
             let keys = ctx.own(call!(ctx, ctx_Dict_Keys, kw.as_raw()))?;
             let n = keys.len()?;
             let mut names = Vec::with_capacity(n);
@@ -848,7 +892,7 @@ pub fn traverse_def<T: HPyClass>() -> sys::HPyDef {
 pub unsafe fn this<'a, 'ctx, T: HPyClass>(
     h: &'a Handle<'ctx>,
 ) -> HPyResult<core::mem::ManuallyDrop<crate::Obj<'ctx, T>>> {
-    if T::SPEC.subclass {
+    if T::SPEC.subclass || T::SPEC.shape != crate::BuiltinShape::Object {
         crate::class::check_subclass_instance::<T>(h)?;
     }
     // SAFETY: forwarded; the copy of the borrowed handle is never closed (ManuallyDrop).

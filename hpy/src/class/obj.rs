@@ -49,9 +49,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
         let mut data: *mut core::ffi::c_void = core::ptr::null_mut();
         // SAFETY: `ty` is an open type handle; `HPy_New` writes the address of the zeroed struct.
         let h = unsafe { ctx.own(call!(ctx, ctx_New, ty.as_raw(), &raw mut data))? };
-        if T::SPEC.subclass {
-            check_subclass_instance::<T>(&h)?;
-        }
+        check_subclass_instance::<T>(&h)?;
         // For a Python subclass, CPython's `HPy_New` reports the object's own address (it is not
         // an HPy type); the struct is where the class's accessor says.
         // SAFETY: `h` is an instance of `ty`, a subtype of `T`'s type.
@@ -80,9 +78,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     #[doc(hidden)]
     #[inline(always)]
     pub unsafe fn trusted(h: Handle<'ctx>) -> HPyResult<Self> {
-        if T::SPEC.subclass {
-            check_subclass_instance::<T>(&h)?;
-        }
+        check_subclass_instance::<T>(&h)?;
         // SAFETY: forwarded.
         Ok(unsafe { Self::unchecked(h) })
     }
@@ -275,8 +271,23 @@ fn subclass_mismatch(h: &Handle<'_>, name: &str) -> HPyResult<()> {
     )))
 }
 
+/// Whether the struct of `h` (an instance of `T`'s type or a subtype) can be reached: PyPy's HPy
+/// does not implement the accessors of the built-in shapes, and the debug mode of CPython's
+/// runtime refuses Python subclasses.
 #[inline]
 pub(crate) fn check_subclass_instance<T: HPyClass>(h: &Handle<'_>) -> HPyResult<()> {
+    if T::SPEC.shape != crate::BuiltinShape::Object && !crate::runtime::is_cpython() {
+        return Err(HPyErr::new(
+            crate::ExceptionType::NotImplementedError,
+            format!(
+                "this runtime's HPy cannot reach the Rust value of {} (a class extending a built-in)",
+                T::SPEC.py_name()
+            ),
+        ));
+    }
+    if !T::SPEC.subclass {
+        return Ok(());
+    }
     let ty = h.get_type();
     if T::export().type_object(h.ctx()).is_ok_and(|t| t.is(&ty)) {
         return Ok(());
