@@ -249,7 +249,7 @@ impl Gen<'_> {
                 params: &params,
                 ret_span: method::ret_span(&f.sig),
                 post,
-                keywords: what == "call",
+                keywords: what == "call" || what == "new",
             },
             name.span(),
         )?;

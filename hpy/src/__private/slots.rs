@@ -2,6 +2,9 @@
 //! destroy. Each kind is a marker trait that the generated code implements, an `impl` function
 //! with HPy's signature and a CPython trampoline.
 
+// Every transmute here erases a function pointer whose type is spelled on the local it comes from.
+#![allow(clippy::missing_transmute_annotations)]
+
 use core::ffi::{c_int, c_void, CStr};
 use core::mem::transmute;
 use core::ptr::null_mut;
@@ -500,7 +503,9 @@ unsafe extern "C" fn setter_impl<M: SetterSlot>(
         let ctx = Context::from_raw(ctx);
         let a = Handle::borrowed(ctx, a);
         let v = (v._i != 0).then(|| Handle::borrowed(ctx, v));
-        let rc = run_value(ctx, M::NAME, -1, || M::call(ctx, &a, v.as_deref()).map(|()| 0));
+        let rc = run_value(ctx, M::NAME, -1, || {
+            M::call(ctx, &a, v.as_deref()).map(|()| 0)
+        });
         if rc != 0 && !crate::runtime::is_cpython() {
             // PyPy's HPy ignores a setter's result: the exception would stay pending and abort
             // the interpreter later. Report it as unraisable instead (this clears it).
@@ -575,9 +580,17 @@ pub const fn getset_def(
     let (si, st) = match set {
         Some(SetterFns(i, t)) => (i, t),
         None => {
-            let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy, *mut c_void) -> c_int = readonly_impl;
+            let f: unsafe extern "C" fn(
+                *mut sys::HPyContext,
+                sys::HPy,
+                sys::HPy,
+                *mut c_void,
+            ) -> c_int = readonly_impl;
             // SAFETY: type-erased function pointer; the runtime calls it with the SETTER signature.
-            (unsafe { transmute::<_, sys::HPyCFunction>(f) }, Some(readonly_tramp as unsafe extern "C" fn(Obj, Obj, *mut c_void) -> c_int))
+            (
+                unsafe { transmute::<_, sys::HPyCFunction>(f) },
+                Some(readonly_tramp as unsafe extern "C" fn(Obj, Obj, *mut c_void) -> c_int),
+            )
         }
     };
     StaticCell::new(sys::HPyDef {
@@ -599,7 +612,12 @@ pub const fn getset_def(
     })
 }
 
-unsafe extern "C" fn readonly_impl(ctx: *mut sys::HPyContext, a: sys::HPy, _v: sys::HPy, closure: *mut c_void) -> c_int {
+unsafe extern "C" fn readonly_impl(
+    ctx: *mut sys::HPyContext,
+    a: sys::HPy,
+    _v: sys::HPy,
+    closure: *mut c_void,
+) -> c_int {
     // SAFETY: the runtime passes this call's context and a borrowed instance; the closure is the
     // property's static name (see `getset_def`).
     unsafe {
@@ -608,7 +626,10 @@ unsafe extern "C" fn readonly_impl(ctx: *mut sys::HPyContext, a: sys::HPy, _v: s
         let name = CStr::from_ptr(closure.cast()).to_string_lossy();
         let err = HPyErr::new(
             crate::ExceptionType::AttributeError,
-            format!("attribute '{name}' of '{}' objects is not writable", a.type_name()),
+            format!(
+                "attribute '{name}' of '{}' objects is not writable",
+                a.type_name()
+            ),
         );
         err.restore(ctx);
         if !crate::runtime::is_cpython() {
@@ -619,11 +640,25 @@ unsafe extern "C" fn readonly_impl(ctx: *mut sys::HPyContext, a: sys::HPy, _v: s
     }
 }
 unsafe extern "C" fn readonly_tramp(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int {
-    let mut args = sys::_HPyFunc_args_SETTER { arg0, arg1, arg2, result: 0 };
+    let mut args = sys::_HPyFunc_args_SETTER {
+        arg0,
+        arg1,
+        arg2,
+        result: 0,
+    };
     // SAFETY: the SETTER argument struct and impl.
     unsafe {
-        let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy, *mut c_void) -> c_int = readonly_impl;
-        call_real(sys::HPyFunc_Signature::HPyFunc_SETTER, transmute::<_, sys::HPyCFunction>(f), (&raw mut args).cast())
+        let f: unsafe extern "C" fn(
+            *mut sys::HPyContext,
+            sys::HPy,
+            sys::HPy,
+            *mut c_void,
+        ) -> c_int = readonly_impl;
+        call_real(
+            sys::HPyFunc_Signature::HPyFunc_SETTER,
+            transmute::<_, sys::HPyCFunction>(f),
+            (&raw mut args).cast(),
+        )
     };
     args.result
 }
@@ -889,8 +924,8 @@ pub fn traverse_def<T: HPyClass>() -> sys::HPyDef {
 ///
 /// `h` must be an instance of `T`'s type or of a subtype.
 #[inline(always)]
-pub unsafe fn this<'a, 'ctx, T: HPyClass>(
-    h: &'a Handle<'ctx>,
+pub unsafe fn this<'ctx, T: HPyClass>(
+    h: &Handle<'ctx>,
 ) -> HPyResult<core::mem::ManuallyDrop<crate::Obj<'ctx, T>>> {
     if T::SPEC.subclass || T::SPEC.shape != crate::BuiltinShape::Object {
         crate::class::check_subclass_instance::<T>(h)?;

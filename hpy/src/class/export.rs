@@ -36,6 +36,8 @@ impl ClassSpec {
 
 /// The spec and definitions handed to `HPyType_FromSpec`; the runtime keeps pointers into them,
 /// so they are built once and kept for the life of the process.
+// The definitions are boxed so that the addresses in `_defines` stay put.
+#[allow(clippy::vec_box)]
 struct Built {
     spec: sys::HPyType_Spec,
     _name: std::ffi::CString,
