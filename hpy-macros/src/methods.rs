@@ -44,24 +44,32 @@ fn receiver(f: &ImplItemFn) -> Receiver {
     }
 }
 
-/// Code that binds the instance (`__this`) and the receiver expression.
-fn bind_this(recv: Receiver, self_ty: &Type, span: Span) -> (TokenStream, TokenStream) {
-    let this = quote_spanned! {span=>
-        // SAFETY: the runtime calls methods and slots with an instance of the class.
-        let __this = unsafe { ::hpy::__private::this::<#self_ty>(__self) }?;
-    };
+/// The borrow of `__this` a receiver needs, and the receiver expression.
+fn borrow_of(recv: Receiver) -> (TokenStream, TokenStream) {
     match recv {
-        Receiver::Ref => (
-            quote!(#this let __ref = __this.borrow()?;),
-            quote!(&*__ref,),
-        ),
+        Receiver::Ref => (quote!(let __ref = __this.borrow()?;), quote!(&*__ref,)),
         Receiver::Mut => (
-            quote!(#this let mut __ref = __this.borrow_mut()?;),
+            quote!(let mut __ref = __this.borrow_mut()?;),
             quote!(&mut *__ref,),
         ),
-        Receiver::Obj => (this, quote!(&*__this,)),
+        // `&__this` coerces to `&Obj` from both `Obj` and `ManuallyDrop<Obj>`.
+        Receiver::Obj => (quote!(), quote!(&__this,)),
         Receiver::None => (quote!(), quote!()),
     }
+}
+
+/// Code that binds the instance (`__this`) and the receiver expression.
+fn bind_this(recv: Receiver, self_ty: &Type, span: Span) -> (TokenStream, TokenStream) {
+    if recv == Receiver::None {
+        return (quote!(), quote!());
+    }
+    let (borrow, pre) = borrow_of(recv);
+    let setup = quote_spanned! {span=>
+        // SAFETY: the runtime calls methods and slots with an instance of the class.
+        let __this = unsafe { ::hpy::__private::this::<#self_ty>(__self) }?;
+        #borrow
+    };
+    (setup, pre)
 }
 
 /// Removes the marker attributes this macro reads; returns (name, options of `#[hpy_method]`).
@@ -525,14 +533,7 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
             expect_params(f, &tys, 1, "the other operand as its only parameter")?;
             let other = format_ident!("__other");
             let ex = extract(&other, quote!(#other_src), &tys[0], true);
-            let (borrow, pre) = match recv {
-                Receiver::Ref => (quote!(let __ref = __this.borrow()?;), quote!(&*__ref,)),
-                Receiver::Mut => (
-                    quote!(let mut __ref = __this.borrow_mut()?;),
-                    quote!(&mut *__ref,),
-                ),
-                _ => (quote!(), quote!(&__this,)),
-            };
+            let (borrow, pre) = borrow_of(recv);
             let call = gen.call(f, takes_ctx, pre, std::slice::from_ref(&other));
             arms.push(quote! {
                 if let ::core::option::Option::Some(__this) = ::hpy::__private::operand::<#self_ty>(#this_src)? {
@@ -607,14 +608,7 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
             let (o, md) = (format_ident!("__other"), format_ident!("__modulo"));
             let ex1 = extract(&o, quote!(#other_src), &tys[0], true);
             let ex2 = extract(&md, quote!(__c), &tys[1], true);
-            let (borrow, pre) = match recv {
-                Receiver::Ref => (quote!(let __ref = __this.borrow()?;), quote!(&*__ref,)),
-                Receiver::Mut => (
-                    quote!(let mut __ref = __this.borrow_mut()?;),
-                    quote!(&mut *__ref,),
-                ),
-                _ => (quote!(), quote!(&__this,)),
-            };
+            let (borrow, pre) = borrow_of(recv);
             let call = gen.call(f, takes_ctx, pre, &[o, md]);
             arms.push(quote! {
                 if let ::core::option::Option::Some(__this) = ::hpy::__private::operand::<#self_ty>(#this_src)? {
