@@ -159,6 +159,15 @@ fn expect_params(f: &ImplItemFn, tys: &[Type], n: usize, what: &str) -> syn::Res
     Ok(())
 }
 
+/// A special method's receiver, whether it takes the context, and its `n` parameter types
+/// (an error naming `what` it takes otherwise).
+fn slot_params(f: &ImplItemFn, n: usize, what: &str) -> syn::Result<(Receiver, bool, Vec<Type>)> {
+    let recv = receiver(f);
+    let (takes_ctx, tys) = fixed_params(f, recv)?;
+    expect_params(f, &tys, n, what)?;
+    Ok((recv, takes_ctx, tys))
+}
+
 /// Extraction of a slot argument; `not_impl` turns a failure into `NotImplemented`.
 fn extract(var: &syn::Ident, src: TokenStream, ty: &Type, not_impl: bool) -> TokenStream {
     if not_impl {
@@ -492,14 +501,8 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
     // Object-returning slots of the instance alone.
     for (n, slot) in UNARY {
         let Some(f) = find(n) else { continue };
-        let recv = receiver(f);
-        let (takes_ctx, tys) = fixed_params(f, recv)?;
-        expect_params(
-            f,
-            &tys,
-            0,
-            "no parameters besides the instance (and the context)",
-        )?;
+        let (recv, takes_ctx, _) =
+            slot_params(f, 0, "no parameters besides the instance (and the context)")?;
         let (setup, pre) = bind_this(recv, &self_ty, f.sig.ident.span());
         let call = gen.call(f, takes_ctx, pre, &[]);
         let m = gen.marker("slot");
@@ -528,9 +531,8 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
             (rev, quote!(__b), quote!(__a)),
         ] {
             let Some(f) = f else { continue };
-            let recv = receiver(f);
-            let (takes_ctx, tys) = fixed_params(f, recv)?;
-            expect_params(f, &tys, 1, "the other operand as its only parameter")?;
+            let (recv, takes_ctx, tys) =
+                slot_params(f, 1, "the other operand as its only parameter")?;
             let other = format_ident!("__other");
             let ex = extract(&other, quote!(#other_src), &tys[0], true);
             let (borrow, pre) = borrow_of(recv);
@@ -561,9 +563,7 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
     // instance itself is the result.
     for (n, slot) in INPLACE {
         let Some(f) = find(n) else { continue };
-        let recv = receiver(f);
-        let (takes_ctx, tys) = fixed_params(f, recv)?;
-        expect_params(f, &tys, 1, "the other operand as its only parameter")?;
+        let (recv, takes_ctx, tys) = slot_params(f, 1, "the other operand as its only parameter")?;
         let other = format_ident!("__other");
         let ex = extract(&other, quote!(__b), &tys[0], true);
         let (setup, pre) = bind_this(recv, &self_ty, f.sig.ident.span());
@@ -597,11 +597,8 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
             (find("__rpow__"), quote!(__b), quote!(__a)),
         ] {
             let Some(f) = f else { continue };
-            let recv = receiver(f);
-            let (takes_ctx, tys) = fixed_params(f, recv)?;
-            expect_params(
+            let (recv, takes_ctx, tys) = slot_params(
                 f,
-                &tys,
                 2,
                 "the other operand and the modulo (None when not given)",
             )?;
@@ -633,11 +630,8 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
         );
     }
     if let Some(f) = find("__ipow__") {
-        let recv = receiver(f);
-        let (takes_ctx, tys) = fixed_params(f, recv)?;
-        expect_params(
+        let (recv, takes_ctx, tys) = slot_params(
             f,
-            &tys,
             2,
             "the other operand and the modulo (None when not given)",
         )?;
@@ -681,14 +675,8 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
         ("__hash__", "HashSlot", quote!(hash_def), quote!(())),
     ] {
         let Some(f) = find(n) else { continue };
-        let recv = receiver(f);
-        let (takes_ctx, tys) = fixed_params(f, recv)?;
-        expect_params(
-            f,
-            &tys,
-            0,
-            "no parameters besides the instance (and the context)",
-        )?;
+        let (recv, takes_ctx, _) =
+            slot_params(f, 0, "no parameters besides the instance (and the context)")?;
         let (setup, pre) = bind_this(recv, &self_ty, f.sig.ident.span());
         let call = gen.call(f, takes_ctx, pre, &[]);
         let m = gen.marker("slot");
@@ -726,9 +714,7 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
         gen.def(quote!(::hpy::__private::#def::<#m>(#slot)));
     }
     if let Some(f) = find("__getitem__") {
-        let recv = receiver(f);
-        let (takes_ctx, tys) = fixed_params(f, recv)?;
-        expect_params(f, &tys, 1, "the key as its only parameter")?;
+        let (recv, takes_ctx, tys) = slot_params(f, 1, "the key as its only parameter")?;
         let k = format_ident!("__key");
         let ex = extract(&k, quote!(__k), &tys[0], false);
         let (setup, pre) = bind_this(recv, &self_ty, f.sig.ident.span());
@@ -749,9 +735,7 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
         );
     }
     if let Some(f) = find("__contains__") {
-        let recv = receiver(f);
-        let (takes_ctx, tys) = fixed_params(f, recv)?;
-        expect_params(f, &tys, 1, "the item as its only parameter")?;
+        let (recv, takes_ctx, tys) = slot_params(f, 1, "the item as its only parameter")?;
         let k = format_ident!("__item");
         let ex = extract(&k, quote!(__k), &tys[0], false);
         let (setup, pre) = bind_this(recv, &self_ty, f.sig.ident.span());
@@ -784,9 +768,7 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
             )
         )));
         if let Some(f) = find("__setitem__") {
-            let recv = receiver(f);
-            let (takes_ctx, tys) = fixed_params(f, recv)?;
-            expect_params(f, &tys, 2, "the key and the value")?;
+            let (recv, takes_ctx, tys) = slot_params(f, 2, "the key and the value")?;
             let (k, v) = (format_ident!("__key"), format_ident!("__val"));
             let exk = extract(&k, quote!(__k), &tys[0], false);
             let exv = extract(&v, quote!(__v), &tys[1], false);
@@ -796,9 +778,7 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
                 quote!({ #exk #exv #setup ::hpy::__private::IntoUnit::into_unit(#call, ctx) });
         }
         if let Some(f) = find("__delitem__") {
-            let recv = receiver(f);
-            let (takes_ctx, tys) = fixed_params(f, recv)?;
-            expect_params(f, &tys, 1, "the key as its only parameter")?;
+            let (recv, takes_ctx, tys) = slot_params(f, 1, "the key as its only parameter")?;
             let k = format_ident!("__key");
             let exk = extract(&k, quote!(__k), &tys[0], false);
             let (setup, pre) = bind_this(recv, &self_ty, f.sig.ident.span());
@@ -821,9 +801,7 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
         gen.def(quote!(::hpy::__private::assign_def::<#m>()));
     }
     if let Some(f) = find("__richcmp__") {
-        let recv = receiver(f);
-        let (takes_ctx, tys) = fixed_params(f, recv)?;
-        expect_params(f, &tys, 2, "the other operand and the `CompareOp`")?;
+        let (recv, takes_ctx, tys) = slot_params(f, 2, "the other operand and the `CompareOp`")?;
         let o = format_ident!("__other");
         let ex = extract(&o, quote!(__b), &tys[0], true);
         let op = format_ident!("__op");
@@ -843,14 +821,8 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
         gen.def(quote!(::hpy::__private::richcmp_def::<#m>()));
     }
     if let Some(f) = find("__del__") {
-        let recv = receiver(f);
-        let (takes_ctx, tys) = fixed_params(f, recv)?;
-        expect_params(
-            f,
-            &tys,
-            0,
-            "no parameters besides the instance (and the context)",
-        )?;
+        let (recv, takes_ctx, _) =
+            slot_params(f, 0, "no parameters besides the instance (and the context)")?;
         let (setup, pre) = bind_this(recv, &self_ty, f.sig.ident.span());
         let call = gen.call(f, takes_ctx, pre, &[]);
         let m = gen.marker("slot");
