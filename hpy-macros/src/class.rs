@@ -12,6 +12,7 @@ use crate::attrs::{c_string, doc_cstr, doc_pieces};
 struct ClassOptions {
     name: Option<syn::LitStr>,
     subclass: bool,
+    subclass_span: Option<proc_macro2::Span>,
     default: bool,
     extends: Option<syn::Ident>,
 }
@@ -24,6 +25,7 @@ fn parse_options(attr: TokenStream) -> syn::Result<ClassOptions> {
             opts.name = Some(meta.value()?.parse()?);
         } else if meta.path.is_ident("subclass") {
             opts.subclass = true;
+            opts.subclass_span = Some(meta.path.span());
         } else if meta.path.is_ident("default") {
             opts.default = true;
         } else if meta.path.is_ident("extends") {
@@ -123,6 +125,12 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         let member = f.ident.clone().expect("named member");
         let ty = &f.ty;
         if is_field(ty) {
+            if opts.subclass {
+                return Err(syn::Error::new(
+                    ty.span(),
+                    "#[hpy_class(subclass)]: a class with `Field` members cannot be subclassed in Python: HPy 0.9 neither visits nor releases the fields of instances of Python subclasses (CPython crashes freeing them)",
+                ));
+            }
             if get || set {
                 return Err(syn::Error::new(
                     ty.span(),
@@ -199,6 +207,16 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         Some(_) => quote!(List),
     };
     let subclass = opts.subclass;
+    // HPy 0.9 runs no `tp_destroy` for an instance of a Python subclass on CPython (the value
+    // would leak) and PyPy crashes running it: a subclassable class must not need `Drop`.
+    let no_drop = opts.subclass_span.map(|span| {
+        quote_spanned! {span=>
+            const _: () = ::core::assert!(
+                !::core::mem::needs_drop::<#ident>(),
+                "#[hpy_class(subclass)]: the value of a class that Python code may subclass must not need Drop (no String, Vec, Box, ...): HPy 0.9 does not destroy instances of Python subclasses"
+            );
+        }
+    });
     let generic_new = opts.default;
     let lazy_default = if opts.default || opts.extends.is_some() {
         quote_spanned!(ident.span()=> ::core::option::Option::Some(<Self as ::core::default::Default>::default()))
@@ -209,6 +227,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
 
     Ok(quote! {
         #s
+        #no_drop
 
         /// The type object's export (made when a module that adds the class is created).
         #[doc(hidden)]
@@ -233,7 +252,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                 static __DEFS: [&::hpy::__private::StaticDef; #n_members] = [#(#member_defs),*];
                 &__DEFS
             }
-            fn methods() -> (&'static [&'static ::hpy::__private::StaticDef], bool) {
+            fn methods() -> ::hpy::__private::ClassDefs {
                 #[allow(unused_imports)]
                 use ::hpy::__private::{HasMethods as _, NoMethods as _};
                 (&::hpy::__private::MethodsOf::<Self>::new()).class_methods()

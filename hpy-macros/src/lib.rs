@@ -63,7 +63,9 @@ pub fn hpy_module(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// `#[hpy_class(name = "PyName", subclass, default, extends = int)]`:
 ///
 /// * `name`: the Python name (default: the struct's);
-/// * `subclass`: Python code may subclass it;
+/// * `subclass`: Python code may subclass it. The struct must then hold no `Field` and need no
+///   `Drop` (both are compile errors): HPy 0.9 neither traverses nor destroys instances of Python
+///   subclasses;
 /// * `default`: without a `#[new]`, `Type()` makes an instance holding `Default::default()`;
 /// * `extends = float` or `extends = list`: the built-in it subclasses; the base's `__new__`
 ///   makes the instances, whose value starts as `Default::default()`. (`int`, `str`, `tuple` and

@@ -191,6 +191,7 @@ struct Gen<'a> {
     self_ty: &'a Type,
     items: Vec<TokenStream>,
     defs: Vec<TokenStream>,
+    reflected: Vec<TokenStream>,
     has_new: bool,
     counter: usize,
     getters: Vec<(String, syn::Ident, Vec<TokenStream>)>,
@@ -293,6 +294,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         self_ty: &self_ty,
         items: Vec::new(),
         defs: Vec::new(),
+        reflected: Vec::new(),
         has_new: false,
         counter: 0,
         getters: Vec::new(),
@@ -424,10 +426,23 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let Gen {
         items,
         defs,
+        reflected,
         has_new,
         ..
     } = gen;
     let n = defs.len();
+    let reflected = (!reflected.is_empty()).then(|| {
+        let n = reflected.len();
+        let names = (0..n).map(|i| format_ident!("__HPY_RDEF_{}", i));
+        let names2 = names.clone();
+        quote! {
+            const REFLECTED: &'static [&'static ::hpy::__private::StaticDef] = {
+                #(#[allow(non_upper_case_globals)] static #names: ::hpy::__private::StaticDef = #reflected;)*
+                static __DEFS: [&::hpy::__private::StaticDef; #n] = [#(&#names2),*];
+                &__DEFS
+            };
+        }
+    });
     let consts = (!consts.is_empty()).then(|| quote!(impl #self_ty { #(#consts)* }));
     Ok(quote! {
         #imp
@@ -440,6 +455,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                     &__DEFS
                 };
                 const HAS_NEW: bool = #has_new;
+                #reflected
             }
         };
     })
@@ -558,6 +574,11 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
             }
         });
         gen.def(quote!(::hpy::__private::binary_def::<#m>(::hpy::sys::HPySlot_Slot::#slot)));
+        if rev.is_some() {
+            let name = c_string(rn, Span::call_site())?;
+            gen.reflected
+                .push(quote!(::hpy::__private::reflected_def::<::hpy::__private::Swap<#m>>(#name)));
+        }
     }
     // In-place operators: the instance is the left operand; without a return value the
     // instance itself is the result.
@@ -628,6 +649,11 @@ fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
         gen.def(
             quote!(::hpy::__private::ternary_def::<#m>(::hpy::sys::HPySlot_Slot::HPy_nb_power)),
         );
+        if find("__rpow__").is_some() {
+            gen.reflected.push(
+                quote!(::hpy::__private::reflected_def::<::hpy::__private::SwapPow<#m>>(c"__rpow__")),
+            );
+        }
     }
     if let Some(f) = find("__ipow__") {
         let (recv, takes_ctx, tys) = slot_params(

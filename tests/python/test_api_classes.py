@@ -13,11 +13,9 @@ import pytest
 
 PYPY = sys.implementation.name == "pypy"
 
-# PyPy 3.11's HPy (0.9.1.dev61) differs from CPython's runtime for types in ways that are still
-# being worked through: a setter error aborts the debug mode, `extends` shapes, per-object call
-# functions and reflected operators behave differently. The pins for the differences found so
-# far stay in the tests below; the module runs on CPython until the rest are mapped.
-pytestmark = pytest.mark.skipif(PYPY, reason="custom types on PyPy's HPy: differences still being mapped")
+# PyPy 3.11's HPy (0.9.1.dev61) differs from CPython's runtime for types; where the SDK cannot
+# hide a difference, the test pins what PyPy does (see the README's PyPy table).
+NESTED_CALLS_ABORT = "PyPy's debug mode aborts ('Wrong HPy Context!') when a function of an HPy module is called from inside another; pinned by test_pypy_debug_nested_call_aborts"
 
 
 def collect():
@@ -71,6 +69,7 @@ def test_properties(apimod):
             sys.unraisablehook = old
         assert [type(u.exc_value) for u in seen] == [TypeError]
         assert "attribute 'x' must be real number, not str" in str(seen[0].exc_value)
+        assert "the setter of Point.x" in seen[0].err_msg
         with pytest.raises(AttributeError):
             del p.x
     else:
@@ -78,15 +77,24 @@ def test_properties(apimod):
             p.x = "a"
         with pytest.raises(TypeError, match="cannot delete attribute 'x'"):
             del p.x
-    if not PYPY:
+    if PYPY:
+        seen = []
+        old, sys.unraisablehook = sys.unraisablehook, seen.append
+        try:
+            p.xy = (1, 2)
+        finally:
+            sys.unraisablehook = old
+        assert [type(u.exc_value) for u in seen] == [AttributeError]
+        assert "attribute 'xy' of 'Point' objects is not writable" in str(seen[0].exc_value)
+    else:
         with pytest.raises(AttributeError, match="attribute 'xy' of 'Point' objects is not writable"):
             p.xy = (1, 2)
-        assert p.xy == (10.0, 20.0)
+    assert p.xy == (10.0, 20.0)
 
 
 def test_borrow_conflicts_raise(apimod, hpy_mode):
     if PYPY and hpy_mode == "debug":
-        pytest.skip("PyPy's debug mode aborts with 'Wrong HPy Context!' when a nested call fails")
+        pytest.skip(NESTED_CALLS_ABORT)
     p = apimod.Point(1, 2)
     with pytest.raises(RuntimeError, match="already mutably borrowed"):
         p.shift_then_call(lambda s: s.norm())
@@ -122,12 +130,9 @@ def test_number_slots(apimod):
     P = apimod.Point
     assert (P(1, 2) + P(3, 4)).xy == (4.0, 6.0)
     assert (P(1, 2) * 3).xy == (3.0, 6.0)
-    if PYPY:
-        # PyPy's HPy never calls a slot with the instance on the right.
-        with pytest.raises(TypeError):
-            3 * P(1, 2)
-    else:
-        assert (3 * P(1, 2)).xy == (3.0, 6.0)  # __rmul__
+    # __rmul__ (PyPy's HPy makes no reflected methods from the slots: the SDK adds them there)
+    assert (3 * P(1, 2)).xy == (3.0, 6.0)
+    assert P(1, 2).__rmul__(3).xy == (3.0, 6.0)
     assert (-P(1, 2)).xy == (-1.0, -2.0)
     assert abs(P(3, 4)) == 5.0
     assert (P(2, 3) ** 2).xy == (4.0, 9.0)
@@ -135,7 +140,8 @@ def test_number_slots(apimod):
         pow(P(2, 3), 2, 5)
     with pytest.raises(TypeError, match="unsupported operand"):
         P(1, 2) + 1
-    with pytest.raises(TypeError, match="can't multiply sequence"):
+    # CPython: "can't multiply sequence by non-int"; PyPy: "cannot be interpreted as an integer"
+    with pytest.raises(TypeError, match="can't multiply sequence|cannot be interpreted as an integer"):
         P(1, 2) * "x"
     p = P(1, 2)
     q = p
@@ -152,7 +158,6 @@ def test_objects_made_in_rust(apimod):
         apimod.point_sum(5)
 
 
-@pytest.mark.skipif(PYPY, reason="PyPy 3.11's HPy fails an RPython assertion when freeing instances of a Python subclass of an HPy type")
 def test_python_subclass(apimod, hpy_mode):
     class Sub(apimod.Point):
         def twice(self):
@@ -170,10 +175,19 @@ def test_python_subclass(apimod, hpy_mode):
     assert s.twice() == 10.0
     assert s.x == 3.0 and repr(s) == "Point(3, 4)"
     assert apimod.point_sum(s) == 7.0
+    del s
+    collect()
 
 
 def test_not_subclassable_and_not_instantiable(apimod):
-    if not PYPY:  # PyPy's HPy ignores the missing HPy_TPFLAGS_BASETYPE
+    if PYPY:
+        # PyPy's HPy ignores the missing HPy_TPFLAGS_BASETYPE; the SDK refuses the instances.
+        class Sub(apimod.Store):
+            pass
+
+        with pytest.raises(TypeError, match="that class is not marked `subclass`"):
+            Sub([1])
+    else:
         with pytest.raises(TypeError):
             class Sub(apimod.Store):
                 pass
@@ -191,15 +205,13 @@ def test_generic_new_and_default(apimod):
 
 
 def test_extends_float_and_list(apimod):
+    if PYPY:
+        # PyPy's HPy passes no usable `self` to the methods of such classes (and has no
+        # _HPy_AsStruct_Float/_List): the SDK leaves them out of the module there.
+        assert not hasattr(apimod, "Measure") and not hasattr(apimod, "Bag")
+        return
     m = apimod.Measure(2.5)
     assert isinstance(m, float) and m == 2.5 and m * 2 == 5.0
-    if PYPY:
-        # PyPy's HPy does not implement _HPy_AsStruct_Float/_List: the value is unreachable.
-        with pytest.raises(NotImplementedError, match="cannot reach the Rust value of Measure"):
-            m.unit
-        with pytest.raises(NotImplementedError):
-            apimod.Bag([1]).owner
-        return
     assert m.unit == ""
     m.unit = "km"
     assert m.describe() == "2.5 km"
@@ -236,11 +248,16 @@ def test_call_and_call_function(apimod):
     with pytest.raises(TypeError, match="missing 1 required positional argument: 'x'"):
         a()
     b = apimod.Adder(5)
-    b.multiply_mode()  # HPy_SetCallFunction on this object only
-    assert b(3) == 15
-    # PyPy's HPy changes the call function of every instance of the type.
-    assert a(3) == (15 if PYPY else 8)
-    with pytest.raises(TypeError, match="does not implement the HPy call protocol"):
+    if PYPY:
+        # PyPy's HPy_SetCallFunction would change every instance of the type: refused.
+        with pytest.raises(NotImplementedError, match="changes every instance of the type"):
+            b.multiply_mode()
+        assert b(3) == 8 and a(3) == 8
+    else:
+        b.multiply_mode()  # HPy_SetCallFunction on this object only
+        assert b(3) == 15
+        assert a(3) == 8
+    with pytest.raises(NotImplementedError if PYPY else TypeError, match="changes every instance" if PYPY else "does not implement the HPy call protocol"):
         apimod.Counter().callable_mode()
 
 
@@ -317,3 +334,25 @@ def test_finalize_error_is_unraisable(apimod):
     finally:
         sys.unraisablehook = old
     assert any(isinstance(u.exc_value, ValueError) for u in seen)
+
+
+@pytest.mark.skipif(not PYPY, reason="a PyPy debug-mode defect")
+def test_pypy_debug_nested_call_aborts(apimod, hpy_mode):
+    """Pins the PyPy defect behind the NESTED_CALLS_ABORT skips: in debug mode, a module function
+    called (through Python) from inside another call of the module aborts the process. It
+    happens with HPy modules written in C as well. When this test fails, PyPy has fixed it."""
+    import subprocess
+    import textwrap
+
+    if hpy_mode != "debug":
+        assert apimod.call_no_args(lambda: apimod.call_no_args(lambda: 5)) == 5
+        return
+    code = textwrap.dedent(f"""
+        import importlib.util, hpy.universal
+        spec = importlib.util.spec_from_file_location("apimod", {apimod.__file__!r})
+        m = hpy.universal.load("apimod", {apimod.__file__!r}, spec, mode=hpy.universal.MODE_DEBUG)
+        print(m.call_no_args(lambda: m.call_no_args(lambda: 5)))
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0
+    assert "Wrong HPy Context!" in r.stderr

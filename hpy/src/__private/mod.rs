@@ -285,6 +285,20 @@ pub trait ClassMethods {
     const DEFINES: &'static [&'static StaticDef];
     /// Whether the block has a `#[new]`.
     const HAS_NEW: bool;
+    /// `__rOP__` methods for the reflected operators, added where the runtime does not derive
+    /// them from the binary slots (PyPy).
+    const REFLECTED: &'static [&'static StaticDef] = &[];
+}
+
+/// The definitions of a class's `#[hpy_methods]` block, as the type is made from them.
+#[derive(Clone, Copy)]
+pub struct ClassDefs {
+    /// Methods, slots and properties.
+    pub defines: &'static [&'static StaticDef],
+    /// See [`ClassMethods::REFLECTED`].
+    pub reflected: &'static [&'static StaticDef],
+    /// Whether the block has a `#[new]`.
+    pub has_new: bool,
 }
 
 /// Finds a class's `#[hpy_methods]` block, if it has one:
@@ -301,21 +315,29 @@ impl<T> MethodsOf<T> {
 /// See [`MethodsOf`].
 pub trait HasMethods {
     /// The block's definitions.
-    fn class_methods(&self) -> (&'static [&'static StaticDef], bool);
+    fn class_methods(&self) -> ClassDefs;
 }
 impl<T: ClassMethods> HasMethods for MethodsOf<T> {
-    fn class_methods(&self) -> (&'static [&'static StaticDef], bool) {
-        (T::DEFINES, T::HAS_NEW)
+    fn class_methods(&self) -> ClassDefs {
+        ClassDefs {
+            defines: T::DEFINES,
+            reflected: T::REFLECTED,
+            has_new: T::HAS_NEW,
+        }
     }
 }
 /// See [`MethodsOf`].
 pub trait NoMethods {
     /// No definitions.
-    fn class_methods(&self) -> (&'static [&'static StaticDef], bool);
+    fn class_methods(&self) -> ClassDefs;
 }
 impl<T> NoMethods for &MethodsOf<T> {
-    fn class_methods(&self) -> (&'static [&'static StaticDef], bool) {
-        (&[], false)
+    fn class_methods(&self) -> ClassDefs {
+        ClassDefs {
+            defines: &[],
+            reflected: &[],
+            has_new: false,
+        }
     }
 }
 
@@ -333,7 +355,7 @@ impl ExecHook for RuntimeCheck {
 /// The definition of [`RuntimeCheck`], listed first in every module's defines.
 pub static RUNTIME_CHECK_DEF: StaticDef = exec_def::<RuntimeCheck>();
 
-const fn meth_def(
+pub(crate) const fn meth_def(
     name: &'static CStr,
     doc: &'static CStr,
     impl_: sys::HPyCFunction,

@@ -507,13 +507,29 @@ unsafe extern "C" fn setter_impl<M: SetterSlot>(
             M::call(ctx, &a, v.as_deref()).map(|()| 0)
         });
         if rc != 0 && !crate::runtime::is_cpython() {
-            // PyPy's HPy ignores a setter's result: the exception would stay pending and abort
-            // the interpreter later. Report it as unraisable instead (this clears it).
-            call!(ctx, ctx_Err_WriteUnraisable, a.as_raw());
+            setter_error_unraisable(ctx, &a, M::NAME);
         }
         rc
     }
 }
+/// PyPy's HPy ignores a setter's result: the exception would stay pending and abort the
+/// interpreter later. It is reported as unraisable instead (which clears it), in the name of
+/// the property rather than the object: the object's `repr` would be a nested call into the
+/// module, which PyPy's debug mode does not survive.
+#[cold]
+fn setter_error_unraisable(ctx: Context<'_>, owner: &Handle<'_>, name: &str) {
+    let what = format!("the setter of {}.{name}", owner.type_name());
+    let what = crate::Str::new(ctx, &what).ok();
+    // SAFETY: an exception is set; the object is an open handle or NULL.
+    unsafe {
+        call!(
+            ctx,
+            ctx_Err_WriteUnraisable,
+            crate::handle::raw_or_null(what.as_deref())
+        )
+    };
+}
+
 unsafe extern "C" fn setter_tramp<M: SetterSlot>(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int {
     let mut args = sys::_HPyFunc_args_SETTER {
         arg0,
@@ -633,8 +649,7 @@ unsafe extern "C" fn readonly_impl(
         );
         err.restore(ctx);
         if !crate::runtime::is_cpython() {
-            // See `setter_impl`.
-            call!(ctx, ctx_Err_WriteUnraisable, a.as_raw());
+            setter_error_unraisable(ctx, &a, &name);
         }
         -1
     }
@@ -816,6 +831,7 @@ impl<T: HPyClass> KeywordsMethod for NoNew<T> {
                 T::SPEC.py_name()
             )));
         }
+        crate::class::refuse_subtype_on_pypy::<T>(ctx, cls)?;
         let (ptr, nargs) = args.positional();
         // SAFETY: the type is open and the positional arguments are borrowed for the call.
         unsafe {
@@ -1058,3 +1074,90 @@ macro_rules! into_hash {
     )*};
 }
 into_hash!(isize, usize, i64, u64, i32, u32);
+
+/// A reflected operator as a method: `this.__rOP__(other)` is the slot called as `(other, this)`.
+pub trait Reflected {
+    /// The name used in panic messages.
+    const NAME: &'static str;
+    /// The slot with the operands swapped.
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        this: &Handle<'ctx>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<Handle<'ctx>>;
+}
+
+/// [`Reflected`] for a [`BinarySlot`].
+pub struct Swap<M>(core::marker::PhantomData<M>);
+impl<M: BinarySlot> Reflected for Swap<M> {
+    const NAME: &'static str = M::NAME;
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        this: &Handle<'ctx>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<Handle<'ctx>> {
+        M::call(ctx, other, this)
+    }
+}
+
+/// [`Reflected`] for `__pow__` (a [`TernarySlot`]) without a modulo.
+pub struct SwapPow<M>(core::marker::PhantomData<M>);
+impl<M: TernarySlot> Reflected for SwapPow<M> {
+    const NAME: &'static str = M::NAME;
+    fn call<'ctx>(
+        ctx: Context<'ctx>,
+        this: &Handle<'ctx>,
+        other: &Handle<'ctx>,
+    ) -> HPyResult<Handle<'ctx>> {
+        M::call(ctx, other, this, &ctx.none())
+    }
+}
+
+unsafe extern "C" fn reflected_impl<M: Reflected>(
+    ctx: *mut sys::HPyContext,
+    this: sys::HPy,
+    other: sys::HPy,
+) -> sys::HPy {
+    // SAFETY: the runtime passes this call's context and two borrowed arguments (HPyFunc_O).
+    unsafe {
+        let ctx = Context::from_raw(ctx);
+        let (this, other) = (Handle::borrowed(ctx, this), Handle::borrowed(ctx, other));
+        run(ctx, M::NAME, || M::call(ctx, &this, &other))
+    }
+}
+
+unsafe extern "C" fn reflected_tramp<M: Reflected>(self_: Obj, arg: Obj) -> Obj {
+    let mut args = sys::_HPyFunc_args_O {
+        self_,
+        arg,
+        result: null_mut(),
+    };
+    // SAFETY: `args` is the O argument struct and `reflected_impl` has the O signature.
+    unsafe {
+        let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy) -> sys::HPy =
+            reflected_impl::<M>;
+        call_real(
+            sys::HPyFunc_Signature::HPyFunc_O,
+            transmute::<_, sys::HPyCFunction>(f),
+            (&raw mut args).cast(),
+        )
+    };
+    args.result
+}
+
+/// The `__rOP__` method `name` of a reflected operator.
+pub const fn reflected_def<M: Reflected>(name: &'static CStr) -> StaticDef {
+    let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy) -> sys::HPy =
+        reflected_impl::<M>;
+    let t: unsafe extern "C" fn(Obj, Obj) -> Obj = reflected_tramp::<M>;
+    // SAFETY: type-erased function pointers; the runtime calls them with the O signature.
+    unsafe {
+        super::meth_def(
+            name,
+            c"",
+            transmute::<_, sys::HPyCFunction>(f),
+            transmute::<_, sys::cpy_PyCFunction>(t),
+            sys::HPyFunc_Signature::HPyFunc_O,
+        )
+    }
+}

@@ -78,6 +78,15 @@ impl<T: HPyClass> ClassExport<T> {
     /// The class's type object; `TypeError` if no module that adds it has been created yet.
     pub fn type_object<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         self.global.get(ctx).ok_or_else(|| {
+            if T::SPEC.shape != BuiltinShape::Object && !crate::runtime::is_cpython() {
+                return HPyErr::new(
+                    crate::ExceptionType::NotImplementedError,
+                    format!(
+                        "the class {} extends a built-in type, which this runtime's HPy does not support",
+                        T::SPEC.py_name()
+                    ),
+                );
+            }
             HPyErr::type_error(format!(
                 "the class {} has not been added to a module yet",
                 T::SPEC.py_name()
@@ -91,13 +100,15 @@ impl<T: HPyClass> ClassExport<T> {
         self.built.get_or_init(|| {
             let name = std::ffi::CString::new(format!("{module}.{}", T::SPEC.py_name()))
                 .unwrap_or_else(|_| T::SPEC.name.to_owned());
-            let (methods, has_new) = T::methods();
-            let mut own: Vec<Box<sys::HPyDef>> =
-                vec![Box::new(crate::__private::destroy_def::<T>())];
+            let defs = T::methods();
+            let mut own: Vec<Box<sys::HPyDef>> = Vec::new();
+            if core::mem::needs_drop::<T>() {
+                own.push(Box::new(crate::__private::destroy_def::<T>()));
+            }
             if !T::SPEC.field_offsets.is_empty() {
                 own.push(Box::new(crate::__private::traverse_def::<T>()));
             }
-            if !has_new {
+            if !defs.has_new {
                 // A class extending a built-in keeps the base's __new__.
                 if T::SPEC.shape == BuiltinShape::Object {
                     own.push(Box::new(crate::__private::no_new_def::<T>()));
@@ -106,7 +117,11 @@ impl<T: HPyClass> ClassExport<T> {
             let mut defines: Vec<*mut sys::HPyDef> =
                 own.iter_mut().map(|d| &mut **d as *mut _).collect();
             defines.extend(T::member_defines().iter().map(|d| d.get()));
-            defines.extend(methods.iter().map(|d| d.get()));
+            defines.extend(defs.defines.iter().map(|d| d.get()));
+            if !crate::runtime::is_cpython() {
+                // PyPy's HPy makes only `__add__` and the like from the binary slots.
+                defines.extend(defs.reflected.iter().map(|d| d.get()));
+            }
             defines.push(core::ptr::null_mut());
             let mut flags = sys::HPy_TPFLAGS_DEFAULT as core::ffi::c_ulong;
             if T::SPEC.subclass {
@@ -215,6 +230,12 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
         ctx: Context<'ctx>,
         module: &Handle<'ctx>,
     ) -> HPyResult<()> {
+        if T::SPEC.shape != BuiltinShape::Object && !crate::runtime::is_cpython() {
+            // PyPy 3.11's HPy passes no usable `self` to the methods and properties of a class
+            // that extends a built-in (and has no accessors for its struct): the class is left
+            // out of the module there, and `type_object` says why.
+            return Ok(());
+        }
         let name = module.get_attr("__name__")?;
         let ty = self.make_type(ctx, name.extract::<&str>()?)?;
         self.global.set(ctx, &ty)?;

@@ -69,7 +69,7 @@ pub use export::{ClassSpec, ModuleItem};
 pub(crate) use layout::raw_field as raw_field_of;
 #[doc(hidden)]
 pub use layout::{value_offset, Header};
-pub(crate) use obj::check_subclass_instance;
+pub(crate) use obj::{check_subclass_instance, refuse_subtype_on_pypy};
 
 use crate::__private::StaticDef;
 
@@ -93,9 +93,9 @@ pub unsafe trait HPyClass: Sized + 'static {
     #[doc(hidden)]
     fn member_defines() -> &'static [&'static StaticDef];
 
-    /// The definitions of the class's `#[hpy_methods]` block, and whether it has a `#[new]`.
+    /// The definitions of the class's `#[hpy_methods]` block.
     #[doc(hidden)]
-    fn methods() -> (&'static [&'static StaticDef], bool);
+    fn methods() -> crate::__private::ClassDefs;
 
     /// The value an instance made without `#[new]` gets on first use, for
     /// `#[hpy_class(default)]`.

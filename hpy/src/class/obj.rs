@@ -46,6 +46,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
                 T::SPEC.py_name()
             )));
         }
+        refuse_subtype_on_pypy::<T>(ctx, ty)?;
         let mut data: *mut core::ffi::c_void = core::ptr::null_mut();
         // SAFETY: `ty` is an open type handle; `HPy_New` writes the address of the zeroed struct.
         let h = unsafe { ctx.own(call!(ctx, ctx_New, ty.as_raw(), &raw mut data))? };
@@ -241,8 +242,17 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
 
     /// Makes `f` this object's call function (`HPy_SetCallFunction`). The class must define
     /// `__call__`, otherwise the runtime raises `TypeError`.
+    ///
+    /// PyPy 3.11's HPy installs the function for every instance of the type rather than for
+    /// this object; there this raises `NotImplementedError` and changes nothing.
     pub fn set_call_function(&self, f: &'static CallFunction<T>) -> HPyResult<()> {
         let ctx = self.handle.ctx();
+        if !crate::runtime::is_cpython() {
+            return Err(HPyErr::new(
+                crate::ExceptionType::NotImplementedError,
+                "set_call_function: this runtime's HPy_SetCallFunction changes every instance of the type, not one object",
+            ));
+        }
         // SAFETY: the call function is static and has the KEYWORDS signature.
         status(unsafe {
             call!(
@@ -253,6 +263,27 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
             )
         })
     }
+}
+
+/// PyPy 3.11's HPy lets Python code subclass any HPy type: it ignores the missing
+/// `HPy_TPFLAGS_BASETYPE`. There, an instance of a Python subclass of a class not marked
+/// `subclass` is refused when it is made.
+#[inline]
+pub(crate) fn refuse_subtype_on_pypy<T: HPyClass>(
+    ctx: Context<'_>,
+    ty: &Handle<'_>,
+) -> HPyResult<()> {
+    if T::SPEC.subclass || crate::runtime::is_cpython() {
+        return Ok(());
+    }
+    if ty.is(&T::export().type_object(ctx)?) {
+        return Ok(());
+    }
+    Err(HPyErr::type_error(format!(
+        "cannot create instances of '{}', a Python subclass of '{}': that class is not marked `subclass` (PyPy's HPy does not refuse the subclass itself)",
+        ty.type_get_name()?,
+        T::SPEC.py_name()
+    )))
 }
 
 /// HPy's debug mode aborts the process when the struct of an instance of a Python subclass of an

@@ -264,7 +264,7 @@ pub fn make_sealed(secret: i64) -> Sealed {
 }
 
 /// A `float` subclass with Rust data (shape Float).
-#[hpy_class(extends = float, subclass)]
+#[hpy_class(extends = float)]
 #[derive(Default)]
 pub struct Measure {
     #[hpy(get, set)]
