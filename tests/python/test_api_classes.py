@@ -43,8 +43,10 @@ def test_new_and_methods(apimod):
     assert p.xy == (4.0, 6.0)
     assert apimod.Point(1, y=5).xy == (1.0, 5.0)
     assert apimod.Point(7).xy == (7.0, 0.0)
-    with pytest.raises(TypeError, match=r"missing 1 required positional argument: 'x'"):
+    with pytest.raises(TypeError, match=r"^Point\(\) missing 1 required positional argument: 'x'"):
         apimod.Point()
+    with pytest.raises(TypeError, match=r"^Point\(\) argument 'x': must be real number, not str"):
+        apimod.Point("a")
     with pytest.raises(TypeError, match="must be real number, not str"):
         apimod.Point("a")
     with pytest.raises(ValueError, match="must not be NaN"):
