@@ -241,17 +241,13 @@ impl Gen<'_> {
         let marker = self.marker(what);
         let name = &f.sig.ident;
         let self_ty = self.self_ty;
-        let py_name = opts
-            .name
-            .as_ref()
-            .map(|l| l.value())
-            .unwrap_or_else(|| match (what, self_ty) {
-                // `Point()`: argument errors of `#[new]` name the class, as CPython's do.
-                ("new", Type::Path(p)) if p.path.segments.last().is_some() => {
-                    p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
-                }
-                _ => name.to_string().trim_start_matches("r#").to_owned(),
-            });
+        // `Point()`: argument errors of `#[new]` name the class, as CPython's do.
+        let natural = match (what, self_ty) {
+            ("new", Type::Path(p)) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        }
+        .unwrap_or_else(|| name.to_string().trim_start_matches("r#").to_owned());
+        let py_name = opts.name.as_ref().map_or(natural, |l| l.value());
         let (setup, pre) = bind_this(recv, self_ty, f.sig.ident.span());
         let callee = quote!(<#self_ty>::#name);
         // `#[new]` returns the value; `__self` is the type it was called on.
