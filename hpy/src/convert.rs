@@ -83,6 +83,27 @@ impl<'a, 'ctx> FromPython<'a, 'ctx> for Handle<'ctx> {
     }
 }
 
+/// A parameter read by truthiness, like C's `"p"` format: any object, `bool(obj)`.
+///
+/// `bool` parameters accept only `True` and `False`; `Truthy` accepts what `if obj:` accepts
+/// (and passes on the error of a failing `__bool__`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Truthy(pub bool);
+
+impl<'a, 'ctx> FromPython<'a, 'ctx> for Truthy {
+    #[inline]
+    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
+        obj.is_true().map(Truthy)
+    }
+}
+
+impl<'ctx> IntoPython<'ctx> for Truthy {
+    #[inline]
+    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        self.0.into_python(ctx)
+    }
+}
+
 impl<'a, 'ctx, T: FromPython<'a, 'ctx>> FromPython<'a, 'ctx> for Option<T> {
     #[inline]
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {

@@ -110,7 +110,7 @@ pub use builtin_types::{BuiltinShape, BuiltinType};
 pub use call::{Args, Kwargs};
 pub use class::{CallFunction, ClassExport, Field, HPyClass, Obj, Ref, RefMut};
 pub use context::Context;
-pub use convert::{FromPython, IntoPython};
+pub use convert::{FromPython, IntoPython, Truthy};
 pub use err::{HPyErr, HPyResult};
 pub use eval::SourceKind;
 pub use exceptions::ExceptionType;

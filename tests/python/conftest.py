@@ -100,3 +100,4 @@ def _module_fixture(name):
 hello = _module_fixture("hello")
 testmod = _module_fixture("testmod")
 apimod = _module_fixture("apimod")
+ujson_hpy = _module_fixture("ujson_hpy")

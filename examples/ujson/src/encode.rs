@@ -1,0 +1,514 @@
+//! `dumps`: Python objects to JSON text, with ujson 6's type rules, options and messages.
+
+use hpy::prelude::*;
+use hpy::ExceptionType;
+
+use crate::number::write_float;
+
+/// ujson's `JSON_MAX_RECURSION_DEPTH`.
+const MAX_LEVEL: u32 = 1024;
+/// How many times `default` may turn an object into another unserialisable one.
+const DEFAULT_MAX_DEPTH: u32 = 3;
+
+/// The options of one `dumps` call.
+pub struct Options<'ctx> {
+    /// Escape everything outside ASCII as `\uXXXX`.
+    pub ensure_ascii: bool,
+    /// Escape `<`, `>` and `&`.
+    pub encode_html_chars: bool,
+    /// Escape `/` as `\/`.
+    pub escape_forward_slashes: bool,
+    /// Write dict items in sorted key order.
+    pub sort_keys: bool,
+    /// Spaces per level; 0 is compact; negative only selects the `": "` key separator.
+    pub indent: i32,
+    /// Write NaN and Infinity (otherwise they are an error).
+    pub allow_nan: bool,
+    /// Refuse `bytes` values (otherwise they are written as UTF-8 strings).
+    pub reject_bytes: bool,
+    /// Called with objects of other types; its result is encoded instead.
+    pub default: Option<Handle<'ctx>>,
+    /// Written between items.
+    pub item_sep: Vec<u8>,
+    /// Written between a key and its value.
+    pub key_sep: Vec<u8>,
+}
+
+/// Why encoding stopped.
+pub enum Fail {
+    /// ujson's own errors (no Python exception set): raised as `OverflowError(message)`.
+    Limit(&'static str),
+    /// A Python exception.
+    Py(HPyErr),
+}
+
+impl From<HPyErr> for Fail {
+    fn from(e: HPyErr) -> Self {
+        Fail::Py(e)
+    }
+}
+
+type Done = Result<(), Fail>;
+
+/// The encoder of one `dumps` call.
+pub struct Encoder<'ctx, 'o> {
+    ctx: Context<'ctx>,
+    opts: &'o Options<'ctx>,
+    /// The output (UTF-8, with lone surrogates in their `surrogatepass` form).
+    pub out: Vec<u8>,
+    decimal: Option<Handle<'ctx>>,
+}
+
+/// What an object is, for the encoder.
+enum Kind {
+    Str,
+    Dict,
+    List,
+    Tuple,
+    Int,
+    Bool,
+    Float,
+    None,
+    Bytes,
+    Other,
+}
+
+impl<'ctx, 'o> Encoder<'ctx, 'o> {
+    /// An encoder writing into a fresh buffer.
+    pub fn new(ctx: Context<'ctx>, opts: &'o Options<'ctx>) -> Self {
+        Encoder {
+            ctx,
+            opts,
+            out: Vec::with_capacity(256),
+            decimal: None,
+        }
+    }
+
+    fn kind(&self, obj: &Handle<'ctx>) -> Kind {
+        if obj.is_str() {
+            Kind::Str
+        } else if obj.is_dict() {
+            Kind::Dict
+        } else if obj.is_list() {
+            Kind::List
+        } else if obj.is_int() {
+            if obj.is_bool() {
+                Kind::Bool
+            } else {
+                Kind::Int
+            }
+        } else if obj.is_float() {
+            Kind::Float
+        } else if obj.is_none() {
+            Kind::None
+        } else if obj.is_tuple() {
+            Kind::Tuple
+        } else if obj.is_bytes() {
+            Kind::Bytes
+        } else {
+            Kind::Other
+        }
+    }
+
+    /// Encodes `obj` at nesting `level`.
+    pub fn encode(&mut self, obj: &Handle<'ctx>, level: u32) -> Done {
+        if level > MAX_LEVEL {
+            return Err(Fail::Limit("Maximum recursion level reached"));
+        }
+        let mut converted: Option<Handle<'ctx>> = None;
+        let mut rounds = 0;
+        loop {
+            let cur = converted.as_ref().unwrap_or(obj);
+            match self.kind(cur) {
+                Kind::Str => return self.str_value(cur),
+                Kind::Dict => return self.dict(cur, level),
+                Kind::List | Kind::Tuple => return self.sequence(cur, level),
+                Kind::Int => return self.int(cur),
+                Kind::Bool => {
+                    let t = cur.is(&self.ctx.bool(true));
+                    self.out
+                        .extend_from_slice(if t { b"true" } else { b"false" });
+                    return Ok(());
+                }
+                Kind::Float => return self.float(cur.extract::<f64>()?),
+                Kind::None => {
+                    self.out.extend_from_slice(b"null");
+                    return Ok(());
+                }
+                Kind::Bytes if !self.opts.reject_bytes => {
+                    let data = cur.as_bytes()?;
+                    return self.string(cur, data);
+                }
+                Kind::Bytes | Kind::Other => {}
+            }
+            if self.is_decimal(cur)? {
+                let f = self.ctx.builtin_type(hpy::BuiltinType::Float).call((cur,))?;
+                return self.float(f.extract::<f64>()?);
+            }
+            if cur.has_attr("toDict") {
+                let d = cur.call_method("toDict", ())?;
+                if !d.is_dict() {
+                    return Err(HPyErr::type_error(format!(
+                        "toDict() should return a dict, got {}",
+                        d.type_name()
+                    ))
+                    .into());
+                }
+                return self.dict(&d, level);
+            }
+            if cur.has_attr("__json__") {
+                let raw = cur.call_method("__json__", ())?;
+                if raw.is_bytes() {
+                    self.out.extend_from_slice(raw.as_bytes()?);
+                } else if raw.is_str() {
+                    let bytes = utf8_surrogatepass(&raw)?;
+                    self.out.extend_from_slice(bytes.as_slice());
+                } else {
+                    return Err(HPyErr::type_error(format!(
+                        "__json__() should return str or bytes, got {}",
+                        raw.type_name()
+                    ))
+                    .into());
+                }
+                return Ok(());
+            }
+            let Some(default) = &self.opts.default else {
+                let repr = cur.repr()?;
+                let repr: &str = repr.extract()?;
+                return Err(
+                    HPyErr::type_error(format!("{repr} is not JSON serializable")).into(),
+                );
+            };
+            if rounds >= DEFAULT_MAX_DEPTH {
+                return Err(HPyErr::type_error("maximum recursion depth exceeded").into());
+            }
+            converted = Some(default.call((cur,))?);
+            rounds += 1;
+        }
+    }
+
+    /// Whether `obj` is a `decimal.Decimal` (imported on first need).
+    fn is_decimal(&mut self, obj: &Handle<'ctx>) -> HPyResult<bool> {
+        if self.decimal.is_none() {
+            let module = self.ctx.import("decimal")?;
+            self.decimal = Some(module.get_attr("Decimal")?);
+        }
+        let decimal = self.decimal.as_ref().expect("set above");
+        Ok(obj.type_check(decimal))
+    }
+
+    fn int(&mut self, obj: &Handle<'ctx>) -> Done {
+        match obj.extract::<i64>() {
+            Ok(v) => {
+                self.out
+                    .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+                return Ok(());
+            }
+            Err(e) if e.matches(self.ctx, ExceptionType::OverflowError) => {
+                e.discard(self.ctx)
+            }
+            Err(e) => return Err(e.into()),
+        }
+        match obj.extract::<u64>() {
+            Ok(v) => {
+                self.out
+                    .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+                return Ok(());
+            }
+            Err(e) if e.matches(self.ctx, ExceptionType::OverflowError) => {
+                e.discard(self.ctx)
+            }
+            Err(e) => return Err(e.into()),
+        }
+        // Beyond 64 bits: the decimal digits of `int.__repr__`.
+        let text = self
+            .ctx
+            .builtin_type(hpy::BuiltinType::Int)
+            .get_attr("__repr__")?
+            .call((obj,))?;
+        let text: &str = text.extract()?;
+        self.out.extend_from_slice(text.as_bytes());
+        Ok(())
+    }
+
+    fn float(&mut self, v: f64) -> Done {
+        if v.is_finite() {
+            write_float(&mut self.out, v);
+        } else if !self.opts.allow_nan {
+            return Err(Fail::Limit("Invalid value when encoding double"));
+        } else if v.is_nan() {
+            self.out.extend_from_slice(b"NaN");
+        } else if v > 0.0 {
+            self.out.extend_from_slice(b"Infinity");
+        } else {
+            self.out.extend_from_slice(b"-Infinity");
+        }
+        Ok(())
+    }
+
+    fn str_value(&mut self, s: &Handle<'ctx>) -> Done {
+        let bytes = utf8_surrogatepass(s)?;
+        self.string(s, bytes.as_slice())
+    }
+
+    /// Writes a quoted, escaped string from UTF-8 (surrogates allowed).
+    fn string(&mut self, _obj: &Handle<'ctx>, data: &[u8]) -> Done {
+        self.out.reserve(data.len() + 2);
+        self.out.push(b'"');
+        if self.opts.ensure_ascii {
+            escape_ascii(&mut self.out, data, self.opts)?;
+        } else {
+            escape_utf8(&mut self.out, data, self.opts);
+        }
+        self.out.push(b'"');
+        Ok(())
+    }
+
+    fn newline_indent(&mut self, level: u32) {
+        if self.opts.indent > 0 {
+            self.out.push(b'\n');
+            let n = self.opts.indent as usize * level as usize;
+            self.out.extend(std::iter::repeat_n(b' ', n));
+        }
+    }
+
+    fn sequence(&mut self, seq: &Handle<'ctx>, level: u32) -> Done {
+        self.out.push(b'[');
+        let n = seq.len()?;
+        let mut count = 0;
+        // The length is read again each round: `default` may change the list.
+        while count < n.min(seq.len()?) {
+            let item = seq.get_item(count)?;
+            if count > 0 {
+                let sep = &self.opts.item_sep;
+                self.out.extend_from_slice(sep);
+            }
+            self.newline_indent(level + 1);
+            self.encode(&item, level + 1)?;
+            count += 1;
+        }
+        if count > 0 {
+            self.newline_indent(level);
+        }
+        self.out.push(b']');
+        Ok(())
+    }
+
+    fn dict(&mut self, dict: &Handle<'ctx>, level: u32) -> Done {
+        self.out.push(b'{');
+        let keys = <&hpy::Dict>::from_python(dict)?.keys()?;
+        if self.opts.sort_keys {
+            keys.call_method("sort", ())?;
+        }
+        let n = keys.len()?;
+        for i in 0..n {
+            let key = keys.get_item(i)?;
+            let value = dict.get_item(&key)?;
+            if i > 0 {
+                let sep = &self.opts.item_sep;
+                self.out.extend_from_slice(sep);
+            }
+            self.newline_indent(level + 1);
+            self.key(&key)?;
+            let sep = &self.opts.key_sep;
+            self.out.extend_from_slice(sep);
+            self.encode(&value, level + 1)?;
+        }
+        if n > 0 {
+            self.newline_indent(level);
+        }
+        self.out.push(b'}');
+        Ok(())
+    }
+
+    /// A dict key: `str` and `bytes` as they are, `True`/`False`/`None` as JSON words, anything
+    /// else through `str()`.
+    fn key(&mut self, key: &Handle<'ctx>) -> Done {
+        if key.is_str() {
+            return self.str_value(key);
+        }
+        if key.is_bytes() {
+            return self.string(key, key.as_bytes()?);
+        }
+        if key.is_bool() {
+            let t = key.is(&self.ctx.bool(true));
+            return self.string(key, if t { b"true" } else { b"false" });
+        }
+        if key.is_none() {
+            return self.string(key, b"null");
+        }
+        let text = key.str()?;
+        self.str_value(&text)
+    }
+}
+
+/// The UTF-8 bytes of a `str`, lone surrogates encoded as by `surrogatepass`.
+pub fn utf8_surrogatepass<'a, 'ctx>(s: &'a Handle<'ctx>) -> HPyResult<Utf8<'a, 'ctx>> {
+    match s.extract::<&str>() {
+        Ok(text) => Ok(Utf8::Borrowed(text.as_bytes())),
+        Err(e) if e.matches(s.ctx(), ExceptionType::UnicodeEncodeError) => {
+            e.discard(s.ctx());
+            let b = s.call_method("encode", ("utf-8", "surrogatepass"))?;
+            Ok(Utf8::Owned(b))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// UTF-8 borrowed from a `str`, or held in a `bytes` object.
+pub enum Utf8<'a, 'ctx> {
+    /// The runtime's own UTF-8 buffer.
+    Borrowed(&'a [u8]),
+    /// A `bytes` made by `encode("utf-8", "surrogatepass")`.
+    Owned(Handle<'ctx>),
+}
+
+impl Utf8<'_, '_> {
+    /// The bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            Utf8::Borrowed(b) => b,
+            Utf8::Owned(h) => h.as_bytes().unwrap_or(&[]),
+        }
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn push_u(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&[
+        b'\\',
+        b'u',
+        HEX[(v >> 12) as usize & 15],
+        HEX[(v >> 8) as usize & 15],
+        HEX[(v >> 4) as usize & 15],
+        HEX[v as usize & 15],
+    ]);
+}
+
+/// The escape of an ASCII byte, or `None` to copy it.
+#[inline(always)]
+fn ascii_escape(b: u8, opts: &Options<'_>, out: &mut Vec<u8>) -> bool {
+    let two = match b {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        b'\n' => b'n',
+        b'\r' => b'r',
+        b'\t' => b't',
+        8 => b'b',
+        12 => b'f',
+        b'/' if opts.escape_forward_slashes => b'/',
+        b'&' | b'<' | b'>' if opts.encode_html_chars => {
+            push_u(out, u32::from(b));
+            return true;
+        }
+        0..=0x1f => {
+            push_u(out, u32::from(b));
+            return true;
+        }
+        _ => return false,
+    };
+    out.extend_from_slice(&[b'\\', two]);
+    true
+}
+
+/// Whether an ASCII byte may need escaping (a cheap first filter).
+#[inline(always)]
+fn maybe_special(b: u8) -> bool {
+    b < 0x20 || matches!(b, b'"' | b'\\' | b'/' | b'&' | b'<' | b'>')
+}
+
+/// `ensure_ascii=False`: only ASCII specials are escaped; other bytes are copied.
+fn escape_utf8(out: &mut Vec<u8>, data: &[u8], opts: &Options<'_>) {
+    let mut run = 0;
+    for (i, &b) in data.iter().enumerate() {
+        if maybe_special(b) {
+            let mut tmp = Vec::new();
+            if ascii_escape(b, opts, &mut tmp) {
+                out.extend_from_slice(&data[run..i]);
+                out.extend_from_slice(&tmp);
+                run = i + 1;
+            }
+        }
+    }
+    out.extend_from_slice(&data[run..]);
+}
+
+/// `ensure_ascii=True`: every non-ASCII character becomes `\uXXXX` (a surrogate pair above
+/// U+FFFF), with ujson's checks of the UTF-8.
+fn escape_ascii(out: &mut Vec<u8>, data: &[u8], opts: &Options<'_>) -> Done {
+    let mut i = 0;
+    let mut run = 0;
+    while i < data.len() {
+        let b = data[i];
+        if b < 0x80 {
+            if maybe_special(b) {
+                let mark = out.len();
+                out.extend_from_slice(&data[run..i]);
+                if ascii_escape(b, opts, out) {
+                    run = i + 1;
+                } else {
+                    out.truncate(mark);
+                }
+            }
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(&data[run..i]);
+        let (n, lead_bits) = match b {
+            0xc0..=0xdf => (2, b & 0x1f),
+            0xe0..=0xef => (3, b & 0x0f),
+            0xf0..=0xf7 => (4, b & 0x07),
+            0xf8..=0xfd => {
+                return Err(Fail::Limit(
+                    "Unsupported UTF-8 sequence length when encoding string",
+                ))
+            }
+            // A stray continuation byte (or 0xfe/0xff) is copied as it is, as ujson does.
+            _ => {
+                out.push(b);
+                i += 1;
+                run = i;
+                continue;
+            }
+        };
+        if data.len() - i < n {
+            return Err(Fail::Limit("Unterminated UTF-8 sequence when encoding string"));
+        }
+        let cont = &data[i + 1..i + n];
+        if cont.iter().any(|c| c & 0xc0 != 0x80) {
+            return Err(Fail::Limit(match n {
+                2 => "Invalid continuation byte in 2-byte UTF-8 sequence detected when encoding string",
+                3 => "Invalid continuation byte in 3-byte UTF-8 sequence detected when encoding string",
+                _ => "Invalid continuation byte in 4-byte UTF-8 sequence detected when encoding string",
+            }));
+        }
+        if n == 4 && ((b >= 0xf4 && data[i + 1] >= 0x90) || b >= 0xf5) {
+            return Err(Fail::Limit(
+                ">U+10FFFF in 4-byte UTF-8 sequence detected when encoding string",
+            ));
+        }
+        let ucs = cont
+            .iter()
+            .fold(u32::from(lead_bits), |acc, c| (acc << 6) | u32::from(c & 0x3f));
+        let min = [0, 0, 0x80, 0x800, 0x10000][n];
+        if ucs < min {
+            return Err(Fail::Limit(match n {
+                2 => "Overlong 2-byte UTF-8 sequence detected when encoding string",
+                3 => "Overlong 3-byte UTF-8 sequence detected when encoding string",
+                _ => "Overlong 4-byte UTF-8 sequence detected when encoding string",
+            }));
+        }
+        if ucs >= 0x10000 {
+            let v = ucs - 0x10000;
+            push_u(out, (v >> 10) + 0xd800);
+            push_u(out, (v & 0x3ff) + 0xdc00);
+        } else {
+            push_u(out, ucs);
+        }
+        i += n;
+        run = i;
+    }
+    out.extend_from_slice(&data[run..]);
+    Ok(())
+}

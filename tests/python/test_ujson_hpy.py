@@ -1,0 +1,192 @@
+"""ujson_hpy (examples/ujson) against the standard `json`: round trips of the benchmark
+documents and of generated ones, and the error paths, in universal and debug mode (leak-checked).
+
+ujson's own upstream suite runs separately (tests/ujson/run_upstream.py); these tests add the
+round-trip guarantees of the issue and the cases ujson's suite skips on PyPy.
+"""
+
+import json
+import math
+import pathlib
+import random
+import sys
+
+import pytest
+
+DATA = pathlib.Path(__file__).resolve().parents[2] / "target" / "cache" / "jsonexamples"
+
+
+def generated(seed, depth=0):
+    """A random JSON document: nested containers, unicode, big ints, floats that round-trip."""
+    rnd = random.Random(seed)
+
+    def value(d):
+        kind = rnd.randrange(10 if d < 4 else 6)
+        if kind == 0:
+            return rnd.choice([None, True, False])
+        if kind == 1:
+            return rnd.randrange(-(2**70), 2**70)
+        if kind == 2:
+            return rnd.randrange(-1000, 1000)
+        if kind == 3:
+            return rnd.uniform(-1e300, 1e300) * rnd.choice([1, 1e-300, 1e-10, 1])
+        if kind in (4, 5):
+            alphabet = "abc \"\\/\n\t\x00\x1f<>&é€𝄞\u2028"
+            return "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(12)))
+        if kind in (6, 7):
+            return [value(d + 1) for _ in range(rnd.randrange(5))]
+        return {f"k{rnd.randrange(50)}{'é' if rnd.random() < 0.2 else ''}": value(d + 1) for _ in range(rnd.randrange(5))}
+
+    return value(depth)
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_generated_round_trip(ujson_hpy, seed, ensure_ascii):
+    doc = generated(seed)
+    text = ujson_hpy.dumps(doc, ensure_ascii=ensure_ascii)
+    assert json.loads(text) == doc
+    assert ujson_hpy.loads(text) == doc
+    assert ujson_hpy.loads(json.dumps(doc)) == doc
+    if ensure_ascii:
+        assert text.isascii()
+
+
+def benchmark_files():
+    names = ["twitter.json", "citm_catalog.json", "canada.json", "github_events.json"]
+    return [DATA / n for n in names]
+
+
+@pytest.mark.parametrize("path", benchmark_files(), ids=lambda p: p.name)
+def test_benchmark_files_round_trip(ujson_hpy, path):
+    if not path.exists():
+        pytest.skip(f"{path.name} is fetched by scripts/bench-json.sh (run it once)")
+    text = path.read_text(encoding="utf-8")
+    doc = json.loads(text)
+    assert ujson_hpy.loads(text) == doc
+    assert ujson_hpy.loads(text.encode()) == doc
+    assert json.loads(ujson_hpy.dumps(doc)) == doc
+    assert json.loads(ujson_hpy.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True)) == doc
+
+
+def test_numbers(ujson_hpy):
+    for n in [0, -1, 2**63 - 1, -(2**63), 2**64 - 1, 2**64, -(2**63) - 1, 10**30, -(10**30)]:
+        assert ujson_hpy.loads(ujson_hpy.dumps(n)) == n
+        assert ujson_hpy.dumps(n) == json.dumps(n)  # big ints on PyPy too
+    for x in [0.1, 1 / 3, 1e16, 1e-5, 5e-324, sys.float_info.max, -0.0, 1e22, 123456.789]:
+        assert ujson_hpy.loads(ujson_hpy.dumps(x)) == x
+        assert math.copysign(1, ujson_hpy.loads(ujson_hpy.dumps(x))) == math.copysign(1, x)
+    assert ujson_hpy.dumps([1e16, 1e-5, 1.0]) == "[1e+16,1e-5,1.0]"
+    assert ujson_hpy.loads("0" * 50 + "7") == 7
+    assert ujson_hpy.loads("[-]") == [0]
+    assert math.isnan(ujson_hpy.loads("NaN")) and ujson_hpy.loads("-Infinity") == -math.inf
+
+
+def test_strings_and_surrogates(ujson_hpy):
+    s = "\ud800 lone \udfff and a pair \U0001f4a9 \x00"
+    assert ujson_hpy.loads(ujson_hpy.dumps(s)) == s
+    assert ujson_hpy.loads(ujson_hpy.dumps(s, ensure_ascii=False)) == s
+    assert ujson_hpy.dumps("\U0001f4a9é/<") == '"\\ud83d\\udca9\\u00e9\\/<"'
+    assert ujson_hpy.dumps("é/<", ensure_ascii=False, escape_forward_slashes=False, encode_html_chars=True) == '"é/\\u003c"'
+    assert ujson_hpy.loads('"\\ud83d\\udca9"') == "\U0001f4a9"
+    assert ujson_hpy.loads(b'"\xf0\x9f\x92\xa9"') == "\U0001f4a9"
+
+
+def test_options(ujson_hpy):
+    doc = {"b": [1, {}], "a": None}
+    assert ujson_hpy.dumps(doc, indent=2, sort_keys=True) == json.dumps(doc, indent=2, sort_keys=True)
+    assert ujson_hpy.dumps(doc, separators=(", ", ": ")) == json.dumps(doc, separators=(", ", ": "))
+    assert ujson_hpy.dumps({1: 2, None: 3, False: 4, b"k": 5}) == '{"1":2,"null":3,"false":4,"k":5}'
+    assert ujson_hpy.dumps(b"raw", reject_bytes=False) == '"raw"'
+
+    class Obj:
+        def __json__(self):
+            return '{"raw":1}'
+
+    class D:
+        def toDict(self):
+            return {"d": 1}
+
+    assert ujson_hpy.dumps([Obj(), D()]) == '[{"raw":1},{"d":1}]'
+    assert ujson_hpy.dumps({1, 2}, default=sorted) == "[1,2]"
+
+
+def test_file_functions(ujson_hpy):
+    import io
+
+    f = io.StringIO()
+    assert ujson_hpy.dump({"a": [1, "é"]}, f, ensure_ascii=False) is None
+    assert f.getvalue() == '{"a":[1,"é"]}'
+    f.seek(0)
+    assert ujson_hpy.load(f) == {"a": [1, "é"]}
+    with pytest.raises(TypeError, match="expected file"):
+        ujson_hpy.load("[]")
+    with pytest.raises(TypeError, match="expected file"):
+        ujson_hpy.dump([], "")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "Expected object or value"),
+        ("[1,]", "array value \\(1\\)"),
+        ('{"a" 1}', "No ':' found"),
+        ('{"a":1,}', "Unexpected character in found when decoding object value"),
+        ("[1] x", "Trailing data"),
+        ('"\\x"', "Unrecognized escape sequence"),
+        ('"\\u12"', "Unexpected character in unicode escape"),
+        ('"abc', "Unmatched"),
+        (b'"\xff"', "Invalid UTF-8 sequence length"),
+        (b'"\xc3("', "Invalid UTF-8 continuation byte"),
+        ("tru", "'true'"),
+        ("{1:2}", "Key name of object must be 'string'"),
+        ("[" * 1025 + "]" * 1025, "depth limit"),
+    ],
+)
+def test_decode_errors(ujson_hpy, text, message):
+    with pytest.raises(ujson_hpy.JSONDecodeError, match=message) as info:
+        ujson_hpy.loads(text)
+    assert isinstance(info.value, ValueError)
+
+
+def test_errors_of_other_types(ujson_hpy):
+    with pytest.raises(TypeError, match="Expected string, bytes, or bytearray"):
+        ujson_hpy.loads(3)
+    with pytest.raises(TypeError, match="Arbitrary bytes-like objects"):
+        ujson_hpy.loads(memoryview(b"1"))
+    assert ujson_hpy.loads(bytearray(b"[99]")) == [99]
+    with pytest.raises(TypeError, match="is not JSON serializable"):
+        ujson_hpy.dumps([object()])
+    with pytest.raises(TypeError, match="b'x' is not JSON serializable"):
+        ujson_hpy.dumps({"a": [b"x"]})
+    with pytest.raises(OverflowError, match="Invalid value when encoding double"):
+        ujson_hpy.dumps([math.nan], allow_nan=False)
+    with pytest.raises(OverflowError, match="Maximum recursion level reached"):
+        x = []
+        x.append(x)
+        ujson_hpy.dumps(x)
+    with pytest.raises(ValueError, match="Maximum allowed indentation is 1000"):
+        ujson_hpy.dumps([], indent=1001)
+    with pytest.raises(TypeError, match="expected tuple or None as separator"):
+        ujson_hpy.dumps([], separators=[",", ":"])
+    with pytest.raises(ZeroDivisionError):
+        ujson_hpy.dumps([set()], default=lambda o: 1 / 0)
+    with pytest.raises(TypeError, match="'<' not supported"):
+        ujson_hpy.dumps({1: 1, "a": 2}, sort_keys=True)
+
+
+def test_deep_nesting_both_ways(ujson_hpy):
+    doc = 1
+    for _ in range(1024):
+        doc = [doc]
+    text = ujson_hpy.dumps(doc)
+    assert text == "[" * 1024 + "1" + "]" * 1024
+    assert ujson_hpy.dumps(ujson_hpy.loads(text)) == text  # (== on the lists would recurse)
+
+
+def test_module_surface(ujson_hpy):
+    assert ujson_hpy.__version__ == "6.1.0"
+    assert issubclass(ujson_hpy.JSONDecodeError, ValueError)
+    assert ujson_hpy.encode is not ujson_hpy.dumps and ujson_hpy.encode([1]) == "[1]"
+    assert ujson_hpy.decode("[1]") == [1]
+    assert ujson_hpy.dumps([1], 0) == "[1]"  # second positional: ensure_ascii

@@ -1,0 +1,55 @@
+"""Runs ujson 6.1.0's upstream test suite against ujson_hpy.
+
+    python run_upstream.py MODULE_DIR MODE [pytest args...]
+
+The ujson source distribution is fetched from the package index with pip (into
+target/cache/ujson-6.1.0, reused afterwards); its tests/ directory is copied next to the
+plugin in a scratch directory and run with `import ujson` bound to ujson_hpy.
+"""
+
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tarfile
+
+VERSION = "6.1.0"
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+CACHE = ROOT / "target" / "cache"
+
+
+def upstream_tests() -> pathlib.Path:
+    src = CACHE / f"ujson-{VERSION}"
+    if not (src / "tests" / "test_ujson.py").exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+             f"ujson=={VERSION}", "-d", str(CACHE)],
+            check=True,
+        )
+        with tarfile.open(CACHE / f"ujson-{VERSION}.tar.gz") as tar:
+            tar.extractall(CACHE, filter="data")
+    return src / "tests"
+
+
+def main() -> int:
+    module_dir, mode, *rest = sys.argv[1:]
+    tests = upstream_tests()
+    work = ROOT / "target" / "ujson-upstream" / f"{sys.implementation.name}-{mode}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    for name in ("test_ujson.py", "334-reproducer.json", "comprehensive.json", "sample.json"):
+        shutil.copy(tests / name, work / name)
+    shutil.copy(HERE / "upstream_plugin.py", work / "upstream_plugin.py")
+    so = work / "ujson_hpy.hpy0.so"  # one copy of the library per mode (see tests/python/conftest.py)
+    shutil.copy(pathlib.Path(module_dir) / "ujson_hpy.hpy0.so", so)
+    env = dict(os.environ, UJSON_HPY_MODE=mode, UJSON_HPY_SO=str(so), PYTHONPATH=str(work))
+    cmd = [sys.executable, "-m", "pytest", "-p", "upstream_plugin", "-p", "no:cacheprovider",
+           "--rootdir", str(work), "-q", str(work / "test_ujson.py"), *rest]
+    return subprocess.run(cmd, cwd=work, env=env).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

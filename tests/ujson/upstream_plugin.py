@@ -1,0 +1,55 @@
+"""pytest plugin that runs ujson's own test suite against ujson_hpy.
+
+Loaded with `-p upstream_plugin` by run_upstream.py. It loads ujson_hpy's .hpy0.so in the HPy
+mode named by UJSON_HPY_MODE (universal or debug) and installs it as `ujson`, so the upstream
+test_ujson.py imports it unchanged. In debug mode every test runs under hpy.debug.LeakDetector.
+"""
+
+import importlib.util
+import os
+import sys
+
+import hpy.universal
+import pytest
+
+MODE = os.environ["UJSON_HPY_MODE"]
+SO = os.environ["UJSON_HPY_SO"]
+_spec = importlib.util.spec_from_file_location("ujson_hpy", SO)
+_mode = {"universal": hpy.universal.MODE_UNIVERSAL, "debug": hpy.universal.MODE_DEBUG}[MODE]
+module = hpy.universal.load("ujson_hpy", SO, _spec, mode=_mode)
+module.__file__ = SO
+sys.modules["ujson"] = module
+
+# Upstream tests that cannot apply to ujson_hpy, with the reason. None today: the refcount
+# tests pass too (handles are released exactly), and the few CPython-only tests skip themselves
+# on PyPy through their own markers.
+EXCLUDED: dict = {}
+
+
+def pytest_report_header(config):
+    return f"upstream ujson tests against ujson_hpy ({SO}) in HPy {MODE} mode"
+
+
+# Upstream skips these on PyPy because the C-API original cannot do them there; ujson_hpy can,
+# so they run.
+UNSKIPPED = ("PyPy can't serialise big ints", "PyPy & GraalPy crash if .__hash__() fails")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        item.own_markers = [
+            m for m in item.own_markers
+            if not (m.name == "skipif" and m.kwargs.get("reason") in UNSKIPPED)
+        ]
+        reason = EXCLUDED.get(item.originalname or item.name)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=f"excluded: {reason}"))
+
+
+if MODE == "debug":
+    from hpy.debug import LeakDetector
+
+    @pytest.fixture(autouse=True)
+    def _no_leaks():
+        with LeakDetector():
+            yield
