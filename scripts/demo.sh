@@ -11,4 +11,5 @@ cargo run -q -p cargo-hpy -- hpy build --release
 for mode in universal debug; do
     say "demo, HPY=$mode"
     HPY="$mode" HPY_LOG=1 PYTHONPATH="$ROOT/target/hpy/release" "$VENV_PYTHON" "$ROOT/examples/hello/demo.py"
+    HPY="$mode" PYTHONPATH="$ROOT/target/hpy/release" "$VENV_PYTHON" "$ROOT/examples/ujson/demo.py"
 done

@@ -5,7 +5,9 @@
 #   3. the example and test modules, built once with `cargo hpy build`;
 #   4. the Python suite against those same files on CPython (hpy 0.9.0 from PyPI) and on PyPy 3.11
 #      (HPy built in), each in HPy's universal, debug (with leak checks) and trace modes;
-#   5. hpy-sys and the modules built against PyPy's own HPy headers, tested on CPython.
+#   5. ujson 6.1.0's upstream test suite against examples/ujson, on both interpreters and in
+#      both modes (the suite and the round-trip documents are downloaded into target/cache);
+#   6. hpy-sys and the modules built against PyPy's own HPy headers, tested on CPython.
 # PyPy comes from scripts/pypy.sh, or from HPY_RS_PYPY; if neither works the run fails.
 # Extra arguments go to pytest.
 set -euo pipefail
@@ -35,8 +37,19 @@ run_pytest() {
     HPY_RS_MODULES="$modules" "$python" -m pytest "$ROOT/tests/python" -p no:cacheprovider -v "$@"
 }
 
+"$ROOT/scripts/fetch-json-data.sh"  # documents for the ujson_hpy round-trip tests
+
 run_pytest "$VENV_PYTHON" "$ROOT/target/hpy/test" "$@"
 run_pytest "$PYPY_VENV_PYTHON" "$ROOT/target/hpy/test" "$@"
+
+# ujson's own upstream test suite (downloaded from the package index into target/cache) against
+# examples/ujson, on both interpreters, in universal and debug mode.
+for python in "$VENV_PYTHON" "$PYPY_VENV_PYTHON"; do
+    for mode in universal debug; do
+        say "upstream ujson 6.1.0 tests on $("$python" -c 'import sys; print(sys.implementation.name)'), HPy $mode mode"
+        "$python" "$ROOT/tests/ujson/run_upstream.py" "$ROOT/target/hpy/test" "$mode" -p no:warnings
+    done
+done
 
 say "cargo hpy build against PyPy's HPy headers"
 HPY_PYTHON="$PYPY" CARGO_TARGET_DIR="$ROOT/target/pypy-headers" \

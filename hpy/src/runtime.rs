@@ -22,6 +22,17 @@ static TAIL_DELTA: AtomicIsize = AtomicIsize::new(0);
 /// Whether `HPyUnicode_AsUTF8AndSize` always returns valid UTF-8 (false until known).
 static UTF8_TRUSTED: AtomicBool = AtomicBool::new(false);
 
+/// Whether the file-system codec is strict-compatible UTF-8, so that
+/// `HPyUnicode_DecodeFSDefaultAndSize` decodes valid UTF-8 exactly as the UTF-8 codec does, from
+/// a pointer and a length (false until known).
+static FS_UTF8: AtomicBool = AtomicBool::new(false);
+
+/// See [`FS_UTF8`].
+#[inline(always)]
+pub(crate) fn fs_utf8() -> bool {
+    FS_UTF8.load(Ordering::Relaxed)
+}
+
 /// Whether the running interpreter is CPython (false until known, and on PyPy).
 #[inline(always)]
 pub(crate) fn is_cpython() -> bool {
@@ -94,6 +105,12 @@ pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
     let implementation = sys_module.get_attr("implementation")?.get_attr("name")?;
     UTF8_TRUSTED.store(
         implementation.extract::<&str>()? == "cpython",
+        Ordering::Relaxed,
+    );
+    let encoding = sys_module.call_method("getfilesystemencoding", ())?;
+    let encoding = encoding.extract::<&str>()?.to_ascii_lowercase();
+    FS_UTF8.store(
+        matches!(encoding.as_str(), "utf-8" | "utf8"),
         Ordering::Relaxed,
     );
     Ok(())

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-DATA = pathlib.Path(__file__).resolve().parents[2] / "target" / "cache" / "jsonexamples"
+DATA = pathlib.Path(__file__).resolve().parents[2] / "target" / "cache" / "jsonexamples"  # scripts/fetch-json-data.sh
 
 
 def generated(seed, depth=0):
@@ -60,7 +60,7 @@ def benchmark_files():
 @pytest.mark.parametrize("path", benchmark_files(), ids=lambda p: p.name)
 def test_benchmark_files_round_trip(ujson_hpy, path):
     if not path.exists():
-        pytest.skip(f"{path.name} is fetched by scripts/bench-json.sh (run it once)")
+        pytest.skip(f"{path.name} is fetched by scripts/fetch-json-data.sh, which scripts/test.sh runs")
     text = path.read_text(encoding="utf-8")
     doc = json.loads(text)
     assert ujson_hpy.loads(text) == doc

@@ -34,9 +34,12 @@ const KEY_MAX: usize = 24;
 /// Number of cache slots (a power of two).
 const KEY_SLOTS: usize = 256;
 
+/// One cached key: its hash, bytes, length and `str`.
+type KeySlot<'ctx> = Option<(u64, [u8; KEY_MAX], u8, Handle<'ctx>)>;
+
 /// A direct-mapped cache of the object keys seen in this call: slot = hash of the bytes.
 struct KeyCache<'ctx> {
-    slots: Vec<Option<(u64, [u8; KEY_MAX], u8, Handle<'ctx>)>>,
+    slots: Vec<KeySlot<'ctx>>,
 }
 
 impl<'ctx> KeyCache<'ctx> {
@@ -47,7 +50,7 @@ impl<'ctx> KeyCache<'ctx> {
     #[inline]
     fn get_or_make(&mut self, ctx: Context<'ctx>, key: &[u8]) -> HPyResult<Handle<'ctx>> {
         if key.len() > KEY_MAX {
-            return Ok(Str::decode_ascii(ctx, key)?.into_handle());
+            return ascii_str(ctx, key);
         }
         if self.slots.is_empty() {
             self.slots.resize_with(KEY_SLOTS, || None);
@@ -59,12 +62,20 @@ impl<'ctx> KeyCache<'ctx> {
                 return Ok(handle.clone());
             }
         }
-        let made = Str::decode_ascii(ctx, key)?.into_handle();
+        let made = ascii_str(ctx, key)?;
         let mut bytes = [0u8; KEY_MAX];
         bytes[..key.len()].copy_from_slice(key);
         *slot = Some((h, bytes, key.len() as u8, made.clone()));
         Ok(made)
     }
+}
+
+/// A `str` from ASCII bytes.
+#[inline]
+fn ascii_str<'ctx>(ctx: Context<'ctx>, ascii: &[u8]) -> HPyResult<Handle<'ctx>> {
+    // ASCII is UTF-8; `Str::new` picks the runtime's fastest constructor.
+    let text = std::str::from_utf8(ascii).map_err(|_| HPyErr::system_error("not ASCII"))?;
+    Ok(Str::new(ctx, text)?.into_handle())
 }
 
 /// FNV-1a over the key.
@@ -198,6 +209,8 @@ impl<'ctx> Decoder<'ctx, '_> {
         Ok(if neg {
             // `value <= 2**63`, so the negation fits.
             ctx.to_py((value as i64).wrapping_neg())?
+        } else if let Ok(v) = i64::try_from(value) {
+            ctx.to_py(v)?
         } else {
             ctx.to_py(value)?
         })
@@ -212,7 +225,11 @@ impl<'ctx> Decoder<'ctx, '_> {
             }));
         }
         self.pos += 8;
-        let v = if neg { f64::NEG_INFINITY } else { f64::INFINITY };
+        let v = if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
         Ok(self.ctx.to_py(v)?)
     }
 
@@ -339,7 +356,7 @@ impl<'ctx> Decoder<'ctx, '_> {
                 return Ok(if is_key {
                     self.keys.get_or_make(self.ctx, run)?
                 } else {
-                    Str::decode_ascii(self.ctx, run)?.into_handle()
+                    ascii_str(self.ctx, run)?
                 });
             }
             if let Ok(text) = std::str::from_utf8(run) {

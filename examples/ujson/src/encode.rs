@@ -142,7 +142,10 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
                 Kind::Bytes | Kind::Other => {}
             }
             if self.is_decimal(cur)? {
-                let f = self.ctx.builtin_type(hpy::BuiltinType::Float).call((cur,))?;
+                let f = self
+                    .ctx
+                    .builtin_type(hpy::BuiltinType::Float)
+                    .call((cur,))?;
                 return self.float(f.extract::<f64>()?);
             }
             if cur.has_attr("toDict") {
@@ -175,9 +178,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             let Some(default) = &self.opts.default else {
                 let repr = cur.repr()?;
                 let repr: &str = repr.extract()?;
-                return Err(
-                    HPyErr::type_error(format!("{repr} is not JSON serializable")).into(),
-                );
+                return Err(HPyErr::type_error(format!("{repr} is not JSON serializable")).into());
             };
             if rounds >= DEFAULT_MAX_DEPTH {
                 return Err(HPyErr::type_error("maximum recursion depth exceeded").into());
@@ -204,9 +205,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
                     .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
                 return Ok(());
             }
-            Err(e) if e.matches(self.ctx, ExceptionType::OverflowError) => {
-                e.discard(self.ctx)
-            }
+            Err(e) if e.matches(self.ctx, ExceptionType::OverflowError) => e.discard(self.ctx),
             Err(e) => return Err(e.into()),
         }
         match obj.extract::<u64>() {
@@ -215,9 +214,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
                     .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
                 return Ok(());
             }
-            Err(e) if e.matches(self.ctx, ExceptionType::OverflowError) => {
-                e.discard(self.ctx)
-            }
+            Err(e) if e.matches(self.ctx, ExceptionType::OverflowError) => e.discard(self.ctx),
             Err(e) => return Err(e.into()),
         }
         // Beyond 64 bits: the decimal digits of `int.__repr__`.
@@ -412,10 +409,26 @@ fn ascii_escape(b: u8, opts: &Options<'_>, out: &mut Vec<u8>) -> bool {
     true
 }
 
-/// Whether an ASCII byte may need escaping (a cheap first filter).
+/// Bytes that may need escaping (a cheap first filter): controls, `"`, `\\`, `/`, `&`, `<`, `>`.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'/' as usize] = true;
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t
+};
+
 #[inline(always)]
 fn maybe_special(b: u8) -> bool {
-    b < 0x20 || matches!(b, b'"' | b'\\' | b'/' | b'&' | b'<' | b'>')
+    SPECIAL[b as usize]
 }
 
 /// `ensure_ascii=False`: only ASCII specials are escaped; other bytes are copied.
@@ -423,11 +436,12 @@ fn escape_utf8(out: &mut Vec<u8>, data: &[u8], opts: &Options<'_>) {
     let mut run = 0;
     for (i, &b) in data.iter().enumerate() {
         if maybe_special(b) {
-            let mut tmp = Vec::new();
-            if ascii_escape(b, opts, &mut tmp) {
-                out.extend_from_slice(&data[run..i]);
-                out.extend_from_slice(&tmp);
+            let mark = out.len();
+            out.extend_from_slice(&data[run..i]);
+            if ascii_escape(b, opts, out) {
                 run = i + 1;
+            } else {
+                out.truncate(mark);
             }
         }
     }
@@ -473,7 +487,9 @@ fn escape_ascii(out: &mut Vec<u8>, data: &[u8], opts: &Options<'_>) -> Done {
             }
         };
         if data.len() - i < n {
-            return Err(Fail::Limit("Unterminated UTF-8 sequence when encoding string"));
+            return Err(Fail::Limit(
+                "Unterminated UTF-8 sequence when encoding string",
+            ));
         }
         let cont = &data[i + 1..i + n];
         if cont.iter().any(|c| c & 0xc0 != 0x80) {
@@ -488,9 +504,9 @@ fn escape_ascii(out: &mut Vec<u8>, data: &[u8], opts: &Options<'_>) -> Done {
                 ">U+10FFFF in 4-byte UTF-8 sequence detected when encoding string",
             ));
         }
-        let ucs = cont
-            .iter()
-            .fold(u32::from(lead_bits), |acc, c| (acc << 6) | u32::from(c & 0x3f));
+        let ucs = cont.iter().fold(u32::from(lead_bits), |acc, c| {
+            (acc << 6) | u32::from(c & 0x3f)
+        });
         let min = [0, 0, 0x80, 0x800, 0x10000][n];
         if ucs < min {
             return Err(Fail::Limit(match n {

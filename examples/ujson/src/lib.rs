@@ -187,7 +187,11 @@ mod ujson_hpy {
         let (item_sep, key_sep) = match separators {
             None => (
                 b",".to_vec(),
-                if indent != 0 { b": ".to_vec() } else { b":".to_vec() },
+                if indent != 0 {
+                    b": ".to_vec()
+                } else {
+                    b":".to_vec()
+                },
             ),
             Some(seps) => {
                 if !seps.is_tuple() {

@@ -120,7 +120,11 @@ pub fn write_float(out: &mut Vec<u8>, v: f64) {
         }
         out.push(b'e');
         out.push(if exponent < 0 { b'-' } else { b'+' });
-        out.extend_from_slice(itoa::Buffer::new().format(exponent.unsigned_abs()).as_bytes());
+        out.extend_from_slice(
+            itoa::Buffer::new()
+                .format(exponent.unsigned_abs())
+                .as_bytes(),
+        );
     }
 }
 

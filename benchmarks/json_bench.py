@@ -1,0 +1,86 @@
+"""JSON benchmark (a program, not a test): ujson_hpy against ujson, orjson and json.
+
+    python json_bench.py DATA_DIR MODULE_DIR RESULT.json
+
+Times `loads` and `dumps` of each document for every library available in this interpreter,
+side by side in this one process, and prints the median time per call and the ratios
+ujson_hpy/ujson and ujson_hpy/json. The raw medians are written to RESULT.json for
+json_bench_report.py.
+"""
+
+import importlib
+import json
+import statistics
+import sys
+import time
+
+FILES = ["twitter.json", "citm_catalog.json", "canada.json", "github_events.json", "sample.json"]
+ROUNDS = 9
+ROUND_SECONDS = 0.08
+WARMUP_SECONDS = 0.6 if sys.implementation.name == "pypy" else 0.1
+
+
+def libraries(module_dir):
+    sys.path.insert(0, module_dir)
+    libs = {"ujson_hpy": importlib.import_module("ujson_hpy")}
+    for name in ("ujson", "orjson"):
+        try:
+            libs[name] = importlib.import_module(name)
+        except ImportError:
+            pass
+    libs["json"] = json
+    return libs
+
+
+def median_seconds(fn, arg):
+    """Median time of one call, over ROUNDS rounds of a calibrated number of calls."""
+    start = time.perf_counter()
+    calls = 0
+    while time.perf_counter() - start < WARMUP_SECONDS or calls < 3:
+        fn(arg)
+        calls += 1
+    per_call = (time.perf_counter() - start) / calls
+    n = max(1, int(ROUND_SECONDS / per_call))
+    samples = []
+    for _ in range(ROUNDS):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn(arg)
+        samples.append((time.perf_counter() - t0) / n)
+    return statistics.median(samples)
+
+
+def main():
+    data_dir, module_dir, result_path = sys.argv[1:4]
+    libs = libraries(module_dir)
+    impl = f"{sys.implementation.name} {sys.version.split()[0]}"
+    results = {"interpreter": impl, "libraries": list(libs), "times": {}}
+    print(f"\n{impl}: median time per call in ms (lower is better)")
+    head = f"{'file':<20}{'op':<7}" + "".join(f"{n:>11}" for n in libs) + f"{'hpy/ujson':>11}{'hpy/json':>10}"
+    print(head)
+    print("-" * len(head))
+    for name in FILES:
+        text = open(f"{data_dir}/{name}", encoding="utf-8").read()
+        obj = json.loads(text)
+        for op in ("loads", "dumps"):
+            row = {}
+            for lib_name, lib in libs.items():
+                fn = getattr(lib, op)
+                try:
+                    row[lib_name] = median_seconds(fn, text if op == "loads" else obj)
+                except Exception as e:  # e.g. orjson refuses sample.json's nesting depth
+                    print(f"  ({lib_name}.{op}({name}) failed: {type(e).__name__}: {e})")
+                    row[lib_name] = None
+            results["times"][f"{name}:{op}"] = row
+            ratios = ""
+            for ref in ("ujson", "json"):
+                r = row["ujson_hpy"] / row[ref] if row.get(ref) else float("nan")
+                ratios += f"{r:>11.2f}" if ref == "ujson" else f"{r:>10.2f}"
+            cells = "".join(f"{row[n] * 1e3:>11.3f}" if row[n] else f"{'n/a':>11}" for n in libs)
+            print(f"{name:<20}{op:<7}" + cells + ratios)
+    with open(result_path, "w") as f:
+        json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
