@@ -125,9 +125,12 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
                 Kind::List | Kind::Tuple => return self.sequence(cur, level),
                 Kind::Int => return self.int(cur),
                 Kind::Bool => {
-                    let t = cur.is(&self.ctx.bool(true));
-                    self.out
-                        .extend_from_slice(if t { b"true" } else { b"false" });
+                    let word: &[u8] = if cur.extract::<bool>()? {
+                        b"true"
+                    } else {
+                        b"false"
+                    };
+                    self.out.extend_from_slice(word);
                     return Ok(());
                 }
                 Kind::Float => return self.float(cur.extract::<f64>()?),
@@ -137,7 +140,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
                 }
                 Kind::Bytes if !self.opts.reject_bytes => {
                     let data = cur.as_bytes()?;
-                    return self.string(cur, data);
+                    return self.string(data);
                 }
                 Kind::Bytes | Kind::Other => {}
             }
@@ -199,23 +202,8 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
     }
 
     fn int(&mut self, obj: &Handle<'ctx>) -> Done {
-        match obj.extract::<i64>() {
-            Ok(v) => {
-                self.out
-                    .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-                return Ok(());
-            }
-            Err(e) if e.matches(self.ctx, ExceptionType::OverflowError) => e.discard(self.ctx),
-            Err(e) => return Err(e.into()),
-        }
-        match obj.extract::<u64>() {
-            Ok(v) => {
-                self.out
-                    .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-                return Ok(());
-            }
-            Err(e) if e.matches(self.ctx, ExceptionType::OverflowError) => e.discard(self.ctx),
-            Err(e) => return Err(e.into()),
+        if self.int_as::<i64>(obj)? || self.int_as::<u64>(obj)? {
+            return Ok(());
         }
         // Beyond 64 bits: the decimal digits of `int.__repr__`.
         let text = self
@@ -226,6 +214,25 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         let text: &str = text.extract()?;
         self.out.extend_from_slice(text.as_bytes());
         Ok(())
+    }
+
+    /// Writes `obj` if it fits in `T`; `false` (the OverflowError cleared) if it does not.
+    fn int_as<T>(&mut self, obj: &Handle<'ctx>) -> Result<bool, Fail>
+    where
+        T: itoa::Integer + for<'a> FromPython<'a, 'ctx>,
+    {
+        match obj.extract::<T>() {
+            Ok(v) => {
+                self.out
+                    .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+                Ok(true)
+            }
+            Err(e) if e.matches(self.ctx, ExceptionType::OverflowError) => {
+                e.discard(self.ctx);
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn float(&mut self, v: f64) -> Done {
@@ -245,11 +252,11 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
 
     fn str_value(&mut self, s: &Handle<'ctx>) -> Done {
         let bytes = utf8_surrogatepass(s)?;
-        self.string(s, bytes.as_slice())
+        self.string(bytes.as_slice())
     }
 
     /// Writes a quoted, escaped string from UTF-8 (surrogates allowed).
-    fn string(&mut self, _obj: &Handle<'ctx>, data: &[u8]) -> Done {
+    fn string(&mut self, data: &[u8]) -> Done {
         self.out.reserve(data.len() + 2);
         self.out.push(b'"');
         if self.opts.ensure_ascii {
@@ -325,14 +332,17 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             return self.str_value(key);
         }
         if key.is_bytes() {
-            return self.string(key, key.as_bytes()?);
+            return self.string(key.as_bytes()?);
         }
         if key.is_bool() {
-            let t = key.is(&self.ctx.bool(true));
-            return self.string(key, if t { b"true" } else { b"false" });
+            return self.string(if key.extract::<bool>()? {
+                b"true"
+            } else {
+                b"false"
+            });
         }
         if key.is_none() {
-            return self.string(key, b"null");
+            return self.string(b"null");
         }
         let text = key.str()?;
         self.str_value(&text)
