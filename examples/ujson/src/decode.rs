@@ -48,9 +48,10 @@ impl<'ctx> KeyCache<'ctx> {
     }
 
     #[inline]
-    fn get_or_make(&mut self, ctx: Context<'ctx>, key: &[u8]) -> HPyResult<Handle<'ctx>> {
+    fn get_or_make(&mut self, ctx: Context<'ctx>, text: &str) -> HPyResult<Handle<'ctx>> {
+        let key = text.as_bytes();
         if key.len() > KEY_MAX {
-            return ascii_str(ctx, key);
+            return new_str(ctx, text);
         }
         if self.slots.is_empty() {
             self.slots.resize_with(KEY_SLOTS, || None);
@@ -62,7 +63,7 @@ impl<'ctx> KeyCache<'ctx> {
                 return Ok(handle.clone());
             }
         }
-        let made = ascii_str(ctx, key)?;
+        let made = new_str(ctx, text)?;
         let mut bytes = [0u8; KEY_MAX];
         bytes[..key.len()].copy_from_slice(key);
         *slot = Some((h, bytes, key.len() as u8, made.clone()));
@@ -70,11 +71,9 @@ impl<'ctx> KeyCache<'ctx> {
     }
 }
 
-/// A `str` from ASCII bytes.
+/// A `str` (`Str::new` picks the runtime's fastest constructor).
 #[inline]
-fn ascii_str<'ctx>(ctx: Context<'ctx>, ascii: &[u8]) -> HPyResult<Handle<'ctx>> {
-    // ASCII is UTF-8; `Str::new` picks the runtime's fastest constructor.
-    let text = std::str::from_utf8(ascii).map_err(|_| HPyErr::system_error("not ASCII"))?;
+fn new_str<'ctx>(ctx: Context<'ctx>, text: &str) -> HPyResult<Handle<'ctx>> {
     Ok(Str::new(ctx, text)?.into_handle())
 }
 
@@ -336,32 +335,15 @@ impl<'ctx> Decoder<'ctx, '_> {
     fn string(&mut self, is_key: bool) -> Parsed<'ctx> {
         let start = self.pos + 1;
         let rest = &self.s[start.min(self.s.len())..];
-        let mut ascii = true;
-        let mut end = None;
-        for (i, &b) in rest.iter().enumerate() {
-            match b {
-                b'"' => {
-                    end = Some(i);
-                    break;
-                }
-                b'\\' | 0 => break,
-                0x80.. => ascii = false,
-                _ => {}
-            }
-        }
-        if let Some(n) = end {
-            let run = &rest[..n];
-            if ascii {
+        let end = rest.iter().position(|&b| matches!(b, b'"' | b'\\' | 0));
+        if let Some(n) = end.filter(|&n| rest[n] == b'"') {
+            if let Ok(text) = std::str::from_utf8(&rest[..n]) {
                 self.pos = start + n + 1;
-                return Ok(if is_key {
-                    self.keys.get_or_make(self.ctx, run)?
+                return if is_key {
+                    Ok(self.keys.get_or_make(self.ctx, text)?)
                 } else {
-                    ascii_str(self.ctx, run)?
-                });
-            }
-            if let Ok(text) = std::str::from_utf8(run) {
-                self.pos = start + n + 1;
-                return Ok(Str::new(self.ctx, text)?.into_handle());
+                    Ok(new_str(self.ctx, text)?)
+                };
             }
         }
         self.string_slow(start)
