@@ -78,7 +78,7 @@ impl<T: HPyClass> ClassExport<T> {
     /// The class's type object; `TypeError` if no module that adds it has been created yet.
     pub fn type_object<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         self.global.get(ctx).ok_or_else(|| {
-            if T::SPEC.shape != BuiltinShape::Object && !crate::runtime::is_cpython() {
+            if Self::left_out() {
                 return HPyErr::new(
                     crate::ExceptionType::NotImplementedError,
                     format!(
@@ -92,6 +92,13 @@ impl<T: HPyClass> ClassExport<T> {
                 T::SPEC.py_name()
             ))
         })
+    }
+
+    /// Whether this runtime cannot host the class, which is then left out of the module
+    /// (`type_object` says why): PyPy 3.11's HPy passes no usable `self` to the methods and
+    /// properties of a class that extends a built-in, and has no accessors for its struct.
+    fn left_out() -> bool {
+        T::SPEC.shape != BuiltinShape::Object && !crate::runtime::is_cpython()
     }
 
     /// The spec, made on first use; `module` qualifies the type's name (`module.Name`), which
@@ -230,10 +237,7 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
         ctx: Context<'ctx>,
         module: &Handle<'ctx>,
     ) -> HPyResult<()> {
-        if T::SPEC.shape != BuiltinShape::Object && !crate::runtime::is_cpython() {
-            // PyPy 3.11's HPy passes no usable `self` to the methods and properties of a class
-            // that extends a built-in (and has no accessors for its struct): the class is left
-            // out of the module there, and `type_object` says why.
+        if Self::left_out() {
             return Ok(());
         }
         let name = module.get_attr("__name__")?;
