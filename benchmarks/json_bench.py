@@ -32,22 +32,33 @@ def libraries(module_dir):
     return libs
 
 
-def median_seconds(fn, arg):
-    """Median time of one call, over ROUNDS rounds of a calibrated number of calls."""
+def calibrate(fn, arg):
+    """Warms `fn` up; returns how many calls make one round of about ROUND_SECONDS."""
     start = time.perf_counter()
     calls = 0
     while time.perf_counter() - start < WARMUP_SECONDS or calls < 3:
         fn(arg)
         calls += 1
     per_call = (time.perf_counter() - start) / calls
-    n = max(1, int(ROUND_SECONDS / per_call))
-    samples = []
+    return max(1, int(ROUND_SECONDS / per_call))
+
+
+def median_seconds(fns, arg):
+    """Median time of one call for each function, over ROUNDS rounds of calibrated calls.
+
+    The rounds are interleaved (one round of each function in turn), so a slow spell of the
+    shared machine hits every library alike instead of one of them.
+    """
+    counts = {name: calibrate(fn, arg) for name, fn in fns.items()}
+    samples = {name: [] for name in fns}
     for _ in range(ROUNDS):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn(arg)
-        samples.append((time.perf_counter() - t0) / n)
-    return statistics.median(samples)
+        for name, fn in fns.items():
+            n = counts[name]
+            t0 = time.perf_counter()
+            for _ in range(n):
+                fn(arg)
+            samples[name].append((time.perf_counter() - t0) / n)
+    return {name: statistics.median(s) for name, s in samples.items()}
 
 
 def main():
@@ -63,14 +74,16 @@ def main():
         text = open(f"{data_dir}/{name}", encoding="utf-8").read()
         obj = json.loads(text)
         for op in ("loads", "dumps"):
-            row = {}
+            fns = {}
             for lib_name, lib in libs.items():
                 fn = getattr(lib, op)
                 try:
-                    row[lib_name] = median_seconds(fn, text if op == "loads" else obj)
+                    fn(text if op == "loads" else obj)
+                    fns[lib_name] = fn
                 except Exception as e:  # e.g. orjson refuses sample.json's nesting depth
                     print(f"  ({lib_name}.{op}({name}) failed: {type(e).__name__}: {e})")
-                    row[lib_name] = None
+            row = dict.fromkeys(libs)
+            row.update(median_seconds(fns, text if op == "loads" else obj))
             results["times"][f"{name}:{op}"] = row
             ratios = ""
             for ref in ("ujson", "json"):

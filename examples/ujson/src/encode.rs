@@ -3,6 +3,7 @@
 use hpy::prelude::*;
 use hpy::ExceptionType;
 
+use crate::escape::Escaper;
 use crate::number::write_float;
 
 /// ujson's `JSON_MAX_RECURSION_DEPTH`.
@@ -57,6 +58,7 @@ pub struct Encoder<'ctx, 'o> {
     /// The output (UTF-8, with lone surrogates in their `surrogatepass` form).
     pub out: Vec<u8>,
     decimal: Option<Handle<'ctx>>,
+    escaper: Escaper,
 }
 
 /// What an object is, for the encoder.
@@ -81,6 +83,11 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             opts,
             out: Vec::with_capacity(256),
             decimal: None,
+            escaper: Escaper::new(
+                opts.ensure_ascii,
+                opts.encode_html_chars,
+                opts.escape_forward_slashes,
+            ),
         }
     }
 
@@ -251,19 +258,23 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
     }
 
     fn str_value(&mut self, s: &Handle<'ctx>) -> Done {
-        let bytes = utf8_surrogatepass(s)?;
-        self.string(bytes.as_slice())
+        match utf8_surrogatepass(s)? {
+            Utf8::Borrowed(text) => {
+                self.out.reserve(text.len() + 2);
+                self.out.push(b'"');
+                self.escaper.write_str(&mut self.out, text);
+                self.out.push(b'"');
+                Ok(())
+            }
+            owned => self.string(owned.as_slice()),
+        }
     }
 
     /// Writes a quoted, escaped string from UTF-8 (surrogates allowed).
     fn string(&mut self, data: &[u8]) -> Done {
         self.out.reserve(data.len() + 2);
         self.out.push(b'"');
-        if self.opts.ensure_ascii {
-            escape_ascii(&mut self.out, data, self.opts)?;
-        } else {
-            escape_utf8(&mut self.out, data, self.opts);
-        }
+        self.escaper.write(&mut self.out, data)?;
         self.out.push(b'"');
         Ok(())
     }
@@ -352,7 +363,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
 /// The UTF-8 bytes of a `str`, lone surrogates encoded as by `surrogatepass`.
 pub fn utf8_surrogatepass<'a, 'ctx>(s: &'a Handle<'ctx>) -> HPyResult<Utf8<'a, 'ctx>> {
     match s.extract::<&str>() {
-        Ok(text) => Ok(Utf8::Borrowed(text.as_bytes())),
+        Ok(text) => Ok(Utf8::Borrowed(text)),
         Err(e) if e.matches(s.ctx(), ExceptionType::UnicodeEncodeError) => {
             e.discard(s.ctx());
             let b = s.call_method("encode", ("utf-8", "surrogatepass"))?;
@@ -365,7 +376,7 @@ pub fn utf8_surrogatepass<'a, 'ctx>(s: &'a Handle<'ctx>) -> HPyResult<Utf8<'a, '
 /// UTF-8 borrowed from a `str`, or held in a `bytes` object.
 pub enum Utf8<'a, 'ctx> {
     /// The runtime's own UTF-8 buffer.
-    Borrowed(&'a [u8]),
+    Borrowed(&'a str),
     /// A `bytes` made by `encode("utf-8", "surrogatepass")`.
     Owned(Handle<'ctx>),
 }
@@ -374,167 +385,8 @@ impl Utf8<'_, '_> {
     /// The bytes.
     pub fn as_slice(&self) -> &[u8] {
         match self {
-            Utf8::Borrowed(b) => b,
+            Utf8::Borrowed(text) => text.as_bytes(),
             Utf8::Owned(h) => h.as_bytes().unwrap_or(&[]),
         }
     }
-}
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-fn push_u(out: &mut Vec<u8>, v: u32) {
-    out.extend_from_slice(&[
-        b'\\',
-        b'u',
-        HEX[(v >> 12) as usize & 15],
-        HEX[(v >> 8) as usize & 15],
-        HEX[(v >> 4) as usize & 15],
-        HEX[v as usize & 15],
-    ]);
-}
-
-/// The escape of an ASCII byte, or `None` to copy it.
-#[inline(always)]
-fn ascii_escape(b: u8, opts: &Options<'_>, out: &mut Vec<u8>) -> bool {
-    let two = match b {
-        b'"' => b'"',
-        b'\\' => b'\\',
-        b'\n' => b'n',
-        b'\r' => b'r',
-        b'\t' => b't',
-        8 => b'b',
-        12 => b'f',
-        b'/' if opts.escape_forward_slashes => b'/',
-        b'&' | b'<' | b'>' if opts.encode_html_chars => {
-            push_u(out, u32::from(b));
-            return true;
-        }
-        0..=0x1f => {
-            push_u(out, u32::from(b));
-            return true;
-        }
-        _ => return false,
-    };
-    out.extend_from_slice(&[b'\\', two]);
-    true
-}
-
-/// Bytes that may need escaping (a cheap first filter): controls, `"`, `\\`, `/`, `&`, `<`, `>`.
-static SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = true;
-        i += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t[b'/' as usize] = true;
-    t[b'&' as usize] = true;
-    t[b'<' as usize] = true;
-    t[b'>' as usize] = true;
-    t
-};
-
-#[inline(always)]
-fn maybe_special(b: u8) -> bool {
-    SPECIAL[b as usize]
-}
-
-/// `ensure_ascii=False`: only ASCII specials are escaped; other bytes are copied.
-fn escape_utf8(out: &mut Vec<u8>, data: &[u8], opts: &Options<'_>) {
-    let mut run = 0;
-    for (i, &b) in data.iter().enumerate() {
-        if maybe_special(b) {
-            let mark = out.len();
-            out.extend_from_slice(&data[run..i]);
-            if ascii_escape(b, opts, out) {
-                run = i + 1;
-            } else {
-                out.truncate(mark);
-            }
-        }
-    }
-    out.extend_from_slice(&data[run..]);
-}
-
-/// `ensure_ascii=True`: every non-ASCII character becomes `\uXXXX` (a surrogate pair above
-/// U+FFFF), with ujson's checks of the UTF-8.
-fn escape_ascii(out: &mut Vec<u8>, data: &[u8], opts: &Options<'_>) -> Done {
-    let mut i = 0;
-    let mut run = 0;
-    while i < data.len() {
-        let b = data[i];
-        if b < 0x80 {
-            if maybe_special(b) {
-                let mark = out.len();
-                out.extend_from_slice(&data[run..i]);
-                if ascii_escape(b, opts, out) {
-                    run = i + 1;
-                } else {
-                    out.truncate(mark);
-                }
-            }
-            i += 1;
-            continue;
-        }
-        out.extend_from_slice(&data[run..i]);
-        let (n, lead_bits) = match b {
-            0xc0..=0xdf => (2, b & 0x1f),
-            0xe0..=0xef => (3, b & 0x0f),
-            0xf0..=0xf7 => (4, b & 0x07),
-            0xf8..=0xfd => {
-                return Err(Fail::Limit(
-                    "Unsupported UTF-8 sequence length when encoding string",
-                ))
-            }
-            // A stray continuation byte (or 0xfe/0xff) is copied as it is, as ujson does.
-            _ => {
-                out.push(b);
-                i += 1;
-                run = i;
-                continue;
-            }
-        };
-        if data.len() - i < n {
-            return Err(Fail::Limit(
-                "Unterminated UTF-8 sequence when encoding string",
-            ));
-        }
-        let cont = &data[i + 1..i + n];
-        if cont.iter().any(|c| c & 0xc0 != 0x80) {
-            return Err(Fail::Limit(match n {
-                2 => "Invalid continuation byte in 2-byte UTF-8 sequence detected when encoding string",
-                3 => "Invalid continuation byte in 3-byte UTF-8 sequence detected when encoding string",
-                _ => "Invalid continuation byte in 4-byte UTF-8 sequence detected when encoding string",
-            }));
-        }
-        if n == 4 && ((b >= 0xf4 && data[i + 1] >= 0x90) || b >= 0xf5) {
-            return Err(Fail::Limit(
-                ">U+10FFFF in 4-byte UTF-8 sequence detected when encoding string",
-            ));
-        }
-        let ucs = cont.iter().fold(u32::from(lead_bits), |acc, c| {
-            (acc << 6) | u32::from(c & 0x3f)
-        });
-        let min = [0, 0, 0x80, 0x800, 0x10000][n];
-        if ucs < min {
-            return Err(Fail::Limit(match n {
-                2 => "Overlong 2-byte UTF-8 sequence detected when encoding string",
-                3 => "Overlong 3-byte UTF-8 sequence detected when encoding string",
-                _ => "Overlong 4-byte UTF-8 sequence detected when encoding string",
-            }));
-        }
-        if ucs >= 0x10000 {
-            let v = ucs - 0x10000;
-            push_u(out, (v >> 10) + 0xd800);
-            push_u(out, (v & 0x3ff) + 0xdc00);
-        } else {
-            push_u(out, ucs);
-        }
-        i += n;
-        run = i;
-    }
-    out.extend_from_slice(&data[run..]);
-    Ok(())
 }

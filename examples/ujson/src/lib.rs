@@ -6,6 +6,7 @@
 
 mod decode;
 mod encode;
+mod escape;
 mod number;
 
 /// Fast JSON encoder and decoder (ujson's API, on HPy).
