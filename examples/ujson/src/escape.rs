@@ -65,8 +65,8 @@ impl Escaper {
             while let Some(&lead) = bytes.get(i).filter(|&&b| b >= 0x80) {
                 let cont = |k: usize| u32::from(bytes[i + k] & 0x3f);
                 let (ucs, n) = match lead {
-                    ..0xe0 => ((u32::from(lead & 0x1f) << 6) | cont(1), 2),
-                    ..0xf0 => ((u32::from(lead & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3),
+                    0x80..0xe0 => ((u32::from(lead & 0x1f) << 6) | cont(1), 2),
+                    0xe0..0xf0 => ((u32::from(lead & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3),
                     _ => {
                         let c = (u32::from(lead & 0x07) << 18) | (cont(1) << 12);
                         (c | (cont(2) << 6) | cont(3), 4)
