@@ -14,13 +14,20 @@ impl<'a, 'ctx> FromPython<'a, 'ctx> for &'a str {
         if !type_check(obj, |c| c.h_UnicodeType) {
             return Err(wrong_type(obj, "str"));
         }
-        let bytes = utf8_bytes(obj)?;
-        if crate::runtime::utf8_trusted() {
-            // SAFETY: CPython's runtime returns UTF-8 (it refuses lone surrogates).
-            Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
-        } else {
-            std::str::from_utf8(bytes).map_err(|_| encode_error(obj))
-        }
+        utf8_str(obj)
+    }
+}
+
+/// The contents of a handle known to be a `str`, as UTF-8 borrowed for as long as the handle;
+/// lone surrogates raise `UnicodeEncodeError`.
+#[inline(always)]
+pub(crate) fn utf8_str<'a>(obj: &'a Handle<'_>) -> HPyResult<&'a str> {
+    let bytes = utf8_bytes(obj)?;
+    if crate::runtime::utf8_trusted() {
+        // SAFETY: CPython's runtime returns UTF-8 (it refuses lone surrogates).
+        Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+    } else {
+        std::str::from_utf8(bytes).map_err(|_| encode_error(obj))
     }
 }
 

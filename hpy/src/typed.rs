@@ -80,6 +80,24 @@ macro_rules! typed_handle {
                 }
             }
 
+            /// `h` viewed as this type if it is one (one type check, no exception); for
+            /// dispatching on an object's type:
+            ///
+            /// ```
+            /// # use hpy::prelude::*;
+            #[doc = concat!("fn describe(obj: &Handle<'_>) -> &'static str {\n    if hpy::", stringify!($name), "::cast(obj).is_some() { \"", $py, "\" } else { \"other\" }\n}")]
+            /// ```
+            #[inline]
+            pub fn cast<'a>(h: &'a Handle<'ctx>) -> Option<&'a Self> {
+                if h.$check() {
+                    // SAFETY: the wrapper is `repr(transparent)` over `Handle`, and the type was
+                    // just checked.
+                    Some(unsafe { &*(h as *const Handle<'ctx>).cast::<$name<'ctx>>() })
+                } else {
+                    None
+                }
+            }
+
             /// The plain handle.
             #[inline(always)]
             pub fn into_handle(self) -> Handle<'ctx> {
@@ -118,13 +136,7 @@ macro_rules! typed_handle {
         impl<'a, 'ctx> FromPython<'a, 'ctx> for &'a $name<'ctx> {
             #[inline]
             fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-                if obj.$check() {
-                    // SAFETY: the wrapper is `repr(transparent)` over `Handle`, and the type was
-                    // just checked.
-                    Ok(unsafe { &*(obj as *const Handle<'ctx>).cast::<$name<'ctx>>() })
-                } else {
-                    Err(wrong_type(obj, $py))
-                }
+                $name::cast(obj).ok_or_else(|| wrong_type(obj, $py))
             }
         }
 

@@ -5,7 +5,7 @@ use core::ffi::CStr;
 use crate::cstr::with_cstr;
 use crate::sys;
 use crate::typed::{expect_type, Bytes, Str};
-use crate::{Context, FromPython, HPyErr, HPyResult, Handle};
+use crate::{Context, HPyErr, HPyResult, Handle};
 
 /// Calls `f` with a NUL-terminated copy of `s`, or NULL for `None`.
 fn with_opt_cstr<R>(
@@ -144,8 +144,9 @@ impl<'ctx> Str<'ctx> {
 
     /// The contents as UTF-8, borrowed for as long as the handle. Lone surrogates are a
     /// `UnicodeEncodeError`.
+    #[inline]
     pub fn as_str(&self) -> HPyResult<&str> {
-        <&str>::from_python(self.as_handle())
+        crate::strings::utf8_str(self.as_handle())
     }
 
     /// The code point at `index` (`HPyUnicode_ReadChar`); `IndexError` when out of range. A lone

@@ -175,6 +175,28 @@ def test_errors_of_other_types(ujson_hpy):
         ujson_hpy.dumps({1: 1, "a": 2}, sort_keys=True)
 
 
+def test_containers_changed_by_default(ujson_hpy):
+    # `default` runs Python code in the middle of a container. The C original then reads a
+    # slot past the end of a shortened list (a freed object); ujson_hpy stops at the new end,
+    # and writes the items and keys that were there when the container was reached.
+    items = [1, object(), 2, 3, 4]
+    shrink = lambda o: items.pop() and "x"
+    assert ujson_hpy.dumps(items, default=shrink) == '[1,"x",2,3]'
+    items = [1, object(), 2]
+    grow = lambda o: items.append(9) or "x"
+    assert ujson_hpy.dumps(items, default=grow) == '[1,"x",2]'
+    d = {"a": object(), "b": 2}
+    add = lambda o: d.update(c=5) or "x"
+    assert ujson_hpy.dumps(d, default=add) == '{"a":"x","b":2}'
+    # A key turned into a str by str() runs Python code too.
+    class Key:
+        def __str__(self):
+            items.clear()
+            return "k"
+    items = [{Key(): 1}, 2, 3]
+    assert ujson_hpy.dumps(items) == '[{"k":1}]'
+
+
 def test_deep_nesting_both_ways(ujson_hpy):
     doc = 1
     for _ in range(1024):

@@ -1,7 +1,7 @@
 //! `dumps`: Python objects to JSON text, with ujson 6's type rules, options and messages.
 
 use hpy::prelude::*;
-use hpy::ExceptionType;
+use hpy::{Bytes, Dict, ExceptionType, Str};
 
 use crate::escape::Escaper;
 use crate::number::write_float;
@@ -59,20 +59,8 @@ pub struct Encoder<'ctx, 'o> {
     pub out: Vec<u8>,
     decimal: Option<Handle<'ctx>>,
     escaper: Escaper,
-}
-
-/// What an object is, for the encoder.
-enum Kind {
-    Str,
-    Dict,
-    List,
-    Tuple,
-    Int,
-    Bool,
-    Float,
-    None,
-    Bytes,
-    Other,
+    /// Counts the calls out to Python code (`default`, `toDict`, `str()` of a key, ...).
+    foreign: u32,
 }
 
 impl<'ctx, 'o> Encoder<'ctx, 'o> {
@@ -83,37 +71,12 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             opts,
             out: Vec::with_capacity(256),
             decimal: None,
+            foreign: 0,
             escaper: Escaper::new(
                 opts.ensure_ascii,
                 opts.encode_html_chars,
                 opts.escape_forward_slashes,
             ),
-        }
-    }
-
-    fn kind(&self, obj: &Handle<'ctx>) -> Kind {
-        if obj.is_str() {
-            Kind::Str
-        } else if obj.is_dict() {
-            Kind::Dict
-        } else if obj.is_list() {
-            Kind::List
-        } else if obj.is_int() {
-            if obj.is_bool() {
-                Kind::Bool
-            } else {
-                Kind::Int
-            }
-        } else if obj.is_float() {
-            Kind::Float
-        } else if obj.is_none() {
-            Kind::None
-        } else if obj.is_tuple() {
-            Kind::Tuple
-        } else if obj.is_bytes() {
-            Kind::Bytes
-        } else {
-            Kind::Other
         }
     }
 
@@ -126,12 +89,12 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         let mut rounds = 0;
         loop {
             let cur = converted.as_ref().unwrap_or(obj);
-            match self.kind(cur) {
-                Kind::Str => return self.str_value(cur),
-                Kind::Dict => return self.dict(cur, level),
-                Kind::List | Kind::Tuple => return self.sequence(cur, level),
-                Kind::Int => return self.int(cur),
-                Kind::Bool => {
+            // The common types first, each one check; `bool` is a subclass of `int`.
+            if let Some(s) = Str::cast(cur) {
+                return self.str_value(s);
+            }
+            if cur.is_int() {
+                if cur.is_bool() {
                     let word: &[u8] = if cur.extract::<bool>()? {
                         b"true"
                     } else {
@@ -140,17 +103,30 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
                     self.out.extend_from_slice(word);
                     return Ok(());
                 }
-                Kind::Float => return self.float(cur.extract::<f64>()?),
-                Kind::None => {
-                    self.out.extend_from_slice(b"null");
-                    return Ok(());
-                }
-                Kind::Bytes if !self.opts.reject_bytes => {
-                    let data = cur.as_bytes()?;
+                return self.int(cur);
+            }
+            if let Some(d) = Dict::cast(cur) {
+                return self.dict(d, level);
+            }
+            if cur.is_list() || cur.is_tuple() {
+                return self.sequence(cur, level);
+            }
+            if cur.is_float() {
+                return self.float(cur.extract::<f64>()?);
+            }
+            if cur.is_none() {
+                self.out.extend_from_slice(b"null");
+                return Ok(());
+            }
+            if let Some(b) = Bytes::cast(cur) {
+                if !self.opts.reject_bytes {
+                    let data = b.as_bytes();
                     return self.string(data);
                 }
-                Kind::Bytes | Kind::Other => {}
             }
+            // Everything below may run Python code, which may change the containers being
+            // written.
+            self.foreign += 1;
             if self.is_decimal(cur)? {
                 let f = self
                     .ctx
@@ -160,21 +136,21 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             }
             if cur.has_attr("toDict") {
                 let d = cur.call_method("toDict", ())?;
-                if !d.is_dict() {
+                let Some(d) = Dict::cast(&d) else {
                     return Err(HPyErr::type_error(format!(
                         "toDict() should return a dict, got {}",
                         d.type_name()
                     ))
                     .into());
-                }
-                return self.dict(&d, level);
+                };
+                return self.dict(d, level);
             }
             if cur.has_attr("__json__") {
                 let raw = cur.call_method("__json__", ())?;
                 if raw.is_bytes() {
                     self.out.extend_from_slice(raw.as_bytes()?);
-                } else if raw.is_str() {
-                    let bytes = utf8_surrogatepass(&raw)?;
+                } else if let Some(text) = Str::cast(&raw) {
+                    let bytes = utf8_surrogatepass(text)?;
                     self.out.extend_from_slice(bytes.as_slice());
                 } else {
                     return Err(HPyErr::type_error(format!(
@@ -257,7 +233,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         Ok(())
     }
 
-    fn str_value(&mut self, s: &Handle<'ctx>) -> Done {
+    fn str_value(&mut self, s: &Str<'ctx>) -> Done {
         match utf8_surrogatepass(s)? {
             Utf8::Borrowed(text) => {
                 self.out.reserve(text.len() + 2);
@@ -290,9 +266,18 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
     fn sequence(&mut self, seq: &Handle<'ctx>, level: u32) -> Done {
         self.out.push(b'[');
         let n = seq.len()?;
+        let mut len = n;
+        let mut seen = self.foreign;
         let mut count = 0;
-        // The length is read again each round: `default` may change the list.
-        while count < n.min(seq.len()?) {
+        loop {
+            // Python code run for the last item (`default`, ...) may have shortened the list.
+            if seen != self.foreign {
+                len = len.min(seq.len()?);
+                seen = self.foreign;
+            }
+            if count >= len {
+                break;
+            }
             let item = seq.get_item(count)?;
             if count > 0 {
                 let sep = &self.opts.item_sep;
@@ -309,9 +294,9 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         Ok(())
     }
 
-    fn dict(&mut self, dict: &Handle<'ctx>, level: u32) -> Done {
+    fn dict(&mut self, dict: &Dict<'ctx>, level: u32) -> Done {
         self.out.push(b'{');
-        let keys = <&hpy::Dict>::from_python(dict)?.keys()?;
+        let keys = dict.keys()?;
         if self.opts.sort_keys {
             keys.call_method("sort", ())?;
         }
@@ -339,8 +324,8 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
     /// A dict key: `str` and `bytes` as they are, `True`/`False`/`None` as JSON words, anything
     /// else through `str()`.
     fn key(&mut self, key: &Handle<'ctx>) -> Done {
-        if key.is_str() {
-            return self.str_value(key);
+        if let Some(s) = Str::cast(key) {
+            return self.str_value(s);
         }
         if key.is_bytes() {
             return self.string(key.as_bytes()?);
@@ -355,14 +340,15 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         if key.is_none() {
             return self.string(b"null");
         }
-        let text = key.str()?;
+        self.foreign += 1;
+        let text = Str::try_from_handle(key.str()?)?;
         self.str_value(&text)
     }
 }
 
 /// The UTF-8 bytes of a `str`, lone surrogates encoded as by `surrogatepass`.
-pub fn utf8_surrogatepass<'a, 'ctx>(s: &'a Handle<'ctx>) -> HPyResult<Utf8<'a, 'ctx>> {
-    match s.extract::<&str>() {
+pub fn utf8_surrogatepass<'a, 'ctx>(s: &'a Str<'ctx>) -> HPyResult<Utf8<'a, 'ctx>> {
+    match s.as_str() {
         Ok(text) => Ok(Utf8::Borrowed(text)),
         Err(e) if e.matches(s.ctx(), ExceptionType::UnicodeEncodeError) => {
             e.discard(s.ctx());

@@ -202,16 +202,16 @@ mod ujson_hpy {
                     return Err(HPyErr::value_error("expected tuple of size 2 as separator"));
                 }
                 let item = seps.get_item(0usize)?;
-                if !item.is_str() {
+                let Some(item) = hpy::Str::cast(&item) else {
                     return Err(HPyErr::type_error("expected str as item separator"));
-                }
+                };
                 let key = seps.get_item(1usize)?;
-                if !key.is_str() {
+                let Some(key) = hpy::Str::cast(&key) else {
                     return Err(HPyErr::type_error("expected str as key separator"));
-                }
+                };
                 (
-                    encode::utf8_surrogatepass(&item)?.as_slice().to_vec(),
-                    encode::utf8_surrogatepass(&key)?.as_slice().to_vec(),
+                    encode::utf8_surrogatepass(item)?.as_slice().to_vec(),
+                    encode::utf8_surrogatepass(key)?.as_slice().to_vec(),
                 )
             }
         };
@@ -255,8 +255,8 @@ mod ujson_hpy {
         let owned;
         let data: &[u8] = if obj.is_bytes() {
             obj.as_bytes()?
-        } else if obj.is_str() {
-            owned = encode::utf8_surrogatepass(obj)?;
+        } else if let Some(text) = hpy::Str::cast(obj) {
+            owned = encode::utf8_surrogatepass(text)?;
             owned.as_slice()
         } else if obj.type_check(&ctx.builtin("bytearray")?) {
             let copy = ctx.builtin_type(hpy::BuiltinType::Bytes).call((obj,))?;
