@@ -280,8 +280,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             }
             let item = seq.get_item(count)?;
             if count > 0 {
-                let sep = &self.opts.item_sep;
-                self.out.extend_from_slice(sep);
+                put(&mut self.out, &self.opts.item_sep);
             }
             self.newline_indent(level + 1);
             self.encode(&item, level + 1)?;
@@ -305,13 +304,11 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             let key = keys.get_item(i)?;
             let value = dict.get_item(&key)?;
             if i > 0 {
-                let sep = &self.opts.item_sep;
-                self.out.extend_from_slice(sep);
+                put(&mut self.out, &self.opts.item_sep);
             }
             self.newline_indent(level + 1);
             self.key(&key)?;
-            let sep = &self.opts.key_sep;
-            self.out.extend_from_slice(sep);
+            put(&mut self.out, &self.opts.key_sep);
             self.encode(&value, level + 1)?;
         }
         if n > 0 {
@@ -343,6 +340,15 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         self.foreign += 1;
         let text = Str::try_from_handle(key.str()?)?;
         self.str_value(&text)
+    }
+}
+
+/// Appends a separator; the usual one-byte ones without a `memcpy` call.
+#[inline(always)]
+fn put(out: &mut Vec<u8>, sep: &[u8]) {
+    match sep {
+        [b] => out.push(*b),
+        _ => out.extend_from_slice(sep),
     }
 }
 
