@@ -335,9 +335,9 @@ impl<'ctx> Decoder<'ctx, '_> {
     fn string(&mut self, is_key: bool) -> Parsed<'ctx> {
         let start = self.pos + 1;
         let rest = &self.s[start.min(self.s.len())..];
-        let end = rest.iter().position(|&b| matches!(b, b'"' | b'\\' | 0));
+        let end = memchr::memchr3(b'"', b'\\', 0, rest);
         if let Some(n) = end.filter(|&n| rest[n] == b'"') {
-            if let Ok(text) = std::str::from_utf8(&rest[..n]) {
+            if let Ok(text) = simdutf8::basic::from_utf8(&rest[..n]) {
                 self.pos = start + n + 1;
                 return if is_key {
                     Ok(self.keys.get_or_make(self.ctx, text)?)
