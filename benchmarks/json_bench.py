@@ -6,6 +6,14 @@ Times `loads` and `dumps` of each document for every library available in this i
 side by side in this one process, and prints the median time per call and the ratios
 ujson_hpy/ujson and ujson_hpy/json. The raw medians are written to RESULT.json for
 json_bench_report.py.
+
+Each library gets its own copy of the input (a new `str` for `loads`, a new object tree from
+`json.loads` for `dumps`), made once and used for all of its calls. A shared input would let a
+library profit from its neighbours: on CPython the first library that asks a `str` for its UTF-8
+leaves a cached copy on the object, and a library that otherwise encodes the text on every call
+(ujson does) then runs up to a fifth faster than it does on its own. The rounds are interleaved
+(one round of each library in turn), so a slow spell of the shared machine hits every library
+alike.
 """
 
 import importlib
@@ -32,6 +40,11 @@ def libraries(module_dir):
     return libs
 
 
+def fresh_text(text):
+    """A new `str` equal to `text`, with no cached UTF-8 (a decode makes none)."""
+    return text.encode("utf-8").decode("utf-8")
+
+
 def calibrate(fn, arg):
     """Warms `fn` up; returns how many calls make one round of about ROUND_SECONDS."""
     start = time.perf_counter()
@@ -43,17 +56,14 @@ def calibrate(fn, arg):
     return max(1, int(ROUND_SECONDS / per_call))
 
 
-def median_seconds(fns, arg):
-    """Median time of one call for each function, over ROUNDS rounds of calibrated calls.
-
-    The rounds are interleaved (one round of each function in turn), so a slow spell of the
-    shared machine hits every library alike instead of one of them.
-    """
-    counts = {name: calibrate(fn, arg) for name, fn in fns.items()}
+def median_seconds(fns, args):
+    """Median time of one call of each function on its own argument, over ROUNDS interleaved
+    rounds of calibrated calls."""
+    counts = {name: calibrate(fn, args[name]) for name, fn in fns.items()}
     samples = {name: [] for name in fns}
     for _ in range(ROUNDS):
         for name, fn in fns.items():
-            n = counts[name]
+            n, arg = counts[name], args[name]
             t0 = time.perf_counter()
             for _ in range(n):
                 fn(arg)
@@ -72,18 +82,22 @@ def main():
     print("-" * len(head))
     for name in FILES:
         text = open(f"{data_dir}/{name}", encoding="utf-8").read()
-        obj = json.loads(text)
         for op in ("loads", "dumps"):
-            fns = {}
+            if op == "loads":
+                make_arg = lambda: fresh_text(text)  # noqa: E731
+            else:
+                make_arg = lambda: json.loads(text)  # noqa: E731
+            fns, args = {}, {}
             for lib_name, lib in libs.items():
                 fn = getattr(lib, op)
                 try:
-                    fn(text if op == "loads" else obj)
+                    args[lib_name] = make_arg()
+                    fn(args[lib_name])
                     fns[lib_name] = fn
                 except Exception as e:  # e.g. orjson refuses sample.json's nesting depth
                     print(f"  ({lib_name}.{op}({name}) failed: {type(e).__name__}: {e})")
             row = dict.fromkeys(libs)
-            row.update(median_seconds(fns, text if op == "loads" else obj))
+            row.update(median_seconds(fns, args))
             results["times"][f"{name}:{op}"] = row
             ratios = ""
             for ref in ("ujson", "json"):
