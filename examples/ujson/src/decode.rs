@@ -1,12 +1,12 @@
 //! `loads`: JSON text to Python objects, with ujson 6's grammar, limits and error messages.
 //!
 //! The parser reads UTF-8 bytes (a `str` argument is first encoded with `surrogatepass`, as
-//! ujson does, so lone surrogates survive a round trip). Arrays collect their items on one
-//! shared stack and become lists of the exact size; short object keys are cached for the
+//! ujson does, so lone surrogates survive a round trip). Each value is put into its list or
+//! dict as soon as it is made, and its handle closed; short object keys are cached for the
 //! duration of the call, so a key repeated across objects is one `str` object.
 
 use hpy::prelude::*;
-use hpy::{Dict, ListBuilder, Str};
+use hpy::{Dict, List, Str};
 
 use crate::number::{parse_float_prefix, python_int};
 
@@ -93,7 +93,6 @@ pub struct Decoder<'ctx, 'a> {
     s: &'a [u8],
     pos: usize,
     depth: u32,
-    items: Vec<Handle<'ctx>>,
     wide: Vec<u32>,
     keys: KeyCache<'ctx>,
 }
@@ -105,7 +104,6 @@ pub fn decode<'ctx>(ctx: Context<'ctx>, s: &[u8]) -> Parsed<'ctx> {
         s,
         pos: 0,
         depth: 0,
-        items: Vec::new(),
         wide: Vec::new(),
         keys: KeyCache::new(),
     };
@@ -243,22 +241,19 @@ impl<'ctx> Decoder<'ctx, '_> {
 
     fn array(&mut self) -> Parsed<'ctx> {
         self.enter()?;
-        let base = self.items.len();
-        let result = self.array_items(base);
-        self.items.truncate(base);
-        result
-    }
-
-    fn array_items(&mut self, base: usize) -> Parsed<'ctx> {
+        let list = List::new(self.ctx)?;
         self.skip_ws();
         if self.at(self.pos) == b']' {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(hpy::List::new(self.ctx)?.into_handle());
+            return Ok(list.into_handle());
         }
         loop {
+            // Each item goes into the list at once, so no handle stays open longer than it
+            // must (on PyPy, open handles and the list builder slow every allocation down).
             let v = self.any()?;
-            self.items.push(v);
+            list.append(&v)?;
+            drop(v);
             self.skip_ws();
             let c = self.at(self.pos);
             self.pos += 1;
@@ -279,11 +274,7 @@ impl<'ctx> Decoder<'ctx, '_> {
             }
         }
         self.depth -= 1;
-        let mut list = ListBuilder::new(self.ctx, self.items.len() - base)?;
-        for item in &self.items[base..] {
-            list.push(item)?;
-        }
-        Ok(list.build()?.into_handle())
+        Ok(list.into_handle())
     }
 
     fn object(&mut self) -> Parsed<'ctx> {
@@ -313,6 +304,7 @@ impl<'ctx> Decoder<'ctx, '_> {
             self.pos += 1;
             let value = self.any()?;
             dict.set_item(&key, &value)?;
+            drop((key, value));
             self.skip_ws();
             let c = self.at(self.pos);
             self.pos += 1;
