@@ -140,19 +140,19 @@ macro_rules! builder {
                     )));
                 }
                 let (ctx, raw, i) = (self.ctx, self.raw, self.filled);
-                if let Some(grown) = &self.grown {
-                    value.with_raw(ctx, |v| {
+                let grown = self.grown.as_ref().map(Handle::as_raw);
+                value.with_raw(ctx, |v| match grown {
+                    Some(list) => {
                         // SAFETY: both handles are open; Append does not steal the item.
-                        crate::object::status(unsafe { call!(ctx, ctx_List_Append, grown.as_raw(), v) })
-                    })??;
-                    self.filled += 1;
-                    return Ok(());
-                }
-                value.with_raw(ctx, |v| {
-                    // SAFETY: the builder is live and `i` is a fresh index below its size; Set
-                    // does not steal the item.
-                    unsafe { call!(ctx, $set, raw, i as sys::HPy_ssize_t, v) }
-                })?;
+                        crate::object::status(unsafe { call!(ctx, ctx_List_Append, list, v) })
+                    }
+                    None => {
+                        // SAFETY: the builder is live and `i` is a fresh index below its size;
+                        // Set does not steal the item.
+                        unsafe { call!(ctx, $set, raw, i as sys::HPy_ssize_t, v) };
+                        Ok(())
+                    }
+                })??;
                 self.filled += 1;
                 Ok(())
             }
@@ -166,22 +166,20 @@ macro_rules! builder {
             /// cancelled and this is a `ValueError`.
             pub fn build(self) -> HPyResult<$out<'ctx>> {
                 let mut me = ManuallyDrop::new(self);
-                if let Some(grown) = me.grown.take() {
-                    if me.filled != me.size {
-                        return Err(HPyErr::value_error(format!(
-                            concat!(stringify!($name), ": {} of {} items were set"),
-                            me.filled, me.size
-                        )));
-                    }
-                    return Ok($out::new_unchecked(grown));
-                }
+                // The grown list is returned, or closed on the error path when it is dropped.
+                let grown = me.grown.take();
                 if me.filled != me.size {
-                    // SAFETY: the builder is live and is not used again.
-                    unsafe { call!(me.ctx, $cancel, me.raw) };
+                    if grown.is_none() {
+                        // SAFETY: the builder is live and is not used again.
+                        unsafe { call!(me.ctx, $cancel, me.raw) };
+                    }
                     return Err(HPyErr::value_error(format!(
                         concat!(stringify!($name), ": {} of {} items were set"),
                         me.filled, me.size
                     )));
+                }
+                if let Some(grown) = grown {
+                    return Ok($out::new_unchecked(grown));
                 }
                 // SAFETY: every item is set; Build consumes the builder and returns an owned
                 // handle, or NULL with the postponed MemoryError.
