@@ -235,22 +235,25 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
 
     fn str_value(&mut self, s: &Str<'ctx>) -> Done {
         match utf8_surrogatepass(s)? {
-            Utf8::Borrowed(text) => {
-                self.out.reserve(text.len() + 2);
-                self.out.push(b'"');
-                self.escaper.write_str(&mut self.out, text);
-                self.out.push(b'"');
+            Utf8::Borrowed(text) => self.quoted(text.len(), |esc, out| {
+                esc.write_str(out, text);
                 Ok(())
-            }
+            }),
             owned => self.string(owned.as_slice()),
         }
     }
 
     /// Writes a quoted, escaped string from UTF-8 (surrogates allowed).
     fn string(&mut self, data: &[u8]) -> Done {
-        self.out.reserve(data.len() + 2);
+        self.quoted(data.len(), |esc, out| esc.write(out, data))
+    }
+
+    /// Writes `"`, what `write` escapes into the output (about `len` bytes), and `"`.
+    #[inline(always)]
+    fn quoted(&mut self, len: usize, write: impl FnOnce(&Escaper, &mut Vec<u8>) -> Done) -> Done {
+        self.out.reserve(len + 2);
         self.out.push(b'"');
-        self.escaper.write(&mut self.out, data)?;
+        write(&self.escaper, &mut self.out)?;
         self.out.push(b'"');
         Ok(())
     }

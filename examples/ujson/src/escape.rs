@@ -93,7 +93,6 @@ impl Escaper {
         data: &[u8],
         mut wide: impl FnMut(&mut Vec<u8>, usize) -> Result<usize, Fail>,
     ) -> Result<(), Fail> {
-        out.reserve(data.len());
         let mut i = 0;
         let mut run = 0;
         while i < data.len() {
