@@ -1,11 +1,12 @@
 # Sourced by demo.sh and test.sh: makes sure everything the build and the tests need is here.
 #
-# * a C compiler and libclang (bindgen) — installed with apt-get when running as root,
-#   otherwise a message names the packages;
+# * a C compiler (the Rust linker driver) and Python 3 with venv — installed with apt-get when
+#   running as root, otherwise a message names the packages;
 # * a virtual environment in target/venv with the pinned packages of scripts/requirements.txt
-#   (hpy==0.9.0 provides the headers hpy-sys binds to and the runtime the tests load into).
+#   (hpy==0.9.0: the runtime the tests load into, and the headers the bindings check reads).
 #
-# Exports HPY_PYTHON (read by hpy-sys's build script) and VENV_PYTHON.
+# Building a module needs nothing else: hpy-sys ships its bindings. `need_libclang` (called by
+# test.sh) installs libclang-dev for the bindings check. Exports VENV_PYTHON.
 
 set -euo pipefail
 
@@ -30,15 +31,37 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# Whether bindgen (through clang-sys) would find a libclang it can use: a file named like
+# libclang.so, libclang-N.so or libclang.so.N in LIBCLANG_PATH or the system's library directories
+# that loads and has libclang's C API. libclang-cpp (LLVM's C++ library, on many machines without
+# libclang) matches the names but not the API, and bindgen cannot use it.
 have_libclang() {
-    [ -n "${LIBCLANG_PATH:-}" ] && return 0
-    compgen -G "/usr/lib/llvm-*/lib/libclang*.so*" >/dev/null && return 0
-    compgen -G "/usr/lib/*/libclang*.so*" >/dev/null && return 0
-    return 1
+    python3 - <<'PY'
+import ctypes, glob, os, sys
+dirs = [os.environ["LIBCLANG_PATH"]] if os.environ.get("LIBCLANG_PATH") else [
+    d for p in ("/usr/local/llvm*/lib*", "/usr/local/lib*/*/*", "/usr/local/lib*/*", "/usr/local/lib*",
+                "/usr/lib*/*/*", "/usr/lib*/*", "/usr/lib*") for d in glob.glob(p)]
+for d in dirs:
+    for name in ("libclang.so", "libclang-*.so", "libclang.so.*", "libclang-*.so.*"):
+        for path in glob.glob(os.path.join(d, name)):
+            try:
+                ctypes.CDLL(path).clang_createIndex
+                sys.exit(0)
+            except (OSError, AttributeError):
+                pass
+sys.exit(1)
+PY
+}
+
+# need_libclang: installs libclang-dev unless a usable libclang is there. Only the test command
+# needs it (the bindings check and the build-time bindgen test); building a module does not.
+need_libclang() {
+    have_libclang && return 0
+    apt_install libclang-dev
+    have_libclang || { echo "error: libclang-dev is installed but bindgen's libclang still cannot be loaded" >&2; exit 1; }
 }
 
 command -v cc >/dev/null 2>&1 || apt_install build-essential
-have_libclang || apt_install libclang-dev
 command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv
 
 stamp="$VENV/.requirements"
@@ -55,7 +78,6 @@ if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$ROOT/scripts/requirements.txt" "$st
 fi
 
 export VENV_PYTHON="$VENV/bin/python"
-export HPY_PYTHON="${HPY_PYTHON:-$VENV_PYTHON}"
 
 # pypy_env: sets PYPY (the interpreter: HPY_RS_PYPY, or PyPy 3.11 provisioned by scripts/pypy.sh)
 # and PYPY_VENV_PYTHON (a venv of it in target/pypy-venv with scripts/requirements-pypy.txt).

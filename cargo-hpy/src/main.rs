@@ -44,6 +44,9 @@ struct BuildArgs {
     /// Path to Cargo.toml.
     #[arg(long)]
     manifest_path: Option<PathBuf>,
+    /// Features to enable, passed to `cargo build` (e.g. `hpy/bindgen`).
+    #[arg(short = 'F', long)]
+    features: Vec<String>,
 }
 
 fn main() {
@@ -122,6 +125,9 @@ fn build(args: BuildArgs) -> Result<()> {
     }
     for p in &packages {
         cmd.args(["-p", p.name.as_str()]);
+    }
+    for f in &args.features {
+        cmd.args(["--features", f.as_str()]);
     }
     let mut child = cmd
         .stdout(Stdio::piped())

@@ -1,24 +1,67 @@
 //! Raw bindings to HPy's universal ABI, version 0.9.
 //!
-//! Everything here is generated at build time by bindgen from the headers of an installed HPy
-//! (see the crate's `build.rs` for how they are found), with `HPY_ABI_UNIVERSAL` defined. Nothing
-//! is hand-copied: the only hand-written part of this crate is the set of layout assertions below,
-//! which pin the facts the safe `hpy` crate relies on.
+//! The bindings are bindgen's output (comments off) over HPy 0.9.0's headers with
+//! `HPY_ABI_UNIVERSAL` defined, checked in under `src/generated/` and regenerated and compared by
+//! `cargo xtask bindings [--check]` in the repository. Building this crate therefore needs only
+//! Rust: no libclang, no Python and no HPy headers. Nothing is hand-copied: the only hand-written
+//! part is the set of layout assertions below, which pin the facts the safe `hpy` crate relies on.
+//! The checked-in bindings describe 64-bit targets (LP64); other targets must use the `bindgen`
+//! feature.
 //!
 //! The context (`HPyContext`) is a table of function pointers and handle constants. HPy only ever
-//! appends members to it, and the SDK only touches members 0 to 262 (the HPy 0.9.0 set), so the
-//! same binary runs on runtimes whose context is longer (PyPy 3.11 appends ten members).
+//! appends members to it, and the SDK only relies on members 0 to 262 (the HPy 0.9.0 set), so the
+//! same binary runs on runtimes whose context is longer. PyPy 3.11's HPy (0.9.1.dev61) inserts
+//! `h_DictType` before 0.9.0's last 19 members and appends nine (`ctx_AsStruct_Dict`,
+//! `ctx_List_Insert`, `ctx_GetSlice`, `ctx_SetSlice`, `ctx_DelSlice`, `ctx_GetIter`,
+//! `ctx_Iter_Next`, `ctx_Iter_Check`, `ctx_Slice_New`): [`pypy`] has that context's layout, for
+//! code that has checked the runtime's version first.
 //!
-//! HPy's context-only helper functions (`HPyArg_Parse*`, `HPy_BuildValue`, `HPyUnicode_FromFormat`,
-//! `HPyErr_Format`, `HPyHelpers_*`, `HPyStructSequence_*`) are compiled from the installed runtime
-//! sources and linked into the extension.
+//! Features:
+//! * `bindgen`: generate the bindings at build time from an installed HPy's headers (found
+//!   through `HPY_INCLUDE_DIR`, or the `hpy.devel` package of `HPY_PYTHON` or `python3`); needs
+//!   libclang. Headers with PyPy's layout are accepted: [`HEADER_TAIL_SHIFT`] says which.
+//! * `helpers`: compile HPy's context-only C helpers (`HPyArg_Parse*`, `HPy_BuildValue`,
+//!   `HPyUnicode_FromFormat`, `HPyErr_Format`, `HPyHelpers_*`, `HPyStructSequence_*`) from an
+//!   installed `hpy==0.9.0` and declare them. The safe `hpy` crate does not need them.
 
 #![no_std]
 #![allow(non_upper_case_globals, non_camel_case_types, non_snake_case)]
 #![allow(missing_docs, clippy::all)]
 
-include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
-include!(concat!(env!("OUT_DIR"), "/context_members.rs"));
+#[cfg(all(not(feature = "bindgen"), not(target_pointer_width = "64")))]
+compile_error!(
+    "hpy-sys's checked-in bindings describe 64-bit targets; enable the `bindgen` feature to \
+     generate bindings for this one from HPy's headers"
+);
+
+#[cfg(not(feature = "bindgen"))]
+include!("generated/universal.rs");
+#[cfg(feature = "bindgen")]
+include!(concat!(env!("OUT_DIR"), "/universal.rs"));
+
+/// HPy's context-only C helpers, compiled from an installed HPy (feature `helpers`).
+#[cfg(feature = "helpers")]
+mod helpers {
+    #[cfg(not(feature = "bindgen"))]
+    include!("generated/helpers.rs");
+    #[cfg(feature = "bindgen")]
+    include!(concat!(env!("OUT_DIR"), "/helpers.rs"));
+}
+#[cfg(feature = "helpers")]
+pub use helpers::*;
+
+/// The context of PyPy 3.11's HPy (0.9.1.dev61): `h_DictType` before HPy 0.9.0's last 19
+/// members, nine members after them, and the `HPySlot_Slot` and `HPyType_BuiltinShape` values
+/// that HPy adds (`HPy_tp_descr_get`, `HPyType_BuiltinShape_Dict`) as integer constants.
+///
+/// Only valid for a context whose runtime reports HPy 0.9.1 or later; every other type is the
+/// crate root's.
+pub mod pypy {
+    include!("generated/pypy.rs");
+
+    /// The context of PyPy 3.11's HPy, as the C headers name it.
+    pub type HPyContext = _HPyContext_s;
+}
 
 /// The HPy ABI major version a module built with these bindings requires.
 pub const ABI_VERSION: u32 = HPY_ABI_VERSION;
@@ -68,4 +111,13 @@ const _: () = {
     assert!(offset_of!(_HPyContext_s, ctx_CallMethod) == 2120 + shift);
     // HPy 0.9.0 has exactly 2128 bytes; later runtimes append members.
     assert!(size_of::<_HPyContext_s>() >= 2128 + shift);
+    // PyPy 3.11's context: `h_DictType` where 0.9.0's tail began, the tail one slot later, and
+    // nine members appended.
+    assert!(offset_of!(pypy::HPyContext, h_Builtins) == 1968);
+    assert!(offset_of!(pypy::HPyContext, h_DictType) == 1976);
+    assert!(offset_of!(pypy::HPyContext, ctx_Capsule_New) == 1984);
+    assert!(offset_of!(pypy::HPyContext, ctx_CallMethod) == 2128);
+    assert!(offset_of!(pypy::HPyContext, ctx_AsStruct_Dict) == 2136);
+    assert!(offset_of!(pypy::HPyContext, ctx_Slice_New) == 2200);
+    assert!(size_of::<pypy::HPyContext>() == 2208);
 };
