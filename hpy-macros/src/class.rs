@@ -15,6 +15,7 @@ struct ClassOptions {
     subclass_span: Option<proc_macro2::Span>,
     default: bool,
     extends: Option<syn::Ident>,
+    unsendable: bool,
 }
 
 fn parse_options(attr: TokenStream) -> syn::Result<ClassOptions> {
@@ -28,6 +29,8 @@ fn parse_options(attr: TokenStream) -> syn::Result<ClassOptions> {
             opts.subclass_span = Some(meta.path.span());
         } else if meta.path.is_ident("default") {
             opts.default = true;
+        } else if meta.path.is_ident("unsendable") {
+            opts.unsendable = true;
         } else if meta.path.is_ident("extends") {
             let id: syn::Ident = meta.value()?.call(syn::ext::IdentExt::parse_any)?;
             if !["float", "list"].contains(&id.to_string().as_str()) {
@@ -39,7 +42,7 @@ fn parse_options(attr: TokenStream) -> syn::Result<ClassOptions> {
             opts.extends = Some(id);
         } else {
             return Err(meta.error(
-                "unknown option for #[hpy_class]: expected `name = \"...\"`, `subclass`, `default` or `extends = int|float|str|tuple|list|type`",
+                "unknown option for #[hpy_class]: expected `name = \"...\"`, `subclass`, `default`, `unsendable` or `extends = float|list`",
             ));
         }
         Ok(())
@@ -224,10 +227,23 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         quote!(::core::option::Option::None)
     };
     let n_members = member_defs.len();
+    let unsendable = opts.unsendable;
+    // Any thread holding the GIL may use an instance and drop it: the value must be `Send`,
+    // unless the class opts out and has every use checked against the creating thread.
+    let send_check = (!unsendable).then(|| {
+        quote_spanned! {ident.span()=>
+            const _: () = {
+                #[allow(unused_imports)]
+                use ::hpy::__private::NotSend as _;
+                ::hpy::__private::class_value_is_send::<#ident, { ::hpy::__private::SendProbe::<#ident>::IS_SEND }>()
+            };
+        }
+    });
 
     Ok(quote! {
         #s
         #no_drop
+        #send_check
 
         /// The type object's export (made when a module that adds the class is created).
         #[doc(hidden)]
@@ -243,6 +259,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                 subclass: #subclass,
                 field_offsets: &[#(#field_offsets),*],
                 generic_new: #generic_new,
+                unsendable: #unsendable,
             };
             fn export() -> &'static ::hpy::ClassExport<Self> {
                 &#ident

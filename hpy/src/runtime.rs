@@ -11,10 +11,10 @@
 //! user code) is ask the runtime for its HPy version and implementation name, using only context
 //! members below 244, and record the answers here.
 
-use core::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering};
 
 use crate::sys;
-use crate::{Context, ExceptionType, HPyErr, HPyResult};
+use crate::{Context, ExceptionType, HPyErr, HPyResult, Handle};
 
 /// Tail shift of the running runtime relative to these bindings, in bytes.
 static TAIL_DELTA: AtomicIsize = AtomicIsize::new(0);
@@ -114,6 +114,70 @@ pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
         Ordering::Relaxed,
     );
     Ok(())
+}
+
+/// Set when the loader hands this library a second, different context (a load in another HPy
+/// mode); the module being created then fails.
+static SECOND_CONTEXT: AtomicBool = AtomicBool::new(false);
+
+/// `id(sys)` of the interpreter whose module creation ran first (0 until then).
+static INTERPRETER: AtomicU64 = AtomicU64::new(0);
+
+/// Records that the loader passed a second context (see `__private::init_global_context`).
+pub(crate) fn second_context_loaded() {
+    SECOND_CONTEXT.store(true, Ordering::Release);
+}
+
+/// The module's `__name__`, for messages.
+fn module_name(module: &Handle<'_>) -> String {
+    module
+        .get_attr("__name__")
+        .and_then(|n| n.extract::<String>())
+        .unwrap_or_else(|e| {
+            e.discard(module.ctx());
+            "this module".to_owned()
+        })
+}
+
+/// `ImportError` if this load of the library came with a second context. The library keeps
+/// per-process state (the context its CPython-side trampolines hand back to the runtime, the
+/// runtime's layout, its `Global`s), which can serve one context only.
+pub(crate) fn refuse_second_context(module: &Handle<'_>) -> HPyResult<()> {
+    if !SECOND_CONTEXT.swap(false, Ordering::AcqRel) {
+        return Ok(());
+    }
+    Err(HPyErr::new(
+        ExceptionType::ImportError,
+        format!(
+            "{}: this library is already loaded into another HPy context in this process (another \
+             HPy mode: universal, debug or trace), and its per-process state can serve only one. \
+             Load a copy of the library file for the second mode.",
+            module_name(module)
+        ),
+    ))
+}
+
+/// `ImportError` if another interpreter of this process (a sub-interpreter) created a module of
+/// this library first: its per-process state belongs to that interpreter's objects.
+pub(crate) fn refuse_second_interpreter(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+    let sys_module = crate::cstr::with_cstr("sys", |name| {
+        // SAFETY: a pre-tail member; `name` is NUL-terminated.
+        unsafe { ctx.own(call!(ctx, ctx_Import_ImportModule, name)) }
+    })??;
+    let id: u64 = ctx.builtin("id")?.call((&sys_module,))?.extract()?;
+    match INTERPRETER.compare_exchange(0, id, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => Ok(()),
+        Err(first) if first == id => Ok(()),
+        Err(_) => Err(HPyErr::new(
+            ExceptionType::ImportError,
+            format!(
+                "{}: this library was already initialized by another Python interpreter of this \
+                 process; HPy 0.9 extensions keep per-process state and cannot be shared between \
+                 interpreters",
+                module_name(module)
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -47,7 +47,19 @@ static CTX_FOR_TRAMPOLINES: AtomicPtr<sys::HPyContext> = AtomicPtr::new(core::pt
 ///
 /// `ctx` must be the context the HPy loader passes.
 pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
-    CTX_FOR_TRAMPOLINES.store(ctx, Ordering::Release);
+    // The first load's context stays: a later load of this library into another context (another
+    // HPy mode) must not switch the modules already made to it. That load's module creation then
+    // fails (`runtime::refuse_second_context`).
+    if let Err(first) = CTX_FOR_TRAMPOLINES.compare_exchange(
+        core::ptr::null_mut(),
+        ctx,
+        Ordering::AcqRel,
+        Ordering::Acquire,
+    ) {
+        if first != ctx {
+            crate::runtime::second_context_loaded();
+        }
+    }
 }
 
 /// Passes a call from a CPython trampoline to the runtime.
@@ -341,14 +353,46 @@ impl<T> NoMethods for &MethodsOf<T> {
     }
 }
 
+/// `SendProbe::<T>::IS_SEND` is true for a `Send` type (this inherent constant) and false
+/// otherwise (the trait's, which only applies when this one does not).
+pub struct SendProbe<T: ?Sized>(core::marker::PhantomData<T>);
+impl<T: Send + ?Sized> SendProbe<T> {
+    /// `T` is `Send`.
+    pub const IS_SEND: bool = true;
+}
+/// The fallback of [`SendProbe`]; bring it into scope to probe a type that may not be `Send`.
+pub trait NotSend {
+    /// `T` is not `Send`.
+    const IS_SEND: bool = false;
+}
+impl<T: ?Sized> NotSend for SendProbe<T> {}
+
+/// Implemented, for every type, only with `IS_SEND = true`: the bound `#[hpy_class]` puts on a
+/// class's value with the result of [`SendProbe`], so that a value that is not `Send` gets this
+/// message rather than the compiler's generic one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `Send`, so it cannot be the value of an `#[hpy_class]`",
+    label = "not `Send`",
+    note = "any thread that holds the GIL may use an instance, and the last one to let go of it drops it",
+    note = "make the value `Send` (e.g. `Arc` instead of `Rc`), or write `#[hpy_class(unsendable)]`: then every use from another thread than the creating one raises `RuntimeError`"
+)]
+pub trait SendClassValue<const IS_SEND: bool> {}
+impl<T> SendClassValue<true> for T {}
+
+/// Compiles only if `IS_SEND` (see [`SendClassValue`]).
+pub const fn class_value_is_send<T: SendClassValue<IS_SEND>, const IS_SEND: bool>() {}
+
 /// An `HPyDef` in a static.
 pub type StaticDef = StaticCell<sys::HPyDef>;
 
-/// The exec slot every module runs first: records the running runtime's context layout.
+/// The exec slot every module runs first: refuses a second context or interpreter, and records
+/// the running runtime's context layout.
 pub struct RuntimeCheck;
 impl ExecHook for RuntimeCheck {
-    fn exec<'ctx>(ctx: Context<'ctx>, _module: &Handle<'ctx>) -> HPyResult<()> {
-        crate::runtime::detect(ctx)
+    fn exec<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+        crate::runtime::refuse_second_context(module)?;
+        crate::runtime::detect(ctx)?;
+        crate::runtime::refuse_second_interpreter(ctx, module)
     }
 }
 

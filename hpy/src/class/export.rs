@@ -26,6 +26,9 @@ pub struct ClassSpec {
     /// Without `#[new]`, `Type()` makes an empty instance (`HPyType_GenericNew`) that gets
     /// `Default::default()` on first use; otherwise it raises `TypeError`.
     pub generic_new: bool,
+    /// The value is not `Send` (`#[hpy_class(unsendable)]`): it may only be used, and is only
+    /// dropped, on the thread that stored it.
+    pub unsendable: bool,
 }
 
 impl ClassSpec {

@@ -8,11 +8,67 @@ use crate::builtin_types::BuiltinShape;
 use crate::sys;
 use crate::Context;
 
-/// The first word of an instance's struct: 0 while no Rust value is stored, 1 when it is stored
-/// and not borrowed, `1 + n` with `n` shared borrows, -1 while mutably borrowed.
+/// The start of an instance's struct.
+///
+/// `state` is 0 while no Rust value is stored, 1 when it is stored and not borrowed, `1 + n`
+/// with `n` shared borrows, -1 while mutably borrowed. `owner` is, for an
+/// `#[hpy_class(unsendable)]`, the thread that stored the value (see [`thread_mark`]), else 0.
 #[repr(C)]
 pub struct Header {
     pub(crate) state: Cell<isize>,
+    pub(crate) owner: Cell<usize>,
+}
+
+/// A number that identifies the running thread among the live ones (never 0): the address of a
+/// thread-local.
+pub(crate) fn thread_mark() -> usize {
+    thread_local!(static MARK: u8 = const { 0 });
+    MARK.with(|m| core::ptr::from_ref(m) as usize)
+}
+
+impl Header {
+    /// Records the running thread as the owner of a value just stored, for unsendable classes.
+    #[inline(always)]
+    pub(crate) fn claim<T: HPyClass>(&self) {
+        if T::SPEC.unsendable {
+            self.owner.set(thread_mark());
+        }
+    }
+
+    /// Whether the running thread may use the value: always for `Send` classes, only on the
+    /// owner's thread for unsendable ones.
+    #[inline(always)]
+    pub(crate) fn on_owner_thread<T: HPyClass>(&self) -> bool {
+        !T::SPEC.unsendable || self.owner.get() == thread_mark()
+    }
+
+    /// Whether `tp_destroy` may drop the value: an unsendable value freed on another thread is
+    /// leaked instead, with a message on standard error (there is no context to raise in).
+    pub(crate) fn may_drop<T: HPyClass>(&self) -> bool {
+        let ok = self.on_owner_thread::<T>();
+        if !ok {
+            eprintln!(
+                "hpy: a {} object was freed on another thread than the one that created it; its \
+                 value is unsendable (#[hpy_class(unsendable)]) and was leaked, not dropped",
+                T::SPEC.py_name()
+            );
+        }
+        ok
+    }
+
+    /// `RuntimeError` unless [`Header::on_owner_thread`].
+    #[inline(always)]
+    pub(crate) fn check_thread<T: HPyClass>(&self) -> crate::HPyResult<()> {
+        if self.on_owner_thread::<T>() {
+            Ok(())
+        } else {
+            Err(crate::HPyErr::runtime_error(format!(
+                "{} is unsendable (#[hpy_class(unsendable)]): it can only be used by the thread \
+                 that created it",
+                T::SPEC.py_name()
+            )))
+        }
+    }
 }
 
 pub(crate) const UNINIT: isize = 0;

@@ -62,7 +62,9 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
                 .add(value_offset::<T>())
                 .cast::<T>()
                 .write(value);
-            (*data.as_ptr().cast::<Header>()).state.set(FREE);
+            let header = &*data.as_ptr().cast::<Header>();
+            header.state.set(FREE);
+            header.claim::<T>();
         }
         Ok(Obj {
             handle: h,
@@ -139,7 +141,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     /// Stores `T::default()` into an instance made without `#[new]`, if the class allows it.
     fn ensure_init(&self) -> HPyResult<()> {
         if self.header().state.get() != UNINIT {
-            return Ok(());
+            return self.header().check_thread::<T>();
         }
         match T::lazy_default() {
             Some(v) => {
@@ -148,6 +150,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
                 // SAFETY: the value slot is unused (UNINIT) and sized for `T`.
                 unsafe { self.value_ptr().write(v) };
                 self.header().state.set(FREE);
+                self.header().claim::<T>();
                 Ok(())
             }
             None => Err(HPyErr::type_error(format!(

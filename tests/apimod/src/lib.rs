@@ -10,6 +10,7 @@ mod misc;
 mod number;
 mod object;
 mod text;
+mod unsendable;
 
 /// Test module for the object API of the `hpy` crate.
 #[hpy::hpy_module]
@@ -19,6 +20,9 @@ mod apimod {
         make_point, make_sealed, origin, point_sum, tracked_drops, tracked_finalized, Adder, Bag,
         Counter, Measure, Node, Point, Sealed, Store, Tracked, FINALIZED,
     };
+
+    #[hpy_export]
+    use crate::unsendable::Local;
 
     #[hpy_export]
     use crate::object::{

@@ -1,0 +1,101 @@
+"""One library, one HPy context and one interpreter: a second load of the same library file into
+another HPy mode, or its import from a sub-interpreter, raises ImportError (the library keeps
+per-process state: the context its trampolines hand back to the runtime, its Globals), and the
+module made first keeps working. Each case runs in a fresh process on its own copy of the file."""
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import INTERPRETER, built_module
+
+LOAD = textwrap.dedent("""
+    import importlib.util, sys
+    import hpy.universal as u
+    so = sys.argv[1]
+    spec = importlib.util.spec_from_file_location("hello", so)
+    def load(mode):
+        return u.load("hello", so, spec, mode=getattr(u, "MODE_" + mode.upper()))
+""")
+
+
+def run(code, tmp_path, *args):
+    so = tmp_path / "hello.hpy0.so"
+    shutil.copy(built_module("hello"), so)
+    env = dict(os.environ)
+    env.pop("HPY", None)
+    return subprocess.run([sys.executable, "-c", code, str(so), *args], env=env,
+                          capture_output=True, text=True, cwd=str(tmp_path))
+
+
+@pytest.mark.parametrize("first,second", [("universal", "debug"), ("debug", "universal"),
+                                          ("universal", "trace")])
+def test_second_load_into_another_mode_is_refused(tmp_path, first, second):
+    code = LOAD + textwrap.dedent(f"""
+        first = load({first!r})
+        assert first.add(1, 2) == 3
+        try:
+            load({second!r})
+        except ImportError as e:
+            print(e)
+        else:
+            print("loaded twice")
+        assert first.add(3, 4) == 7, "the first module keeps its context"
+        assert first.greet("x") == "Hello, x!"
+    """)
+    proc = run(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (
+        "hello: this library is already loaded into another HPy context in this process "
+        "(another HPy mode: universal, debug or trace), and its per-process state can serve only "
+        "one. Load a copy of the library file for the second mode.\n"
+    )
+
+
+@pytest.mark.parametrize("mode", ["universal", "debug"])
+def test_second_load_into_the_same_mode_works(tmp_path, mode):
+    code = LOAD + textwrap.dedent(f"""
+        a = load({mode!r})
+        b = load({mode!r})
+        assert a is not b
+        print(a.add(1, 2), b.add(2, 3))
+    """)
+    proc = run(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "3 5\n"
+
+
+@pytest.mark.skipif(INTERPRETER != "cpython", reason="PyPy has no sub-interpreters")
+@pytest.mark.parametrize("mode", ["universal", "debug"])
+def test_import_from_a_sub_interpreter_is_refused(tmp_path, mode):
+    code = LOAD + textwrap.dedent(f"""
+        import _xxsubinterpreters as interpreters
+        main = load({mode!r})
+        assert main.add(1, 2) == 3
+        sub = interpreters.create()
+        interpreters.run_string(sub, '''
+        import importlib.util, sys
+        import hpy.universal as u
+        so = {{so!r}}
+        spec = importlib.util.spec_from_file_location("hello", so)
+        try:
+            u.load("hello", so, spec, mode=u.MODE_{mode.upper()})
+        except ImportError as e:
+            print(e)
+        else:
+            print("loaded in a sub-interpreter")
+        '''.format(so=so))
+        interpreters.destroy(sub)
+        assert main.add(2, 3) == 5
+    """)
+    proc = run(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (
+        "hello: this library was already initialized by another Python interpreter of this "
+        "process; HPy 0.9 extensions keep per-process state and cannot be shared between "
+        "interpreters\n"
+    )
