@@ -58,25 +58,21 @@ pub enum BuiltinShape {
 impl<'ctx> Context<'ctx> {
     /// The type object, as a new handle.
     pub fn builtin_type(self, ty: BuiltinType) -> Handle<'ctx> {
-        // SAFETY: reading constant members of the live context (all below the members whose
-        // position differs between runtimes).
-        let raw = unsafe {
-            let c = &*self.as_ptr();
-            match ty {
-                BuiltinType::Object => c.h_BaseObjectType,
-                BuiltinType::Type => c.h_TypeType,
-                BuiltinType::Bool => c.h_BoolType,
-                BuiltinType::Int => c.h_LongType,
-                BuiltinType::Float => c.h_FloatType,
-                BuiltinType::Str => c.h_UnicodeType,
-                BuiltinType::Tuple => c.h_TupleType,
-                BuiltinType::List => c.h_ListType,
-                BuiltinType::Complex => c.h_ComplexType,
-                BuiltinType::Bytes => c.h_BytesType,
-                BuiltinType::MemoryView => c.h_MemoryViewType,
-                BuiltinType::Capsule => c.h_CapsuleType,
-                BuiltinType::Slice => c.h_SliceType,
-            }
+        use crate::ffi::*;
+        let raw = match ty {
+            BuiltinType::Object => h_BaseObjectType(self),
+            BuiltinType::Type => h_TypeType(self),
+            BuiltinType::Bool => h_BoolType(self),
+            BuiltinType::Int => h_LongType(self),
+            BuiltinType::Float => h_FloatType(self),
+            BuiltinType::Str => h_UnicodeType(self),
+            BuiltinType::Tuple => h_TupleType(self),
+            BuiltinType::List => h_ListType(self),
+            BuiltinType::Complex => h_ComplexType(self),
+            BuiltinType::Bytes => h_BytesType(self),
+            BuiltinType::MemoryView => h_MemoryViewType(self),
+            BuiltinType::Capsule => h_CapsuleType(self),
+            BuiltinType::Slice => h_SliceType(self),
         };
         // SAFETY: context constants are always valid; Dup returns a new owned handle.
         unsafe { Handle::from_raw(self, call!(self, ctx_Dup, raw)) }

@@ -1,6 +1,5 @@
 //! The per-call HPy context.
 
-use core::ffi::CStr;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 
@@ -50,21 +49,12 @@ impl<'ctx> Context<'ctx> {
 
     /// The context's name, e.g. `"HPy Universal ABI (CPython backend)"` or `"HPy Debug Mode ABI"`.
     pub fn name(self) -> &'ctx str {
-        // SAFETY: `name` is a static NUL-terminated string owned by the runtime (or NULL).
-        unsafe {
-            let name = (*self.as_ptr()).name;
-            if name.is_null() {
-                ""
-            } else {
-                CStr::from_ptr(name).to_str().unwrap_or("")
-            }
-        }
+        crate::ffi::context_name(self)
     }
 
     /// The ABI major version the runtime implements (0 for HPy 0.9).
     pub fn abi_version(self) -> i32 {
-        // SAFETY: reading a plain field of the live context.
-        unsafe { (*self.as_ptr()).abi_version }
+        crate::ffi::abi_version(self)
     }
 
     /// Wraps a raw handle that this call owns; a NULL handle becomes the pending exception.
@@ -94,42 +84,33 @@ impl<'ctx> Context<'ctx> {
     /// Python's `None`, as a new handle.
     #[inline]
     pub fn none(self) -> Handle<'ctx> {
-        // SAFETY: reading a constant member of the live context.
-        self.constant(unsafe { (*self.as_ptr()).h_None })
+        self.constant(crate::ffi::h_None(self))
     }
 
     /// Python's `True` or `False`, as a new handle.
     #[inline]
     pub fn bool(self, value: bool) -> Handle<'ctx> {
-        // SAFETY: reading constant members of the live context.
-        let raw = unsafe {
-            let c = &*self.as_ptr();
-            if value {
-                c.h_True
-            } else {
-                c.h_False
-            }
-        };
-        self.constant(raw)
+        self.constant(if value {
+            crate::ffi::h_True(self)
+        } else {
+            crate::ffi::h_False(self)
+        })
     }
 
     /// Python's `NotImplemented`, as a new handle.
     pub fn not_implemented(self) -> Handle<'ctx> {
-        // SAFETY: reading a constant member of the live context.
-        self.constant(unsafe { (*self.as_ptr()).h_NotImplemented })
+        self.constant(crate::ffi::h_NotImplemented(self))
     }
 
     /// Python's `Ellipsis` (`...`), as a new handle.
     pub fn ellipsis(self) -> Handle<'ctx> {
-        // SAFETY: reading a constant member of the live context.
-        self.constant(unsafe { (*self.as_ptr()).h_Ellipsis })
+        self.constant(crate::ffi::h_Ellipsis(self))
     }
 
     /// The namespace of the built-ins (`h_Builtins`), as a new handle: the `dict` of the
     /// `builtins` module on CPython and PyPy. Use [`Context::builtin`] to look a name up.
     pub fn builtins(self) -> Handle<'ctx> {
-        // SAFETY: reading a constant member of the live context.
-        self.constant(unsafe { (*self.as_ptr()).h_Builtins })
+        self.constant(crate::ffi::h_Builtins(self))
     }
 
     /// The built-in called `name` (e.g. `"len"`, `"set"`), whether the runtime exposes the

@@ -44,10 +44,10 @@ pub trait IntoPython<'ctx>: Sized {
 
 /// Whether `obj` is an instance of the built-in type in context member `ty`.
 #[inline(always)]
-pub(crate) fn type_check(obj: &Handle<'_>, ty: fn(&sys::HPyContext) -> sys::HPy) -> bool {
+pub(crate) fn type_check(obj: &Handle<'_>, ty: fn(Context<'_>) -> sys::HPy) -> bool {
     let ctx = obj.ctx();
     // SAFETY: `obj` is open and the type is a context constant.
-    unsafe { call!(ctx, ctx_TypeCheck, obj.as_raw(), ty(&*ctx.as_ptr())) != 0 }
+    unsafe { call!(ctx, ctx_TypeCheck, obj.as_raw(), ty(ctx)) != 0 }
 }
 
 /// `"must be <expected>, not <type of obj>"` as a `TypeError`.
@@ -120,12 +120,8 @@ impl<'a, 'ctx> FromPython<'a, 'ctx> for bool {
     /// [`Handle::is_true`] for truthiness).
     #[inline]
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        // SAFETY: reading constant members of the live context.
-        let (t, f) = unsafe {
-            let c = &*obj.ctx().as_ptr();
-            (c.h_True, c.h_False)
-        };
         let ctx = obj.ctx();
+        let (t, f) = (crate::ffi::h_True(ctx), crate::ffi::h_False(ctx));
         // SAFETY: `obj` is open and the others are constants.
         unsafe {
             if call!(ctx, ctx_Is, obj.as_raw(), t) != 0 {

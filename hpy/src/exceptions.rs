@@ -24,10 +24,8 @@ macro_rules! exception_types {
 
             /// The raw handle of the type: a context constant, borrowed (never close it).
             pub(crate) fn raw(self, ctx: Context<'_>) -> sys::HPy {
-                // SAFETY: reading constant members of the live context.
-                let c = unsafe { &*ctx.as_ptr() };
                 paste::paste! {
-                    match self { $( ExceptionType::$name => c.[<h_ $name>], )* }
+                    match self { $( ExceptionType::$name => crate::ffi::[<h_ $name>](ctx), )* }
                 }
             }
 

@@ -11,7 +11,7 @@ use crate::{Context, ExceptionType, FromPython, HPyErr, HPyResult, Handle, IntoP
 /// `obj` itself if it is an `int`, else `operator.index(obj)`.
 #[inline(always)]
 fn as_int<'h, 'ctx>(obj: &'h Handle<'ctx>) -> HPyResult<Cow<'h, Handle<'ctx>>> {
-    if type_check(obj, |c| c.h_LongType) {
+    if type_check(obj, crate::ffi::h_LongType) {
         return Ok(Cow::Borrowed(obj));
     }
     index_slow(obj).map(Cow::Owned)

@@ -54,21 +54,15 @@
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
-/// Calls a function of the HPy context: `call!(ctx, ctx_Name, args...)`.
+/// Calls a function of the HPy context through the [`ffi`] seam:
+/// `call!(ctx, ctx_Name, args...)` is `ffi::ctx_Name(ctx, args...)`.
 ///
 /// Expands to an unsafe call and must sit inside an `unsafe` block whose `SAFETY` comment says
-/// why the arguments are valid. Reading the function pointer is sound because every runtime fills
-/// all context members of HPy 0.9.0, the only ones this crate names, and members of the context's
-/// tail are looked up where the running runtime keeps them (see `runtime`).
+/// why the arguments are valid.
 macro_rules! call {
-    ($ctx:expr, $name:ident $(, $arg:expr)* $(,)?) => {{
-        let raw: *mut $crate::sys::HPyContext = $ctx.as_ptr();
-        let slot = $crate::runtime::adjust(
-            ::core::ptr::addr_of!((*raw).$name),
-            ::core::mem::offset_of!($crate::sys::HPyContext, $name),
-        );
-        ((*slot).unwrap_unchecked())(raw $(, $arg)*)
-    }};
+    ($ctx:expr, $name:ident $(, $arg:expr)* $(,)?) => {
+        $crate::ffi::$name($ctx $(, $arg)*)
+    };
 }
 
 mod builtin_types;
@@ -84,6 +78,7 @@ mod dict;
 mod err;
 mod eval;
 mod exceptions;
+mod ffi;
 mod global;
 mod handle;
 mod ints;

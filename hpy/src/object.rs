@@ -171,7 +171,7 @@ impl<'ctx> Handle<'ctx> {
     pub fn is_none(&self) -> bool {
         let ctx = self.ctx();
         // SAFETY: the handle is open and `h_None` is a constant of the same context.
-        unsafe { call!(ctx, ctx_Is, self.as_raw(), (*ctx.as_ptr()).h_None) != 0 }
+        unsafe { call!(ctx, ctx_Is, self.as_raw(), crate::ffi::h_None(ctx)) != 0 }
     }
 
     /// `bool(self)`.
@@ -243,7 +243,7 @@ impl<'ctx> Handle<'ctx> {
                 ctx,
                 ctx_TypeCheck,
                 self.as_raw(),
-                (*ctx.as_ptr()).h_TypeType
+                crate::ffi::h_TypeType(ctx)
             ) != 0
         };
         if ok {

@@ -33,9 +33,13 @@ fn check_class<'ctx>(ctx: Context<'ctx>, class: &impl ExceptionClass<'ctx>) -> H
     // SAFETY: the class handle is open and `h_BaseException` is a context constant; both are
     // checked to be types before the subtype test.
     let ok = unsafe {
-        let c = &*ctx.as_ptr();
-        call!(ctx, ctx_TypeCheck, raw, c.h_TypeType) != 0
-            && call!(ctx, ctx_Type_IsSubtype, raw, c.h_BaseException) != 0
+        call!(ctx, ctx_TypeCheck, raw, crate::ffi::h_TypeType(ctx)) != 0
+            && call!(
+                ctx,
+                ctx_Type_IsSubtype,
+                raw,
+                crate::ffi::h_BaseException(ctx)
+            ) != 0
     };
     if ok {
         Ok(raw)

@@ -139,6 +139,25 @@ fn module_name(module: &Handle<'_>) -> String {
         })
 }
 
+/// `ImportError` naming the first context function this crate calls that the running runtime
+/// lacks (those before the context's tail, or with `tail` those of the tail, whose position
+/// `detect` must have found). Runs before anything else calls into the runtime.
+pub(crate) fn check_members(ctx: Context<'_>, tail: bool) -> HPyResult<()> {
+    // SAFETY: `ctx` is the live context of this module's creation; the tail is only checked
+    // after `detect`.
+    match unsafe { crate::ffi::check_members(ctx.as_ptr(), tail) } {
+        Ok(()) => Ok(()),
+        Err(missing) => Err(HPyErr::new(
+            ExceptionType::ImportError,
+            format!(
+                "the HPy runtime ({}) lacks the context function {missing}, which this extension \
+                 calls",
+                ctx.name()
+            ),
+        )),
+    }
+}
+
 /// `ImportError` if this load of the library came with a second context. The library keeps
 /// per-process state (the context its CPython-side trampolines hand back to the runtime, the
 /// runtime's layout, its `Global`s), which can serve one context only.

@@ -11,7 +11,7 @@ impl<'a, 'ctx> FromPython<'a, 'ctx> for &'a str {
     /// borrow of the handle. A `str` with lone surrogates raises `UnicodeEncodeError`.
     #[inline]
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        if !type_check(obj, |c| c.h_UnicodeType) {
+        if !type_check(obj, crate::ffi::h_UnicodeType) {
             return Err(wrong_type(obj, "str"));
         }
         utf8_str(obj)

@@ -27,7 +27,7 @@ macro_rules! type_checks {
     };
     (@ type $h:expr, $ty:ident) => {
         // SAFETY: the handle is open and the type is a constant of the same context.
-        unsafe { call!($h.ctx(), ctx_TypeCheck, $h.as_raw(), (*$h.ctx().as_ptr()).$ty) }
+        unsafe { call!($h.ctx(), ctx_TypeCheck, $h.as_raw(), $crate::ffi::$ty($h.ctx())) }
     };
 }
 

@@ -75,24 +75,7 @@ pub(crate) unsafe fn call_real(
 ) {
     let ctx = CTX_FOR_TRAMPOLINES.load(Ordering::Acquire);
     // SAFETY: the loader stored the context before any trampoline can run; forwarded contract.
-    unsafe {
-        call!(
-            Ctx(ctx),
-            ctx_CallRealFunctionFromTrampoline,
-            sig,
-            func,
-            args
-        )
-    }
-}
-
-/// Lets `call!` take a raw context pointer.
-struct Ctx(*mut sys::HPyContext);
-impl Ctx {
-    #[inline(always)]
-    fn as_ptr(&self) -> *mut sys::HPyContext {
-        self.0
-    }
+    unsafe { call!(ctx, ctx_CallRealFunctionFromTrampoline, sig, func, args) }
 }
 
 /// Runs the user's part of a call: catches panics and turns errors into a set exception.
@@ -390,8 +373,10 @@ pub type StaticDef = StaticCell<sys::HPyDef>;
 pub struct RuntimeCheck;
 impl ExecHook for RuntimeCheck {
     fn exec<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+        crate::runtime::check_members(ctx, false)?;
         crate::runtime::refuse_second_context(module)?;
         crate::runtime::detect(ctx)?;
+        crate::runtime::check_members(ctx, true)?;
         crate::runtime::refuse_second_interpreter(ctx, module)
     }
 }
