@@ -112,27 +112,13 @@ impl<'ctx> Context<'ctx> {
     pub fn builtins(self) -> Handle<'ctx> {
         self.constant(crate::ffi::h_Builtins(self))
     }
+}
 
-    /// The built-in called `name` (e.g. `"len"`, `"set"`), whether the runtime exposes the
-    /// built-ins as a dict or as a module; a missing name is a `NameError`.
-    pub fn builtin(self, name: &str) -> HPyResult<Handle<'ctx>> {
-        let b = self.builtins();
-        if !b.is_dict() {
-            return b.get_attr(name);
-        }
-        match crate::Dict::try_from_handle(b)?.get(name)? {
-            Some(v) => Ok(v),
-            None => Err(HPyErr::new(
-                crate::ExceptionType::NameError,
-                format!("name '{name}' is not defined"),
-            )),
-        }
-    }
-
-    /// Converts a Rust value into a new Python object.
-    #[inline]
-    pub fn to_py<T: crate::IntoPython<'ctx>>(self, value: T) -> HPyResult<Handle<'ctx>> {
-        value.into_python(self)
+// SAFETY: a `Context` is only made (`from_raw`) from the live context of the running call.
+unsafe impl crate::ffi::AsContext for Context<'_> {
+    #[inline(always)]
+    fn as_raw_context(self) -> *mut sys::HPyContext {
+        self.as_ptr()
     }
 }
 

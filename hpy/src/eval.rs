@@ -3,7 +3,7 @@
 use crate::cstr::with_cstr;
 use crate::handle::raw_or_null;
 use crate::sys;
-use crate::typed::Dict;
+use crate::types::Dict;
 use crate::{Context, HPyErr, HPyResult, Handle};
 
 /// What [`Context::compile`] compiles: the `mode` of Python's `compile()`.
@@ -108,7 +108,7 @@ impl<'ctx> Handle<'ctx> {
                 &mut out
             )
         };
-        crate::object::status(rc)?;
+        crate::err::status(rc)?;
         // SAFETY: on success `out` is a new handle this call owns, or NULL for "no value".
         Ok(unsafe { ctx.own(out) }.ok())
     }

@@ -3,7 +3,7 @@
 use core::mem::ManuallyDrop;
 
 use crate::sys;
-use crate::{Context, FromPython, HPyResult};
+use crate::Context;
 
 /// An owned HPy handle to a Python object, valid for the call of its [`Context`].
 ///
@@ -65,12 +65,6 @@ impl<'ctx> Handle<'ctx> {
     #[inline]
     pub fn close(self) {
         drop(self)
-    }
-
-    /// Converts the object into a Rust value.
-    #[inline]
-    pub fn extract<'a, T: FromPython<'a, 'ctx>>(&'a self) -> HPyResult<T> {
-        T::from_python(self)
     }
 }
 

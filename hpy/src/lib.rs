@@ -65,35 +65,29 @@ macro_rules! call {
     };
 }
 
-mod builtin_types;
-mod bytes;
-mod call;
-mod capsule;
-mod class;
-mod collections;
-mod context;
-mod convert;
-mod cstr;
-mod dict;
-mod err;
-mod eval;
-mod exceptions;
+// The layers, each using only those above it in this list (`scripts/module-cycles.py` checks):
+// the seam to the runtime; the core trio; the conversion traits; the Python types; the
+// conversions of Rust's types; then what builds on them, and the hidden macro support.
 mod ffi;
-mod global;
+
+mod context;
+mod err;
 mod handle;
-mod ints;
-mod number;
-mod object;
-mod panic;
+
+mod conversion;
+
+mod cstr;
+mod types;
+
+mod conversions;
+
+mod class;
+mod eval;
+mod global;
 mod raise;
 mod runtime;
-mod sequence;
-mod slice;
-mod strings;
 mod threads;
 mod tracker;
-mod typed;
-mod unicode;
 
 #[doc(hidden)]
 pub mod __private;
@@ -101,23 +95,21 @@ pub mod __private;
 #[doc = include_str!("coverage.md")]
 pub mod coverage {}
 
-pub use builtin_types::{BuiltinShape, BuiltinType};
-pub use call::{Args, Kwargs};
 pub use class::{CallFunction, ClassExport, Field, HPyClass, Obj, Ref, RefMut};
 pub use context::Context;
-pub use convert::{FromPython, IntoPython, Truthy};
-pub use err::{HPyErr, HPyResult};
+pub use conversion::{FromPython, IntoPython};
+pub use conversions::Truthy;
+pub use err::{ExceptionType, HPyErr, HPyResult};
 pub use eval::SourceKind;
-pub use exceptions::ExceptionType;
 pub use global::Global;
 pub use handle::Handle;
 pub use hpy_macros::{hpy_class, hpy_exec, hpy_method, hpy_methods, hpy_module};
-pub use object::{AttrName, CompareOp, ItemKey};
 pub use raise::ExceptionClass;
-pub use sequence::{ListBuilder, TupleBuilder};
-pub use slice::{adjust_indices, SliceIndices};
 pub use tracker::Tracker;
-pub use typed::{Bytes, Capsule, Dict, List, Str, Tuple};
+pub use types::{
+    adjust_indices, Args, AttrName, BuiltinShape, BuiltinType, Bytes, Capsule, CompareOp, Dict,
+    ItemKey, Kwargs, List, ListBuilder, SliceIndices, Str, Tuple, TupleBuilder,
+};
 
 /// The raw universal ABI (`hpy-sys`), for what the safe layer does not cover yet.
 pub use hpy_sys as sys;

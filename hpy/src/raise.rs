@@ -2,8 +2,8 @@
 //! errors and fatal errors.
 
 use crate::cstr::with_cstr;
+use crate::err::status;
 use crate::handle::raw_or_null;
-use crate::object::status;
 use crate::sys;
 use crate::{Context, ExceptionType, HPyErr, HPyResult, Handle, IntoPython};
 

@@ -1,73 +1,16 @@
-//! Facts about the running HPy runtime that differ between runtimes, recorded once per process.
-//!
-//! * **Context layout.** HPy 0.9.0's context ends with members 244 to 262 (`ctx_Capsule_New` ...
-//!   `ctx_CallMethod`). The HPy that PyPy 3.11 vendors (0.9.1.dev61) inserts `h_DictType` in front
-//!   of them, so there every one of them sits one slot later. `call!` applies the shift.
-//! * **UTF-8.** CPython's `HPyUnicode_AsUTF8AndSize` fails for a `str` with lone surrogates;
-//!   PyPy's returns their surrogate-encoded bytes, which are not UTF-8. Borrowed `&str` views are
-//!   therefore validated on every runtime but CPython.
-//!
-//! The first thing every module built with this crate does (an exec slot that runs before any
-//! user code) is ask the runtime for its HPy version and implementation name, using only context
-//! members below 244, and record the answers here.
+//! What every module does when it is created, before any user code (the first exec slot; see
+//! `__private::RuntimeCheck`): check that the runtime has every context function the crate
+//! calls, refuse a second context or interpreter, and record the facts about the runtime that
+//! `ffi::runtime` keeps (context layout, UTF-8, file-system codec), using only context members
+//! below the tail until the layout is known.
 
-use core::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::sys;
+
+/// For the trampolines and slots (`__private`).
+pub(crate) use crate::ffi::runtime::is_cpython;
 use crate::{Context, ExceptionType, HPyErr, HPyResult, Handle};
-
-/// Tail shift of the running runtime relative to these bindings, in bytes.
-static TAIL_DELTA: AtomicIsize = AtomicIsize::new(0);
-
-/// Whether `HPyUnicode_AsUTF8AndSize` always returns valid UTF-8 (false until known).
-static UTF8_TRUSTED: AtomicBool = AtomicBool::new(false);
-
-/// Whether the file-system codec is strict-compatible UTF-8, so that
-/// `HPyUnicode_DecodeFSDefaultAndSize` decodes valid UTF-8 exactly as the UTF-8 codec does, from
-/// a pointer and a length (false until known).
-static FS_UTF8: AtomicBool = AtomicBool::new(false);
-
-/// See [`FS_UTF8`].
-#[inline(always)]
-pub(crate) fn fs_utf8() -> bool {
-    FS_UTF8.load(Ordering::Relaxed)
-}
-
-/// Whether the running interpreter is CPython (false until known, and on PyPy).
-#[inline(always)]
-pub(crate) fn is_cpython() -> bool {
-    // The UTF-8 guarantee is CPython's (see `detect`).
-    utf8_trusted()
-}
-
-/// Whether the runtime guarantees that the UTF-8 it hands out is valid.
-#[inline(always)]
-pub(crate) fn utf8_trusted() -> bool {
-    UTF8_TRUSTED.load(Ordering::Relaxed)
-}
-
-/// The address of the context member at `slot` (a member of the bindings' context struct, at
-/// `offset` in it), adjusted for the running runtime's layout.
-#[inline(always)]
-pub(crate) fn adjust<T>(slot: *const T, offset: usize) -> *const T {
-    if offset >= sys::TAIL_START {
-        slot.wrapping_byte_offset(TAIL_DELTA.load(Ordering::Relaxed))
-    } else {
-        slot
-    }
-}
-
-/// How many slots a runtime with this HPy version places the tail after HPy 0.9.0's position.
-fn runtime_tail_shift(version: &str) -> Option<isize> {
-    let rest = version.strip_prefix("0.9.")?;
-    let patch: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    match patch.parse::<u32>().ok()? {
-        // 0.9.0 and its release candidates (PyPy 3.9/3.10 7.3.14+, GraalPy 23.1-24.2).
-        0 => Some(0),
-        // 0.9.1.dev61 (PyPy 3.11 7.3.18+) and the HPy master it comes from.
-        _ => Some(1),
-    }
-}
 
 /// Records the running runtime's layout; runs as the module's first exec slot.
 pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
@@ -89,30 +32,22 @@ pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
         ctx.own(call!(ctx, ctx_GetItem_i, info.as_raw(), 0))?
     };
     let version: &str = version.extract()?;
-    let Some(shift) = runtime_tail_shift(version) else {
-        return Err(HPyErr::new(
+    crate::ffi::runtime::set_layout(version).map_err(|version| {
+        HPyErr::new(
             ExceptionType::ImportError,
             format!("this extension supports HPy 0.9 runtimes, not HPy {version}"),
-        ));
-    };
-    let delta = (shift - sys::HEADER_TAIL_SHIFT as isize) * core::mem::size_of::<usize>() as isize;
-    TAIL_DELTA.store(delta, Ordering::Relaxed);
+        )
+    })?;
 
     let sys_module = crate::cstr::with_cstr("sys", |name| {
         // SAFETY: a pre-tail member; `name` is NUL-terminated.
         unsafe { ctx.own(call!(ctx, ctx_Import_ImportModule, name)) }
     })??;
     let implementation = sys_module.get_attr("implementation")?.get_attr("name")?;
-    UTF8_TRUSTED.store(
-        implementation.extract::<&str>()? == "cpython",
-        Ordering::Relaxed,
-    );
+    let cpython = implementation.extract::<&str>()? == "cpython";
     let encoding = sys_module.call_method("getfilesystemencoding", ())?;
     let encoding = encoding.extract::<&str>()?.to_ascii_lowercase();
-    FS_UTF8.store(
-        matches!(encoding.as_str(), "utf-8" | "utf8"),
-        Ordering::Relaxed,
-    );
+    crate::ffi::runtime::set_interpreter(cpython, matches!(encoding.as_str(), "utf-8" | "utf8"));
     Ok(())
 }
 
@@ -196,20 +131,5 @@ pub(crate) fn refuse_second_interpreter(ctx: Context<'_>, module: &Handle<'_>) -
                 module_name(module)
             ),
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::runtime_tail_shift;
-
-    #[test]
-    fn versions() {
-        assert_eq!(runtime_tail_shift("0.9.0"), Some(0));
-        assert_eq!(runtime_tail_shift("0.9.0rc1"), Some(0));
-        assert_eq!(runtime_tail_shift("0.9.1.dev61+g79fb330d"), Some(1));
-        assert_eq!(runtime_tail_shift("0.9.2"), Some(1));
-        assert_eq!(runtime_tail_shift("0.0.4"), None);
-        assert_eq!(runtime_tail_shift("1.0.0"), None);
     }
 }

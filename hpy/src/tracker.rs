@@ -40,7 +40,7 @@ impl<'ctx> Tracker<'ctx> {
         // SAFETY: the tracker is live and the handle open; the tracker now owns it, even when
         // Add fails.
         let rc = unsafe { call!(self.ctx, ctx_Tracker_Add, self.raw, raw) };
-        crate::object::status(rc).map(|()| self.handles.len() - 1)
+        crate::err::status(rc).map(|()| self.handles.len() - 1)
     }
 
     /// The handle at `index`, borrowed.

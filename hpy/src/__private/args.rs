@@ -225,7 +225,7 @@ fn match_keywords<'ctx>(
         // Keyword names are always `str`. They are matched on their UTF-8 bytes as the runtime
         // returns them, without a type check or UTF-8 validation: bytes that equal a parameter
         // name are valid UTF-8. Only the error messages below decode them.
-        let name: &[u8] = crate::strings::utf8_bytes(&key)?;
+        let name: &[u8] = crate::types::str::utf8_bytes(&key)?;
         let found = desc.params[desc.positional_only..]
             .iter()
             .position(|p| p.as_bytes() == name)

@@ -4,7 +4,6 @@ use core::cell::UnsafeCell;
 use core::ffi::{c_int, CStr};
 use core::mem::transmute;
 use core::panic::AssertUnwindSafe;
-use core::sync::atomic::{AtomicPtr, Ordering};
 
 pub use crate::sys;
 use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
@@ -37,46 +36,21 @@ impl<T> StaticCell<T> {
     }
 }
 
-/// The context handed to `HPyInitGlobalContext_<module>`; only the CPython-side trampolines use
-/// it, to pass it back to the runtime. (Each extension links its own copy of this crate.)
-static CTX_FOR_TRAMPOLINES: AtomicPtr<sys::HPyContext> = AtomicPtr::new(core::ptr::null_mut());
-
-/// Body of the generated `HPyInitGlobalContext_<module>`.
+/// Body of the generated `HPyInitGlobalContext_<module>`: keeps the context for the
+/// trampolines (see `ffi::trampoline`).
 ///
 /// # Safety
 ///
 /// `ctx` must be the context the HPy loader passes.
 pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
-    // The first load's context stays: a later load of this library into another context (another
-    // HPy mode) must not switch the modules already made to it. That load's module creation then
-    // fails (`runtime::refuse_second_context`).
-    if let Err(first) = CTX_FOR_TRAMPOLINES.compare_exchange(
-        core::ptr::null_mut(),
-        ctx,
-        Ordering::AcqRel,
-        Ordering::Acquire,
-    ) {
-        if first != ctx {
-            crate::runtime::second_context_loaded();
-        }
+    // SAFETY: forwarded.
+    if !unsafe { crate::ffi::trampoline::set_context(ctx) } {
+        crate::runtime::second_context_loaded();
     }
 }
 
-/// Passes a call from a CPython trampoline to the runtime.
-///
-/// # Safety
-///
-/// `args` must point to the `_HPyFunc_args_<SIG>` struct that matches `sig` and `func`.
-#[inline(always)]
-pub(crate) unsafe fn call_real(
-    sig: sys::HPyFunc_Signature,
-    func: sys::HPyCFunction,
-    args: *mut core::ffi::c_void,
-) {
-    let ctx = CTX_FOR_TRAMPOLINES.load(Ordering::Acquire);
-    // SAFETY: the loader stored the context before any trampoline can run; forwarded contract.
-    unsafe { call!(ctx, ctx_CallRealFunctionFromTrampoline, sig, func, args) }
-}
+/// For the trampolines of `slots.rs`.
+pub(crate) use crate::ffi::trampoline::call_real;
 
 /// Runs the user's part of a call: catches panics and turns errors into a set exception.
 #[inline(always)]
@@ -92,7 +66,7 @@ fn run<'ctx>(
             sys::HPy_NULL
         }
         Err(payload) => {
-            crate::panic::panic_error(name, payload).restore(ctx);
+            crate::err::panic::panic_error(name, payload).restore(ctx);
             sys::HPy_NULL
         }
     }

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use super::layout::basic_size;
 use super::HPyClass;
-use crate::builtin_types::BuiltinShape;
 use crate::sys;
+use crate::types::builtin_types::BuiltinShape;
 use crate::{Context, Global, HPyErr, HPyResult, Handle};
 
 /// What `#[hpy_class]` says about a class.
@@ -101,7 +101,7 @@ impl<T: HPyClass> ClassExport<T> {
     /// (`type_object` says why): PyPy 3.11's HPy passes no usable `self` to the methods and
     /// properties of a class that extends a built-in, and has no accessors for its struct.
     fn left_out() -> bool {
-        T::SPEC.shape != BuiltinShape::Object && !crate::runtime::is_cpython()
+        T::SPEC.shape != BuiltinShape::Object && !crate::ffi::runtime::is_cpython()
     }
 
     /// The spec, made on first use; `module` qualifies the type's name (`module.Name`), which
@@ -128,7 +128,7 @@ impl<T: HPyClass> ClassExport<T> {
                 own.iter_mut().map(|d| &mut **d as *mut _).collect();
             defines.extend(T::member_defines().iter().map(|d| d.get()));
             defines.extend(defs.defines.iter().map(|d| d.get()));
-            if !crate::runtime::is_cpython() {
+            if !crate::ffi::runtime::is_cpython() {
                 // PyPy's HPy makes only `__add__` and the like from the binary slots.
                 defines.extend(defs.reflected.iter().map(|d| d.get()));
             }

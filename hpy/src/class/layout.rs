@@ -4,8 +4,8 @@ use core::cell::Cell;
 use core::mem::{align_of, size_of};
 
 use super::HPyClass;
-use crate::builtin_types::BuiltinShape;
 use crate::sys;
+use crate::types::builtin_types::BuiltinShape;
 use crate::Context;
 
 /// The start of an instance's struct.

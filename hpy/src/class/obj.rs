@@ -6,7 +6,7 @@ use core::ptr::NonNull;
 
 use super::layout::{payload, raw_field, value_offset, Header, FREE, MUT, UNINIT};
 use super::{Field, HPyClass};
-use crate::object::status;
+use crate::err::status;
 use crate::sys;
 use crate::{Context, FromPython, HPyErr, HPyResult, Handle, IntoPython};
 
@@ -250,7 +250,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     /// this object; there this raises `NotImplementedError` and changes nothing.
     pub fn set_call_function(&self, f: &'static CallFunction<T>) -> HPyResult<()> {
         let ctx = self.handle.ctx();
-        if !crate::runtime::is_cpython() {
+        if !crate::ffi::runtime::is_cpython() {
             return Err(HPyErr::new(
                 crate::ExceptionType::NotImplementedError,
                 "set_call_function: this runtime's HPy_SetCallFunction changes every instance of the type, not one object",
@@ -276,7 +276,7 @@ pub(crate) fn refuse_subtype_on_pypy<T: HPyClass>(
     ctx: Context<'_>,
     ty: &Handle<'_>,
 ) -> HPyResult<()> {
-    if T::SPEC.subclass || crate::runtime::is_cpython() {
+    if T::SPEC.subclass || crate::ffi::runtime::is_cpython() {
         return Ok(());
     }
     if ty.is(&T::export().type_object(ctx)?) {
@@ -310,7 +310,7 @@ fn subclass_mismatch(h: &Handle<'_>, name: &str) -> HPyResult<()> {
 /// runtime refuses Python subclasses.
 #[inline]
 pub(crate) fn check_subclass_instance<T: HPyClass>(h: &Handle<'_>) -> HPyResult<()> {
-    if T::SPEC.shape != crate::BuiltinShape::Object && !crate::runtime::is_cpython() {
+    if T::SPEC.shape != crate::BuiltinShape::Object && !crate::ffi::runtime::is_cpython() {
         return Err(HPyErr::new(
             crate::ExceptionType::NotImplementedError,
             format!(
@@ -349,7 +349,7 @@ impl<T: HPyClass> Clone for Obj<'_, T> {
 impl<'a, 'ctx, T: HPyClass> FromPython<'a, 'ctx> for Obj<'ctx, T> {
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
         Self::cast(obj)?.ok_or_else(|| {
-            crate::convert::wrong_type(obj, &format!("{} object", T::SPEC.py_name()))
+            crate::conversion::wrong_type(obj, &format!("{} object", T::SPEC.py_name()))
         })
     }
 }

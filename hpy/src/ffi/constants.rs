@@ -4,7 +4,8 @@
 
 #![allow(non_snake_case)]
 
-use crate::{sys, Context};
+use super::AsContext;
+use crate::sys;
 
 /// Turns member names into functions returning the constant.
 macro_rules! context_constants {
@@ -12,10 +13,10 @@ macro_rules! context_constants {
         $(
             #[doc = concat!("The context's `", stringify!($name), "` (borrowed).")]
             #[inline(always)]
-            pub(crate) fn $name(ctx: Context<'_>) -> sys::HPy {
-                // SAFETY: a `Context` is live for its call, and its constant members are set
+            pub(crate) fn $name(ctx: impl AsContext) -> sys::HPy {
+                // SAFETY: the context is live (`AsContext`), and its constant members are set
                 // before any module code runs and never change.
-                unsafe { (*ctx.as_ptr()).$name }
+                unsafe { (*ctx.as_raw_context()).$name }
             }
         )*
     };

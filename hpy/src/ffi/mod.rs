@@ -18,21 +18,20 @@ use core::ffi::CStr;
 
 use crate::sys;
 
-/// What the context functions accept as the context: [`crate::Context`], or the raw pointer the
-/// CPython-side trampolines keep.
-pub(crate) trait AsContext: Copy {
+/// What the context functions accept as the context: `Context` (see `context.rs`), or the raw
+/// pointer the CPython-side trampolines keep.
+///
+/// # Safety
+///
+/// `as_raw_context` must return a live context: the one of the running call, or the one the
+/// loader gave the trampolines.
+pub(crate) unsafe trait AsContext: Copy {
     /// The raw `HPyContext*`.
     fn as_raw_context(self) -> *mut sys::HPyContext;
 }
 
-impl AsContext for crate::Context<'_> {
-    #[inline(always)]
-    fn as_raw_context(self) -> *mut sys::HPyContext {
-        self.as_ptr()
-    }
-}
-
-impl AsContext for *mut sys::HPyContext {
+// SAFETY: only the trampolines pass raw pointers: the context the loader gave them.
+unsafe impl AsContext for *mut sys::HPyContext {
     #[inline(always)]
     fn as_raw_context(self) -> *mut sys::HPyContext {
         self
@@ -59,7 +58,7 @@ macro_rules! context_functions {
                 // moved to where the running runtime keeps it; `check_members` found it
                 // non-NULL when the module was created, and the arguments are the caller's.
                 unsafe {
-                    let slot = $crate::runtime::adjust(
+                    let slot = $crate::ffi::runtime::adjust(
                         ::core::ptr::addr_of!((*raw).$name),
                         ::core::mem::offset_of!($crate::sys::HPyContext, $name),
                     );
@@ -76,9 +75,13 @@ macro_rules! context_functions {
 }
 
 mod constants;
+mod constructors;
 mod functions;
+pub(crate) mod runtime;
+pub(crate) mod trampoline;
 
 pub(crate) use constants::*;
+pub(crate) use constructors::*;
 pub(crate) use functions::*;
 
 /// Checks that the running runtime's context has every function this crate calls: those before
@@ -98,7 +101,7 @@ pub(crate) unsafe fn check_members(
             continue;
         }
         let slot = ctx.cast::<u8>().wrapping_add(offset).cast::<usize>();
-        let slot = crate::runtime::adjust(slot, offset);
+        let slot = crate::ffi::runtime::adjust(slot, offset);
         // SAFETY: `offset` is that of a function-pointer member of an HPy 0.9 context, adjusted to
         // the running runtime's layout; the context is live (caller's contract).
         if unsafe { slot.read() } == 0 {
@@ -109,10 +112,11 @@ pub(crate) unsafe fn check_members(
 }
 
 /// The context's name (`HPyContext.name`), or `""`.
-pub(crate) fn context_name<'a>(ctx: crate::Context<'a>) -> &'a str {
-    // SAFETY: `name` is a static NUL-terminated string owned by the runtime, or NULL.
+pub(crate) fn context_name(ctx: impl AsContext) -> &'static str {
+    // SAFETY: `name` is a static NUL-terminated string owned by the runtime, or NULL; the context
+    // is live (`AsContext`).
     unsafe {
-        let name = (*ctx.as_ptr()).name;
+        let name = (*ctx.as_raw_context()).name;
         if name.is_null() {
             ""
         } else {
@@ -122,9 +126,9 @@ pub(crate) fn context_name<'a>(ctx: crate::Context<'a>) -> &'a str {
 }
 
 /// The ABI major version the runtime implements (`HPyContext.abi_version`).
-pub(crate) fn abi_version(ctx: crate::Context<'_>) -> i32 {
-    // SAFETY: reading a plain field of the live context.
-    unsafe { (*ctx.as_ptr()).abi_version }
+pub(crate) fn abi_version(ctx: impl AsContext) -> i32 {
+    // SAFETY: reading a plain field of the live context (`AsContext`).
+    unsafe { (*ctx.as_raw_context()).abi_version }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use core::ffi::CStr;
 
 use crate::cstr::with_cstr;
 use crate::sys;
-use crate::typed::{expect_type, Bytes, Str};
+use crate::types::{expect_type, Bytes, Str};
 use crate::{Context, HPyErr, HPyResult, Handle};
 
 /// Calls `f` with a NUL-terminated copy of `s`, or NULL for `None`.
@@ -79,7 +79,7 @@ encoders! {
 impl<'ctx> Str<'ctx> {
     /// A new `str` from UTF-8.
     pub fn new(ctx: Context<'ctx>, s: &str) -> HPyResult<Self> {
-        crate::strings::new_str(ctx, s).map(Str::new_unchecked)
+        crate::types::str::new_str(ctx, s).map(Str::new_unchecked)
     }
 
     /// A new `str` from a NUL-terminated UTF-8 C string (`HPyUnicode_FromString`); invalid
@@ -88,7 +88,7 @@ impl<'ctx> Str<'ctx> {
         if s.to_str().is_err() {
             // Some runtimes (PyPy) abort on invalid UTF-8 here; the codec raises the proper
             // UnicodeDecodeError instead.
-            let raw = crate::bytes::new_bytes(ctx, s.to_bytes())?;
+            let raw = crate::types::bytes::new_bytes(ctx, s.to_bytes())?;
             return Str::from_encoded(&raw, Some("utf-8"), Some("strict"));
         }
         // SAFETY: `s` is NUL-terminated valid UTF-8; the result is owned or NULL with an
@@ -146,7 +146,7 @@ impl<'ctx> Str<'ctx> {
     /// `UnicodeEncodeError`.
     #[inline]
     pub fn as_str(&self) -> HPyResult<&str> {
-        crate::strings::utf8_str(self.as_handle())
+        crate::types::str::utf8_str(self.as_handle())
     }
 
     /// The code point at `index` (`HPyUnicode_ReadChar`); `IndexError` when out of range. A lone
@@ -165,7 +165,7 @@ impl<'ctx> Str<'ctx> {
                 index as sys::HPy_ssize_t
             )
         };
-        crate::object::checked(ctx, c, u32::MAX)
+        crate::err::checked(ctx, c, u32::MAX)
     }
 
     /// `self[start:end]` in code points (`HPyUnicode_Substring`); the bounds are clamped to the
@@ -190,9 +190,53 @@ impl<'ctx> Str<'ctx> {
     }
 }
 
-impl<'ctx> crate::IntoPython<'ctx> for &CStr {
-    /// A `str` from UTF-8 (`HPyUnicode_FromString`).
-    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        Str::from_cstr(ctx, self).map(Handle::from)
+/// The contents of a handle known to be a `str`, as UTF-8 borrowed for as long as the handle;
+/// lone surrogates raise `UnicodeEncodeError`.
+#[inline(always)]
+pub(crate) fn utf8_str<'a>(obj: &'a Handle<'_>) -> HPyResult<&'a str> {
+    let bytes = utf8_bytes(obj)?;
+    if crate::ffi::runtime::utf8_trusted() {
+        // SAFETY: CPython's runtime returns UTF-8 (it refuses lone surrogates).
+        Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+    } else {
+        std::str::from_utf8(bytes).map_err(|_| encode_error(obj))
     }
+}
+
+/// The bytes the runtime holds for a `str` (`HPyUnicode_AsUTF8AndSize`), borrowed for as long
+/// as the handle: UTF-8, except on runtimes that return surrogate-encoded bytes for lone
+/// surrogates (see `runtime::utf8_trusted`). The caller has checked that `obj` is a `str`.
+#[inline(always)]
+pub(crate) fn utf8_bytes<'a>(obj: &'a Handle<'_>) -> HPyResult<&'a [u8]> {
+    let ctx = obj.ctx();
+    let mut len: sys::HPy_ssize_t = 0;
+    // SAFETY: `obj` is an open handle to a str. The returned buffer belongs to the object and
+    // stays valid and unchanged while the handle is open, which the `'a` borrow guarantees.
+    unsafe {
+        let data = call!(ctx, ctx_Unicode_AsUTF8AndSize, obj.as_raw(), &mut len);
+        if data.is_null() {
+            return Err(HPyErr::fetch());
+        }
+        Ok(std::slice::from_raw_parts(data.cast::<u8>(), len as usize))
+    }
+}
+
+/// The error for a `str` whose contents are not valid UTF-8 (it has lone surrogates, and the
+/// runtime, e.g. PyPy's, returned their surrogate-encoded bytes). Encoding the string strictly
+/// raises the `UnicodeEncodeError` CPython raises in that case.
+#[cold]
+fn encode_error(obj: &Handle<'_>) -> HPyErr {
+    let ctx = obj.ctx();
+    // SAFETY: `obj` is an open handle to a str; the result is owned or NULL with an exception.
+    match unsafe { ctx.own(call!(ctx, ctx_Unicode_AsUTF8String, obj.as_raw())) } {
+        Ok(_) => HPyErr::system_error("the runtime returned invalid UTF-8 for a str"),
+        Err(e) => e,
+    }
+}
+
+/// Creates a `str` from UTF-8 (see `ffi::new_str`).
+#[inline]
+pub(crate) fn new_str<'ctx>(ctx: Context<'ctx>, s: &str) -> HPyResult<Handle<'ctx>> {
+    // SAFETY: the result is a new handle or NULL with an exception set.
+    unsafe { ctx.own(crate::ffi::new_str(ctx, s)) }
 }

@@ -1,11 +1,8 @@
 //! `bytes`: borrowed `&[u8]` views and new `bytes` objects.
 
-use std::borrow::Cow;
-
-use crate::convert::wrong_type;
 use crate::sys;
-use crate::typed::Bytes;
-use crate::{Context, FromPython, HPyErr, HPyResult, Handle, IntoPython};
+use crate::types::Bytes;
+use crate::{Context, HPyErr, HPyResult, Handle};
 
 impl<'ctx> Bytes<'ctx> {
     /// A new `bytes` object holding a copy of `data`.
@@ -76,32 +73,5 @@ pub(crate) fn new_bytes<'ctx>(ctx: Context<'ctx>, data: &[u8]) -> HPyResult<Hand
             data.as_ptr().cast(),
             data.len() as sys::HPy_ssize_t
         ))
-    }
-}
-
-impl<'a, 'ctx> FromPython<'a, 'ctx> for &'a [u8] {
-    /// Borrows the contents of a `bytes` object without copying.
-    #[inline]
-    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        match <&'a Bytes<'ctx>>::from_python(obj) {
-            Ok(b) => Ok(b.as_bytes()),
-            Err(_) => Err(wrong_type(obj, "bytes")),
-        }
-    }
-}
-
-impl<'ctx> IntoPython<'ctx> for &[u8] {
-    /// A new `bytes` object.
-    #[inline]
-    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        new_bytes(ctx, self)
-    }
-}
-
-impl<'ctx> IntoPython<'ctx> for Cow<'_, [u8]> {
-    /// A new `bytes` object.
-    #[inline]
-    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        new_bytes(ctx, &self)
     }
 }

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::convert::{take_pending, type_check};
+use crate::conversion::{take_pending, type_check};
 use crate::{Context, ExceptionType, FromPython, HPyErr, HPyResult, Handle, IntoPython};
 
 /// `obj` itself if it is an `int`, else `operator.index(obj)`.
@@ -279,6 +279,6 @@ impl<'ctx> IntoPython<'ctx> for u8 {
     }
 
     fn vec_into_python(v: Vec<Self>, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        crate::bytes::new_bytes(ctx, &v)
+        crate::types::bytes::new_bytes(ctx, &v)
     }
 }

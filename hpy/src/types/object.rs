@@ -3,8 +3,11 @@
 use core::ffi::c_char;
 
 use crate::cstr::with_cstr;
-use crate::strings::new_str;
+use crate::err::checked;
+use crate::err::status;
+use crate::err::truth;
 use crate::sys;
+use crate::types::str::new_str;
 use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
 
 /// An attribute name or item key as HPy's functions take it.
@@ -125,37 +128,6 @@ pub enum CompareOp {
     Gt = 4,
     /// `>=`
     Ge = 5,
-}
-
-/// 0 is success, -1 an exception.
-#[inline(always)]
-pub(crate) fn status(rc: i32) -> HPyResult<()> {
-    if rc < 0 {
-        Err(HPyErr::fetch())
-    } else {
-        Ok(())
-    }
-}
-
-/// `v`, unless it is the function's error value `err` and an exception is set (for the HPy
-/// functions whose error value is also a valid result).
-#[inline(always)]
-pub(crate) fn checked<T: PartialEq>(ctx: Context<'_>, v: T, err: T) -> HPyResult<T> {
-    if v == err && ctx.err_occurred() {
-        Err(HPyErr::fetch())
-    } else {
-        Ok(v)
-    }
-}
-
-/// 1 is true, 0 false, -1 an exception.
-#[inline(always)]
-pub(crate) fn truth(rc: i32) -> HPyResult<bool> {
-    if rc < 0 {
-        Err(HPyErr::fetch())
-    } else {
-        Ok(rc != 0)
-    }
 }
 
 impl<'ctx> Handle<'ctx> {

@@ -4,7 +4,7 @@ use core::any::TypeId;
 use core::ffi::{c_char, c_void, CStr};
 
 use crate::sys;
-use crate::typed::Capsule;
+use crate::types::Capsule;
 use crate::{Context, HPyErr, HPyResult};
 
 /// Marks capsules made by [`Capsule::new`] in this module: their context pointer is this
@@ -39,7 +39,7 @@ unsafe extern "C" fn drop_trampoline<T: 'static>(capsule: *mut sys::cpy_PyObject
     // SAFETY: the CAPSULE_DESTRUCTOR calling convention passes the capsule object as the
     // argument, and `drop_payload::<T>` has the `HPyFunc_Capsule_Destructor` signature.
     unsafe {
-        crate::__private::call_real(
+        crate::ffi::trampoline::call_real(
             sys::HPyFunc_Signature::HPyFunc_CAPSULE_DESTRUCTOR,
             core::mem::transmute::<
                 unsafe extern "C" fn(*const c_char, *mut c_void, *mut c_void),
@@ -102,7 +102,7 @@ impl<'ctx> Capsule<'ctx> {
                 (&RUST_PAYLOAD as *const u8).cast_mut().cast()
             )
         };
-        crate::object::status(rc)?;
+        crate::err::status(rc)?;
         Ok(cap)
     }
 
@@ -168,7 +168,7 @@ impl<'ctx> Capsule<'ctx> {
         let ctx = self.ctx();
         // SAFETY: the capsule is open; Name and Context ignore the name argument.
         let p = unsafe { call!(ctx, ctx_Capsule_Get, self.as_raw(), key, core::ptr::null()) };
-        crate::object::checked(ctx, p, core::ptr::null_mut())
+        crate::err::checked(ctx, p, core::ptr::null_mut())
     }
 
     /// Whether the capsule is valid with this name (`HPyCapsule_IsValid`).
@@ -251,8 +251,6 @@ impl<'ctx> Capsule<'ctx> {
     /// `value` must be valid for `key` as `HPyCapsule_Set` documents.
     unsafe fn set_key(&self, key: sys::_HPyCapsule_key, value: *mut c_void) -> HPyResult<()> {
         // SAFETY: the capsule is open; the value is the caller's responsibility.
-        crate::object::status(unsafe {
-            call!(self.ctx(), ctx_Capsule_Set, self.as_raw(), key, value)
-        })
+        crate::err::status(unsafe { call!(self.ctx(), ctx_Capsule_Set, self.as_raw(), key, value) })
     }
 }

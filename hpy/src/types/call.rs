@@ -2,8 +2,8 @@
 //! tuples as arguments and as Python tuples.
 
 use crate::handle::raw_or_null;
-use crate::object::AttrName;
 use crate::sys;
+use crate::types::object::AttrName;
 use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
 
 /// Positional arguments of a call: `()`, a tuple of up to 12 convertible values, or a slice of
@@ -99,9 +99,9 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.ctx();
         let names = kwargs
             .iter()
-            .map(|(n, _)| crate::strings::new_str(ctx, n))
+            .map(|(n, _)| crate::types::str::new_str(ctx, n))
             .collect::<HPyResult<Vec<_>>>()?;
-        let names = crate::sequence::tuple_from_handles(ctx, &names)?;
+        let names = crate::types::sequence::tuple_from_handles(ctx, &names)?;
         args.with_args(ctx, |a| {
             let mut all: Vec<sys::HPy> = Vec::with_capacity(a.len() + kwargs.len());
             all.extend_from_slice(a);
@@ -180,9 +180,11 @@ impl<'ctx> Handle<'ctx> {
     ) -> HPyResult<Handle<'ctx>> {
         let ctx = self.ctx();
         let name = match name.key() {
-            crate::object::KeyRef::Object(h) => h.clone(),
-            crate::object::KeyRef::Str(s) => crate::strings::new_str(ctx, s)?,
-            crate::object::KeyRef::Index(_) => unreachable!("attribute names are never indices"),
+            crate::types::object::KeyRef::Object(h) => h.clone(),
+            crate::types::object::KeyRef::Str(s) => crate::types::str::new_str(ctx, s)?,
+            crate::types::object::KeyRef::Index(_) => {
+                unreachable!("attribute names are never indices")
+            }
         };
         args.with_args(ctx, |a| {
             let mut all: Vec<sys::HPy> = Vec::with_capacity(a.len() + 1);

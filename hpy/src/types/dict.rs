@@ -1,8 +1,9 @@
 //! Dictionaries.
 
-use crate::convert::take_pending;
-use crate::object::ItemKey;
-use crate::typed::{expect_type, Dict, List};
+use crate::conversion::take_pending;
+use crate::types::object::ItemKey;
+use crate::types::{expect_type, Dict, List};
+use crate::HPyErr;
 use crate::{Context, ExceptionType, HPyResult, Handle, IntoPython};
 
 impl<'ctx> Dict<'ctx> {
@@ -54,5 +55,23 @@ impl<'ctx> Dict<'ctx> {
             out.push((k, v));
         }
         Ok(out)
+    }
+}
+
+impl<'ctx> crate::Context<'ctx> {
+    /// The built-in called `name` (e.g. `"len"`, `"set"`), whether the runtime exposes the
+    /// built-ins as a dict or as a module; a missing name is a `NameError`.
+    pub fn builtin(self, name: &str) -> HPyResult<Handle<'ctx>> {
+        let b = self.builtins();
+        if !b.is_dict() {
+            return b.get_attr(name);
+        }
+        match Dict::try_from_handle(b)?.get(name)? {
+            Some(v) => Ok(v),
+            None => Err(HPyErr::new(
+                crate::ExceptionType::NameError,
+                format!("name '{name}' is not defined"),
+            )),
+        }
     }
 }

@@ -1,4 +1,6 @@
-//! The conversion traits between Python objects and Rust values, and the simple impls.
+//! The conversion traits between Python objects and Rust values ([`FromPython`],
+//! [`IntoPython`]), their impls for handles, `Option` and `()`, and the helpers the impls share.
+//! The impls for Rust's other types are in `conversions/`.
 
 use crate::sys;
 use crate::{Context, HPyErr, HPyResult, Handle};
@@ -38,13 +40,21 @@ pub trait IntoPython<'ctx>: Sized {
     /// Converts a `Vec<Self>`: a `list`, except for `Vec<u8>`, which becomes `bytes`.
     #[doc(hidden)]
     fn vec_into_python(v: Vec<Self>, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        crate::collections::list_from_iter(ctx, v.into_iter()).map(Handle::from)
+        // SAFETY: a new empty list, owned, or NULL with an exception set.
+        let list = unsafe { ctx.own(call!(ctx, ctx_List_New, 0))? };
+        for item in v {
+            item.with_raw(ctx, |raw| {
+                // SAFETY: both handles are open; Append does not steal the item.
+                crate::err::status(unsafe { call!(ctx, ctx_List_Append, list.as_raw(), raw) })
+            })??;
+        }
+        Ok(list)
     }
 }
 
 /// Whether `obj` is an instance of the built-in type in context member `ty`.
 #[inline(always)]
-pub(crate) fn type_check(obj: &Handle<'_>, ty: fn(Context<'_>) -> sys::HPy) -> bool {
+pub(crate) fn type_check<'ctx>(obj: &Handle<'ctx>, ty: fn(Context<'ctx>) -> sys::HPy) -> bool {
     let ctx = obj.ctx();
     // SAFETY: `obj` is open and the type is a context constant.
     unsafe { call!(ctx, ctx_TypeCheck, obj.as_raw(), ty(ctx)) != 0 }
@@ -83,27 +93,6 @@ impl<'a, 'ctx> FromPython<'a, 'ctx> for Handle<'ctx> {
     }
 }
 
-/// A parameter read by truthiness, like C's `"p"` format: any object, `bool(obj)`.
-///
-/// `bool` parameters accept only `True` and `False`; `Truthy` accepts what `if obj:` accepts
-/// (and passes on the error of a failing `__bool__`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Truthy(pub bool);
-
-impl<'a, 'ctx> FromPython<'a, 'ctx> for Truthy {
-    #[inline]
-    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        obj.is_true().map(Truthy)
-    }
-}
-
-impl<'ctx> IntoPython<'ctx> for Truthy {
-    #[inline]
-    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        self.0.into_python(ctx)
-    }
-}
-
 impl<'a, 'ctx, T: FromPython<'a, 'ctx>> FromPython<'a, 'ctx> for Option<T> {
     #[inline]
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
@@ -112,60 +101,6 @@ impl<'a, 'ctx, T: FromPython<'a, 'ctx>> FromPython<'a, 'ctx> for Option<T> {
         } else {
             T::from_python(obj).map(Some)
         }
-    }
-}
-
-impl<'a, 'ctx> FromPython<'a, 'ctx> for bool {
-    /// Only `True` and `False` convert; anything else is a `TypeError` (use
-    /// [`Handle::is_true`] for truthiness).
-    #[inline]
-    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        let ctx = obj.ctx();
-        let (t, f) = (crate::ffi::h_True(ctx), crate::ffi::h_False(ctx));
-        // SAFETY: `obj` is open and the others are constants.
-        unsafe {
-            if call!(ctx, ctx_Is, obj.as_raw(), t) != 0 {
-                Ok(true)
-            } else if call!(ctx, ctx_Is, obj.as_raw(), f) != 0 {
-                Ok(false)
-            } else {
-                Err(wrong_type(obj, "bool"))
-            }
-        }
-    }
-}
-
-impl<'a, 'ctx> FromPython<'a, 'ctx> for f64 {
-    /// Accepts `float`, `int` and objects with `__float__` or `__index__`, like `float()`'s C API.
-    #[inline]
-    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        let ctx = obj.ctx();
-        // SAFETY: `obj` is open.
-        let v = unsafe { call!(ctx, ctx_Float_AsDouble, obj.as_raw()) };
-        if v == -1.0 && ctx.err_occurred() {
-            return Err(float_error(obj));
-        }
-        Ok(v)
-    }
-}
-
-#[cold]
-fn float_error(obj: &Handle<'_>) -> HPyErr {
-    let ctx = obj.ctx();
-    if take_pending(ctx, crate::ExceptionType::TypeError) {
-        wrong_type(obj, "real number")
-    } else if take_pending(ctx, crate::ExceptionType::OverflowError) {
-        HPyErr::overflow_error("int too large to convert to float")
-    } else {
-        HPyErr::fetch()
-    }
-}
-
-impl<'a, 'ctx> FromPython<'a, 'ctx> for f32 {
-    /// As for `f64`, then rounded to the nearest `f32` (like the `f` format of `PyArg_Parse`).
-    #[inline]
-    fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        f64::from_python(obj).map(|v| v as f32)
     }
 }
 
@@ -205,25 +140,18 @@ impl<'ctx> IntoPython<'ctx> for () {
     }
 }
 
-impl<'ctx> IntoPython<'ctx> for bool {
-    #[inline(always)]
-    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        // SAFETY: plain value conversion; the result is a new handle to True or False.
-        unsafe { ctx.own(call!(ctx, ctx_Bool_FromBool, self)) }
+impl<'ctx> Handle<'ctx> {
+    /// Converts the object into a Rust value.
+    #[inline]
+    pub fn extract<'a, T: FromPython<'a, 'ctx>>(&'a self) -> HPyResult<T> {
+        T::from_python(self)
     }
 }
 
-impl<'ctx> IntoPython<'ctx> for f64 {
+impl<'ctx> Context<'ctx> {
+    /// Converts a Rust value into a new Python object.
     #[inline]
-    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        // SAFETY: plain value conversion; NULL means an exception was set.
-        unsafe { ctx.own(call!(ctx, ctx_Float_FromDouble, self)) }
-    }
-}
-
-impl<'ctx> IntoPython<'ctx> for f32 {
-    #[inline]
-    fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
-        f64::from(self).into_python(ctx)
+    pub fn to_py<T: IntoPython<'ctx>>(self, value: T) -> HPyResult<Handle<'ctx>> {
+        value.into_python(self)
     }
 }

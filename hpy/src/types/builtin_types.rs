@@ -84,7 +84,7 @@ impl<'ctx> Handle<'ctx> {
     /// `TypeError`.
     pub fn builtin_shape(&self) -> HPyResult<BuiltinShape> {
         if !self.is_type() {
-            return Err(crate::convert::wrong_type(self, "a type"));
+            return Err(crate::conversion::wrong_type(self, "a type"));
         }
         // SAFETY: the handle is an open type.
         let shape = unsafe { call!(self.ctx(), ctx_Type_GetBuiltinShape, self.as_raw()) };

@@ -154,7 +154,7 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.ctx();
         // SAFETY: the handle is open.
         let v = unsafe { call!(ctx, ctx_Long_AsUInt32_tMask, self.as_raw()) };
-        crate::object::checked(ctx, v, u32::MAX)
+        crate::err::checked(ctx, v, u32::MAX)
     }
 
     /// The integer's value modulo 2⁶⁴, without overflow checks (`HPyLong_AsUInt64_tMask`).
@@ -162,7 +162,7 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.ctx();
         // SAFETY: the handle is open.
         let v = unsafe { call!(ctx, ctx_Long_AsUInt64_tMask, self.as_raw()) };
-        crate::object::checked(ctx, v, u64::MAX)
+        crate::err::checked(ctx, v, u64::MAX)
     }
 
     /// An integer's value as a pointer-sized address (`HPyLong_AsVoidPtr`), e.g. for an address
@@ -171,7 +171,7 @@ impl<'ctx> Handle<'ctx> {
         let ctx = self.ctx();
         // SAFETY: the handle is open.
         let p = unsafe { call!(ctx, ctx_Long_AsVoidPtr, self.as_raw()) };
-        crate::object::checked(ctx, p as usize, 0)
+        crate::err::checked(ctx, p as usize, 0)
     }
 
     /// An `int`'s value as the nearest `f64` (`HPyLong_AsDouble`): a non-`int` is a `TypeError`
@@ -179,12 +179,12 @@ impl<'ctx> Handle<'ctx> {
     pub fn int_as_f64(&self) -> HPyResult<f64> {
         if !self.is_int() {
             // PyPy's runtime would accept a float here; keep one behaviour everywhere.
-            return Err(crate::convert::wrong_type(self, "int"));
+            return Err(crate::conversion::wrong_type(self, "int"));
         }
         let ctx = self.ctx();
         // SAFETY: the handle is open.
         let v = unsafe { call!(ctx, ctx_Long_AsDouble, self.as_raw()) };
-        crate::object::checked(ctx, v, -1.0)
+        crate::err::checked(ctx, v, -1.0)
     }
 }
 

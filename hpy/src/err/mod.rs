@@ -3,7 +3,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::{Context, ExceptionType, IntoPython};
+mod exceptions;
+pub(crate) mod panic;
+
+pub use exceptions::ExceptionType;
+
+use crate::Context;
 
 /// The result type of everything that can raise a Python exception.
 pub type HPyResult<T> = Result<T, HPyErr>;
@@ -109,7 +114,8 @@ impl HPyErr {
             }
             Some(l) => {
                 // If creating the message fails, that exception (e.g. MemoryError) is set instead.
-                if let Ok(msg) = (&*l.msg).into_python(ctx) {
+                // SAFETY: the result is a new handle or NULL with an exception set.
+                if let Ok(msg) = unsafe { ctx.own(crate::ffi::new_str(ctx, &l.msg)) } {
                     // SAFETY: the type is a context constant and `msg` an open handle; SetObject
                     // does not steal it.
                     unsafe { call!(ctx, ctx_Err_SetObject, l.ty.raw(ctx), msg.as_raw()) }
@@ -130,6 +136,37 @@ impl HPyErr {
             }
             None => self,
         }
+    }
+}
+
+/// 0 is success, -1 an exception.
+#[inline(always)]
+pub(crate) fn status(rc: i32) -> HPyResult<()> {
+    if rc < 0 {
+        Err(HPyErr::fetch())
+    } else {
+        Ok(())
+    }
+}
+
+/// `v`, unless it is the function's error value `err` and an exception is set (for the HPy
+/// functions whose error value is also a valid result).
+#[inline(always)]
+pub(crate) fn checked<T: PartialEq>(ctx: Context<'_>, v: T, err: T) -> HPyResult<T> {
+    if v == err && ctx.err_occurred() {
+        Err(HPyErr::fetch())
+    } else {
+        Ok(v)
+    }
+}
+
+/// 1 is true, 0 false, -1 an exception.
+#[inline(always)]
+pub(crate) fn truth(rc: i32) -> HPyResult<bool> {
+    if rc < 0 {
+        Err(HPyErr::fetch())
+    } else {
+        Ok(rc != 0)
     }
 }
 

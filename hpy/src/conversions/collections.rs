@@ -13,8 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
-use crate::sequence::{ListBuilder, TupleBuilder};
-use crate::typed::{Dict, List, Tuple};
+use crate::types::sequence::list_from_iter;
+use crate::types::Dict;
 use crate::{Context, FromPython, HPyErr, HPyResult, Handle, IntoPython};
 
 /// The items of an iterable as a tuple or list handle, refusing `str` like PyO3 does.
@@ -80,18 +80,6 @@ impl<'ctx, T: IntoPython<'ctx>> IntoPython<'ctx> for Vec<T> {
     }
 }
 
-/// A new list of converted items, built with a `ListBuilder`.
-pub(crate) fn list_from_iter<'ctx, T: IntoPython<'ctx>>(
-    ctx: Context<'ctx>,
-    items: impl ExactSizeIterator<Item = T>,
-) -> HPyResult<List<'ctx>> {
-    let mut b = ListBuilder::new(ctx, items.len())?;
-    for v in items {
-        b.push(v)?;
-    }
-    b.build()
-}
-
 macro_rules! tuple_from_python {
     ($($n:literal: ($($t:ident $i:literal),+);)*) => {$(
         impl<'a, 'ctx, $($t),+> FromPython<'a, 'ctx> for ($($t,)+)
@@ -101,7 +89,7 @@ macro_rules! tuple_from_python {
             /// A `tuple` (or `list`) of exactly this length.
             fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
                 if !(obj.is_tuple() || obj.is_list()) {
-                    return Err(crate::convert::wrong_type(obj, "tuple"));
+                    return Err(crate::conversion::wrong_type(obj, "tuple"));
                 }
                 let n = obj.len()?;
                 if n != $n {
@@ -136,7 +124,7 @@ fn mapping_items<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Vec<(Handle<'ctx>, Handl
         return d.items();
     }
     if !obj.has_attr("keys") {
-        return Err(crate::convert::wrong_type(obj, "a mapping"));
+        return Err(crate::conversion::wrong_type(obj, "a mapping"));
     }
     let keys = sequence_of(&obj.call_method("keys", ())?, "keys")?;
     convert_items(&keys, |k| Ok((k.clone(), obj.get_item(k)?)))
@@ -245,29 +233,5 @@ impl<'ctx, T: IntoPython<'ctx>> IntoPython<'ctx> for BTreeSet<T> {
     /// A `set`.
     fn into_python(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         set_from_items(ctx, self.into_iter())
-    }
-}
-
-impl<'ctx> Tuple<'ctx> {
-    /// A tuple of converted values.
-    pub fn from_values<T: IntoPython<'ctx>>(
-        ctx: Context<'ctx>,
-        items: impl ExactSizeIterator<Item = T>,
-    ) -> HPyResult<Self> {
-        let mut b = TupleBuilder::new(ctx, items.len())?;
-        for v in items {
-            b.push(v)?;
-        }
-        b.build()
-    }
-}
-
-impl<'ctx> List<'ctx> {
-    /// A list of converted values.
-    pub fn from_values<T: IntoPython<'ctx>>(
-        ctx: Context<'ctx>,
-        items: impl ExactSizeIterator<Item = T>,
-    ) -> HPyResult<Self> {
-        list_from_iter(ctx, items)
     }
 }

@@ -23,7 +23,7 @@ impl<'ctx> Handle<'ctx> {
     /// non-slice a `TypeError`.
     pub fn slice_unpack(&self) -> HPyResult<(isize, isize, isize)> {
         if !self.is_slice() {
-            return Err(crate::convert::wrong_type(self, "slice"));
+            return Err(crate::conversion::wrong_type(self, "slice"));
         }
         let (mut start, mut stop, mut step): (
             sys::HPy_ssize_t,
@@ -41,7 +41,7 @@ impl<'ctx> Handle<'ctx> {
                 &mut step
             )
         };
-        crate::object::status(rc)?;
+        crate::err::status(rc)?;
         Ok((start, stop, step))
     }
 

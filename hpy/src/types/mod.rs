@@ -6,9 +6,26 @@
 //! dict, not list`. `&Dict<'ctx>` (like `&Handle<'ctx>`) borrows the caller's handle; `Dict<'ctx>`
 //! owns a new one.
 
+pub(crate) mod builtin_types;
+pub(crate) mod bytes;
+pub(crate) mod call;
+mod capsule;
+mod dict;
+pub(crate) mod number;
+pub(crate) mod object;
+pub(crate) mod sequence;
+pub(crate) mod slice;
+pub(crate) mod str;
+
+pub use builtin_types::{BuiltinShape, BuiltinType};
+pub use call::{Args, Kwargs};
+pub use object::{AttrName, CompareOp, ItemKey};
+pub use sequence::{ListBuilder, TupleBuilder};
+pub use slice::{adjust_indices, SliceIndices};
+
 use core::ops::Deref;
 
-use crate::convert::wrong_type;
+use crate::conversion::wrong_type;
 use crate::{Context, FromPython, HPyErr, HPyResult, Handle, IntoPython};
 
 macro_rules! type_checks {
