@@ -53,6 +53,7 @@
 
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 /// Calls a function of the HPy context through the [`ffi`] seam:
 /// `call!(ctx, ctx_Name, args...)` is `ffi::ctx_Name(ctx, args...)`.

@@ -283,8 +283,8 @@ impl<'ctx> Handle<'ctx> {
     /// `value in self`.
     pub fn contains<V: IntoPython<'ctx>>(&self, value: V) -> HPyResult<bool> {
         let ctx = self.ctx();
-        // SAFETY: both handles are open for the call.
         value.with_raw(ctx, |v| {
+            // SAFETY: both handles are open for the call.
             truth(unsafe { call!(ctx, ctx_Contains, self.as_raw(), v) })
         })?
     }
@@ -320,27 +320,36 @@ impl<'ctx> Handle<'ctx> {
     /// `getattr(self, name)`.
     pub fn get_attr<N: AttrName<'ctx>>(&self, name: N) -> HPyResult<Handle<'ctx>> {
         let (ctx, me) = (self.ctx(), self.as_raw());
-        // SAFETY (all closures): the handles are open and names NUL-terminated; the result is
-        // owned or NULL with an exception.
         let raw = name.key().dispatch(
             ctx,
-            |p| unsafe { call!(ctx, ctx_GetAttr_s, me, p) },
+            |p| {
+                // SAFETY: `me` is open and `p` is a NUL-terminated name for the call.
+                unsafe { call!(ctx, ctx_GetAttr_s, me, p) }
+            },
             no_index,
-            |n| unsafe { call!(ctx, ctx_GetAttr, me, n) },
+            |n| {
+                // SAFETY: `me` and the name object `n` are open.
+                unsafe { call!(ctx, ctx_GetAttr, me, n) }
+            },
         )?;
-        // SAFETY: see above.
+        // SAFETY: `raw` is a new handle, or NULL with an exception set.
         unsafe { ctx.own(raw) }
     }
 
     /// `hasattr(self, name)`. Errors raised while looking the attribute up count as "no".
     pub fn has_attr<N: AttrName<'ctx>>(&self, name: N) -> bool {
         let (ctx, me) = (self.ctx(), self.as_raw());
-        // SAFETY (all closures): the handles are open and names NUL-terminated.
         let found = name.key().dispatch(
             ctx,
-            |p| unsafe { call!(ctx, ctx_HasAttr_s, me, p) },
+            |p| {
+                // SAFETY: `me` is open and `p` is a NUL-terminated name for the call.
+                unsafe { call!(ctx, ctx_HasAttr_s, me, p) }
+            },
             no_index,
-            |n| unsafe { call!(ctx, ctx_HasAttr, me, n) },
+            |n| {
+                // SAFETY: `me` and the name object `n` are open.
+                unsafe { call!(ctx, ctx_HasAttr, me, n) }
+            },
         );
         match found {
             Ok(v) => v != 0,
@@ -369,13 +378,17 @@ impl<'ctx> Handle<'ctx> {
     /// `SetAttr`; a NULL value deletes.
     fn set_attr_raw<N: AttrName<'ctx>>(&self, name: N, v: sys::HPy) -> HPyResult<()> {
         let (ctx, me) = (self.ctx(), self.as_raw());
-        // SAFETY (all closures): the handles are open (or `v` is NULL, which means delete) and
-        // names are NUL-terminated.
         let rc = name.key().dispatch(
             ctx,
-            |p| unsafe { call!(ctx, ctx_SetAttr_s, me, p, v) },
+            |p| {
+                // SAFETY: `me` is open and `p` is a NUL-terminated name for the call; `v` is open, or NULL to delete.
+                unsafe { call!(ctx, ctx_SetAttr_s, me, p, v) }
+            },
             no_index,
-            |n| unsafe { call!(ctx, ctx_SetAttr, me, n, v) },
+            |n| {
+                // SAFETY: `me` and the name object `n` are open; `v` is open, or NULL to delete.
+                unsafe { call!(ctx, ctx_SetAttr, me, n, v) }
+            },
         )?;
         status(rc)
     }
@@ -383,15 +396,22 @@ impl<'ctx> Handle<'ctx> {
     /// `self[key]`.
     pub fn get_item<K: ItemKey<'ctx>>(&self, key: K) -> HPyResult<Handle<'ctx>> {
         let (ctx, me) = (self.ctx(), self.as_raw());
-        // SAFETY (all closures): the handles are open and names NUL-terminated; the result is
-        // owned or NULL with an exception.
         let raw = key.key()?.dispatch(
             ctx,
-            |p| unsafe { call!(ctx, ctx_GetItem_s, me, p) },
-            |i| unsafe { call!(ctx, ctx_GetItem_i, me, i) },
-            |k| unsafe { call!(ctx, ctx_GetItem, me, k) },
+            |p| {
+                // SAFETY: `me` is open and `p` is a NUL-terminated name for the call.
+                unsafe { call!(ctx, ctx_GetItem_s, me, p) }
+            },
+            |i| {
+                // SAFETY: `me` is open; any index is valid input (out of range raises).
+                unsafe { call!(ctx, ctx_GetItem_i, me, i) }
+            },
+            |k| {
+                // SAFETY: `me` and the key object `k` are open.
+                unsafe { call!(ctx, ctx_GetItem, me, k) }
+            },
         )?;
-        // SAFETY: see above.
+        // SAFETY: `raw` is a new handle, or NULL with an exception set.
         unsafe { ctx.own(raw) }
     }
 
@@ -404,12 +424,20 @@ impl<'ctx> Handle<'ctx> {
         let (ctx, me) = (self.ctx(), self.as_raw());
         let key = key.key()?;
         value.with_raw(ctx, |v| {
-            // SAFETY (all closures): the handles are open and names NUL-terminated.
             let rc = key.dispatch(
                 ctx,
-                |p| unsafe { call!(ctx, ctx_SetItem_s, me, p, v) },
-                |i| unsafe { call!(ctx, ctx_SetItem_i, me, i, v) },
-                |k| unsafe { call!(ctx, ctx_SetItem, me, k, v) },
+                |p| {
+                    // SAFETY: `me` is open and `p` is a NUL-terminated name for the call; `v` is open, or NULL to delete.
+                    unsafe { call!(ctx, ctx_SetItem_s, me, p, v) }
+                },
+                |i| {
+                    // SAFETY: `me` is open; any index is valid input (out of range raises); `v` is open, or NULL to delete.
+                    unsafe { call!(ctx, ctx_SetItem_i, me, i, v) }
+                },
+                |k| {
+                    // SAFETY: `me` and the key object `k` are open; `v` is open, or NULL to delete.
+                    unsafe { call!(ctx, ctx_SetItem, me, k, v) }
+                },
             )?;
             status(rc)
         })?
@@ -418,12 +446,20 @@ impl<'ctx> Handle<'ctx> {
     /// `del self[key]`.
     pub fn del_item<K: ItemKey<'ctx>>(&self, key: K) -> HPyResult<()> {
         let (ctx, me) = (self.ctx(), self.as_raw());
-        // SAFETY (all closures): the handles are open and names NUL-terminated.
         let rc = key.key()?.dispatch(
             ctx,
-            |p| unsafe { call!(ctx, ctx_DelItem_s, me, p) },
-            |i| unsafe { call!(ctx, ctx_DelItem_i, me, i) },
-            |k| unsafe { call!(ctx, ctx_DelItem, me, k) },
+            |p| {
+                // SAFETY: `me` is open and `p` is a NUL-terminated name for the call.
+                unsafe { call!(ctx, ctx_DelItem_s, me, p) }
+            },
+            |i| {
+                // SAFETY: `me` is open; any index is valid input (out of range raises).
+                unsafe { call!(ctx, ctx_DelItem_i, me, i) }
+            },
+            |k| {
+                // SAFETY: `me` and the key object `k` are open.
+                unsafe { call!(ctx, ctx_DelItem, me, k) }
+            },
         )?;
         status(rc)
     }
