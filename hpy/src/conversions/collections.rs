@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
-use crate::types::sequence::list_from_iter;
+use crate::types::list::list_from_iter;
 use crate::types::Dict;
 use crate::{Context, FromPython, HPyErr, HPyResult, Handle, IntoPython};
 

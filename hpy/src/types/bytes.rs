@@ -1,8 +1,13 @@
 //! `bytes`: borrowed `&[u8]` views and new `bytes` objects.
 
 use crate::sys;
-use crate::types::Bytes;
+
 use crate::{Context, HPyErr, HPyResult, Handle};
+
+typed_handle! {
+    /// A handle to a `bytes` object (or a subclass).
+    Bytes: is_bytes, "bytes";
+}
 
 impl<'ctx> Bytes<'ctx> {
     /// A new `bytes` object holding a copy of `data`.

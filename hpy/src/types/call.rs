@@ -101,7 +101,7 @@ impl<'ctx> Handle<'ctx> {
             .iter()
             .map(|(n, _)| crate::types::str::new_str(ctx, n))
             .collect::<HPyResult<Vec<_>>>()?;
-        let names = crate::types::sequence::tuple_from_handles(ctx, &names)?;
+        let names = crate::types::tuple::tuple_from_handles(ctx, &names)?;
         args.with_args(ctx, |a| {
             let mut all: Vec<sys::HPy> = Vec::with_capacity(a.len() + kwargs.len());
             all.extend_from_slice(a);

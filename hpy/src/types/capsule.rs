@@ -4,8 +4,13 @@ use core::any::TypeId;
 use core::ffi::{c_char, c_void, CStr};
 
 use crate::sys;
-use crate::types::Capsule;
+
 use crate::{Context, HPyErr, HPyResult};
+
+typed_handle! {
+    /// A handle to a capsule (see [`Capsule::new`]).
+    Capsule: is_capsule, "capsule";
+}
 
 /// Marks capsules made by [`Capsule::new`] in this module: their context pointer is this
 /// static's address, and their pointer is a `Box<Payload<T>>`.

@@ -2,9 +2,14 @@
 
 use crate::conversion::take_pending;
 use crate::types::object::ItemKey;
-use crate::types::{expect_type, Dict, List};
+use crate::types::{expect_type, List};
 use crate::HPyErr;
 use crate::{Context, ExceptionType, HPyResult, Handle, IntoPython};
+
+typed_handle! {
+    /// A handle to a `dict` (or a subclass).
+    Dict: is_dict, "dict";
+}
 
 impl<'ctx> Dict<'ctx> {
     /// A new empty dict.

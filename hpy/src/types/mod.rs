@@ -6,27 +6,7 @@
 //! dict, not list`. `&Dict<'ctx>` (like `&Handle<'ctx>`) borrows the caller's handle; `Dict<'ctx>`
 //! owns a new one.
 
-pub(crate) mod builtin_types;
-pub(crate) mod bytes;
-pub(crate) mod call;
-mod capsule;
-mod dict;
-pub(crate) mod number;
-pub(crate) mod object;
-pub(crate) mod sequence;
-pub(crate) mod slice;
-pub(crate) mod str;
-
-pub use builtin_types::{BuiltinShape, BuiltinType};
-pub use call::{Args, Kwargs};
-pub use object::{AttrName, CompareOp, ItemKey};
-pub use sequence::{ListBuilder, TupleBuilder};
-pub use slice::{adjust_indices, SliceIndices};
-
-use core::ops::Deref;
-
-use crate::conversion::wrong_type;
-use crate::{Context, FromPython, HPyErr, HPyResult, Handle, IntoPython};
+use crate::{HPyErr, HPyResult, Handle};
 
 macro_rules! type_checks {
     ($($(#[$doc:meta])* $name:ident => $kind:ident $what:ident;)*) => {
@@ -78,22 +58,22 @@ macro_rules! typed_handle {
         $(#[$doc])*
         #[repr(transparent)]
         #[derive(Clone)]
-        pub struct $name<'ctx>(Handle<'ctx>);
+        pub struct $name<'ctx>($crate::Handle<'ctx>);
 
         impl<'ctx> $name<'ctx> {
             /// Wraps a handle already known to be of this type.
             #[inline(always)]
-            pub(crate) fn new_unchecked(h: Handle<'ctx>) -> Self {
+            pub(crate) fn new_unchecked(h: $crate::Handle<'ctx>) -> Self {
                 debug_assert!(h.$check());
                 $name(h)
             }
 
             /// Checks the type of `h`; a wrong type is a `TypeError`.
-            pub fn try_from_handle(h: Handle<'ctx>) -> HPyResult<Self> {
+            pub fn try_from_handle(h: $crate::Handle<'ctx>) -> $crate::HPyResult<Self> {
                 if h.$check() {
                     Ok($name(h))
                 } else {
-                    Err(wrong_type(&h, $py))
+                    Err($crate::conversion::wrong_type(&h, $py))
                 }
             }
 
@@ -105,11 +85,11 @@ macro_rules! typed_handle {
             #[doc = concat!("fn describe(obj: &Handle<'_>) -> &'static str {\n    if hpy::", stringify!($name), "::cast(obj).is_some() { \"", $py, "\" } else { \"other\" }\n}")]
             /// ```
             #[inline]
-            pub fn cast<'a>(h: &'a Handle<'ctx>) -> Option<&'a Self> {
+            pub fn cast<'a>(h: &'a $crate::Handle<'ctx>) -> Option<&'a Self> {
                 if h.$check() {
                     // SAFETY: the wrapper is `repr(transparent)` over `Handle`, and the type was
                     // just checked.
-                    Some(unsafe { &*(h as *const Handle<'ctx>).cast::<$name<'ctx>>() })
+                    Some(unsafe { &*(h as *const $crate::Handle<'ctx>).cast::<$name<'ctx>>() })
                 } else {
                     None
                 }
@@ -117,65 +97,65 @@ macro_rules! typed_handle {
 
             /// The plain handle.
             #[inline(always)]
-            pub fn into_handle(self) -> Handle<'ctx> {
+            pub fn into_handle(self) -> $crate::Handle<'ctx> {
                 self.0
             }
 
             /// The plain handle, borrowed.
             #[inline(always)]
-            pub fn as_handle(&self) -> &Handle<'ctx> {
+            pub fn as_handle(&self) -> &$crate::Handle<'ctx> {
                 &self.0
             }
         }
 
-        impl<'ctx> Deref for $name<'ctx> {
-            type Target = Handle<'ctx>;
+        impl<'ctx> ::core::ops::Deref for $name<'ctx> {
+            type Target = $crate::Handle<'ctx>;
             #[inline(always)]
-            fn deref(&self) -> &Handle<'ctx> {
+            fn deref(&self) -> &$crate::Handle<'ctx> {
                 &self.0
             }
         }
 
-        impl<'ctx> From<$name<'ctx>> for Handle<'ctx> {
+        impl<'ctx> From<$name<'ctx>> for $crate::Handle<'ctx> {
             #[inline(always)]
-            fn from(v: $name<'ctx>) -> Handle<'ctx> {
+            fn from(v: $name<'ctx>) -> $crate::Handle<'ctx> {
                 v.0
             }
         }
 
-        impl<'a, 'ctx> FromPython<'a, 'ctx> for $name<'ctx> {
+        impl<'a, 'ctx> $crate::FromPython<'a, 'ctx> for $name<'ctx> {
             #[inline]
-            fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-                <&$name<'ctx>>::from_python(obj).cloned()
+            fn from_python(obj: &'a $crate::Handle<'ctx>) -> $crate::HPyResult<Self> {
+                <&$name<'ctx> as $crate::FromPython>::from_python(obj).cloned()
             }
         }
 
-        impl<'a, 'ctx> FromPython<'a, 'ctx> for &'a $name<'ctx> {
+        impl<'a, 'ctx> $crate::FromPython<'a, 'ctx> for &'a $name<'ctx> {
             #[inline]
-            fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-                $name::cast(obj).ok_or_else(|| wrong_type(obj, $py))
+            fn from_python(obj: &'a $crate::Handle<'ctx>) -> $crate::HPyResult<Self> {
+                $name::cast(obj).ok_or_else(|| $crate::conversion::wrong_type(obj, $py))
             }
         }
 
-        impl<'ctx> IntoPython<'ctx> for $name<'ctx> {
+        impl<'ctx> $crate::IntoPython<'ctx> for $name<'ctx> {
             #[inline(always)]
-            fn into_python(self, _ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+            fn into_python(self, _ctx: $crate::Context<'ctx>) -> $crate::HPyResult<$crate::Handle<'ctx>> {
                 Ok(self.0)
             }
         }
 
-        impl<'ctx> IntoPython<'ctx> for &$name<'ctx> {
+        impl<'ctx> $crate::IntoPython<'ctx> for &$name<'ctx> {
             #[inline(always)]
-            fn into_python(self, _ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+            fn into_python(self, _ctx: $crate::Context<'ctx>) -> $crate::HPyResult<$crate::Handle<'ctx>> {
                 Ok(self.0.clone())
             }
 
             #[inline(always)]
             fn with_raw<R>(
                 self,
-                _ctx: Context<'ctx>,
+                _ctx: $crate::Context<'ctx>,
                 f: impl FnOnce(crate::sys::HPy) -> R,
-            ) -> HPyResult<R> {
+            ) -> $crate::HPyResult<R> {
                 Ok(f(self.0.as_raw()))
             }
         }
@@ -186,21 +166,6 @@ macro_rules! typed_handle {
             }
         }
     )*};
-}
-
-typed_handle! {
-    /// A handle to a `str` (or a subclass).
-    Str: is_str, "str";
-    /// A handle to a `bytes` object (or a subclass).
-    Bytes: is_bytes, "bytes";
-    /// A handle to a `tuple` (or a subclass).
-    Tuple: is_tuple, "tuple";
-    /// A handle to a `list` (or a subclass).
-    List: is_list, "list";
-    /// A handle to a `dict` (or a subclass).
-    Dict: is_dict, "dict";
-    /// A handle to a capsule (see [`Capsule::new`]).
-    Capsule: is_capsule, "capsule";
 }
 
 /// Converts an owned handle that HPy documents as being of type `T` (e.g. `Dict_Keys` returns a
@@ -220,3 +185,31 @@ pub(crate) fn expect_type<'ctx, T>(
         )))
     }
 }
+
+// After the macros above, which they use.
+pub(crate) mod builtin_types;
+pub(crate) mod bytes;
+pub(crate) mod call;
+mod capsule;
+mod dict;
+pub(crate) mod number;
+pub(crate) mod object;
+#[macro_use]
+mod sequence;
+pub(crate) mod list;
+pub(crate) mod slice;
+pub(crate) mod str;
+pub(crate) mod tuple;
+
+pub use self::bytes::Bytes;
+pub use builtin_types::{BuiltinShape, BuiltinType};
+pub use call::{Args, Kwargs};
+pub use capsule::Capsule;
+pub use dict::Dict;
+pub use list::List;
+pub use list::ListBuilder;
+pub use object::{AttrName, CompareOp, ItemKey};
+pub use slice::{adjust_indices, SliceIndices};
+pub use str::Str;
+pub use tuple::Tuple;
+pub use tuple::TupleBuilder;

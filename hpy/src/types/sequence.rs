@@ -1,65 +1,7 @@
-//! Tuples and lists, and HPy's tuple and list builders.
-
-use core::mem::ManuallyDrop;
+//! What tuples and lists share: item access (`indexed!`) and HPy's builders (`builder!`), used
+//! by `tuple.rs` and `list.rs`.
 
 use crate::sys;
-use crate::types::call::Args;
-use crate::types::{List, Tuple};
-use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
-
-/// A new tuple holding `items` (`HPyTuple_FromArray`; the items are not consumed).
-pub(crate) fn tuple_from_handles<'ctx>(
-    ctx: Context<'ctx>,
-    items: &[Handle<'ctx>],
-) -> HPyResult<Handle<'ctx>> {
-    let raw: Vec<sys::HPy> = items.iter().map(Handle::as_raw).collect();
-    tuple_from_raw(ctx, &raw)
-}
-
-fn tuple_from_raw<'ctx>(ctx: Context<'ctx>, raw: &[sys::HPy]) -> HPyResult<Handle<'ctx>> {
-    // SAFETY: `raw` holds open handles for the call; FromArray does not steal them. The result is
-    // owned or NULL with an exception set.
-    unsafe {
-        ctx.own(call!(
-            ctx,
-            ctx_Tuple_FromArray,
-            raw.as_ptr().cast_mut(),
-            raw.len() as sys::HPy_ssize_t
-        ))
-    }
-}
-
-impl<'ctx> Tuple<'ctx> {
-    /// A tuple of the given handles (`HPyTuple_FromArray`).
-    pub fn new(ctx: Context<'ctx>, items: &[Handle<'ctx>]) -> HPyResult<Self> {
-        tuple_from_handles(ctx, items).map(Tuple::new_unchecked)
-    }
-
-    /// A tuple of converted values (`HPyTuple_Pack`), e.g. `Tuple::pack(ctx, (1, "a", 2.5))`.
-    pub fn pack<A: Args<'ctx>>(ctx: Context<'ctx>, items: A) -> HPyResult<Self> {
-        items
-            .with_args(ctx, |raw| tuple_from_raw(ctx, raw))?
-            .map(Tuple::new_unchecked)
-    }
-}
-
-impl<'ctx> List<'ctx> {
-    /// A new empty list.
-    pub fn new(ctx: Context<'ctx>) -> HPyResult<Self> {
-        // SAFETY: a list of length 0 has no unset items; the result is owned or NULL with an
-        // exception set.
-        unsafe { ctx.own(call!(ctx, ctx_List_New, 0)) }.map(List::new_unchecked)
-    }
-
-    /// `self.append(value)`.
-    pub fn append<V: IntoPython<'ctx>>(&self, value: V) -> HPyResult<()> {
-        let ctx = self.ctx();
-        value.with_raw(ctx, |v| {
-            // SAFETY: both handles are open; Append does not steal the item.
-            crate::err::status(unsafe { call!(ctx, ctx_List_Append, self.as_raw(), v) })
-        })?
-    }
-}
 
 macro_rules! indexed {
     ($($name:ident),*) => {$(
@@ -78,10 +20,8 @@ macro_rules! indexed {
     )*};
 }
 
-indexed!(Tuple, List);
-
 /// The raw value inside a builder, to tell a failed allocation.
-trait BuilderRaw {
+pub(crate) trait BuilderRaw {
     fn value(&self) -> isize;
 }
 
@@ -123,7 +63,7 @@ macro_rules! builder {
                 }
                 // SAFETY: plain call.
                 let raw = unsafe { call!(ctx, $new, n) };
-                if raw.value() == 0 {
+                if super::sequence::BuilderRaw::value(&raw) == 0 {
                     // The runtime could not allocate (it cleared the MemoryError, meaning to
                     // report it at `build`); report it now, before any `Set`.
                     return Err(HPyErr::no_memory(ctx));
@@ -202,74 +142,4 @@ macro_rules! builder {
             }
         }
     };
-}
-
-builder!(
-    /// Builds a tuple of known size item by item (`HPyTupleBuilder`). Dropping it unbuilt
-    /// cancels it; `build` and `cancel` consume it, so it cannot be used afterwards.
-    TupleBuilder,
-    HPyTupleBuilder,
-    Tuple,
-    ctx_TupleBuilder_New,
-    ctx_TupleBuilder_Set,
-    ctx_TupleBuilder_Build,
-    ctx_TupleBuilder_Cancel,
-    || false
-);
-
-builder!(
-    /// Builds a list of known size item by item (`HPyListBuilder`; on PyPy a list grown by
-    /// `HPyList_Append`, which is several times faster there). Dropping it unbuilt cancels it;
-    /// `build` and `cancel` consume it, so it cannot be used afterwards.
-    ListBuilder,
-    HPyListBuilder,
-    List,
-    ctx_ListBuilder_New,
-    ctx_ListBuilder_Set,
-    ctx_ListBuilder_Build,
-    ctx_ListBuilder_Cancel,
-    by_append
-);
-
-/// Whether `ListBuilder` grows a list with `HPyList_Append` instead of using `HPyListBuilder`:
-/// on PyPy, measured with a C module, a builder set with new objects costs about 136 ns per item
-/// and append 28 ns; on CPython both cost about 2 ns.
-fn by_append() -> bool {
-    !crate::ffi::runtime::is_cpython()
-}
-
-/// A new list of converted items, built with a `ListBuilder`.
-pub(crate) fn list_from_iter<'ctx, T: IntoPython<'ctx>>(
-    ctx: Context<'ctx>,
-    items: impl ExactSizeIterator<Item = T>,
-) -> HPyResult<List<'ctx>> {
-    let mut b = ListBuilder::new(ctx, items.len())?;
-    for v in items {
-        b.push(v)?;
-    }
-    b.build()
-}
-
-impl<'ctx> Tuple<'ctx> {
-    /// A tuple of converted values.
-    pub fn from_values<T: IntoPython<'ctx>>(
-        ctx: Context<'ctx>,
-        items: impl ExactSizeIterator<Item = T>,
-    ) -> HPyResult<Self> {
-        let mut b = TupleBuilder::new(ctx, items.len())?;
-        for v in items {
-            b.push(v)?;
-        }
-        b.build()
-    }
-}
-
-impl<'ctx> List<'ctx> {
-    /// A list of converted values.
-    pub fn from_values<T: IntoPython<'ctx>>(
-        ctx: Context<'ctx>,
-        items: impl ExactSizeIterator<Item = T>,
-    ) -> HPyResult<Self> {
-        list_from_iter(ctx, items)
-    }
 }

@@ -4,8 +4,13 @@ use core::ffi::CStr;
 
 use crate::cstr::with_cstr;
 use crate::sys;
-use crate::types::{expect_type, Bytes, Str};
+use crate::types::{expect_type, Bytes};
 use crate::{Context, HPyErr, HPyResult, Handle};
+
+typed_handle! {
+    /// A handle to a `str` (or a subclass).
+    Str: is_str, "str";
+}
 
 /// Calls `f` with a NUL-terminated copy of `s`, or NULL for `None`.
 fn with_opt_cstr<R>(
