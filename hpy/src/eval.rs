@@ -131,7 +131,7 @@ impl<'ctx> Handle<'ctx> {
 
     fn require_context_var(&self) -> HPyResult<()> {
         let ty = self.get_type();
-        if ty.type_get_name()? == "ContextVar" {
+        if ty.name()? == "ContextVar" {
             Ok(())
         } else {
             Err(HPyErr::type_error(format!(

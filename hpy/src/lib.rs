@@ -109,7 +109,7 @@ pub use raise::ExceptionClass;
 pub use tracker::Tracker;
 pub use types::{
     adjust_indices, Args, AttrName, BuiltinShape, BuiltinType, Bytes, Capsule, CompareOp, Dict,
-    ItemKey, Kwargs, List, ListBuilder, SliceIndices, Str, Tuple, TupleBuilder,
+    Int, ItemKey, Kwargs, List, ListBuilder, Slice, SliceIndices, Str, Tuple, TupleBuilder, Type,
 };
 
 /// The raw universal ABI (`hpy-sys`), for what the safe layer does not cover yet.

@@ -166,7 +166,11 @@ impl HPyErr {
         match self.exception_type() {
             // SAFETY: `ExceptionMatches` reads the current exception; `class` is open.
             None => unsafe { call!(ctx, ctx_Err_ExceptionMatches, class.as_raw()) != 0 },
-            Some(ty) => class.is_type() && ty.to_handle(ctx).is_subtype(class).unwrap_or(false),
+            Some(ty) => match crate::Type::cast(class) {
+                Some(class) => crate::Type::try_from_handle(ty.to_handle(ctx))
+                    .is_ok_and(|ty| ty.is_subtype(class)),
+                None => false,
+            },
         }
     }
 

@@ -165,5 +165,5 @@ def test_builtin_shape(apimod):
     expected = {"cpython": "Legacy", "pypy": "Object"}[sys.implementation.name]
     for t in (object, int, float, str, tuple, list, type, dict):
         assert apimod.builtin_shape(t) == expected
-    with pytest.raises(TypeError, match="must be a type, not int"):
+    with pytest.raises(TypeError, match="argument 'ty': must be type, not int"):
         apimod.builtin_shape(5)

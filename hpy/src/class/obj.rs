@@ -284,7 +284,7 @@ pub(crate) fn refuse_subtype_on_pypy<T: HPyClass>(
     }
     Err(HPyErr::type_error(format!(
         "cannot create instances of '{}', a Python subclass of '{}': that class is not marked `subclass` (PyPy's HPy does not refuse the subclass itself)",
-        ty.type_get_name()?,
+        crate::Type::try_from_handle(ty.clone())?.name()?,
         T::SPEC.py_name()
     )))
 }

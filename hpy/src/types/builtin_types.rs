@@ -1,6 +1,6 @@
 //! The built-in type objects of the context, and the built-in shape of a type.
 
-use crate::{Context, HPyErr, HPyResult, Handle};
+use crate::{Context, Handle};
 
 /// A built-in type that the HPy context provides directly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -76,33 +76,5 @@ impl<'ctx> Context<'ctx> {
         };
         // SAFETY: context constants are always valid; Dup returns a new owned handle.
         unsafe { Handle::from_raw(self, call!(self, ctx_Dup, raw)) }
-    }
-}
-
-impl<'ctx> Handle<'ctx> {
-    /// For a type object: the built-in its instances are laid out like. A non-type is a
-    /// `TypeError`.
-    pub fn builtin_shape(&self) -> HPyResult<BuiltinShape> {
-        if !self.is_type() {
-            return Err(crate::conversion::wrong_type(self, "a type"));
-        }
-        // SAFETY: the handle is an open type.
-        let shape = unsafe { call!(self.ctx(), ctx_Type_GetBuiltinShape, self.as_raw()) };
-        Ok(match shape {
-            -1 => BuiltinShape::Legacy,
-            0 => BuiltinShape::Object,
-            1 => BuiltinShape::Type,
-            2 => BuiltinShape::Int,
-            3 => BuiltinShape::Float,
-            4 => BuiltinShape::Str,
-            5 => BuiltinShape::Tuple,
-            6 => BuiltinShape::List,
-            _ if self.ctx().err_occurred() => return Err(HPyErr::fetch()),
-            other => {
-                return Err(HPyErr::system_error(format!(
-                    "unknown builtin shape {other}"
-                )))
-            }
-        })
     }
 }

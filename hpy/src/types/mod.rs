@@ -63,6 +63,7 @@ macro_rules! typed_handle {
         impl<'ctx> $name<'ctx> {
             /// Wraps a handle already known to be of this type.
             #[inline(always)]
+            #[allow(dead_code)]
             pub(crate) fn new_unchecked(h: $crate::Handle<'ctx>) -> Self {
                 debug_assert!(h.$check());
                 $name(h)
@@ -192,6 +193,7 @@ pub(crate) mod bytes;
 pub(crate) mod call;
 mod capsule;
 mod dict;
+mod int;
 pub(crate) mod number;
 pub(crate) mod object;
 #[macro_use]
@@ -200,16 +202,19 @@ pub(crate) mod list;
 pub(crate) mod slice;
 pub(crate) mod str;
 pub(crate) mod tuple;
+mod typeobject;
 
 pub use self::bytes::Bytes;
 pub use builtin_types::{BuiltinShape, BuiltinType};
 pub use call::{Args, Kwargs};
 pub use capsule::Capsule;
 pub use dict::Dict;
+pub use int::Int;
 pub use list::List;
 pub use list::ListBuilder;
 pub use object::{AttrName, CompareOp, ItemKey};
-pub use slice::{adjust_indices, SliceIndices};
+pub use slice::{adjust_indices, Slice, SliceIndices};
 pub use str::Str;
 pub use tuple::Tuple;
 pub use tuple::TupleBuilder;
+pub use typeobject::Type;

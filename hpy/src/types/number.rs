@@ -148,44 +148,6 @@ impl<'ctx> Handle<'ctx> {
         // SAFETY: the handle is open.
         unsafe { call!(self.ctx(), ctx_Number_Check, self.as_raw()) != 0 }
     }
-
-    /// The integer's value modulo 2³², without overflow checks (`HPyLong_AsUInt32_tMask`).
-    pub fn as_u32_mask(&self) -> HPyResult<u32> {
-        let ctx = self.ctx();
-        // SAFETY: the handle is open.
-        let v = unsafe { call!(ctx, ctx_Long_AsUInt32_tMask, self.as_raw()) };
-        crate::err::checked(ctx, v, u32::MAX)
-    }
-
-    /// The integer's value modulo 2⁶⁴, without overflow checks (`HPyLong_AsUInt64_tMask`).
-    pub fn as_u64_mask(&self) -> HPyResult<u64> {
-        let ctx = self.ctx();
-        // SAFETY: the handle is open.
-        let v = unsafe { call!(ctx, ctx_Long_AsUInt64_tMask, self.as_raw()) };
-        crate::err::checked(ctx, v, u64::MAX)
-    }
-
-    /// An integer's value as a pointer-sized address (`HPyLong_AsVoidPtr`), e.g. for an address
-    /// obtained from `ctypes`.
-    pub fn as_address(&self) -> HPyResult<usize> {
-        let ctx = self.ctx();
-        // SAFETY: the handle is open.
-        let p = unsafe { call!(ctx, ctx_Long_AsVoidPtr, self.as_raw()) };
-        crate::err::checked(ctx, p as usize, 0)
-    }
-
-    /// An `int`'s value as the nearest `f64` (`HPyLong_AsDouble`): a non-`int` is a `TypeError`
-    /// and an `int` too large is an `OverflowError`.
-    pub fn int_as_f64(&self) -> HPyResult<f64> {
-        if !self.is_int() {
-            // PyPy's runtime would accept a float here; keep one behaviour everywhere.
-            return Err(crate::conversion::wrong_type(self, "int"));
-        }
-        let ctx = self.ctx();
-        // SAFETY: the handle is open.
-        let v = unsafe { call!(ctx, ctx_Long_AsDouble, self.as_raw()) };
-        crate::err::checked(ctx, v, -1.0)
-    }
 }
 
 const _: () = assert!(core::mem::size_of::<sys::HPy_ssize_t>() == core::mem::size_of::<isize>());

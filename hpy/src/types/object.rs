@@ -8,6 +8,7 @@ use crate::err::status;
 use crate::err::truth;
 use crate::sys;
 use crate::types::str::new_str;
+use crate::types::Type;
 use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
 
 /// An attribute name or item key as HPy's functions take it.
@@ -153,9 +154,11 @@ impl<'ctx> Handle<'ctx> {
     }
 
     /// `type(self)`.
-    pub fn get_type(&self) -> Handle<'ctx> {
-        // SAFETY: the handle is open; `Type` returns a new handle and cannot fail.
-        unsafe { Handle::from_raw(self.ctx(), call!(self.ctx(), ctx_Type, self.as_raw())) }
+    pub fn get_type(&self) -> Type<'ctx> {
+        // SAFETY: the handle is open; `Type` returns a new handle to a type and cannot fail.
+        let ty =
+            unsafe { Handle::from_raw(self.ctx(), call!(self.ctx(), ctx_Type, self.as_raw())) };
+        Type::new_unchecked(ty)
     }
 
     /// Whether `self` is an instance of the type `ty` or of a subtype (`isinstance` without
@@ -168,69 +171,10 @@ impl<'ctx> Handle<'ctx> {
 
     /// The name of `type(self)`, e.g. `"int"`.
     pub fn type_name(&self) -> String {
-        self.get_type().type_get_name().unwrap_or_else(|e| {
+        self.get_type().name().unwrap_or_else(|e| {
             e.discard(self.ctx());
             "?".to_owned()
         })
-    }
-
-    /// For a type object: its `__name__` (`HPyType_GetName`). A non-type is a `TypeError`.
-    pub fn type_get_name(&self) -> HPyResult<String> {
-        self.require_type("type_get_name")?;
-        // SAFETY: `self` is an open handle to a type; the name stays valid while it lives, and
-        // is copied before returning.
-        unsafe {
-            let name = call!(self.ctx(), ctx_Type_GetName, self.as_raw());
-            if name.is_null() {
-                return Err(HPyErr::fetch());
-            }
-            Ok(core::ffi::CStr::from_ptr(name)
-                .to_string_lossy()
-                .into_owned())
-        }
-    }
-
-    /// For a type object: whether it is `other` or a subclass of it (`issubclass` without
-    /// `__subclasscheck__`). Either not being a type is a `TypeError`.
-    pub fn is_subtype(&self, other: &Handle<'ctx>) -> HPyResult<bool> {
-        self.require_type("is_subtype")?;
-        other.require_type("is_subtype")?;
-        // SAFETY: both handles are open types.
-        Ok(unsafe {
-            call!(
-                self.ctx(),
-                ctx_Type_IsSubtype,
-                self.as_raw(),
-                other.as_raw()
-            ) != 0
-        })
-    }
-
-    /// The runtime aborts on a non-type in the type functions; check first.
-    fn require_type(&self, what: &str) -> HPyResult<()> {
-        let ctx = self.ctx();
-        // SAFETY: the handle is open and `h_TypeType` is a context constant.
-        let ok = unsafe {
-            call!(
-                ctx,
-                ctx_TypeCheck,
-                self.as_raw(),
-                crate::ffi::h_TypeType(ctx)
-            ) != 0
-        };
-        if ok {
-            Ok(())
-        } else {
-            // The name of a non-type's type is always available.
-            let ty = self.get_type();
-            let name = ty.type_get_name().unwrap_or_else(|e| {
-                e.discard(ctx);
-                "?".into()
-            });
-            Err(HPyErr::type_error(format!(
-                "{what}: expected a type, not {name}"
-            )))
-        }
     }
 
     /// `repr(self)`, as a new `str` handle.

@@ -1,7 +1,7 @@
-//! Slice objects.
+//! `slice`: the [`Slice`] handle and [`adjust_indices`].
 
 use crate::sys;
-use crate::{HPyErr, HPyResult, Handle};
+use crate::{HPyErr, HPyResult};
 
 /// The resolved indices of a slice for a sequence of some length: iterate with
 /// `(0..len).map(|i| start + i * step)`.
@@ -17,14 +17,15 @@ pub struct SliceIndices {
     pub len: usize,
 }
 
-impl<'ctx> Handle<'ctx> {
-    /// A slice's `(start, stop, step)` with `None` filled in as CPython does, before the length
-    /// of a sequence is known (`HPySlice_Unpack`): a step of 0 is a `ValueError`, and a
-    /// non-slice a `TypeError`.
-    pub fn slice_unpack(&self) -> HPyResult<(isize, isize, isize)> {
-        if !self.is_slice() {
-            return Err(crate::conversion::wrong_type(self, "slice"));
-        }
+typed_handle! {
+    /// A handle to a `slice` object.
+    Slice: is_slice, "slice";
+}
+
+impl<'ctx> Slice<'ctx> {
+    /// `(start, stop, step)` with `None` filled in as CPython does, before the length of a
+    /// sequence is known (`HPySlice_Unpack`): a step of 0 is a `ValueError`.
+    pub fn unpack(&self) -> HPyResult<(isize, isize, isize)> {
         let (mut start, mut stop, mut step): (
             sys::HPy_ssize_t,
             sys::HPy_ssize_t,
@@ -45,10 +46,10 @@ impl<'ctx> Handle<'ctx> {
         Ok((start, stop, step))
     }
 
-    /// The indices a slice selects in a sequence of length `len` (`slice.indices(len)` plus the
-    /// count; `HPySlice_Unpack` and `HPySlice_AdjustIndices`).
-    pub fn slice_indices(&self, len: usize) -> HPyResult<SliceIndices> {
-        let (start, stop, step) = self.slice_unpack()?;
+    /// The indices the slice selects in a sequence of length `len` (`slice.indices(len)` plus
+    /// the count; `HPySlice_Unpack` and `HPySlice_AdjustIndices`).
+    pub fn indices(&self, len: usize) -> HPyResult<SliceIndices> {
+        let (start, stop, step) = self.unpack()?;
         let len = isize::try_from(len).map_err(|_| HPyErr::overflow_error("length too large"))?;
         Ok(adjust_indices(len, start, stop, step))
     }

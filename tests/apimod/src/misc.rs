@@ -2,7 +2,7 @@
 //! and the built-in types.
 
 use hpy::prelude::*;
-use hpy::{BuiltinType, Capsule, Global, SourceKind, Tracker};
+use hpy::{BuiltinType, Capsule, Global, Slice, SourceKind, Tracker, Type};
 
 /// A value whose drop is observable from Python: it appends its label to the list in
 /// `DROPPED`.
@@ -135,13 +135,13 @@ pub fn panic_without_gil(ctx: Context<'_>) -> u64 {
 }
 
 #[hpy_method]
-pub fn slice_unpack(s: &Handle<'_>) -> HPyResult<(isize, isize, isize)> {
-    s.slice_unpack()
+pub fn slice_unpack(s: &Slice<'_>) -> HPyResult<(isize, isize, isize)> {
+    s.unpack()
 }
 
 #[hpy_method]
-pub fn slice_indices(s: &Handle<'_>, len: usize) -> HPyResult<(isize, isize, isize, usize)> {
-    let r = s.slice_indices(len)?;
+pub fn slice_indices(s: &Slice<'_>, len: usize) -> HPyResult<(isize, isize, isize, usize)> {
+    let r = s.indices(len)?;
     Ok((r.start, r.stop, r.step, r.len))
 }
 
@@ -210,7 +210,7 @@ pub fn builtin_types<'c>(ctx: Context<'c>) -> Vec<Handle<'c>> {
 }
 
 #[hpy_method]
-pub fn builtin_shape(ty: &Handle<'_>) -> HPyResult<String> {
+pub fn builtin_shape(ty: &Type<'_>) -> HPyResult<String> {
     Ok(format!("{:?}", ty.builtin_shape()?))
 }
 

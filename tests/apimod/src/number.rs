@@ -1,6 +1,7 @@
 //! The number protocol, by operator name.
 
 use hpy::prelude::*;
+use hpy::Int;
 
 #[hpy_method]
 pub fn binary<'c>(name: &str, a: &Handle<'c>, b: &Handle<'c>) -> HPyResult<Handle<'c>> {
@@ -75,11 +76,11 @@ pub fn add_one<'c>(a: &Handle<'c>) -> HPyResult<Handle<'c>> {
 
 /// `how`: u32mask, u64mask, address, int_as_f64.
 #[hpy_method]
-pub fn long_as<'c>(ctx: Context<'c>, a: &Handle<'c>, how: &str) -> HPyResult<Handle<'c>> {
+pub fn long_as<'c>(ctx: Context<'c>, a: &Int<'c>, how: &str) -> HPyResult<Handle<'c>> {
     match how {
         "u32mask" => ctx.to_py(a.as_u32_mask()?),
         "u64mask" => ctx.to_py(a.as_u64_mask()?),
         "address" => ctx.to_py(a.as_address()?),
-        _ => ctx.to_py(a.int_as_f64()?),
+        _ => ctx.to_py(a.to_f64()?),
     }
 }

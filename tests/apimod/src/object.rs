@@ -2,6 +2,7 @@
 //! index) or "o" (an object).
 
 use hpy::prelude::*;
+use hpy::Type;
 
 #[hpy_method]
 pub fn get_attr<'c>(obj: &Handle<'c>, name: &Handle<'c>, how: &str) -> HPyResult<Handle<'c>> {
@@ -83,7 +84,7 @@ pub fn contains(container: &Handle<'_>, value: &Handle<'_>) -> HPyResult<bool> {
 }
 
 #[hpy_method]
-pub fn type_of<'c>(obj: &Handle<'c>) -> Handle<'c> {
+pub fn type_of<'c>(obj: &Handle<'c>) -> Type<'c> {
     obj.get_type()
 }
 
@@ -93,13 +94,13 @@ pub fn type_check(obj: &Handle<'_>, ty: &Handle<'_>) -> bool {
 }
 
 #[hpy_method]
-pub fn is_subtype(sub: &Handle<'_>, sup: &Handle<'_>) -> HPyResult<bool> {
+pub fn is_subtype<'c>(sub: &Type<'c>, sup: &Type<'c>) -> bool {
     sub.is_subtype(sup)
 }
 
 #[hpy_method]
-pub fn type_name(ty: &Handle<'_>) -> HPyResult<String> {
-    ty.type_get_name()
+pub fn type_name(ty: &Type<'_>) -> HPyResult<String> {
+    ty.name()
 }
 
 #[hpy_method]
