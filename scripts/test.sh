@@ -9,7 +9,10 @@
 #   5. ujson 6.1.0's upstream test suite against examples/ujson, on both interpreters and in
 #      both modes (the suite and the round-trip documents are downloaded into target/cache);
 #   6. hpy-sys and the modules built with bindings generated at build time (feature `bindgen`)
-#      from PyPy's own HPy headers, tested on CPython.
+#      from PyPy's own HPy headers, tested on CPython;
+#   7. packaging (tests/packaging): wheels of the examples installed with pip and uv into fresh
+#      CPython and PyPy environments, the wheel checker, the build backend (`pip install .` of a
+#      `cargo hpy new` project and its test), `cargo hpy develop`, and `pip install` of sdists.
 # Every module is built with Rust alone: LIBCLANG_PATH names an empty directory and HPY_PYTHON no
 # interpreter (tests/python/test_rust_only_build.py does the same for a release build).
 # PyPy comes from scripts/pypy.sh, or from HPY_RS_PYPY; if neither works the run fails.
@@ -66,3 +69,8 @@ say "cargo hpy build with bindings generated from PyPy's HPy headers (feature hp
 HPY_PYTHON="$PYPY" CARGO_TARGET_DIR="$ROOT/target/pypy-headers" \
     cargo run -q -p cargo-hpy -- hpy build -F hpy/bindgen --out "$ROOT/target/hpy/test-pypy-headers"
 run_pytest "$VENV_PYTHON" "$ROOT/target/hpy/test-pypy-headers" -q "$@"
+
+say "packaging: cargo hpy wheel/sdist/develop/new, the build backend, pip and uv on both interpreters"
+cargo build -q -p cargo-hpy
+CARGO_HPY="$ROOT/target/debug/cargo-hpy" HPY_RS_PYPY="$PYPY" \
+    "$VENV_PYTHON" -m pytest "$ROOT/tests/packaging" -p no:cacheprovider -v "$@"

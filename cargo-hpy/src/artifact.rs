@@ -49,9 +49,14 @@ pub fn check_out_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The library's file name: `<module>.hpy0.so` (HPy's universal ABI tag).
+pub fn so_name(module: &str) -> String {
+    format!("{module}.hpy0.{}", std::env::consts::DLL_EXTENSION)
+}
+
 /// Copies the library to `<out>/<module>.hpy0.so` and writes `<out>/<module>.py`.
 pub fn install(lib: &Path, module: &str, out: &Path) -> Result<(PathBuf, PathBuf)> {
-    let so_name = format!("{module}.hpy0.{}", std::env::consts::DLL_EXTENSION);
+    let so_name = so_name(module);
     let so = out.join(&so_name);
     // Write next to the target and rename: a process that has the old file mapped keeps it intact.
     let tmp = out.join(format!(".{so_name}.tmp"));

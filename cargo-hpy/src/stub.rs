@@ -5,7 +5,8 @@
 /// It finds the library next to itself through `__file__` (no `pkg_resources`), picks the HPy
 /// mode from the `HPY` environment variable (`universal`, `debug` or `trace` for every module, or
 /// `<module>:<mode>,...` per module), logs the choice when `HPY_LOG` is set, and loads the library
-/// with `hpy.universal.load`. It does this itself rather than through the runtime's private
+/// with `hpy.universal.load`. Without the runtime, the import fails with a `ModuleNotFoundError`
+/// that says what to install. It does this itself rather than through the runtime's private
 /// `_load_bootstrap`, whose behaviour differs between runtimes (PyPy 3.11's ignores `HPY_LOG`
 /// and sets `__file__` to the module name).
 pub fn stub(module: &str, so_name: &str) -> String {
@@ -18,7 +19,18 @@ def __hpy_bootstrap():
     import os
     import sys
 
-    import hpy.universal as universal
+    try:
+        import hpy.universal as universal
+    except ImportError as e:
+        if sys.implementation.name == "cpython":
+            advice = "install it with: pip install hpy==0.9.0"
+        else:
+            advice = "it is built into PyPy 3.11 (7.3.18 or later)"
+        raise ModuleNotFoundError(
+            "%s needs the HPy 0.9 runtime (the hpy.universal module), which is missing: %s"
+            % ({module:?}, advice),
+            name="hpy",
+        ) from e
 
     modes = {{
         "universal": universal.MODE_UNIVERSAL,
@@ -68,5 +80,6 @@ mod tests {
         assert!(s.contains("universal.load(__name__, path, spec, mode=modes[chosen])"));
         assert!(s.contains("if target.strip() == \"hello\":"));
         assert!(!s.contains("pkg_resources"));
+        assert!(s.contains("pip install hpy==0.9.0"));
     }
 }
