@@ -23,13 +23,17 @@ LOAD = textwrap.dedent("""
 """)
 
 
-def run(code, tmp_path, *args):
+def run(code, tmp_path):
+    """What `code` prints, run in a new process with the path of a fresh copy of hello's file
+    as `sys.argv[1]`; the process must succeed."""
     so = tmp_path / "hello.hpy0.so"
     shutil.copy(built_module("hello"), so)
     env = dict(os.environ)
     env.pop("HPY", None)
-    return subprocess.run([sys.executable, "-c", code, str(so), *args], env=env,
+    proc = subprocess.run([sys.executable, "-c", code, str(so)], env=env,
                           capture_output=True, text=True, cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
 
 
 @pytest.mark.parametrize("first,second", [("universal", "debug"), ("debug", "universal"),
@@ -47,9 +51,7 @@ def test_second_load_into_another_mode_is_refused(tmp_path, first, second):
         assert first.add(3, 4) == 7, "the first module keeps its context"
         assert first.greet("x") == "Hello, x!"
     """)
-    proc = run(code, tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == (
+    assert run(code, tmp_path) == (
         "hello: this library is already loaded into another HPy context in this process "
         "(another HPy mode: universal, debug or trace), and its per-process state can serve only "
         "one. Load a copy of the library file for the second mode.\n"
@@ -64,9 +66,7 @@ def test_second_load_into_the_same_mode_works(tmp_path, mode):
         assert a is not b
         print(a.add(1, 2), b.add(2, 3))
     """)
-    proc = run(code, tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "3 5\n"
+    assert run(code, tmp_path) == "3 5\n"
 
 
 @pytest.mark.skipif(INTERPRETER != "cpython", reason="PyPy has no sub-interpreters")
@@ -92,9 +92,7 @@ def test_import_from_a_sub_interpreter_is_refused(tmp_path, mode):
         interpreters.destroy(sub)
         assert main.add(2, 3) == 5
     """)
-    proc = run(code, tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == (
+    assert run(code, tmp_path) == (
         "hello: this library was already initialized by another Python interpreter of this "
         "process; HPy 0.9 extensions keep per-process state and cannot be shared between "
         "interpreters\n"
