@@ -244,6 +244,16 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
             return Ok(());
         }
         let name = module.get_attr("__name__")?;
+        if let Some(why) = crate::ffi::runtime::no_classes() {
+            return Err(HPyErr::new(
+                crate::ExceptionType::ImportError,
+                format!(
+                    "cannot create the class {}.{}: {why}",
+                    name.extract::<&str>()?,
+                    T::SPEC.py_name()
+                ),
+            ));
+        }
         let ty = self.make_type(ctx, name.extract::<&str>()?)?;
         self.global.set(ctx, &ty)?;
         module.set_attr(T::SPEC.py_name(), &ty)

@@ -267,8 +267,23 @@ mod testmod {
     }
 
     #[hpy_exec]
-    fn second_exec(_ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+    fn second_exec(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
         let before: String = module.get_attr("EXEC_ORDER")?.extract()?;
+        // A failing exec hook, for the tests of a failed module creation: with this variable
+        // set, the exec raises (`raise`) or fails a Python call (`call`: the exception is set).
+        let os = ctx.import("os")?;
+        match os
+            .get_attr("environ")?
+            .call_method("get", ("TESTMOD_FAIL_EXEC",))?
+            .extract::<Option<String>>()?
+            .as_deref()
+        {
+            Some("raise") => return Err(HPyErr::value_error("testmod's exec failed on request")),
+            Some("call") => {
+                module.get_attr("no_such_attribute")?;
+            }
+            _ => {}
+        }
         module.set_attr("EXEC_ORDER", format!("{before},second"))
     }
 }
