@@ -146,7 +146,7 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]
-        static __HPY_ITEMS_DEF: ::hpy::__private::StaticDef = ::hpy::__private::exec_def::<__HpyItems>();
+        static __HPY_ITEMS_DEF: ::hpy::__private::StaticDef = ::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_mod_exec, ::hpy::__private::exec::<__HpyItems>());
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]
