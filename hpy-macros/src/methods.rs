@@ -257,7 +257,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let list = |defs: Vec<(TokenStream, TokenStream)>| {
         let (cfgs, defs): (Vec<_>, Vec<_>) = defs.into_iter().unzip();
         quote! {{
-            static __DEFS: [&::hpy::__private::StaticDef; <[()]>::len(&[#(#cfgs (),)*])] = [#(#defs),*];
+            static __DEFS: [&::hpy::__private::StaticDef; <[()]>::len(&[#(#cfgs (),)*])] = [#(#cfgs #defs),*];
             &__DEFS
         }}
     };

@@ -86,18 +86,18 @@ impl<'ctx> FromRaw<'ctx> for Nullable {
         (raw.0._i != 0).then(|| unsafe { Handle::borrowed(ctx, raw.0) })
     }
 }
+/// Arguments that reach the body as they are.
 macro_rules! plain_args {
-    ($($t:ty => |$r:ident| $e:expr),*) => {$(
+    ($($t:ty),*) => {$(
         impl<'ctx> FromRaw<'ctx> for $t {
             type Out = $t;
-            unsafe fn from_raw(_ctx: Context<'ctx>, $r: Self) -> Self::Out {
-                $e
+            unsafe fn from_raw(_ctx: Context<'ctx>, raw: Self) -> Self::Out {
+                raw
             }
         }
     )*};
 }
-plain_args!(Raw => |r| r, usize => |r| r, isize => |r| r, u32 => |r| r, *mut c_void => |r| r,
-    *const sys::HPy => |r| r);
+plain_args!(Raw, usize, isize, u32, *mut c_void, *const sys::HPy);
 
 /// A function with HPy's signature and its CPython trampoline, both type-erased, and the
 /// signature the runtime calls them with.
@@ -219,18 +219,27 @@ table! {
                 }
             }
         };
-    /// A property getter (the closure is unused).
+    /// A property getter (the closure is unused); on PyPy an error is reported, and `None` returned.
     getter<M: UnarySlot>: HPyFunc_GETTER / _HPyFunc_args_GETTER,
         (a: sys::HPy, _closure: *mut c_void) -> sys::HPy,
         cpy(arg0: Obj, arg1: *mut c_void) -> Obj = null_mut(),
-        |ctx| run(ctx, M::NAME, || M::call(ctx, &a));
+        |ctx| {
+            let h = run(ctx, M::NAME, || M::call(ctx, &a));
+            let what = || format!("getter of {}.{}", a.type_name(), M::NAME);
+            match h._i == 0 && reported_on_pypy(ctx, true, what) {
+                true => ctx.none().into_raw(),
+                false => h,
+            }
+        };
     /// A property setter.
     setter<M: SetterSlot>: HPyFunc_SETTER / _HPyFunc_args_SETTER,
         (a: sys::HPy, v: Nullable, _closure: *mut c_void) -> c_int,
         cpy(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int = 0,
-        |ctx| setter_status(ctx, &a, M::NAME, run_value(ctx, M::NAME, -1, || {
-            M::call(ctx, &a, v.as_deref()).map(|()| 0)
-        }));
+        |ctx| {
+            let rc = run_value(ctx, M::NAME, -1, || M::call(ctx, &a, v.as_deref()).map(|()| 0));
+            reported_on_pypy(ctx, rc != 0, || format!("setter of {}.{}", a.type_name(), M::NAME));
+            rc
+        };
     /// The setter of a read-only property: raises AttributeError (the closure is its name).
     readonly_setter: HPyFunc_SETTER / _HPyFunc_args_SETTER,
         (a: sys::HPy, _v: Nullable, name: *mut c_void) -> c_int,
@@ -240,7 +249,8 @@ table! {
             let name = unsafe { CStr::from_ptr(name.cast()) }.to_string_lossy();
             let msg = format!("attribute '{name}' of '{}' objects is not writable", a.type_name());
             HPyErr::new(crate::ExceptionType::AttributeError, msg).restore(ctx);
-            setter_status(ctx, &a, &name, -1)
+            reported_on_pypy(ctx, true, || format!("setter of {}.{name}", a.type_name()));
+            -1
         };
     /// A reflected operator as a method (the O signature).
     reflected<M: Reflected>: HPyFunc_O / _HPyFunc_args_O,
@@ -282,14 +292,12 @@ fn run_value<'ctx, R>(
 ) -> R {
     let mut out = None;
     let done = run(ctx, name, || {
-        out = Some(f()?);
-        Ok(ctx.none())
+        f().map(|v| out = Some(v)).map(|()| ctx.none())
     });
-    if done._i == 0 {
-        return err;
+    if done._i != 0 {
+        // SAFETY: `done` is the owned None handle made above.
+        unsafe { call!(ctx, ctx_Close, done) };
     }
-    // SAFETY: `done` is the owned None handle made above.
-    unsafe { call!(ctx, ctx_Close, done) };
     out.unwrap_or(err)
 }
 
@@ -301,14 +309,15 @@ fn compare_op(op: sys::HPy_RichCmpOp) -> HPyResult<CompareOp> {
         .ok_or_else(|| HPyErr::system_error("invalid comparison operator"))
 }
 
-/// A setter's status. PyPy's HPy ignores a setter's result: the exception would stay pending and
-/// abort the interpreter later. It is reported as unraisable instead (which clears it), in the
-/// name of the property rather than the object: the object's `repr` would be a nested call into
-/// the module, which PyPy's debug mode does not survive.
-fn setter_status(ctx: Context<'_>, owner: &Handle<'_>, name: &str, rc: c_int) -> c_int {
-    if rc != 0 && !crate::runtime::is_cpython() {
-        let what = format!("the setter of {}.{name}", owner.type_name());
-        let what = crate::Str::new(ctx, &what).ok();
+/// PyPy's HPy ignores the result of a property's getter and setter: an exception would stay
+/// pending and break a later call. There, when the call `failed`, the exception is reported as
+/// unraisable instead (which clears it), in the name of the property rather than the object: the
+/// object's `repr` would be a nested call into the module, which PyPy's debug mode does not
+/// survive. Returns whether it was.
+fn reported_on_pypy(ctx: Context<'_>, failed: bool, what: impl FnOnce() -> String) -> bool {
+    let report = failed && !crate::runtime::is_cpython();
+    if report {
+        let what = crate::Str::new(ctx, &format!("the {}", what())).ok();
         // SAFETY: an exception is set; the object is an open handle or NULL.
         unsafe {
             call!(
@@ -318,7 +327,7 @@ fn setter_status(ctx: Context<'_>, owner: &Handle<'_>, name: &str, rc: c_int) ->
             )
         };
     }
-    rc
+    report
 }
 
 /// `__new__`'s arguments: keyword arguments come as a dict (PyPy: a tuple of names with the
