@@ -146,28 +146,27 @@ macro_rules! into_hash {
 }
 into_hash!(isize, usize, i64, u64, i32, u32);
 
-/// [`Reflected`] for a [`BinarySlot`].
-pub struct Swap<M>(core::marker::PhantomData<M>);
-impl<M: BinarySlot> Reflected for Swap<M> {
-    const NAME: &'static str = M::NAME;
-    fn call<'ctx>(
-        ctx: Context<'ctx>,
-        this: &Handle<'ctx>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<Handle<'ctx>> {
-        M::call(ctx, other, this)
-    }
+/// [`Reflected`] for an operator's slot: the slot called with the operands swapped (and, for
+/// `__pow__`, without a modulo).
+macro_rules! swapped {
+    ($($(#[$doc:meta])* $Swap:ident: $Slot:ident |$ctx:ident| ($($modulo:tt)*);)*) => {$(
+        $(#[$doc])*
+        pub struct $Swap<M>(core::marker::PhantomData<M>);
+        impl<M: $Slot> Reflected for $Swap<M> {
+            const NAME: &'static str = M::NAME;
+            fn call<'ctx>(
+                $ctx: Context<'ctx>,
+                this: &Handle<'ctx>,
+                other: &Handle<'ctx>,
+            ) -> HPyResult<Handle<'ctx>> {
+                M::call($ctx, other, this $($modulo)*)
+            }
+        }
+    )*};
 }
-
-/// [`Reflected`] for `__pow__` (a [`TernarySlot`]) without a modulo.
-pub struct SwapPow<M>(core::marker::PhantomData<M>);
-impl<M: TernarySlot> Reflected for SwapPow<M> {
-    const NAME: &'static str = M::NAME;
-    fn call<'ctx>(
-        ctx: Context<'ctx>,
-        this: &Handle<'ctx>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<Handle<'ctx>> {
-        M::call(ctx, other, this, &ctx.none())
-    }
+swapped! {
+    /// [`Reflected`] for a [`BinarySlot`].
+    Swap: BinarySlot |ctx| ();
+    /// [`Reflected`] for `__pow__` (a [`TernarySlot`]) without a modulo.
+    SwapPow: TernarySlot |ctx| (, &ctx.none());
 }
