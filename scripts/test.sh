@@ -23,6 +23,9 @@ need_libclang
 say "hpy-sys bindings up to date (cargo xtask bindings --check)"
 cargo xtask bindings --check --hpy-python "$VENV_PYTHON" --pypy-python "$PYPY"
 
+say "hpy/src's modules depend on each other one way (scripts/module-cycles.py)"
+"$VENV_PYTHON" "$ROOT/scripts/module-cycles.py" "$ROOT/hpy/src" >/dev/null
+
 say "cargo fmt --check"
 cargo fmt --all -- --check
 

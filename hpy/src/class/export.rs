@@ -113,15 +113,15 @@ impl<T: HPyClass> ClassExport<T> {
             let defs = T::methods();
             let mut own: Vec<Box<sys::HPyDef>> = Vec::new();
             if core::mem::needs_drop::<T>() {
-                own.push(Box::new(crate::__private::destroy_def::<T>()));
+                own.push(Box::new((defs.lifecycle.destroy)()));
             }
             if !T::SPEC.field_offsets.is_empty() {
-                own.push(Box::new(crate::__private::traverse_def::<T>()));
+                own.push(Box::new((defs.lifecycle.traverse)()));
             }
             if !defs.has_new {
                 // A class extending a built-in keeps the base's __new__.
                 if T::SPEC.shape == BuiltinShape::Object {
-                    own.push(Box::new(crate::__private::no_new_def::<T>()));
+                    own.push(Box::new((defs.lifecycle.no_new)()));
                 }
             }
             let mut defines: Vec<*mut sys::HPyDef> =
