@@ -12,6 +12,10 @@ import sys
 
 import pytest
 
+from conftest import requires_classes
+
+pytestmark = requires_classes
+
 PYPY = sys.implementation.name == "pypy"
 
 # PyPy 3.11's HPy (0.9.1.dev61) differs from CPython's runtime for types; where the SDK cannot

@@ -4,6 +4,8 @@ there."""
 
 import pytest
 
+from conftest import requires_classes
+
 
 def test_module_functions(testmod):
     assert testmod.cfg_on() == "on"
@@ -12,11 +14,13 @@ def test_module_functions(testmod):
     assert testmod.EXEC_ORDER == "first,second"
 
 
+@requires_classes
 def test_classes(testmod):
     assert hasattr(testmod, "CfgOn")
     assert not hasattr(testmod, "CfgOff")
 
 
+@requires_classes
 def test_methods_and_properties(testmod):
     C = testmod.CfgOn
     c = C(3)
@@ -29,6 +33,7 @@ def test_methods_and_properties(testmod):
         C()
 
 
+@requires_classes
 def test_special_methods(testmod):
     C = testmod.CfgOn
     c = C(3)

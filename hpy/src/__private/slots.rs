@@ -518,8 +518,7 @@ unsafe extern "C" fn destroy_impl<T: HPyClass>(data: *mut c_void) {
     // SAFETY: the runtime passes the struct of an instance that is being freed; the value was
     // stored iff the state is not UNINIT, and nothing can borrow it any more.
     unsafe {
-        let header = &*data.cast::<Header>();
-        if header.state.get() != 0 && header.may_drop::<T>() {
+        if (*data.cast::<Header>()).has_value_to_drop::<T>() {
             let value = data.add(value_offset::<T>()).cast::<T>();
             // A panicking `Drop` must not unwind into the runtime; the value is then leaked.
             let _ =
