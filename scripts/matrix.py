@@ -1,6 +1,6 @@
 """Prints the interpreter matrix of a test run as a Markdown table: per interpreter, the HPy
-runtime and the results of tests/python and of ujson's upstream suite in HPy's universal and
-debug mode, read from the JUnit XML files the test command writes into target/matrix
+runtime and the results of tests/python (in HPy's universal and debug mode, and the tests of
+trace mode and of whole processes) and of ujson's upstream suite in both modes, read from the JUnit XML files the test command writes into target/matrix
 (`<interpreter>.json` describes the interpreter, `<interpreter>-<suite>.xml` holds the results).
 
 Usage: python scripts/matrix.py target/matrix
@@ -56,11 +56,16 @@ def main():
                 for counter in outcomes(xml).values():
                     total.update(counter)
                 upstream[mode] = total
+        other = collections.Counter()
+        for mode in ("trace", "other"):
+            other.update(suite.get(mode, {}))
         rows.append((info["interpreter"], info["runtime"],
-                     cell(suite.get("universal")), cell(suite.get("debug")),
+                     cell(suite.get("universal")), cell(suite.get("debug")), cell(other),
                      cell(upstream.get("universal")), cell(upstream.get("debug"))))
-    print("| interpreter | HPy runtime | tests, universal | tests, debug | ujson upstream, universal | ujson upstream, debug |")
-    print("|---|---|---|---|---|---|")
+    print("| interpreter | HPy runtime | tests, universal | tests, debug (leak-checked) "
+          "| tests, trace mode and whole-process | ujson upstream, universal "
+          "| ujson upstream, debug |")
+    print("|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
 
