@@ -31,10 +31,7 @@ works() {
     [ -x "$PY" ] && "$PY" -c "import sys, ssl, ctypes, sqlite3, venv; assert '%d.%d' % sys.version_info[:2] == '$V'" 2>/dev/null
 }
 
-if works; then
-    echo "$PY"
-    exit 0
-fi
+debian_prefix_reuse "$PY"
 
 say "downloading CPython $V (Debian $SUITE) into target/cpython$V"
 debian_prefix_init "$CACHE" "$SUITE"
@@ -47,13 +44,7 @@ for p in "${PACKAGES[@]}"; do
 done
 debian_prefix_unpack "$PREFIX" "${available[@]}"
 
-real=$(readlink -f "$PY")
-case "$real" in
-    "$PREFIX"/*) ;;
-    *) real="$PREFIX$(readlink "$PY")"; ln -sf "$real" "$PY" ;;
-esac
-mapfile -d '' libs < <(find "$PREFIX/usr/lib" \( -name "libpython$V*.so*" -o -path "*/python$V/lib-dynload/*.so" \) -type f -print0)
-debian_prefix_patch "$PREFIX" "$real" "${libs[@]}"
+debian_prefix_fix "$PREFIX" "$PY" "*/libpython$V*.so*" "*/python$V/lib-dynload/*.so"
 
 works || die "the unpacked CPython $V does not run: $("$PY" -c 'import ssl, ctypes, sqlite3, venv' 2>&1 | tail -3)"
 echo "$PY"

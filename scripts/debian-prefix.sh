@@ -7,6 +7,10 @@
 #   debian_prefix_version PACKAGE  the version SUITE offers
 #   debian_prefix_unpack PREFIX PACKAGE...   downloads the packages and unpacks them
 #   debian_prefix_patch PREFIX FILE...       sets the loader (executables) and the library path
+#   debian_prefix_fix PREFIX PROGRAM PATTERN...  keeps PROGRAM (which Debian may make a symlink
+#                                  to an absolute path) inside the prefix, and patches it and the
+#                                  files under PREFIX/usr/lib whose path matches a PATTERN
+#   debian_prefix_reuse PROGRAM    prints PROGRAM and exits if the caller's `works` says it runs
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { echo "error: $*" >&2; exit 1; }
@@ -64,4 +68,25 @@ debian_prefix_patch() {
             patchelf --set-rpath "$libdir" "$f"
         fi
     done
+}
+
+debian_prefix_fix() {
+    local prefix="$1" program="$2" real p libs
+    shift 2
+    real=$(readlink -f "$program")
+    case "$real" in
+        "$prefix"/*) ;;
+        *) real="$prefix$(readlink "$program")"; ln -sf "$real" "$program" ;;
+    esac
+    local match=()
+    for p in "$@"; do match+=(-o -path "$p"); done
+    mapfile -d '' libs < <(find "$prefix/usr/lib" \( "${match[@]:1}" \) -type f -print0)
+    debian_prefix_patch "$prefix" "$real" "${libs[@]}"
+}
+
+debian_prefix_reuse() {
+    if works; then
+        echo "$1"
+        exit 0
+    fi
 }

@@ -26,10 +26,7 @@ works() {
     [ -x "$PYPY" ] && "$PYPY" -c "import sys, hpy.universal; assert sys.pypy_version_info[:3] == tuple(map(int, '$WANT_VERSION'.split('.')))" 2>/dev/null
 }
 
-if works; then
-    echo "$PYPY"
-    exit 0
-fi
+debian_prefix_reuse "$PYPY"
 
 say "downloading PyPy $WANT_VERSION (Debian trixie) into target/pypy"
 debian_prefix_init "$CACHE" trixie
@@ -40,15 +37,8 @@ case "$version" in
 esac
 debian_prefix_unpack "$PREFIX" "${PACKAGES[@]}"
 
-LIBDIR="$PREFIX/usr/lib/x86_64-linux-gnu"
 # Debian's pypy3 installs the interpreter as a symlink into /usr/lib/pypy3.11.
-real=$(readlink -f "$PYPY")
-case "$real" in
-    "$PREFIX"/*) ;;
-    *) real="$PREFIX$(readlink "$PYPY")"; ln -sf "$real" "$PYPY" ;;
-esac
-mapfile -d '' libs < <(find "$PREFIX/usr/lib" \( -name 'libpypy3.11-c.so*' -o -path '*/pypy3.11/*.so' \) -type f -print0)
-debian_prefix_patch "$PREFIX" "$real" "${libs[@]}"
+debian_prefix_fix "$PREFIX" "$PYPY" '*/libpypy3.11-c.so*' '*/pypy3.11/*.so'
 
 works || die "the unpacked PyPy does not run: $("$PYPY" -c 'import hpy.universal' 2>&1 | tail -3)"
 echo "$PYPY"
