@@ -9,6 +9,7 @@ use hpy::prelude::*;
 use hpy::{Dict, List, Str};
 
 use crate::number::{parse_float_prefix, python_int};
+use crate::stack::{self, Guard};
 
 /// ujson's `JSON_MAX_OBJECT_DEPTH`.
 const MAX_DEPTH: u32 = 1024;
@@ -95,10 +96,11 @@ pub struct Decoder<'ctx, 'a> {
     depth: u32,
     wide: Vec<u32>,
     keys: KeyCache<'ctx>,
+    guard: Guard,
 }
 
 /// Decodes one JSON document (surrounding whitespace allowed).
-pub fn decode<'ctx>(ctx: Context<'ctx>, s: &[u8]) -> Parsed<'ctx> {
+pub fn decode<'ctx>(ctx: Context<'ctx>, s: &[u8], guard: Guard) -> Parsed<'ctx> {
     let mut d = Decoder {
         ctx,
         s,
@@ -106,6 +108,7 @@ pub fn decode<'ctx>(ctx: Context<'ctx>, s: &[u8]) -> Parsed<'ctx> {
         depth: 0,
         wide: Vec::new(),
         keys: KeyCache::new(),
+        guard,
     };
     let v = d.any()?;
     d.skip_ws();
@@ -234,6 +237,9 @@ impl<'ctx> Decoder<'ctx, '_> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(Fail::Json("Reached object decoding depth limit"));
+        }
+        if self.guard.exhausted() {
+            return Err(Fail::Py(stack::error()));
         }
         self.pos += 1;
         Ok(())
