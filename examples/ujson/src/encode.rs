@@ -13,6 +13,8 @@ use crate::ujson_hpy as m;
 const MAX_LEVEL: u32 = 1024;
 /// How many times `default` may turn an object into another unserialisable one.
 const DEFAULT_MAX_DEPTH: u32 = 3;
+/// How many times a dict's walk follows keys added to it while it is written.
+const MAX_DICT_ROUNDS: u32 = 1000;
 
 /// The options of one `dumps` call.
 pub struct Options<'ctx> {
@@ -360,54 +362,65 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
 
     /// Writes a dict from what it holds: its keys (`HPyDict_Keys`, read from the storage), then
     /// each key's value, looked up without running the class's `__getitem__` (an exact dict's
-    /// own lookup, or the unbound `dict.get` for a subclass). Python code run for a value
-    /// (`default`, `toDict`, ...) may change the dict: a key deleted before its turn is left out,
-    /// as ujson's walk of the storage leaves it out; with `sort_keys` (where ujson stops writing
-    /// at such a key), and when keys were added, a `RuntimeError` is raised.
+    /// own lookup, or the unbound `dict.get` for a subclass).
+    ///
+    /// Python code run for a value (`default`, `toDict`, `str()` of a key) may change the dict.
+    /// The result is then what ujson's walk of the storage writes: a key deleted before its
+    /// turn is left out, and keys added meanwhile (at the end, in insertion order) are written
+    /// after the others. With `sort_keys` the sorted list is a snapshot, as in ujson: added keys
+    /// are not written, and a key deleted before its turn is a `RuntimeError` (ujson stops
+    /// writing there, leaving unfinished JSON).
     #[inline(never)]
     fn dict(&mut self, dict: &Dict<'ctx>, level: u32) -> Done {
         if self.guard.exhausted() {
             return Err(stack::error().into());
         }
         self.out.push(b'{');
-        let keys = dict.keys()?;
+        let mut keys = dict.keys()?;
         if self.opts.sort_keys {
             keys.call_method(&names::get(self.ctx, &m::NAME_SORT)?, ())?;
         }
         let exact = self.is_exact_dict(dict)?;
-        let seen = self.foreign;
-        let n = keys.len()?;
+        let mut start = 0;
         let mut written = 0;
-        for i in 0..n {
-            let key = keys.get_item(i)?;
-            let value = if exact {
-                dict.get(&key)?
-            } else {
-                self.subclass_value(dict, &key)?
-            };
-            let Some(value) = value else {
-                if self.opts.sort_keys {
-                    return Err(dict_changed());
+        for _round in 0..MAX_DICT_ROUNDS {
+            let seen = self.foreign;
+            let n = keys.len()?;
+            for i in start..n {
+                let key = keys.get_item(i)?;
+                let value = if exact {
+                    dict.get(&key)?
+                } else {
+                    self.subclass_value(dict, &key)?
+                };
+                let Some(value) = value else {
+                    if self.opts.sort_keys {
+                        return Err(dict_changed());
+                    }
+                    continue;
+                };
+                if written > 0 {
+                    put(&mut self.out, &self.opts.item_sep);
                 }
-                continue;
-            };
-            if written > 0 {
-                put(&mut self.out, &self.opts.item_sep);
+                self.newline_indent(level + 1);
+                self.key(&key)?;
+                put(&mut self.out, &self.opts.key_sep);
+                self.encode(&value, level + 1)?;
+                written += 1;
             }
-            self.newline_indent(level + 1);
-            self.key(&key)?;
-            put(&mut self.out, &self.opts.key_sep);
-            self.encode(&value, level + 1)?;
-            written += 1;
+            if self.foreign == seen || self.opts.sort_keys {
+                if written > 0 {
+                    self.newline_indent(level);
+                }
+                self.out.push(b'}');
+                return Ok(());
+            }
+            // Python code ran: continue with the keys added since.
+            let now = dict.keys()?;
+            start = added_from(&now, &keys)?;
+            keys = now;
         }
-        if written > 0 {
-            self.newline_indent(level);
-        }
-        self.out.push(b'}');
-        if self.foreign != seen && !self.opts.sort_keys {
-            only_deleted(dict, &keys)?;
-        }
-        Ok(())
+        Err(dict_changed())
     }
 
     /// Whether `dict`'s class is `dict` itself.
@@ -466,26 +479,25 @@ fn dict_changed() -> Fail {
     ))
 }
 
-/// Checks that Python code run while `dict` was written only deleted keys: its keys now must
-/// be `written`'s keys (the list it had), in order, less some.
+/// Where the keys added to a dict begin in `now`, its key list, given `before`, the list it
+/// had: `now` is `before` less deleted keys, then the added ones (dicts keep insertion order).
 #[cold]
-fn only_deleted<'ctx>(dict: &Dict<'ctx>, written: &hpy::List<'ctx>) -> Done {
-    let now = dict.keys()?;
-    let (n, m) = (now.len()?, written.len()?);
+fn added_from<'ctx>(now: &hpy::List<'ctx>, before: &hpy::List<'ctx>) -> HPyResult<usize> {
+    let (n, m) = (now.len()?, before.len()?);
     let mut j = 0;
     for i in 0..n {
         let key = now.get_item(i)?;
         loop {
             if j == m {
-                return Err(dict_changed());
+                return Ok(i);
             }
             j += 1;
-            if written.get_item(j - 1)?.is(&key) {
+            if before.get_item(j - 1)?.is(&key) {
                 break;
             }
         }
     }
-    Ok(())
+    Ok(n)
 }
 
 /// Appends a separator; the usual one-byte ones without a `memcpy` call.
