@@ -383,3 +383,15 @@ def test_dict_grown_without_end(ujson_hpy):
 
     with pytest.raises(RuntimeError, match="dictionary changed size"):
         ujson_hpy.dumps(d, default=default)
+
+
+def test_fuzz_regressions(ujson_hpy):
+    # Inputs with which scripts/fuzz-ujson.sh found a fault, replayed through the same checks.
+    ujson = pytest.importorskip("ujson")
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "ujson"))
+    try:
+        import fuzz_ujson
+    finally:
+        sys.path.pop(0)
+    for path in sorted((pathlib.Path(__file__).parent / "fuzz_regressions").glob("*/*")):
+        fuzz_ujson.TARGETS[path.parent.name](ujson_hpy, ujson, path.read_bytes())

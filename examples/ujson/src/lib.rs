@@ -299,13 +299,15 @@ mod ujson_hpy {
     fn load_bytes<'ctx>(ctx: Context<'ctx>, data: &[u8]) -> HPyResult<Handle<'ctx>> {
         match decode::decode(ctx, data, stack::Guard::new(ctx)?) {
             Ok(v) => Ok(v),
-            Err(decode::Fail::Py(e)) => Err(e),
-            Err(decode::Fail::Json(msg)) => {
-                let class = JSON_DECODE_ERROR
-                    .get(ctx)
-                    .ok_or_else(|| HPyErr::system_error("ujson_hpy: JSONDecodeError is missing"))?;
-                Err(HPyErr::raise(ctx, &class, msg))
-            }
+            Err(fail) => match fail.why() {
+                decode::Why::Py(e) => Err(e),
+                decode::Why::Json(msg) => {
+                    let class = JSON_DECODE_ERROR.get(ctx).ok_or_else(|| {
+                        HPyErr::system_error("ujson_hpy: JSONDecodeError is missing")
+                    })?;
+                    Err(HPyErr::raise(ctx, &class, msg))
+                }
+            },
         }
     }
 

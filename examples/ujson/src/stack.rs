@@ -15,7 +15,7 @@ use hpy::prelude::*;
 
 /// Stack kept free below the last level for the runtime's own calls (allocation, a garbage
 /// collection, `str()` of a key, ...).
-const RED_ZONE: usize = 32 * 1024;
+const RED_ZONE: usize = 16 * 1024;
 /// The same below PyPy's limit, whose context functions run deeper.
 const PYPY_RED_ZONE: usize = 48 * 1024;
 /// PyPy's stack budget per unit of `sys.getrecursionlimit()` (768 KiB for the default 1000).
@@ -76,11 +76,11 @@ pub fn error() -> HPyErr {
     )
 }
 
-/// About the current stack pointer: the address of a local of this (inlined) function.
+/// The current stack pointer (`psm`, which `stacker` is built on: one instruction, and unlike
+/// the address of a local it takes no room in the caller's frame).
 #[inline(always)]
 fn stack_pointer() -> usize {
-    let probe = 0u8;
-    std::hint::black_box(&probe) as *const u8 as usize
+    psm::stack_pointer() as usize
 }
 
 /// The highest address of the current thread's stack, once per thread.
