@@ -78,6 +78,8 @@ if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$ROOT/scripts/requirements.txt" "$st
 fi
 
 export VENV_PYTHON="$VENV/bin/python"
+# The pip put into the environments of provisioned interpreters.
+PIP_VERSION=25.3
 
 # pypy_env: sets PYPY (the interpreter: HPY_RS_PYPY, or PyPy 3.11 provisioned by scripts/pypy.sh)
 # and PYPY_VENV_PYTHON (a venv of it in target/pypy-venv with scripts/requirements-pypy.txt).
@@ -102,4 +104,35 @@ $PYPY"
         printf '%s' "$want" > "$venv/.requirements"
     fi
     export PYPY PYPY_VENV_PYTHON="$venv/bin/python"
+}
+
+# cpython_env X.Y: prints the interpreter of target/cpythonX.Y-venv, a virtual environment of
+# CPython X.Y (scripts/cpython.sh) with scripts/requirements.txt; hpy 0.9.0 has no wheels past
+# CPython 3.11, so pip builds it from its sdist. Fails (status 1) if the interpreter cannot be
+# provisioned.
+cpython_env() {
+    local v="$1" py prefix venv want whl
+    py="$("$ROOT/scripts/cpython.sh" "$v")" || return 1
+    prefix="${py%/usr/bin/*}"
+    venv="$ROOT/target/cpython$v-venv"
+    want="$(cat "$ROOT/scripts/requirements.txt")
+$py"
+    if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$want" ]; then
+        say "creating the CPython $v environment in target/cpython$v-venv (builds hpy 0.9.0 from its sdist)"
+        rm -rf "$venv"
+        # Debian's ensurepip reads its wheels from the system's /usr/share/python-wheels: install
+        # pip from its wheel instead.
+        "$py" -m venv --without-pip "$venv"
+        "$VENV_PYTHON" -m pip download -q --disable-pip-version-check --only-binary :all: --no-deps \
+            -d "$ROOT/target/cache/pip" "pip==$PIP_VERSION" >&2
+        whl="$ROOT/target/cache/pip/pip-$PIP_VERSION-py3-none-any.whl"
+        "$venv/bin/python" "$whl/pip" install -q --disable-pip-version-check --no-index "$whl" >&2
+        # Debian keeps the headers under the prefix; with glibc 2.43's headers (sid) HPy's debug
+        # runtime needs Python.h first and its -Werror spares one warning.
+        CPATH="$prefix/usr/include/python$v:$prefix/usr/include" \
+            CFLAGS="-include Python.h -Wno-error=discarded-qualifiers" \
+            "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/scripts/requirements.txt" >&2
+        printf '%s' "$want" > "$venv/.requirements"
+    fi
+    echo "$venv/bin/python"
 }

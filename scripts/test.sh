@@ -4,10 +4,11 @@
 #   1. formatting and clippy;
 #   2. the Rust tests (unit, doc, coverage-table and compile-fail UI tests) and the docs build;
 #   3. the example and test modules, built once with `cargo hpy build`;
-#   4. the Python suite against those same files on CPython (hpy 0.9.0 from PyPI) and on PyPy 3.11
-#      (HPy built in), each in HPy's universal, debug (with leak checks) and trace modes;
-#   5. ujson 6.1.0's upstream test suite against examples/ujson, on both interpreters and in
-#      both modes (the suite and the round-trip documents are downloaded into target/cache);
+#   4. the Python suite against those same files on CPython 3.11 (hpy 0.9.0 from PyPI), PyPy 3.11
+#      (HPy built in) and CPython 3.13, 3.14 and 3.15 (scripts/cpython.sh; HPY_RS_PYTHONS names
+#      others instead), each in HPy's universal, debug (with leak checks) and trace modes;
+#   5. ujson 6.1.0's upstream test suite against examples/ujson, on every interpreter and in both
+#      modes (the suite and the round-trip documents are downloaded into target/cache);
 #   6. hpy-sys and the modules built with bindings generated at build time (feature `bindgen`)
 #      from PyPy's own HPy headers, tested on CPython;
 #   7. packaging (tests/packaging): wheels of the examples installed with pip and uv into fresh
@@ -16,7 +17,7 @@
 # Every module is built with Rust alone: LIBCLANG_PATH names an empty directory and HPY_PYTHON no
 # interpreter (tests/python/test_rust_only_build.py does the same for a release build).
 # PyPy comes from scripts/pypy.sh, or from HPY_RS_PYPY; if neither works the run fails.
-# Extra arguments go to pytest.
+# At the end it prints the interpreter matrix (scripts/matrix.py). Extra arguments go to pytest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -25,6 +26,9 @@ need_libclang
 
 say "hpy-sys bindings up to date (cargo xtask bindings --check)"
 cargo xtask bindings --check --hpy-python "$VENV_PYTHON" --pypy-python "$PYPY"
+
+say "hpy/src's modules depend on each other one way (scripts/module-cycles.py)"
+"$VENV_PYTHON" "$ROOT/scripts/module-cycles.py" "$ROOT/hpy/src" >/dev/null
 
 say "cargo fmt --check"
 cargo fmt --all -- --check
@@ -44,33 +48,71 @@ mkdir -p "$nothing"
 env -u HPY_INCLUDE_DIR LIBCLANG_PATH="$nothing" HPY_PYTHON="$nothing/python3" \
     cargo run -q -p cargo-hpy -- hpy build --out "$ROOT/target/hpy/test"
 
+MATRIX="$ROOT/target/matrix"
+rm -rf "$MATRIX"
+mkdir -p "$MATRIX"
+
+# key PYTHON: a file name for the interpreter's results (e.g. cpython3.13).
+key() { "$1" -c 'import sys; print(sys.implementation.name + "%d.%d" % sys.version_info[:2])'; }
+
 run_pytest() {
-    local python="$1" modules="$2"
+    local python="$1" modules="$2" k
     shift 2
+    k="$(key "$python")"
+    "$python" -c 'import json, sys, hpy.universal as u; print(json.dumps({"interpreter": sys.implementation.name + " " + sys.version.split()[0], "runtime": "hpy " + u.get_version()[0] + (" (built in)" if sys.implementation.name == "pypy" else "")}))' > "$MATRIX/$k.json"
     say "pytest on $("$python" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])'), modules from ${modules#"$ROOT"/}"
-    HPY_RS_MODULES="$modules" "$python" -m pytest "$ROOT/tests/python" -p no:cacheprovider -v "$@"
+    HPY_RS_MODULES="$modules" "$python" -m pytest "$ROOT/tests/python" -p no:cacheprovider \
+        --junitxml "$MATRIX/$k-pytest.xml" "$@"
+}
+
+run_upstream() {
+    local python="$1" mode
+    for mode in universal debug; do
+        say "upstream ujson 6.1.0 tests on $("$python" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])'), HPy $mode mode"
+        "$python" "$ROOT/tests/ujson/run_upstream.py" "$ROOT/target/hpy/test" "$mode" -p no:warnings \
+            --junitxml "$MATRIX/$(key "$python")-upstream-$mode.xml"
+    done
 }
 
 "$ROOT/scripts/fetch-json-data.sh"  # documents for the ujson_hpy round-trip tests
 
-run_pytest "$VENV_PYTHON" "$ROOT/target/hpy/test" "$@"
-run_pytest "$PYPY_VENV_PYTHON" "$ROOT/target/hpy/test" "$@"
-
+# CPython 3.11 and PyPy 3.11: every test, listed one by one.
+run_pytest "$VENV_PYTHON" "$ROOT/target/hpy/test" -v "$@"
+run_pytest "$PYPY_VENV_PYTHON" "$ROOT/target/hpy/test" -v "$@"
 # ujson's own upstream test suite (downloaded from the package index into target/cache) against
-# examples/ujson, on both interpreters, in universal and debug mode.
-for python in "$VENV_PYTHON" "$PYPY_VENV_PYTHON"; do
-    for mode in universal debug; do
-        say "upstream ujson 6.1.0 tests on $("$python" -c 'import sys; print(sys.implementation.name)'), HPy $mode mode"
-        "$python" "$ROOT/tests/ujson/run_upstream.py" "$ROOT/target/hpy/test" "$mode" -p no:warnings
+# examples/ujson, in universal and debug mode.
+run_upstream "$VENV_PYTHON"
+run_upstream "$PYPY_VENV_PYTHON"
+
+# The newer CPythons (scripts/cpython.sh, from Debian's archive, with hpy 0.9.0 built from its
+# sdist), or the interpreters HPY_RS_PYTHONS names (space-separated; each with the packages of
+# scripts/requirements.txt): the same test files and upstream suite, against the same files.
+if [ -n "${HPY_RS_PYTHONS:-}" ]; then
+    read -ra others <<< "$HPY_RS_PYTHONS"
+else
+    others=()
+    for v in 3.13 3.14 3.15; do
+        if py="$(cpython_env "$v")"; then
+            others+=("$py")
+        elif [ "$v" = 3.15 ]; then
+            echo "note: CPython 3.15 could not be provisioned (see above); it is left out of this run" >&2
+        else
+            echo "error: CPython $v could not be provisioned (see above); set HPY_RS_PYTHONS to name your own interpreters" >&2
+            exit 1
+        fi
     done
+fi
+for python in "${others[@]}"; do
+    run_pytest "$python" "$ROOT/target/hpy/test" -q "$@"
+    run_upstream "$python"
 done
 
 say "cargo hpy build with bindings generated from PyPy's HPy headers (feature hpy/bindgen)"
 HPY_PYTHON="$PYPY" CARGO_TARGET_DIR="$ROOT/target/pypy-headers" \
     cargo run -q -p cargo-hpy -- hpy build -F hpy/bindgen --out "$ROOT/target/hpy/test-pypy-headers"
-run_pytest "$VENV_PYTHON" "$ROOT/target/hpy/test-pypy-headers" -q "$@"
+say "pytest on CPython, modules built from PyPy's HPy headers"
+HPY_RS_MODULES="$ROOT/target/hpy/test-pypy-headers" "$VENV_PYTHON" -m pytest "$ROOT/tests/python" \
+    -p no:cacheprovider -q "$@"
 
-say "packaging: cargo hpy wheel/sdist/develop/new, the build backend, pip and uv on both interpreters"
-cargo build -q -p cargo-hpy
-CARGO_HPY="$ROOT/target/debug/cargo-hpy" HPY_RS_PYPY="$PYPY" \
-    "$VENV_PYTHON" -m pytest "$ROOT/tests/packaging" -p no:cacheprovider -v "$@"
+say "the interpreter matrix (also in target/matrix/matrix.md)"
+"$VENV_PYTHON" "$ROOT/scripts/matrix.py" "$MATRIX" | tee "$MATRIX/matrix.md"

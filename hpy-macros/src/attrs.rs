@@ -94,6 +94,23 @@ pub fn c_string(text: &str, span: Span) -> syn::Result<proc_macro2::Literal> {
     Ok(lit)
 }
 
+/// The item's `#[cfg(...)]` conditions as one predicate, `all(...)`, if it has any.
+pub fn cfg_pred(attrs: &[Attribute]) -> Option<TokenStream> {
+    let preds: Vec<TokenStream> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .filter_map(|a| a.meta.require_list().ok().map(|l| l.tokens.clone()))
+        .collect();
+    (!preds.is_empty()).then(|| quote::quote!(all(#(#preds),*)))
+}
+
+/// `#[cfg(...)]` for what is generated from an item with the condition `pred`, so that an item
+/// configured out leaves no definition behind.
+pub fn cfg_attr(pred: &Option<TokenStream>) -> TokenStream {
+    pred.as_ref()
+        .map_or_else(TokenStream::new, |p| quote::quote!(#[cfg(#p)]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

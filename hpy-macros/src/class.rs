@@ -165,14 +165,13 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                 impl ::hpy::__private::UnarySlot for #g {
                     const NAME: &'static str = #attr_name;
                     fn call<'ctx>(ctx: ::hpy::Context<'ctx>, __self: &::hpy::Handle<'ctx>) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
-                        // SAFETY: the runtime calls a getter with an instance of the class.
-                        let __this = unsafe { ::hpy::__private::this::<#ident>(__self) }?;
+                        let __this = ::hpy::__private::attr_this::<#ident>(__self, #attr_name)?;
                         let __value: #ty = ::core::clone::Clone::clone(&__this.borrow()?.#member);
                         ::hpy::IntoPython::into_python(__value, ctx)
                     }
                 }
             });
-            quote!(::core::option::Option::Some(::hpy::__private::getter_fns::<#g>()))
+            quote!(::core::option::Option::Some(::hpy::__private::getter::<#g>()))
         } else {
             quote!(::core::option::Option::None)
         };
@@ -185,14 +184,13 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                     const NAME: &'static str = #attr_name;
                     fn call<'ctx>(_ctx: ::hpy::Context<'ctx>, __self: &::hpy::Handle<'ctx>, __value: ::core::option::Option<&::hpy::Handle<'ctx>>) -> ::hpy::HPyResult<()> {
                         let __value: #ty = ::hpy::__private::setter_value(__value, #attr_name)?;
-                        // SAFETY: the runtime calls a setter with an instance of the class.
-                        let __this = unsafe { ::hpy::__private::this::<#ident>(__self) }?;
+                        let __this = ::hpy::__private::attr_this::<#ident>(__self, #attr_name)?;
                         __this.borrow_mut()?.#member = __value;
                         ::core::result::Result::Ok(())
                     }
                 }
             });
-            quote!(::core::option::Option::Some(::hpy::__private::setter_fns::<#st>()))
+            quote!(::core::option::Option::Some(::hpy::__private::setter::<#st>()))
         } else {
             quote!(::core::option::Option::None)
         };

@@ -11,6 +11,7 @@ mod methods;
 mod module;
 mod plan;
 mod signature;
+mod special;
 
 /// Exposes a Rust function to Python as a module-level function.
 ///

@@ -356,9 +356,9 @@ pub fn callable(
 pub fn meth_def(marker: &Ident, g: &Generated) -> TokenStream {
     let (c_name, c_doc) = (&g.c_name, &g.c_doc);
     if g.noargs {
-        quote!(::hpy::__private::noargs_def::<#marker>(#c_name, #c_doc))
+        quote!(::hpy::__private::meth_def(#c_name, #c_doc, ::hpy::__private::noargs::<#marker>()))
     } else {
-        quote!(::hpy::__private::keywords_def::<#marker>(#c_name, #c_doc))
+        quote!(::hpy::__private::meth_def(#c_name, #c_doc, ::hpy::__private::keywords::<#marker>()))
     }
 }
 
@@ -464,6 +464,6 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
         }
         #[doc(hidden)]
         #[allow(non_upper_case_globals, dead_code)]
-        #vis static #def: ::hpy::__private::StaticDef = ::hpy::__private::exec_def::<#marker>();
+        #vis static #def: ::hpy::__private::StaticDef = ::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_mod_exec, ::hpy::__private::exec::<#marker>());
     })
 }

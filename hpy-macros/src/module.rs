@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Item, ItemMod};
 
-use crate::attrs::{doc_cstr, doc_pieces, parse_name_option};
+use crate::attrs::{cfg_attr, cfg_pred, doc_cstr, doc_pieces, parse_name_option};
 use crate::method::def_ident;
 
 /// Whether `attr` is `#[hpy_method...]` / `#[hpy_exec]` (possibly with a path such as `hpy::`).
@@ -78,9 +78,18 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         .unwrap_or_else(|| m.ident.to_string().trim_start_matches("r#").to_owned());
     let span = m.ident.span();
 
-    let mut defs: Vec<TokenStream> = Vec::new();
-    let mut globals: Vec<TokenStream> = Vec::new();
+    // Each with the item's `#[cfg]`: what is configured out is not listed.
+    let (mut defs, mut globals) = (Vec::new(), Vec::new());
+    let (mut def_cfgs, mut global_cfgs) = (Vec::new(), Vec::new());
     for it in items.iter_mut() {
+        let attrs = match it {
+            Item::Fn(f) => &f.attrs,
+            Item::Static(st) => &st.attrs,
+            Item::Struct(st) => &st.attrs,
+            Item::Use(u) => &u.attrs,
+            _ => continue,
+        };
+        let cfg = cfg_attr(&cfg_pred(attrs));
         match it {
             Item::Fn(f) if has_attr(f, &["hpy_method", "hpy_exec"]) => {
                 let def = def_ident(&f.sig.ident);
@@ -111,6 +120,8 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
             }
             _ => {}
         }
+        def_cfgs.resize(defs.len(), cfg.clone());
+        global_cfgs.resize(globals.len(), cfg);
     }
     let doc = doc_pieces(&m.attrs);
     let c_doc = if doc.is_empty() {
@@ -120,9 +131,9 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         quote!(::core::option::Option::Some(#doc))
     };
     // The runtime check first, then the globals and classes, the user's definitions and the
-    // NULL terminator.
-    let n_defs = defs.len() + 3;
-    let n_globals = globals.len() + 1;
+    // NULL terminator; the counts are of what is configured in.
+    let n_defs = quote!(<[()]>::len(&[#(#def_cfgs (),)*]) + 3);
+    let n_globals = quote!(<[()]>::len(&[#(#global_cfgs (),)*]) + 1);
     let init = format_ident!("HPyInit_{}", name, span = span);
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name, span = span);
     let major = format_ident!("get_required_hpy_major_version_{}", name, span = span);
@@ -139,14 +150,14 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 module: &::hpy::Handle<'ctx>,
             ) -> ::hpy::HPyResult<()> {
                 let _ = (ctx, module);
-                #(::hpy::__private::ModuleItem::add_to_module(&#globals, ctx, module)?;)*
+                #(#global_cfgs ::hpy::__private::ModuleItem::add_to_module(&#globals, ctx, module)?;)*
                 ::core::result::Result::Ok(())
             }
         }
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]
-        static __HPY_ITEMS_DEF: ::hpy::__private::StaticDef = ::hpy::__private::exec_def::<__HpyItems>();
+        static __HPY_ITEMS_DEF: ::hpy::__private::StaticDef = ::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_mod_exec, ::hpy::__private::exec::<__HpyItems>());
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]
@@ -154,14 +165,14 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
             ::hpy::__private::StaticCell::new([
                 ::hpy::__private::RUNTIME_CHECK_DEF.get(),
                 __HPY_ITEMS_DEF.get(),
-                #(#defs.get(),)*
+                #(#def_cfgs #defs.get(),)*
                 ::core::ptr::null_mut(),
             ]);
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]
         static __HPY_GLOBALS: ::hpy::__private::StaticCell<[*mut ::hpy::sys::HPyGlobal; #n_globals]> =
-            ::hpy::__private::StaticCell::new([#(#globals.as_ptr(),)* ::core::ptr::null_mut()]);
+            ::hpy::__private::StaticCell::new([#(#global_cfgs #globals.as_ptr(),)* ::core::ptr::null_mut()]);
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]

@@ -119,7 +119,7 @@ pub use hpy_sys as sys;
 pub mod prelude {
     pub use crate::{
         hpy_class, hpy_exec, hpy_method, hpy_methods, hpy_module, Bytes, CompareOp, Context, Dict,
-        ExceptionType, Field, FromPython, HPyErr, HPyResult, Handle, IntoPython, List, Obj, Str,
-        Tuple,
+        ExceptionType, Field, FromPython, Global, HPyErr, HPyResult, Handle, IntoPython, List, Obj,
+        Str, Tuple,
     };
 }

@@ -31,8 +31,8 @@ pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
         ))?;
         ctx.own(call!(ctx, ctx_GetItem_i, info.as_raw(), 0))?
     };
-    let version: &str = version.extract()?;
-    crate::ffi::runtime::set_layout(version).map_err(|version| {
+    let version: String = version.extract()?;
+    crate::ffi::runtime::set_layout(&version).map_err(|version| {
         HPyErr::new(
             ExceptionType::ImportError,
             format!("this extension supports HPy 0.9 runtimes, not HPy {version}"),
@@ -48,6 +48,20 @@ pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
     let encoding = sys_module.call_method("getfilesystemencoding", ())?;
     let encoding = encoding.extract::<&str>()?.to_ascii_lowercase();
     crate::ffi::runtime::set_interpreter(cpython, matches!(encoding.as_str(), "utf-8" | "utf8"));
+    if cpython && version == "0.9.0" {
+        let minor: u32 = sys_module
+            .get_attr("version_info")?
+            .get_item(1)?
+            .extract()?;
+        if minor >= 13 {
+            crate::ffi::runtime::set_no_classes(format!(
+                "HPy {version}'s CPython runtime cannot host classes on CPython 3.{minor}: it marks \
+                 its types with the type flag bit 2, which CPython 3.13 took for inline values, \
+                 so using an instance can crash the interpreter (hpy issue 493). Module functions \
+                 work; for classes use CPython 3.11 or 3.12, or PyPy"
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -65,6 +65,20 @@ def load(name, mode, mode_dirs):
 
 INTERPRETER = sys.implementation.name
 
+# HPy 0.9.0's CPython runtime marks its types with type-flag bit 2, which CPython 3.13 took for
+# inline values: the SDK leaves classes out there and says why (test_classes_refused.py). HPy's
+# own debug-mode handle objects are such types too, so a reported leak cannot be inspected there.
+HPY_TYPES_BROKEN = (
+    INTERPRETER == "cpython"
+    and sys.version_info >= (3, 13)
+    and hpy.universal.get_version()[0] == "0.9.0"
+)
+requires_classes = pytest.mark.skipif(
+    HPY_TYPES_BROKEN,
+    reason="HPy 0.9.0's CPython runtime cannot host classes on CPython 3.13+ (its type-flag bit 2 "
+    "is 3.13's inline-values bit); the SDK leaves them out, tested by test_classes_refused.py",
+)
+
 
 @pytest.fixture(autouse=True, params=[INTERPRETER])
 def interpreter(request):

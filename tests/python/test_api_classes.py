@@ -7,9 +7,14 @@ released with the object; tp_finalize and tp_destroy.
 """
 
 import gc
+import re
 import sys
 
 import pytest
+
+from conftest import requires_classes
+
+pytestmark = requires_classes
 
 PYPY = sys.implementation.name == "pypy"
 
@@ -358,3 +363,69 @@ def test_pypy_debug_nested_call_aborts(apimod, hpy_mode):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode != 0
     assert "Wrong HPy Context!" in r.stderr
+
+
+# CPython's messages for a foreign `self`: a method descriptor's and a slot wrapper's. PyPy's
+# method descriptors and slot wrappers check `self` too, with their own words.
+FOREIGN_SELF = (
+    r"^descriptor '{name}' (for '\S+' objects doesn't apply to a '\S+' object"
+    r"|requires a '\S+' object but received a '\S+')$"
+)
+
+
+def test_foreign_self_of_methods_and_slots(apimod):
+    P, Store, Adder, Counter = apimod.Point, apimod.Store, apimod.Adder, apimod.Counter
+    calls = {
+        "norm": lambda: P.norm(5),
+        "shift": lambda: P.shift("x", 1.0, 2.0),
+        "shift_then_call": lambda: P.shift_then_call(5, print),
+        "__repr__": lambda: P.__repr__(5),
+        "__add__": lambda: P.__add__(5, P(1, 2)),
+        "__iadd__": lambda: P.__iadd__(5, 1.0),
+        "__hash__": lambda: P.__hash__(5),
+        "__bool__": lambda: P.__bool__(5),
+        "__lt__": lambda: P.__lt__(5, P(1, 2)),
+        "__len__": lambda: Store.__len__(5),
+        "__getitem__": lambda: Store.__getitem__(5, 0),
+        "__setitem__": lambda: Store.__setitem__(5, 0, 1),
+        "__delitem__": lambda: Store.__delitem__(5, 0),
+        "__contains__": lambda: Store.__contains__(5, 0),
+        "__call__": lambda: Adder.__call__(5, 1),
+        "bump": lambda: Counter.bump(5),
+        "to_list": lambda: Store.to_list(Counter()),
+    }
+    for name, call in calls.items():
+        with pytest.raises(TypeError, match=FOREIGN_SELF.format(name=name)):
+            call()
+
+
+def test_foreign_self_of_properties(apimod):
+    # PyPy's HPy does not check `self` of a property: the SDK does, with CPython's message. PyPy
+    # also ignores a getter's and a setter's error: there the SDK reports it as unraisable (and
+    # the getter gives None).
+    P = apimod.Point
+
+    def message(name, cls="Point", other="int"):
+        return rf"^descriptor '{name}' for '(apimod\.)?{cls}' objects doesn't apply to a '{other}' object$"
+
+    def raises(pattern, call):
+        if not PYPY:
+            with pytest.raises(TypeError, match=pattern):
+                call()
+            return
+        seen = []
+        old, sys.unraisablehook = sys.unraisablehook, seen.append
+        try:
+            assert call() is None
+        finally:
+            sys.unraisablehook = old
+        assert [type(u.exc_value) for u in seen] == [TypeError]
+        assert re.match(pattern, str(seen[0].exc_value))
+
+    raises(message("xy"), lambda: P.xy.__get__(5))
+    raises(message("x"), lambda: P.x.__get__(5))
+    raises(message("value", "Node", "str"), lambda: apimod.Node.value.__get__("node"))
+    raises(message("xy", other=r"(apimod\.)?Counter"), lambda: P.xy.__get__(apimod.Counter()))
+    raises(message("x"), lambda: P.x.__set__(5, 1.0))
+    raises(message("y"), lambda: P.y.__set__(5, 1.0))
+    assert P(1, 2).xy == (1.0, 2.0)

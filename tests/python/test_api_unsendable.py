@@ -7,6 +7,10 @@ import threading
 
 import pytest
 
+from conftest import requires_classes
+
+pytestmark = requires_classes
+
 MESSAGE = r"Local is unsendable \(#\[hpy_class\(unsendable\)\]\): it can only be used by the thread that created it"
 
 

@@ -6,7 +6,7 @@ import pytest
 from hpy.debug import LeakDetector
 from hpy.debug.leakdetector import HPyLeakError
 
-from conftest import load
+from conftest import HPY_TYPES_BROKEN, load
 
 SIGNED = {"i8": 8, "i16": 16, "i32": 32, "i64": 64, "i128": 128, "isize": 64}
 UNSIGNED = {"u8": 8, "u16": 16, "u32": 32, "u64": 64, "u128": 128, "usize": 64}
@@ -31,7 +31,7 @@ def test_unsigned_roundtrip_and_bounds(testmod, ty, bits):
         assert f(v) == v
     with pytest.raises(OverflowError, match=rf"^rt_{ty}\(\) argument 'x': Python int out of range"):
         f(hi + 1)
-    with pytest.raises(OverflowError, match=rf"^rt_{ty}\(\) argument 'x': can't convert negative"):
+    with pytest.raises(OverflowError, match=rf"^rt_{ty}\(\) argument 'x': can't convert negative int to unsigned$"):
         f(-1)
 
 
@@ -164,6 +164,11 @@ def test_context_tail_members_work(testmod):
         testmod.rt_str([])
 
 
+@pytest.mark.skipif(
+    HPY_TYPES_BROKEN,
+    reason="HPy 0.9.0's debug-mode handle objects are HPy types, which crash on CPython 3.13+ "
+    "when inspected (type-flag bit 2); the leak check itself runs in every debug-mode test",
+)
 def test_leak_detector_catches_a_leak(mode_dirs):
     """Negative control: the debug-mode leak check really sees a handle the module leaks."""
     testmod = load("testmod", "debug", mode_dirs)

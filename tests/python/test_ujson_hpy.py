@@ -187,7 +187,7 @@ def test_containers_changed_by_default(ujson_hpy):
     assert ujson_hpy.dumps(items, default=grow) == '[1,"x",2]'
     d = {"a": object(), "b": 2}
     add = lambda o: d.update(c=5) or "x"
-    assert ujson_hpy.dumps(d, default=add) == '{"a":"x","b":2}'
+    assert ujson_hpy.dumps(d, default=add) == '{"a":"x","b":2,"c":5}'  # as ujson: the live dict
     # A key turned into a str by str() runs Python code too.
     class Key:
         def __str__(self):
@@ -212,3 +212,186 @@ def test_module_surface(ujson_hpy):
     assert ujson_hpy.encode is not ujson_hpy.dumps and ujson_hpy.encode([1]) == "[1]"
     assert ujson_hpy.decode("[1]") == [1]
     assert ujson_hpy.dumps([1], 0) == "[1]"  # second positional: ensure_ascii
+
+
+# Issue 18: inputs from public bug reports, with ujson 6.1.0's results on CPython.
+
+
+def nest(wrap, depth, leaf=1):
+    doc = leaf
+    for _ in range(depth):
+        doc = wrap(doc)
+    return doc
+
+
+def at_depth(frames, f):
+    """`f()` called `frames` Python frames deeper than the caller."""
+    return at_depth(frames - 1, f) if frames else f()
+
+
+@pytest.mark.parametrize("frames", [0, 100, 300])
+def test_deep_dicts(ujson_hpy, frames):
+    # On PyPy these aborted the process (a fatal RPython error) or raised RecursionError.
+    with pytest.raises(OverflowError, match="Maximum recursion level reached"):
+        at_depth(frames, lambda: ujson_hpy.dumps(nest(lambda x: {"k": x}, 1100)))
+    for depth in (950, 1000, 1023):
+        text = at_depth(frames, lambda: ujson_hpy.dumps(nest(lambda x: {"k": x}, depth)))
+        assert text == '{"k":' * depth + "1" + "}" * depth
+        text = at_depth(frames, lambda: ujson_hpy.dumps(nest(lambda x: [x], depth)))
+        assert text == "[" * depth + "1" + "]" * depth
+    text = '{"k":' * 1024 + "1" + "}" * 1024
+    assert ujson_hpy.dumps(at_depth(frames, lambda: ujson_hpy.loads(text))) == text
+
+
+@pytest.mark.parametrize("frames", [0, 300])
+def test_self_nesting_conversions(ujson_hpy, frames):
+    class Loop:
+        def toDict(self):
+            return {"k": self}
+
+    with pytest.raises(OverflowError, match="Maximum recursion level reached"):
+        at_depth(frames, lambda: ujson_hpy.dumps(Loop()))
+    with pytest.raises(OverflowError, match="Maximum recursion level reached"):
+        at_depth(frames, lambda: ujson_hpy.dumps(object(), default=lambda o: {"k": o}))
+    d = {}
+    d["self"] = d
+    with pytest.raises(OverflowError, match="Maximum recursion level reached"):
+        at_depth(frames, lambda: ujson_hpy.dumps(d))
+
+
+def in_thread(stack_size, f):
+    """`f()`'s result or exception, run in a thread with that stack size."""
+    import threading
+
+    out = []
+
+    def run():
+        try:
+            out.append(("value", f()))
+        except BaseException as e:  # noqa: BLE001 - the outcome is what is checked
+            out.append(("error", e))
+
+    old = threading.stack_size(stack_size)
+    try:
+        t = threading.Thread(target=run)
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(old)
+    return out[0]
+
+
+@pytest.mark.parametrize("kib", [64, 96, 128, 192, 256, 512, 1024])
+def test_small_thread_stacks(ujson_hpy, kib):
+    # Too little stack is an exception, never a crash; ujson needs 112 KiB (loads) and
+    # 416 KiB (dumps of dicts), and so does ujson_hpy at most.
+    deep = "[" * 1024 + "]" * 1024
+    kind, got = in_thread(kib * 1024, lambda: ujson_hpy.loads(deep))
+    assert kind == "value" or isinstance(got, RecursionError), got
+    if kib >= 512:
+        assert kind == "value"
+    doc = nest(lambda x: {"k": x}, 1023)
+    kind, got = in_thread(kib * 1024, lambda: ujson_hpy.dumps(doc))
+    assert kind == "value" or isinstance(got, RecursionError), got
+    if kib >= 512:
+        assert got == '{"k":' * 1023 + "1" + "}" * 1023
+
+
+class ItemIsAString(dict):
+    def __getitem__(self, key):
+        return "from-getitem"
+
+
+class ItemIsMissing(dict):
+    def __getitem__(self, key):
+        raise KeyError(key)
+
+
+class ItemsAndIterLie(dict):
+    def __iter__(self):
+        return iter(["nope"])
+
+    def keys(self):
+        return ["nope"]
+
+    def get(self, key, default=None):
+        return "from-get"
+
+
+@pytest.mark.parametrize("sort_keys", [False, True])
+def test_dict_subclasses_are_read_from_storage(ujson_hpy, sort_keys):
+    for cls in (ItemIsAString, ItemIsMissing, ItemsAndIterLie):
+        assert ujson_hpy.dumps(cls({"b": 2, "a": 1}), sort_keys=sort_keys) == (
+            '{"a":1,"b":2}' if sort_keys else '{"b":2,"a":1}'
+        )
+
+    class Doc:
+        def toDict(self):
+            return ItemIsAString({"a": 1})
+
+    assert ujson_hpy.dumps(Doc(), sort_keys=sort_keys) == '{"a":1}'
+
+
+class Unserializable:
+    pass
+
+
+def changing(change):
+    """A dict whose first value is converted by a `default` that calls `change(d)`."""
+    d = {"a": Unserializable(), "b": 2, "c": 3}
+
+    def default(o):
+        change(d)
+        return 0
+
+    return d, default
+
+
+def readd_a(d):
+    del d["a"]
+    d["a"] = 7
+
+
+@pytest.mark.parametrize(
+    "change, unsorted, sorted_",
+    [
+        (lambda d: d.pop("b"), '{"a":0,"c":3}', RuntimeError),  # ujson sorted: '{"a":0' (cut)
+        (lambda d: d.update(z=9), '{"a":0,"b":2,"c":3,"z":9}', '{"a":0,"b":2,"c":3}'),
+        (lambda d: d.clear(), '{"a":0}', RuntimeError),  # ujson sorted: '{"a":0' (cut)
+        (readd_a, '{"a":0,"b":2,"c":3,"a":7}', '{"a":0,"b":2,"c":3}'),
+        (lambda d: d.update(b=5), '{"a":0,"b":5,"c":3}', '{"a":0,"b":5,"c":3}'),
+    ],
+)
+def test_dict_changed_by_default(ujson_hpy, change, unsorted, sorted_):
+    # ujson writes what the dict holds as its walk reaches it; with sort_keys, the keys sorted
+    # at the start.
+    for sort_keys, expected in ((False, unsorted), (True, sorted_)):
+        d, default = changing(change)
+        if isinstance(expected, str):
+            assert ujson_hpy.dumps(d, default=default, sort_keys=sort_keys) == expected
+        else:
+            with pytest.raises(expected):
+                ujson_hpy.dumps(d, default=default, sort_keys=sort_keys)
+
+
+def test_dict_grown_without_end(ujson_hpy):
+    d = {"a": Unserializable()}
+
+    def default(o):
+        d[len(d)] = Unserializable()
+        return 0
+
+    with pytest.raises(RuntimeError, match="dictionary changed size"):
+        ujson_hpy.dumps(d, default=default)
+
+
+def test_fuzz_regressions(ujson_hpy):
+    # Inputs with which scripts/fuzz-ujson.sh found a fault, replayed through the same checks.
+    ujson = pytest.importorskip("ujson")
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "ujson"))
+    try:
+        import fuzz_ujson
+    finally:
+        sys.path.pop(0)
+    for path in sorted((pathlib.Path(__file__).parent / "fuzz_regressions").glob("*/*")):
+        fuzz_ujson.TARGETS[path.parent.name](ujson_hpy, ujson, path.read_bytes())

@@ -37,7 +37,8 @@ def upstream_tests() -> pathlib.Path:
 def main() -> int:
     module_dir, mode, *rest = sys.argv[1:]
     tests = upstream_tests()
-    work = ROOT / "target" / "ujson-upstream" / f"{sys.implementation.name}-{mode}"
+    version = "%d.%d" % sys.version_info[:2]
+    work = ROOT / "target" / "ujson-upstream" / f"{sys.implementation.name}{version}-{mode}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     for name in ("test_ujson.py", "334-reproducer.json", "comprehensive.json", "sample.json"):

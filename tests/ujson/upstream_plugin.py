@@ -20,18 +20,10 @@ module = hpy.universal.load("ujson_hpy", SO, _spec, mode=_mode)
 module.__file__ = SO
 sys.modules["ujson"] = module
 
-# Upstream tests left out, with the reason (matched by test id or by function name).
-# sys.getrefcount(None) also moves when a garbage collection that happens to run during the call
-# frees unrelated objects holding None: these two failed in 2 of 6 runs (by -1, a release).
-# Measured with gc disabled: no change over 100,000 dumps calls for every key type of this test,
-# with and without sort_keys. The other refcount tests run.
-_FLAKY_NONE = "sys.getrefcount(None) moves when a GC run during the call frees unrelated objects"
-EXCLUDED = {
-    "test_encode_dict_key_ref_counting[False-None]": _FLAKY_NONE,
-    "test_encode_dict_key_ref_counting[True-None]": _FLAKY_NONE,
-}
-if os.environ.get("UJSON_HPY_NO_EXCLUSIONS"):
-    EXCLUDED = {}
+# No upstream test is left out. (The two `sys.getrefcount(None)` cases of
+# test_encode_dict_key_ref_counting once were: `sort_keys` made a new "sort" string per call, each
+# a miss in CPython's type method cache, whose entries hold references to None. The encoder now
+# uses interned names made once.)
 
 
 def pytest_report_header(config):
@@ -49,9 +41,6 @@ def pytest_collection_modifyitems(config, items):
             m for m in item.own_markers
             if not (m.name == "skipif" and m.kwargs.get("reason") in UNSKIPPED)
         ]
-        reason = EXCLUDED.get(item.name) or EXCLUDED.get(item.originalname)
-        if reason:
-            item.add_marker(pytest.mark.skip(reason=f"excluded: {reason}"))
 
 
 if MODE == "debug":

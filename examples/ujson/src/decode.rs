@@ -9,21 +9,39 @@ use hpy::prelude::*;
 use hpy::{Dict, List, Str};
 
 use crate::number::{parse_float_prefix, python_int};
+use crate::stack::{self, Guard};
 
 /// ujson's `JSON_MAX_OBJECT_DEPTH`.
 const MAX_DEPTH: u32 = 1024;
 
-/// Why decoding stopped.
-pub enum Fail {
+/// Why decoding stopped, boxed: an error is rare, and a one-word `Fail` keeps `Parsed` at two
+/// words, which every nesting level holds on the stack.
+pub struct Fail(Box<Why>);
+
+/// The reason inside a [`Fail`].
+pub enum Why {
     /// Malformed JSON: becomes `JSONDecodeError(message)`.
     Json(&'static str),
     /// A Python exception (out of memory, a failing `int()`, ...).
     Py(HPyErr),
 }
 
+impl Fail {
+    #[cold]
+    fn json(msg: &'static str) -> Self {
+        Fail(Box::new(Why::Json(msg)))
+    }
+
+    /// The reason.
+    pub fn why(self) -> Why {
+        *self.0
+    }
+}
+
 impl From<HPyErr> for Fail {
+    #[cold]
     fn from(e: HPyErr) -> Self {
-        Fail::Py(e)
+        Fail(Box::new(Why::Py(e)))
     }
 }
 
@@ -95,10 +113,13 @@ pub struct Decoder<'ctx, 'a> {
     depth: u32,
     wide: Vec<u32>,
     keys: KeyCache<'ctx>,
+    /// The keys of the objects being parsed, one per open object.
+    keys_pending: Vec<Handle<'ctx>>,
+    guard: Guard,
 }
 
 /// Decodes one JSON document (surrounding whitespace allowed).
-pub fn decode<'ctx>(ctx: Context<'ctx>, s: &[u8]) -> Parsed<'ctx> {
+pub fn decode<'ctx>(ctx: Context<'ctx>, s: &[u8], guard: Guard) -> Parsed<'ctx> {
     let mut d = Decoder {
         ctx,
         s,
@@ -106,11 +127,13 @@ pub fn decode<'ctx>(ctx: Context<'ctx>, s: &[u8]) -> Parsed<'ctx> {
         depth: 0,
         wide: Vec::new(),
         keys: KeyCache::new(),
+        keys_pending: Vec::new(),
+        guard,
     };
     let v = d.any()?;
     d.skip_ws();
     if d.pos < s.len() {
-        return Err(Fail::Json("Trailing data"));
+        return Err(Fail::json("Trailing data"));
     }
     Ok(v)
 }
@@ -129,6 +152,9 @@ impl<'ctx> Decoder<'ctx, '_> {
         }
     }
 
+    /// One value. Inlined into `array` and `object`, so that a nesting level costs one frame
+    /// (theirs); the writers of scalars are calls of their own and add nothing to it.
+    #[inline(always)]
     fn any(&mut self) -> Parsed<'ctx> {
         self.skip_ws();
         match self.at(self.pos) {
@@ -139,13 +165,14 @@ impl<'ctx> Decoder<'ctx, '_> {
             b't' => self.literal(b"true", "Unexpected character found when decoding 'true'"),
             b'f' => self.literal(b"false", "Unexpected character found when decoding 'false'"),
             b'n' => self.literal(b"null", "Unexpected character found when decoding 'null'"),
-            _ => Err(Fail::Json("Expected object or value")),
+            _ => Err(Fail::json("Expected object or value")),
         }
     }
 
+    #[inline(never)]
     fn literal(&mut self, word: &[u8], err: &'static str) -> Parsed<'ctx> {
         if self.s.get(self.pos..self.pos + word.len()) != Some(word) {
-            return Err(Fail::Json(err));
+            return Err(Fail::json(err));
         }
         self.pos += word.len();
         Ok(match word[0] {
@@ -155,6 +182,7 @@ impl<'ctx> Decoder<'ctx, '_> {
         })
     }
 
+    #[inline(never)]
     fn number(&mut self) -> Parsed<'ctx> {
         let ctx = self.ctx;
         let start = self.pos;
@@ -163,7 +191,7 @@ impl<'ctx> Decoder<'ctx, '_> {
             b'I' => return self.infinity(false),
             b'N' => {
                 if self.s.get(self.pos..self.pos + 3) != Some(b"NaN") {
-                    return Err(Fail::Json("Unexpected character found when decoding 'NaN'"));
+                    return Err(Fail::json("Unexpected character found when decoding 'NaN'"));
                 }
                 self.pos += 3;
                 return Ok(ctx.to_py(f64::NAN)?);
@@ -215,7 +243,7 @@ impl<'ctx> Decoder<'ctx, '_> {
 
     fn infinity(&mut self, neg: bool) -> Parsed<'ctx> {
         if self.s.get(self.pos..self.pos + 8) != Some(b"Infinity") {
-            return Err(Fail::Json(if neg {
+            return Err(Fail::json(if neg {
                 "Unexpected character found when decoding '-Infinity'"
             } else {
                 "Unexpected character found when decoding 'Infinity'"
@@ -233,12 +261,16 @@ impl<'ctx> Decoder<'ctx, '_> {
     fn enter(&mut self) -> Result<(), Fail> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(Fail::Json("Reached object decoding depth limit"));
+            return Err(Fail::json("Reached object decoding depth limit"));
+        }
+        if self.guard.exhausted() {
+            return Err(stack::error().into());
         }
         self.pos += 1;
         Ok(())
     }
 
+    #[inline(never)]
     fn array(&mut self) -> Parsed<'ctx> {
         self.enter()?;
         let list = List::new(self.ctx)?;
@@ -261,14 +293,14 @@ impl<'ctx> Decoder<'ctx, '_> {
                 b',' => {}
                 b']' => break,
                 _ => {
-                    return Err(Fail::Json(
+                    return Err(Fail::json(
                         "Unexpected character found when decoding array value (2)",
                     ))
                 }
             }
             self.skip_ws();
             if self.at(self.pos) == b']' {
-                return Err(Fail::Json(
+                return Err(Fail::json(
                     "Unexpected character found when decoding array value (1)",
                 ));
             }
@@ -277,6 +309,7 @@ impl<'ctx> Decoder<'ctx, '_> {
         Ok(list.into_handle())
     }
 
+    #[inline(never)]
     fn object(&mut self) -> Parsed<'ctx> {
         const BAD_END: &str = "Unexpected character in found when decoding object value";
         self.enter()?;
@@ -290,36 +323,59 @@ impl<'ctx> Decoder<'ctx, '_> {
         loop {
             self.skip_ws();
             if self.at(self.pos) != b'"' {
-                // ujson decodes the value first, then rejects it as a key.
-                let _ = self.any()?;
-                return Err(Fail::Json(
-                    "Key name of object must be 'string' when decoding 'object'",
-                ));
+                return Err(self.bad_key());
             }
-            let key = self.string(true)?;
-            self.skip_ws();
-            if self.at(self.pos) != b':' {
-                return Err(Fail::Json("No ':' found when decoding object value"));
-            }
-            self.pos += 1;
+            // The key waits in `self.keys_pending` while its value is parsed, rather than in
+            // this frame, of which there is one per nesting level.
+            self.object_key()?;
             let value = self.any()?;
-            dict.set_item(&key, &value)?;
-            drop((key, value));
+            self.store(&dict, value)?;
             self.skip_ws();
             let c = self.at(self.pos);
             self.pos += 1;
             match c {
                 b',' => {}
                 b'}' => break,
-                _ => return Err(Fail::Json(BAD_END)),
+                _ => return Err(Fail::json(BAD_END)),
             }
             self.skip_ws();
             if self.at(self.pos) == b'}' {
-                return Err(Fail::Json(BAD_END));
+                return Err(Fail::json(BAD_END));
             }
         }
         self.depth -= 1;
         Ok(dict.into_handle())
+    }
+
+    /// `dict[key] = value` with the key `object_key` left, both handles closed at once.
+    #[inline(never)]
+    fn store(&mut self, dict: &Dict<'ctx>, value: Handle<'ctx>) -> Result<(), Fail> {
+        let key = self.keys_pending.pop().expect("pushed by object_key");
+        dict.set_item(&key, &value)?;
+        Ok(())
+    }
+
+    /// A key that is not a string: ujson decodes the value first, then rejects it as a key.
+    #[cold]
+    #[inline(never)]
+    fn bad_key(&mut self) -> Fail {
+        match self.any() {
+            Ok(_) => Fail::json("Key name of object must be 'string' when decoding 'object'"),
+            Err(e) => e,
+        }
+    }
+
+    /// An object's key and the `:` after it; the key goes onto `keys_pending`.
+    #[inline(never)]
+    fn object_key(&mut self) -> Result<(), Fail> {
+        let key = self.string(true)?;
+        self.skip_ws();
+        if self.at(self.pos) != b':' {
+            return Err(Fail::json("No ':' found when decoding object value"));
+        }
+        self.pos += 1;
+        self.keys_pending.push(key);
+        Ok(())
     }
 
     /// A string starting at the opening quote. Runs of plain UTF-8 become the `str` directly;
@@ -343,6 +399,7 @@ impl<'ctx> Decoder<'ctx, '_> {
 
     /// ujson's string decoder: escapes, surrogate pairs from `\u` escapes, and its UTF-8 checks
     /// (3-byte sequences may encode surrogates, as `surrogatepass` produced them).
+    #[inline(never)]
     fn string_slow(&mut self, start: usize) -> Parsed<'ctx> {
         let mut out = std::mem::take(&mut self.wide);
         out.clear();
@@ -360,7 +417,7 @@ impl<'ctx> Decoder<'ctx, '_> {
         loop {
             let b = self.at(i);
             match b {
-                0 => return Err(Fail::Json("Unmatched '\"' when decoding 'string'")),
+                0 => return Err(Fail::json("Unmatched '\"' when decoding 'string'")),
                 b'"' => {
                     self.pos = i + 1;
                     return Ok(());
@@ -380,13 +437,13 @@ impl<'ctx> Decoder<'ctx, '_> {
                             let mut ch: u32 = 0;
                             for k in 1..=4 {
                                 let d = match self.at(i + k) {
-                                    0 => return Err(Fail::Json(
+                                    0 => return Err(Fail::json(
                                         "Unterminated unicode escape sequence when decoding 'string'",
                                     )),
                                     c @ b'0'..=b'9' => c - b'0',
                                     c @ b'a'..=b'f' => c - b'a' + 10,
                                     c @ b'A'..=b'F' => c - b'A' + 10,
-                                    _ => return Err(Fail::Json(
+                                    _ => return Err(Fail::json(
                                         "Unexpected character in unicode escape sequence when decoding 'string'",
                                     )),
                                 };
@@ -405,12 +462,12 @@ impl<'ctx> Decoder<'ctx, '_> {
                             continue;
                         }
                         0 => {
-                            return Err(Fail::Json(
+                            return Err(Fail::json(
                                 "Unterminated escape sequence when decoding 'string'",
                             ))
                         }
                         _ => {
-                            return Err(Fail::Json(
+                            return Err(Fail::json(
                                 "Unrecognized escape sequence when decoding 'string'",
                             ))
                         }
@@ -423,7 +480,7 @@ impl<'ctx> Decoder<'ctx, '_> {
                     i += 1;
                 }
                 0x80..=0xbf => {
-                    return Err(Fail::Json(
+                    return Err(Fail::json(
                         "Found UTF-8 continuation byte without corresponding start byte when decoding 'string'",
                     ))
                 }
@@ -437,15 +494,15 @@ impl<'ctx> Decoder<'ctx, '_> {
                     for k in 1..=n {
                         let c = self.at(i + k);
                         if c & 0xc0 != 0x80 {
-                            return Err(Fail::Json(BAD_CONT));
+                            return Err(Fail::json(BAD_CONT));
                         }
                         ucs = (ucs << 6) | u32::from(c & 0x3f);
                     }
                     if ucs < min {
-                        return Err(Fail::Json(overlong));
+                        return Err(Fail::json(overlong));
                     }
                     if ucs > 0x10ffff {
-                        return Err(Fail::Json(
+                        return Err(Fail::json(
                             "Code point > U+10FFFF encountered whilst decoding 'string'",
                         ));
                     }
@@ -453,12 +510,12 @@ impl<'ctx> Decoder<'ctx, '_> {
                     i += n + 1;
                 }
                 0xf5..=0xf7 => {
-                    return Err(Fail::Json(
+                    return Err(Fail::json(
                         "Code point > U+10FFFF encountered whilst decoding 'string'",
                     ))
                 }
                 0xf8..=0xff => {
-                    return Err(Fail::Json(
+                    return Err(Fail::json(
                         "Invalid UTF-8 sequence length when decoding 'string'",
                     ))
                 }

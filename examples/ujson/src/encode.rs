@@ -4,12 +4,17 @@ use hpy::prelude::*;
 use hpy::{Bytes, Dict, ExceptionType, Str};
 
 use crate::escape::Escaper;
+use crate::names;
 use crate::number::write_float;
+use crate::stack::{self, Guard};
+use crate::ujson_hpy as m;
 
 /// ujson's `JSON_MAX_RECURSION_DEPTH`.
 const MAX_LEVEL: u32 = 1024;
 /// How many times `default` may turn an object into another unserialisable one.
 const DEFAULT_MAX_DEPTH: u32 = 3;
+/// How many times a dict's walk follows keys added to it while it is written.
+const MAX_DICT_ROUNDS: u32 = 1000;
 
 /// The options of one `dumps` call.
 pub struct Options<'ctx> {
@@ -51,6 +56,16 @@ impl From<HPyErr> for Fail {
 
 type Done = Result<(), Fail>;
 
+/// What `Encoder::convert` made of a value of another type.
+enum Converted<'ctx> {
+    /// It wrote the value (a `Decimal`, `__json__`'s text).
+    Written,
+    /// `toDict()`'s dict.
+    Dict(Dict<'ctx>),
+    /// `default`'s result, to encode in its place.
+    Value(Handle<'ctx>),
+}
+
 /// The encoder of one `dumps` call.
 pub struct Encoder<'ctx, 'o> {
     ctx: Context<'ctx>,
@@ -61,17 +76,22 @@ pub struct Encoder<'ctx, 'o> {
     escaper: Escaper,
     /// Counts the calls out to Python code (`default`, `toDict`, `str()` of a key, ...).
     foreign: u32,
+    guard: Guard,
+    /// `dict` and the unbound `dict.get`, loaded on the first dict of the call.
+    dict_type: Option<Handle<'ctx>>,
 }
 
 impl<'ctx, 'o> Encoder<'ctx, 'o> {
     /// An encoder writing into a fresh buffer.
-    pub fn new(ctx: Context<'ctx>, opts: &'o Options<'ctx>) -> Self {
+    pub fn new(ctx: Context<'ctx>, opts: &'o Options<'ctx>, guard: Guard) -> Self {
         Encoder {
             ctx,
             opts,
             out: Vec::with_capacity(256),
             decimal: None,
             foreign: 0,
+            guard,
+            dict_type: None,
             escaper: Escaper::new(
                 opts.ensure_ascii,
                 opts.encode_html_chars,
@@ -85,100 +105,144 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         if level > MAX_LEVEL {
             return Err(Fail::Limit("Maximum recursion level reached"));
         }
-        let mut converted: Option<Handle<'ctx>> = None;
-        let mut rounds = 0;
-        loop {
-            let cur = converted.as_ref().unwrap_or(obj);
-            // The common types first, each one check; `bool` is a subclass of `int`.
-            if let Some(s) = Str::cast(cur) {
-                return self.str_value(s);
-            }
-            if cur.is_int() {
-                if cur.is_bool() {
-                    let word: &[u8] = if cur.extract::<bool>()? {
-                        b"true"
-                    } else {
-                        b"false"
-                    };
-                    self.out.extend_from_slice(word);
-                    return Ok(());
-                }
-                return self.int(cur);
-            }
-            if let Some(d) = Dict::cast(cur) {
-                return self.dict(d, level);
-            }
-            if cur.is_list() || cur.is_tuple() {
-                return self.sequence(cur, level);
-            }
-            if cur.is_float() {
-                return self.float(cur.extract::<f64>()?);
-            }
-            if cur.is_none() {
-                self.out.extend_from_slice(b"null");
-                return Ok(());
-            }
-            if let Some(b) = Bytes::cast(cur) {
-                if !self.opts.reject_bytes {
-                    let data = b.as_bytes();
-                    return self.string(data);
-                }
-            }
-            // Everything below may run Python code, which may change the containers being
-            // written.
-            self.foreign += 1;
-            if self.is_decimal(cur)? {
-                let f = self
-                    .ctx
-                    .builtin_type(hpy::BuiltinType::Float)
-                    .call((cur,))?;
-                return self.float(f.extract::<f64>()?);
-            }
-            if cur.has_attr("toDict") {
-                let d = cur.call_method("toDict", ())?;
-                let Some(d) = Dict::cast(&d) else {
-                    return Err(HPyErr::type_error(format!(
-                        "toDict() should return a dict, got {}",
-                        d.type_name()
-                    ))
-                    .into());
-                };
-                return self.dict(d, level);
-            }
-            if cur.has_attr("__json__") {
-                let raw = cur.call_method("__json__", ())?;
-                if raw.is_bytes() {
-                    self.out.extend_from_slice(raw.as_bytes()?);
-                } else if let Some(text) = Str::cast(&raw) {
-                    let bytes = utf8_surrogatepass(text)?;
-                    self.out.extend_from_slice(bytes.as_slice());
-                } else {
-                    return Err(HPyErr::type_error(format!(
-                        "__json__() should return str or bytes, got {}",
-                        raw.type_name()
-                    ))
-                    .into());
-                }
-                return Ok(());
-            }
-            let Some(default) = &self.opts.default else {
-                let repr = cur.repr()?;
-                let repr: &str = repr.extract()?;
-                return Err(HPyErr::type_error(format!("{repr} is not JSON serializable")).into());
-            };
-            if rounds >= DEFAULT_MAX_DEPTH {
-                return Err(HPyErr::type_error("maximum recursion depth exceeded").into());
-            }
-            converted = Some(default.call((cur,))?);
-            rounds += 1;
+        match self.known(obj, level) {
+            Some(done) => done,
+            None => self.foreign_value(obj, level),
         }
+    }
+
+    /// Writes a value of the JSON types, the common ones first, each one check (`bool` is a
+    /// subclass of `int`); `None` for other types.
+    #[inline(always)]
+    fn known(&mut self, cur: &Handle<'ctx>, level: u32) -> Option<Done> {
+        if let Some(s) = Str::cast(cur) {
+            return Some(self.str_value(s));
+        }
+        if cur.is_int() {
+            if cur.is_bool() {
+                return Some(self.bool_value(cur));
+            }
+            return Some(self.int(cur));
+        }
+        if let Some(d) = Dict::cast(cur) {
+            return Some(self.dict(d, level));
+        }
+        if cur.is_list() || cur.is_tuple() {
+            return Some(self.sequence(cur, level));
+        }
+        if cur.is_float() {
+            return Some(
+                cur.extract::<f64>()
+                    .map_err(Fail::Py)
+                    .and_then(|v| self.float(v)),
+            );
+        }
+        if cur.is_none() {
+            self.out.extend_from_slice(b"null");
+            return Some(Ok(()));
+        }
+        if let Some(b) = Bytes::cast(cur) {
+            if !self.opts.reject_bytes {
+                let data = b.as_bytes();
+                return Some(self.string(data));
+            }
+        }
+        None
+    }
+
+    fn bool_value(&mut self, obj: &Handle<'ctx>) -> Done {
+        let word: &[u8] = if obj.extract::<bool>()? {
+            b"true"
+        } else {
+            b"false"
+        };
+        self.out.extend_from_slice(word);
+        Ok(())
+    }
+
+    /// Other types: `Decimal`, `toDict()`, `__json__()`, then `default` (whose result is
+    /// encoded in turn). Everything here may run Python code, which may change the containers
+    /// being written. Only the recursion is here: the conversions run in `convert`, so that
+    /// this frame, one per level of such values, stays small.
+    #[inline(never)]
+    fn foreign_value(&mut self, obj: &Handle<'ctx>, level: u32) -> Done {
+        let mut cur = match self.convert(obj, 0)? {
+            Converted::Written => return Ok(()),
+            Converted::Dict(d) => return self.dict(&d, level),
+            Converted::Value(v) => v,
+        };
+        for rounds in 1.. {
+            if let Some(done) = self.known(&cur, level) {
+                return done;
+            }
+            cur = match self.convert(&cur, rounds)? {
+                Converted::Written => return Ok(()),
+                Converted::Dict(d) => return self.dict(&d, level),
+                Converted::Value(v) => v,
+            };
+        }
+        unreachable!("the loop returns")
+    }
+
+    /// One conversion of a value of another type, the `rounds`-th by `default`.
+    #[inline(never)]
+    fn convert(&mut self, cur: &Handle<'ctx>, rounds: u32) -> Result<Converted<'ctx>, Fail> {
+        self.foreign += 1;
+        if self.is_decimal(cur)? {
+            let f = self
+                .ctx
+                .builtin_type(hpy::BuiltinType::Float)
+                .call((cur,))?;
+            self.float(f.extract::<f64>()?)?;
+            return Ok(Converted::Written);
+        }
+        let to_dict = names::get(self.ctx, &m::NAME_TO_DICT)?;
+        if cur.has_attr(&to_dict) {
+            let d = cur.call_method(&to_dict, ())?;
+            if !d.is_dict() {
+                return Err(HPyErr::type_error(format!(
+                    "toDict() should return a dict, got {}",
+                    d.type_name()
+                ))
+                .into());
+            }
+            return Ok(Converted::Dict(Dict::try_from_handle(d)?));
+        }
+        let json = names::get(self.ctx, &m::NAME_JSON)?;
+        if cur.has_attr(&json) {
+            let raw = cur.call_method(&json, ())?;
+            if raw.is_bytes() {
+                self.out.extend_from_slice(raw.as_bytes()?);
+            } else if let Some(text) = Str::cast(&raw) {
+                let bytes = utf8_surrogatepass(text)?;
+                self.out.extend_from_slice(bytes.as_slice());
+            } else {
+                return Err(HPyErr::type_error(format!(
+                    "__json__() should return str or bytes, got {}",
+                    raw.type_name()
+                ))
+                .into());
+            }
+            return Ok(Converted::Written);
+        }
+        let Some(default) = &self.opts.default else {
+            let repr = cur.repr()?;
+            let repr: &str = repr.extract()?;
+            return Err(HPyErr::type_error(format!("{repr} is not JSON serializable")).into());
+        };
+        if rounds >= DEFAULT_MAX_DEPTH {
+            return Err(HPyErr::type_error("maximum recursion depth exceeded").into());
+        }
+        Ok(Converted::Value(default.call((cur,))?))
     }
 
     /// Whether `obj` is a `decimal.Decimal` (imported on first need).
     fn is_decimal(&mut self, obj: &Handle<'ctx>) -> HPyResult<bool> {
         if self.decimal.is_none() {
-            let module = self.ctx.import("decimal")?;
-            self.decimal = Some(module.get_attr("Decimal")?);
+            let ctx = self.ctx;
+            let ty =
+                m::DECIMAL.get_or_try_init(ctx, || ctx.import("decimal")?.get_attr("Decimal"))?;
+            self.decimal = Some(ty);
         }
         let decimal = self.decimal.as_ref().expect("set above");
         Ok(obj.type_check(decimal))
@@ -189,11 +253,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             return Ok(());
         }
         // Beyond 64 bits: the decimal digits of `int.__repr__`.
-        let text = self
-            .ctx
-            .builtin_type(hpy::BuiltinType::Int)
-            .get_attr("__repr__")?
-            .call((obj,))?;
+        let text = names::get(self.ctx, &m::INT_REPR)?.call((obj,))?;
         let text: &str = text.extract()?;
         self.out.extend_from_slice(text.as_bytes());
         Ok(())
@@ -266,7 +326,11 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         }
     }
 
+    #[inline(never)]
     fn sequence(&mut self, seq: &Handle<'ctx>, level: u32) -> Done {
+        if self.guard.exhausted() {
+            return Err(stack::error().into());
+        }
         self.out.push(b'[');
         let n = seq.len()?;
         let mut len = n;
@@ -296,33 +360,93 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         Ok(())
     }
 
+    /// Writes a dict from what it holds: its keys (`HPyDict_Keys`, read from the storage), then
+    /// each key's value, looked up without running the class's `__getitem__` (an exact dict's
+    /// own lookup, or the unbound `dict.get` for a subclass).
+    ///
+    /// Python code run for a value (`default`, `toDict`, `str()` of a key) may change the dict.
+    /// The result is then what ujson's walk of the storage writes: a key deleted before its
+    /// turn is left out, and keys added meanwhile (at the end, in insertion order) are written
+    /// after the others. With `sort_keys` the sorted list is a snapshot, as in ujson: added keys
+    /// are not written, and a key deleted before its turn is a `RuntimeError` (ujson stops
+    /// writing there, leaving unfinished JSON).
+    #[inline(never)]
     fn dict(&mut self, dict: &Dict<'ctx>, level: u32) -> Done {
+        if self.guard.exhausted() {
+            return Err(stack::error().into());
+        }
         self.out.push(b'{');
-        let keys = dict.keys()?;
+        let mut keys = dict.keys()?;
         if self.opts.sort_keys {
-            keys.call_method("sort", ())?;
+            keys.call_method(&names::get(self.ctx, &m::NAME_SORT)?, ())?;
         }
-        let n = keys.len()?;
-        for i in 0..n {
-            let key = keys.get_item(i)?;
-            let value = dict.get_item(&key)?;
-            if i > 0 {
-                put(&mut self.out, &self.opts.item_sep);
+        let exact = self.is_exact_dict(dict)?;
+        let mut start = 0;
+        let mut written = 0;
+        for _round in 0..MAX_DICT_ROUNDS {
+            let seen = self.foreign;
+            let n = keys.len()?;
+            for i in start..n {
+                let key = keys.get_item(i)?;
+                let value = if exact {
+                    dict.get(&key)?
+                } else {
+                    self.subclass_value(dict, &key)?
+                };
+                let Some(value) = value else {
+                    if self.opts.sort_keys {
+                        return Err(dict_changed());
+                    }
+                    continue;
+                };
+                if written > 0 {
+                    put(&mut self.out, &self.opts.item_sep);
+                }
+                self.newline_indent(level + 1);
+                self.key(&key)?;
+                put(&mut self.out, &self.opts.key_sep);
+                self.encode(&value, level + 1)?;
+                written += 1;
             }
-            self.newline_indent(level + 1);
-            self.key(&key)?;
-            put(&mut self.out, &self.opts.key_sep);
-            self.encode(&value, level + 1)?;
+            if self.foreign == seen || self.opts.sort_keys {
+                if written > 0 {
+                    self.newline_indent(level);
+                }
+                self.out.push(b'}');
+                return Ok(());
+            }
+            // Python code ran: continue with the keys added since.
+            let now = dict.keys()?;
+            start = added_from(&now, &keys)?;
+            keys = now;
         }
-        if n > 0 {
-            self.newline_indent(level);
+        Err(dict_changed())
+    }
+
+    /// Whether `dict`'s class is `dict` itself.
+    fn is_exact_dict(&mut self, dict: &Dict<'ctx>) -> HPyResult<bool> {
+        if self.dict_type.is_none() {
+            self.dict_type = Some(names::get(self.ctx, &m::DICT_TYPE)?);
         }
-        self.out.push(b'}');
-        Ok(())
+        let ty = self.dict_type.as_ref().expect("set above");
+        Ok(dict.get_type().is(ty))
+    }
+
+    /// `dict.get(d, key)` unbound: the stored value, whatever the subclass defines.
+    #[inline(never)]
+    fn subclass_value(
+        &self,
+        dict: &Dict<'ctx>,
+        key: &Handle<'ctx>,
+    ) -> HPyResult<Option<Handle<'ctx>>> {
+        let missing = names::get(self.ctx, &m::MISSING)?;
+        let value = names::get(self.ctx, &m::DICT_GET)?.call((dict, key, &missing))?;
+        Ok((!value.is(&missing)).then_some(value))
     }
 
     /// A dict key: `str` and `bytes` as they are, `True`/`False`/`None` as JSON words, anything
     /// else through `str()`.
+    #[inline(never)]
     fn key(&mut self, key: &Handle<'ctx>) -> Done {
         if let Some(s) = Str::cast(key) {
             return self.str_value(s);
@@ -346,6 +470,36 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
     }
 }
 
+/// The error for a dict changed in a way the encoder cannot follow.
+#[cold]
+fn dict_changed() -> Fail {
+    Fail::Py(HPyErr::new(
+        ExceptionType::RuntimeError,
+        "dictionary changed size during iteration",
+    ))
+}
+
+/// Where the keys added to a dict begin in `now`, its key list, given `before`, the list it
+/// had: `now` is `before` less deleted keys, then the added ones (dicts keep insertion order).
+#[cold]
+fn added_from<'ctx>(now: &hpy::List<'ctx>, before: &hpy::List<'ctx>) -> HPyResult<usize> {
+    let (n, m) = (now.len()?, before.len()?);
+    let mut j = 0;
+    for i in 0..n {
+        let key = now.get_item(i)?;
+        loop {
+            if j == m {
+                return Ok(i);
+            }
+            j += 1;
+            if before.get_item(j - 1)?.is(&key) {
+                break;
+            }
+        }
+    }
+    Ok(n)
+}
+
 /// Appends a separator; the usual one-byte ones without a `memcpy` call.
 #[inline(always)]
 fn put(out: &mut Vec<u8>, sep: &[u8]) {
@@ -361,7 +515,8 @@ pub fn utf8_surrogatepass<'a, 'ctx>(s: &'a Str<'ctx>) -> HPyResult<Utf8<'a, 'ctx
         Ok(text) => Ok(Utf8::Borrowed(text)),
         Err(e) if e.matches(s.ctx(), ExceptionType::UnicodeEncodeError) => {
             e.discard(s.ctx());
-            let b = s.call_method("encode", ("utf-8", "surrogatepass"))?;
+            let name = names::get(s.ctx(), &m::NAME_ENCODE)?;
+            let b = s.call_method(&name, ("utf-8", "surrogatepass"))?;
             Ok(Utf8::Owned(b))
         }
         Err(e) => Err(e),

@@ -7,7 +7,9 @@
 mod decode;
 mod encode;
 mod escape;
+mod names;
 mod number;
+mod stack;
 
 /// Fast JSON encoder and decoder (ujson's API, on HPy).
 #[hpy::hpy_module]
@@ -15,10 +17,26 @@ mod ujson_hpy {
     use hpy::prelude::*;
     use hpy::{Global, Truthy};
 
-    use crate::{decode, encode};
+    use crate::{decode, encode, names, stack};
 
     /// `JSONDecodeError`, a `ValueError` subclass raised for malformed input.
     pub static JSON_DECODE_ERROR: Global = Global::new();
+
+    // Made once by `init` (see names.rs): interned method names, ...
+    pub static NAME_SORT: Global = Global::new();
+    pub static NAME_TO_DICT: Global = Global::new();
+    pub static NAME_JSON: Global = Global::new();
+    pub static NAME_ENCODE: Global = Global::new();
+    pub static NAME_DECODE: Global = Global::new();
+    // ... `dict`, the unbound `dict.get` (reads a dict's storage, whatever its class), a private
+    // sentinel for it, `int.__repr__`, `sys.getrecursionlimit` and `decimal.Decimal` (on first
+    // need).
+    pub static DICT_TYPE: Global = Global::new();
+    pub static DICT_GET: Global = Global::new();
+    pub static MISSING: Global = Global::new();
+    pub static INT_REPR: Global = Global::new();
+    pub static GET_RECURSION_LIMIT: Global = Global::new();
+    pub static DECIMAL: Global = Global::new();
 
     /// Converts JSON as string to dict object structure.
     #[hpy_method]
@@ -234,7 +252,7 @@ mod ujson_hpy {
         obj: &Handle<'ctx>,
         opts: &encode::Options<'ctx>,
     ) -> HPyResult<Handle<'ctx>> {
-        let mut enc = encode::Encoder::new(ctx, opts);
+        let mut enc = encode::Encoder::new(ctx, opts, stack::Guard::new(ctx)?);
         match enc.encode(obj, 0) {
             Ok(()) => {}
             Err(encode::Fail::Py(e)) => return Err(e),
@@ -246,7 +264,7 @@ mod ujson_hpy {
             // Lone surrogates (or bytes values that are not UTF-8): decode as ujson does.
             Err(_) => {
                 let raw = hpy::Bytes::new(ctx, &out)?;
-                raw.call_method("decode", ("utf-8", "surrogatepass"))
+                raw.call_method(&names::get(ctx, &NAME_DECODE)?, ("utf-8", "surrogatepass"))
             }
         }
     }
@@ -279,21 +297,25 @@ mod ujson_hpy {
     }
 
     fn load_bytes<'ctx>(ctx: Context<'ctx>, data: &[u8]) -> HPyResult<Handle<'ctx>> {
-        match decode::decode(ctx, data) {
+        match decode::decode(ctx, data, stack::Guard::new(ctx)?) {
             Ok(v) => Ok(v),
-            Err(decode::Fail::Py(e)) => Err(e),
-            Err(decode::Fail::Json(msg)) => {
-                let class = JSON_DECODE_ERROR
-                    .get(ctx)
-                    .ok_or_else(|| HPyErr::system_error("ujson_hpy: JSONDecodeError is missing"))?;
-                Err(HPyErr::raise(ctx, &class, msg))
-            }
+            Err(fail) => match fail.why() {
+                decode::Why::Py(e) => Err(e),
+                decode::Why::Json(msg) => {
+                    let class = JSON_DECODE_ERROR.get(ctx).ok_or_else(|| {
+                        HPyErr::system_error("ujson_hpy: JSONDecodeError is missing")
+                    })?;
+                    Err(HPyErr::raise(ctx, &class, msg))
+                }
+            },
         }
     }
 
     /// Creates `JSONDecodeError` and sets `__version__`.
     #[hpy_exec]
     fn init<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+        names::init(ctx)?;
+        stack::init(ctx)?;
         let base = ctx.builtin("ValueError")?;
         let err = ctx.new_exception(
             "ujson_hpy.JSONDecodeError",

@@ -1,23 +1,286 @@
-//! Entry points of `#[hpy_class]` types: slots, getters and setters, `__new__`, traverse and
-//! destroy. Each kind is a marker trait that the generated code implements, an `impl` function
-//! with HPy's signature and a CPython trampoline.
+//! Entry points of generated code: one table with a row per HPy function signature this crate
+//! implements (slots, methods, properties, `__new__`, module exec hooks). Each row yields the
+//! function with HPy's signature, its CPython trampoline, and [`Fns`], the type-erased pair that
+//! goes into an `HPyDef`. The traits the generated marker types implement come first.
 
 // Every transmute here erases a function pointer whose type is spelled on the local it comes from.
 #![allow(clippy::missing_transmute_annotations)]
 
 use core::ffi::{c_int, c_void, CStr};
-use core::mem::transmute;
+use core::mem::{transmute, ManuallyDrop};
 use core::ptr::null_mut;
 
 use super::{
-    call_real, keywords_impl, keywords_trampoline, run, KeywordsMethod, RawArgs, StaticCell,
-    StaticDef,
+    call_real, run, ExecHook, KeywordsMethod, NoArgsMethod, RawArgs, StaticCell, StaticDef,
 };
 use crate::class::{value_offset, CallFunction, HPyClass, Header};
 use crate::sys;
 use crate::{CompareOp, Context, HPyErr, HPyResult, Handle};
 
 type Obj = *mut sys::cpy_PyObject;
+
+macro_rules! slot_traits {
+    ($($(#[$doc:meta])* $Trait:ident($($p:ident: $t:ty),*) -> $Out:ty;)*) => {$(
+        $(#[$doc])*
+        pub trait $Trait {
+            /// The name used in panic messages.
+            const NAME: &'static str;
+            /// The user's function, with its arguments extracted and its result converted.
+            fn call<'ctx>(ctx: Context<'ctx>, $($p: $t),*) -> HPyResult<$Out>;
+        }
+    )*};
+}
+
+slot_traits! {
+    /// A slot or getter taking the instance and returning an object.
+    UnarySlot(a: &Handle<'ctx>) -> Handle<'ctx>;
+    /// A binary slot (operators, `__getitem__`, in-place operators).
+    BinarySlot(a: &Handle<'ctx>, b: &Handle<'ctx>) -> Handle<'ctx>;
+    /// A ternary slot (`__pow__`, `__ipow__`); `c` is `None` when no modulo is given.
+    TernarySlot(a: &Handle<'ctx>, b: &Handle<'ctx>, c: &Handle<'ctx>) -> Handle<'ctx>;
+    /// `__bool__`: 0 or 1.
+    InquirySlot(a: &Handle<'ctx>) -> c_int;
+    /// `__len__`.
+    LenSlot(a: &Handle<'ctx>) -> isize;
+    /// `__hash__` (never -1).
+    HashSlot(a: &Handle<'ctx>) -> isize;
+    /// `__contains__`: 0 or 1.
+    ContainsSlot(a: &Handle<'ctx>, b: &Handle<'ctx>) -> c_int;
+    /// `__setitem__`/`__delitem__` (`mp_ass_subscript`): `value` is `None` for a deletion.
+    AssignSlot(a: &Handle<'ctx>, key: &Handle<'ctx>, value: Option<&Handle<'ctx>>) -> ();
+    /// `__richcmp__`.
+    RichCmpSlot(a: &Handle<'ctx>, b: &Handle<'ctx>, op: CompareOp) -> Handle<'ctx>;
+    /// `__del__` (`tp_finalize`): errors are reported as unraisable.
+    FinalizeSlot(a: &Handle<'ctx>) -> ();
+    /// A property setter: `value` is `None` for `del obj.attr`.
+    SetterSlot(a: &Handle<'ctx>, value: Option<&Handle<'ctx>>) -> ();
+    /// A reflected operator as a method: `this.__rOP__(other)` is the slot called as `(other, this)`.
+    Reflected(this: &Handle<'ctx>, other: &Handle<'ctx>) -> Handle<'ctx>;
+}
+
+/// A handle argument that may be NULL (a deleted value); ABI-identical to `HPy`.
+#[repr(transparent)]
+struct Nullable(sys::HPy);
+/// A handle argument passed on undecoded; ABI-identical to `HPy`.
+#[repr(transparent)]
+struct Raw(sys::HPy);
+
+/// How a row's HPy-side argument is decoded before the row's body runs.
+trait FromRaw<'ctx>: Sized {
+    type Out;
+    /// # Safety
+    /// `raw` is an argument the runtime passed to this call, with `ctx`.
+    unsafe fn from_raw(ctx: Context<'ctx>, raw: Self) -> Self::Out;
+}
+impl<'ctx> FromRaw<'ctx> for sys::HPy {
+    type Out = ManuallyDrop<Handle<'ctx>>;
+    unsafe fn from_raw(ctx: Context<'ctx>, raw: Self) -> Self::Out {
+        // SAFETY: the runtime lends the handle for the call; it is never closed here.
+        unsafe { Handle::borrowed(ctx, raw) }
+    }
+}
+impl<'ctx> FromRaw<'ctx> for Nullable {
+    type Out = Option<ManuallyDrop<Handle<'ctx>>>;
+    unsafe fn from_raw(ctx: Context<'ctx>, raw: Self) -> Self::Out {
+        // SAFETY: as for `HPy`, when the handle is not NULL.
+        (raw.0._i != 0).then(|| unsafe { Handle::borrowed(ctx, raw.0) })
+    }
+}
+/// Arguments that reach the body as they are.
+macro_rules! plain_args {
+    ($($t:ty),*) => {$(
+        impl<'ctx> FromRaw<'ctx> for $t {
+            type Out = $t;
+            unsafe fn from_raw(_ctx: Context<'ctx>, raw: Self) -> Self::Out {
+                raw
+            }
+        }
+    )*};
+}
+plain_args!(Raw, usize, isize, u32, *mut c_void, *const sys::HPy);
+
+/// A function with HPy's signature and its CPython trampoline, both type-erased, and the
+/// signature the runtime calls them with.
+#[derive(Clone, Copy)]
+pub struct Fns {
+    sig: sys::HPyFunc_Signature,
+    impl_: sys::HPyCFunction,
+    tramp: sys::cpy_PyCFunction,
+}
+
+/// The CPython trampoline of a signature, type-erased: it packs its arguments into the
+/// signature's `_HPyFunc_args_*` struct and lets the runtime call `f` (of type `fty`) with them.
+/// `; name: T` is a trailing argument CPython passes and HPy does not want (METH_NOARGS's NULL).
+macro_rules! trampoline {
+    (<$($M:ident: $B:path)?> $SIG:ident / $Args:ident, $f:expr, $fty:ty,
+     ($($c:ident: $ct:ty),* $(; $x:ident: $xt:ty)?) $(-> $cr:ty = $zero:expr)?) => {{
+        unsafe extern "C" fn tramp $(<$M: $B>)? ($($c: $ct,)* $($x: $xt)?) $(-> $cr)? {
+            $(let _: $xt = $x;)?
+            let mut args = sys::$Args { $($c,)* $(result: $zero)? };
+            let f: $fty = $f;
+            // SAFETY: `args` is the argument struct of this signature and `f` has the signature.
+            unsafe {
+                call_real(sys::HPyFunc_Signature::$SIG, transmute(f), (&raw mut args).cast())
+            };
+            $({ let result: $cr = args.result; result })?
+        }
+        let t: unsafe extern "C" fn($($ct,)* $($xt)?) $(-> $cr)? = tramp $(::<$M>)?;
+        // SAFETY: type erasure only: CPython calls `t` as the kind of function it is given as.
+        unsafe { transmute::<_, sys::cpy_PyCFunction>(t) }
+    }};
+}
+
+/// The table. A row: the name of its [`Fns`] constructor and the bound on the marker type, the
+/// signature and its argument struct, the HPy-side arguments (decoded by [`FromRaw`] before the
+/// body runs) and result, the CPython-side arguments (the struct's fields) and result with its
+/// initial value, and the body, which runs with the context bound to the given name.
+macro_rules! table {
+    ($($(#[$doc:meta])* $fns:ident $(<$M:ident: $B:path>)?: $SIG:ident / $Args:ident,
+        ($($a:ident: $at:ty),*) $(-> $r:ty)?, cpy $cargs:tt $(-> $cr:ty = $zero:expr)?,
+        |$ctx:ident| $body:expr;)*) => {$(
+        $(#[$doc])*
+        pub const fn $fns $(<$M: $B>)? () -> Fns {
+            unsafe extern "C" fn imp $(<$M: $B>)? (ctx: *mut sys::HPyContext, $($a: $at),*) $(-> $r)? {
+                // SAFETY: the runtime calls this function with its context and the arguments of
+                // the row's signature, handles borrowed for the call; the context's lifetime
+                // stays within the call because every body is generic over it.
+                let ($ctx, $($a,)*) = unsafe {
+                    let ctx = Context::from_raw(ctx);
+                    (ctx, $(FromRaw::from_raw(ctx, $a),)*)
+                };
+                $body
+            }
+            type F = unsafe extern "C" fn(*mut sys::HPyContext, $($at),*) $(-> $r)?;
+            let f: F = imp $(::<$M>)?;
+            let tramp = trampoline!(<$($M: $B)?> $SIG / $Args, imp $(::<$M>)?, F, $cargs $(-> $cr = $zero)?);
+            // SAFETY: type erasure only: the runtime calls `f` with the signature `sig` names.
+            Fns { sig: sys::HPyFunc_Signature::$SIG, impl_: unsafe { transmute(f) }, tramp }
+        }
+    )*};
+}
+
+table! {
+    /// Unary slots (`__repr__`, `__neg__`, ...).
+    unaryfunc<M: UnarySlot>: HPyFunc_UNARYFUNC / _HPyFunc_args_UNARYFUNC,
+        (a: sys::HPy) -> sys::HPy, cpy(arg0: Obj) -> Obj = null_mut(),
+        |ctx| run(ctx, M::NAME, || M::call(ctx, &a));
+    /// Binary slots.
+    binaryfunc<M: BinarySlot>: HPyFunc_BINARYFUNC / _HPyFunc_args_BINARYFUNC,
+        (a: sys::HPy, b: sys::HPy) -> sys::HPy,
+        cpy(arg0: Obj, arg1: Obj) -> Obj = null_mut(),
+        |ctx| run(ctx, M::NAME, || M::call(ctx, &a, &b));
+    /// Ternary slots.
+    ternaryfunc<M: TernarySlot>: HPyFunc_TERNARYFUNC / _HPyFunc_args_TERNARYFUNC,
+        (a: sys::HPy, b: sys::HPy, c: sys::HPy) -> sys::HPy,
+        cpy(arg0: Obj, arg1: Obj, arg2: Obj) -> Obj = null_mut(),
+        |ctx| run(ctx, M::NAME, || M::call(ctx, &a, &b, &c));
+    /// `nb_bool`.
+    inquiry<M: InquirySlot>: HPyFunc_INQUIRY / _HPyFunc_args_INQUIRY,
+        (a: sys::HPy) -> c_int, cpy(arg0: Obj) -> c_int = 0,
+        |ctx| run_value(ctx, M::NAME, -1, || M::call(ctx, &a));
+    /// A module exec hook (`HPy_mod_exec`, the INQUIRY signature).
+    exec<E: ExecHook>: HPyFunc_INQUIRY / _HPyFunc_args_INQUIRY,
+        (m: sys::HPy) -> c_int, cpy(arg0: Obj) -> c_int = 0,
+        |ctx| run_value(ctx, "module exec", -1, || super::exec_module::<E>(ctx, &m).map(|()| 0));
+    /// `mp_length`.
+    lenfunc<M: LenSlot>: HPyFunc_LENFUNC / _HPyFunc_args_LENFUNC,
+        (a: sys::HPy) -> isize, cpy(arg0: Obj) -> isize = 0,
+        |ctx| run_value(ctx, M::NAME, -1, || M::call(ctx, &a));
+    /// `tp_hash`.
+    hashfunc<M: HashSlot>: HPyFunc_HASHFUNC / _HPyFunc_args_HASHFUNC,
+        (a: sys::HPy) -> isize, cpy(arg0: Obj) -> isize = 0,
+        |ctx| run_value(ctx, M::NAME, -1, || M::call(ctx, &a));
+    /// `sq_contains`.
+    objobjproc<M: ContainsSlot>: HPyFunc_OBJOBJPROC / _HPyFunc_args_OBJOBJPROC,
+        (a: sys::HPy, b: sys::HPy) -> c_int,
+        cpy(arg0: Obj, arg1: Obj) -> c_int = 0,
+        |ctx| run_value(ctx, M::NAME, -1, || M::call(ctx, &a, &b));
+    /// `mp_ass_subscript`.
+    objobjargproc<M: AssignSlot>: HPyFunc_OBJOBJARGPROC / _HPyFunc_args_OBJOBJARGPROC,
+        (a: sys::HPy, k: sys::HPy, v: Nullable) -> c_int,
+        cpy(arg0: Obj, arg1: Obj, arg2: Obj) -> c_int = 0,
+        |ctx| run_value(ctx, M::NAME, -1, || M::call(ctx, &a, &k, v.as_deref()).map(|()| 0));
+    /// `tp_richcompare`.
+    richcmpfunc<M: RichCmpSlot>: HPyFunc_RICHCMPFUNC / _HPyFunc_args_RICHCMPFUNC,
+        (a: sys::HPy, b: sys::HPy, op: sys::HPy_RichCmpOp) -> sys::HPy,
+        cpy(arg0: Obj, arg1: Obj, arg2: sys::HPy_RichCmpOp) -> Obj = null_mut(),
+        |ctx| run(ctx, M::NAME, || M::call(ctx, &a, &b, compare_op(op)?));
+    /// `tp_finalize`.
+    destructor<M: FinalizeSlot>: HPyFunc_DESTRUCTOR / _HPyFunc_args_DESTRUCTOR,
+        (a: sys::HPy), cpy(arg0: Obj),
+        |ctx| {
+            let done = run(ctx, M::NAME, || M::call(ctx, &a).map(|()| ctx.none()));
+            // SAFETY: `done` is NULL with an exception set, or the owned None made above.
+            unsafe {
+                if done._i == 0 {
+                    call!(ctx, ctx_Err_WriteUnraisable, a.as_raw());
+                } else {
+                    call!(ctx, ctx_Close, done);
+                }
+            }
+        };
+    /// A property getter (the closure is unused); on PyPy an error is reported, and `None` returned.
+    getter<M: UnarySlot>: HPyFunc_GETTER / _HPyFunc_args_GETTER,
+        (a: sys::HPy, _closure: *mut c_void) -> sys::HPy,
+        cpy(arg0: Obj, arg1: *mut c_void) -> Obj = null_mut(),
+        |ctx| {
+            let h = run(ctx, M::NAME, || M::call(ctx, &a));
+            let what = || format!("getter of {}.{}", a.type_name(), M::NAME);
+            match h._i == 0 && reported_on_pypy(ctx, true, what) {
+                true => ctx.none().into_raw(),
+                false => h,
+            }
+        };
+    /// A property setter.
+    setter<M: SetterSlot>: HPyFunc_SETTER / _HPyFunc_args_SETTER,
+        (a: sys::HPy, v: Nullable, _closure: *mut c_void) -> c_int,
+        cpy(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int = 0,
+        |ctx| {
+            let rc = run_value(ctx, M::NAME, -1, || M::call(ctx, &a, v.as_deref()).map(|()| 0));
+            reported_on_pypy(ctx, rc != 0, || format!("setter of {}.{}", a.type_name(), M::NAME));
+            rc
+        };
+    /// The setter of a read-only property: raises AttributeError (the closure is its name).
+    readonly_setter: HPyFunc_SETTER / _HPyFunc_args_SETTER,
+        (a: sys::HPy, _v: Nullable, name: *mut c_void) -> c_int,
+        cpy(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int = 0,
+        |ctx| {
+            // SAFETY: the closure of every property is its static name (see `getset_def`).
+            let name = unsafe { CStr::from_ptr(name.cast()) }.to_string_lossy();
+            let msg = format!("attribute '{name}' of '{}' objects is not writable", a.type_name());
+            HPyErr::new(crate::ExceptionType::AttributeError, msg).restore(ctx);
+            reported_on_pypy(ctx, true, || format!("setter of {}.{name}", a.type_name()));
+            -1
+        };
+    /// A reflected operator as a method (the O signature).
+    reflected<M: Reflected>: HPyFunc_O / _HPyFunc_args_O,
+        (this: sys::HPy, other: sys::HPy) -> sys::HPy,
+        cpy(self_: Obj, arg: Obj) -> Obj = null_mut(),
+        |ctx| run(ctx, M::NAME, || M::call(ctx, &this, &other));
+    /// A function with arguments: methods, module functions, `__call__`.
+    keywords<M: KeywordsMethod>: HPyFunc_KEYWORDS / _HPyFunc_args_KEYWORDS,
+        (s: sys::HPy, args: *const sys::HPy, nargs: usize, kw: Raw) -> sys::HPy,
+        cpy(self_: Obj, args: *const Obj, nargsf: usize, kwnames: Obj) -> Obj = null_mut(),
+        |ctx| {
+            // SAFETY: the runtime passes `nargs` positional values, then one per name in `kw`.
+            let args = unsafe { RawArgs::new(args, nargs, kw.0) };
+            run(ctx, M::DESC.name, || M::call(ctx, &s, args))
+        };
+    /// A function without arguments.
+    noargs<M: NoArgsMethod>: HPyFunc_NOARGS / _HPyFunc_args_NOARGS,
+        (s: sys::HPy) -> sys::HPy,
+        cpy(self_: Obj; _null: Obj) -> Obj = null_mut(),
+        |ctx| run(ctx, M::NAME, || M::call(ctx, &s));
+    /// `__new__` (`tp_new`): like a method with arguments, called with the type.
+    newfunc<M: KeywordsMethod>: HPyFunc_NEWFUNC / _HPyFunc_args_NEWFUNC,
+        (cls: sys::HPy, args: *const sys::HPy, nargs: isize, kw: Raw)
+            -> sys::HPy,
+        cpy(self_: Obj, args: Obj, kw: Obj) -> Obj = null_mut(),
+        |ctx| {
+            // SAFETY: the runtime passes `nargs` positional values and the keyword arguments.
+            run(ctx, M::DESC.name, || unsafe { new_call::<M>(ctx, &cls, args, nargs as usize, kw.0) })
+        };
+}
 
 /// Runs a user function whose C result is not a handle; `err` is the error value.
 #[inline(always)]
@@ -29,781 +292,95 @@ fn run_value<'ctx, R>(
 ) -> R {
     let mut out = None;
     let done = run(ctx, name, || {
-        out = Some(f()?);
-        Ok(ctx.none())
+        f().map(|v| out = Some(v)).map(|()| ctx.none())
     });
-    if done._i == 0 {
-        err
-    } else {
+    if done._i != 0 {
         // SAFETY: `done` is the owned None handle made above.
         unsafe { call!(ctx, ctx_Close, done) };
-        out.unwrap_or(err)
     }
+    out.unwrap_or(err)
 }
 
-const fn slot_raw(
-    slot: sys::HPySlot_Slot,
-    impl_: sys::HPyCFunction,
-    tramp: sys::cpy_PyCFunction,
-) -> sys::HPyDef {
-    sys::HPyDef {
-        kind: sys::HPyDef_Kind::HPyDef_Kind_Slot,
-        __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 {
-            slot: sys::HPySlot {
-                slot,
-                impl_,
-                cpy_trampoline: tramp,
-            },
-        },
-    }
+fn compare_op(op: sys::HPy_RichCmpOp) -> HPyResult<CompareOp> {
+    use CompareOp::*;
+    [Lt, Le, Eq, Ne, Gt, Ge]
+        .get(op as usize)
+        .copied()
+        .ok_or_else(|| HPyErr::system_error("invalid comparison operator"))
 }
 
-macro_rules! as_hpy {
-    ($_a:ident) => {
-        sys::HPy
-    };
-}
-macro_rules! as_obj {
-    ($_a:ident) => {
-        Obj
-    };
-}
-
-/// Slots that take N objects and return an object.
-macro_rules! handle_slot {
-    ($Trait:ident, $impl_fn:ident, $tramp:ident, $def:ident, $SIG:ident, $Args:ident, [$($a:ident),+]) => {
-        /// A slot taking objects and returning an object.
-        pub trait $Trait {
-            /// The name used in panic messages.
-            const NAME: &'static str;
-            /// The user's slot function.
-            fn call<'ctx>(ctx: Context<'ctx>, $($a: &Handle<'ctx>),+) -> HPyResult<Handle<'ctx>>;
-        }
-        unsafe extern "C" fn $impl_fn<M: $Trait>(ctx: *mut sys::HPyContext, $($a: sys::HPy),+) -> sys::HPy {
-            // SAFETY: the runtime passes this call's context and borrowed arguments.
-            unsafe {
-                let ctx = Context::from_raw(ctx);
-                $(let $a = Handle::borrowed(ctx, $a);)+
-                run(ctx, M::NAME, || M::call(ctx, $(&$a),+))
-            }
-        }
-        unsafe extern "C" fn $tramp<M: $Trait>($($a: Obj),+) -> Obj {
-            let mut args = sys::$Args { $($a,)+ result: null_mut() };
-            // SAFETY: `args` is the argument struct of this signature and `$impl_fn` has it.
-            unsafe {
-                let f: unsafe extern "C" fn(*mut sys::HPyContext, $(as_hpy!($a)),+) -> sys::HPy = $impl_fn::<M>;
-                call_real(sys::HPyFunc_Signature::$SIG, transmute::<_, sys::HPyCFunction>(f), (&raw mut args).cast())
-            };
-            args.result
-        }
-        /// The definition of `slot` implemented by `M`.
-        pub const fn $def<M: $Trait>(slot: sys::HPySlot_Slot) -> StaticDef {
-            let f: unsafe extern "C" fn(*mut sys::HPyContext, $(as_hpy!($a)),+) -> sys::HPy = $impl_fn::<M>;
-            let t: unsafe extern "C" fn($(as_obj!($a)),+) -> Obj = $tramp::<M>;
-            // SAFETY: type-erased function pointers; the runtime calls them with the slot's signature.
-            unsafe { StaticCell::new(slot_raw(slot, transmute::<_, sys::HPyCFunction>(f), transmute::<_, sys::cpy_PyCFunction>(t))) }
-        }
-    };
-}
-
-handle_slot!(
-    UnarySlot,
-    unary_impl,
-    unary_tramp,
-    unary_def,
-    HPyFunc_UNARYFUNC,
-    _HPyFunc_args_UNARYFUNC,
-    [arg0]
-);
-handle_slot!(
-    BinarySlot,
-    binary_impl,
-    binary_tramp,
-    binary_def,
-    HPyFunc_BINARYFUNC,
-    _HPyFunc_args_BINARYFUNC,
-    [arg0, arg1]
-);
-handle_slot!(
-    TernarySlot,
-    ternary_impl,
-    ternary_tramp,
-    ternary_def,
-    HPyFunc_TERNARYFUNC,
-    _HPyFunc_args_TERNARYFUNC,
-    [arg0, arg1, arg2]
-);
-
-/// Slots that return a C value (`int`, `Py_ssize_t`, `Py_hash_t`) computed from one object.
-macro_rules! value_slot {
-    ($Trait:ident, $impl_fn:ident, $tramp:ident, $def:ident, $SIG:ident, $Args:ident, $R:ty, $doc:literal) => {
-        #[doc = $doc]
-        pub trait $Trait {
-            /// The name used in panic messages.
-            const NAME: &'static str;
-            /// The user's slot function.
-            fn call<'ctx>(ctx: Context<'ctx>, arg0: &Handle<'ctx>) -> HPyResult<$R>;
-        }
-        unsafe extern "C" fn $impl_fn<M: $Trait>(ctx: *mut sys::HPyContext, arg0: sys::HPy) -> $R {
-            // SAFETY: the runtime passes this call's context and a borrowed argument.
-            unsafe {
-                let ctx = Context::from_raw(ctx);
-                let arg0 = Handle::borrowed(ctx, arg0);
-                run_value(ctx, M::NAME, -1, || M::call(ctx, &arg0))
-            }
-        }
-        unsafe extern "C" fn $tramp<M: $Trait>(arg0: Obj) -> $R {
-            let mut args = sys::$Args { arg0, result: 0 };
-            // SAFETY: `args` is the argument struct of this signature and `$impl_fn` has it.
-            unsafe {
-                let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) -> $R = $impl_fn::<M>;
-                call_real(
-                    sys::HPyFunc_Signature::$SIG,
-                    transmute::<_, sys::HPyCFunction>(f),
-                    (&raw mut args).cast(),
-                )
-            };
-            args.result
-        }
-        /// The definition of `slot` implemented by `M`.
-        pub const fn $def<M: $Trait>(slot: sys::HPySlot_Slot) -> StaticDef {
-            let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) -> $R = $impl_fn::<M>;
-            let t: unsafe extern "C" fn(Obj) -> $R = $tramp::<M>;
-            // SAFETY: as in `unary_def`.
-            unsafe {
-                StaticCell::new(slot_raw(
-                    slot,
-                    transmute::<_, sys::HPyCFunction>(f),
-                    transmute::<_, sys::cpy_PyCFunction>(t),
-                ))
-            }
-        }
-    };
-}
-
-value_slot!(
-    InquirySlot,
-    inquiry_impl,
-    inquiry_tramp,
-    inquiry_def,
-    HPyFunc_INQUIRY,
-    _HPyFunc_args_INQUIRY,
-    c_int,
-    "`__bool__`: 0 or 1."
-);
-value_slot!(
-    LenSlot,
-    len_impl,
-    len_tramp,
-    len_def,
-    HPyFunc_LENFUNC,
-    _HPyFunc_args_LENFUNC,
-    isize,
-    "`__len__`."
-);
-value_slot!(
-    HashSlot,
-    hash_impl,
-    hash_tramp,
-    hash_def,
-    HPyFunc_HASHFUNC,
-    _HPyFunc_args_HASHFUNC,
-    isize,
-    "`__hash__` (never -1)."
-);
-
-/// `__contains__`: 0 or 1.
-pub trait ContainsSlot {
-    /// The name used in panic messages.
-    const NAME: &'static str;
-    /// The user's slot function.
-    fn call<'ctx>(ctx: Context<'ctx>, arg0: &Handle<'ctx>, arg1: &Handle<'ctx>)
-        -> HPyResult<c_int>;
-}
-unsafe extern "C" fn contains_impl<M: ContainsSlot>(
-    ctx: *mut sys::HPyContext,
-    arg0: sys::HPy,
-    arg1: sys::HPy,
-) -> c_int {
-    // SAFETY: the runtime passes this call's context and borrowed arguments.
-    unsafe {
-        let ctx = Context::from_raw(ctx);
-        let (a, b) = (Handle::borrowed(ctx, arg0), Handle::borrowed(ctx, arg1));
-        run_value(ctx, M::NAME, -1, || M::call(ctx, &a, &b))
-    }
-}
-unsafe extern "C" fn contains_tramp<M: ContainsSlot>(arg0: Obj, arg1: Obj) -> c_int {
-    let mut args = sys::_HPyFunc_args_OBJOBJPROC {
-        arg0,
-        arg1,
-        result: 0,
-    };
-    // SAFETY: the OBJOBJPROC argument struct and impl.
-    unsafe {
-        let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy) -> c_int =
-            contains_impl::<M>;
-        call_real(
-            sys::HPyFunc_Signature::HPyFunc_OBJOBJPROC,
-            transmute::<_, sys::HPyCFunction>(f),
-            (&raw mut args).cast(),
-        )
-    };
-    args.result
-}
-/// The `sq_contains` definition.
-pub const fn contains_def<M: ContainsSlot>() -> StaticDef {
-    let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy) -> c_int =
-        contains_impl::<M>;
-    let t: unsafe extern "C" fn(Obj, Obj) -> c_int = contains_tramp::<M>;
-    // SAFETY: as in `unary_def`.
-    unsafe {
-        StaticCell::new(slot_raw(
-            sys::HPySlot_Slot::HPy_sq_contains,
-            transmute::<_, sys::HPyCFunction>(f),
-            transmute::<_, sys::cpy_PyCFunction>(t),
-        ))
-    }
-}
-
-/// `__setitem__`/`__delitem__` (`mp_ass_subscript`): `value` is `None` for a deletion.
-pub trait AssignSlot {
-    /// The name used in panic messages.
-    const NAME: &'static str;
-    /// The user's slot function.
-    fn call<'ctx>(
-        ctx: Context<'ctx>,
-        this: &Handle<'ctx>,
-        key: &Handle<'ctx>,
-        value: Option<&Handle<'ctx>>,
-    ) -> HPyResult<()>;
-}
-unsafe extern "C" fn assign_impl<M: AssignSlot>(
-    ctx: *mut sys::HPyContext,
-    a: sys::HPy,
-    k: sys::HPy,
-    v: sys::HPy,
-) -> c_int {
-    // SAFETY: the runtime passes this call's context and borrowed arguments (`v` may be NULL).
-    unsafe {
-        let ctx = Context::from_raw(ctx);
-        let (a, k) = (Handle::borrowed(ctx, a), Handle::borrowed(ctx, k));
-        let v = (v._i != 0).then(|| Handle::borrowed(ctx, v));
-        run_value(ctx, M::NAME, -1, || {
-            M::call(ctx, &a, &k, v.as_deref()).map(|()| 0)
-        })
-    }
-}
-unsafe extern "C" fn assign_tramp<M: AssignSlot>(arg0: Obj, arg1: Obj, arg2: Obj) -> c_int {
-    let mut args = sys::_HPyFunc_args_OBJOBJARGPROC {
-        arg0,
-        arg1,
-        arg2,
-        result: 0,
-    };
-    // SAFETY: the OBJOBJARGPROC argument struct and impl.
-    unsafe {
-        let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy, sys::HPy) -> c_int =
-            assign_impl::<M>;
-        call_real(
-            sys::HPyFunc_Signature::HPyFunc_OBJOBJARGPROC,
-            transmute::<_, sys::HPyCFunction>(f),
-            (&raw mut args).cast(),
-        )
-    };
-    args.result
-}
-/// The `mp_ass_subscript` definition.
-pub const fn assign_def<M: AssignSlot>() -> StaticDef {
-    let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy, sys::HPy) -> c_int =
-        assign_impl::<M>;
-    let t: unsafe extern "C" fn(Obj, Obj, Obj) -> c_int = assign_tramp::<M>;
-    // SAFETY: as in `unary_def`.
-    unsafe {
-        StaticCell::new(slot_raw(
-            sys::HPySlot_Slot::HPy_mp_ass_subscript,
-            transmute::<_, sys::HPyCFunction>(f),
-            transmute::<_, sys::cpy_PyCFunction>(t),
-        ))
-    }
-}
-
-/// `__richcmp__`.
-pub trait RichCmpSlot {
-    /// The name used in panic messages.
-    const NAME: &'static str;
-    /// The user's slot function.
-    fn call<'ctx>(
-        ctx: Context<'ctx>,
-        a: &Handle<'ctx>,
-        b: &Handle<'ctx>,
-        op: CompareOp,
-    ) -> HPyResult<Handle<'ctx>>;
-}
-unsafe extern "C" fn richcmp_impl<M: RichCmpSlot>(
-    ctx: *mut sys::HPyContext,
-    a: sys::HPy,
-    b: sys::HPy,
-    op: sys::HPy_RichCmpOp,
-) -> sys::HPy {
-    // SAFETY: the runtime passes this call's context and borrowed arguments.
-    unsafe {
-        let ctx = Context::from_raw(ctx);
-        let (a, b) = (Handle::borrowed(ctx, a), Handle::borrowed(ctx, b));
-        run(ctx, M::NAME, || {
-            let op = match op {
-                0 => CompareOp::Lt,
-                1 => CompareOp::Le,
-                2 => CompareOp::Eq,
-                3 => CompareOp::Ne,
-                4 => CompareOp::Gt,
-                5 => CompareOp::Ge,
-                _ => return Err(HPyErr::system_error("invalid comparison operator")),
-            };
-            M::call(ctx, &a, &b, op)
-        })
-    }
-}
-unsafe extern "C" fn richcmp_tramp<M: RichCmpSlot>(arg0: Obj, arg1: Obj, op: c_int) -> Obj {
-    let mut args = sys::_HPyFunc_args_RICHCMPFUNC {
-        arg0,
-        arg1,
-        arg2: op as sys::HPy_RichCmpOp,
-        result: null_mut(),
-    };
-    // SAFETY: the RICHCMPFUNC argument struct and impl.
-    unsafe {
-        let f: unsafe extern "C" fn(
-            *mut sys::HPyContext,
-            sys::HPy,
-            sys::HPy,
-            sys::HPy_RichCmpOp,
-        ) -> sys::HPy = richcmp_impl::<M>;
-        call_real(
-            sys::HPyFunc_Signature::HPyFunc_RICHCMPFUNC,
-            transmute::<_, sys::HPyCFunction>(f),
-            (&raw mut args).cast(),
-        )
-    };
-    args.result
-}
-/// The `tp_richcompare` definition.
-pub const fn richcmp_def<M: RichCmpSlot>() -> StaticDef {
-    let f: unsafe extern "C" fn(
-        *mut sys::HPyContext,
-        sys::HPy,
-        sys::HPy,
-        sys::HPy_RichCmpOp,
-    ) -> sys::HPy = richcmp_impl::<M>;
-    let t: unsafe extern "C" fn(Obj, Obj, c_int) -> Obj = richcmp_tramp::<M>;
-    // SAFETY: as in `unary_def`.
-    unsafe {
-        StaticCell::new(slot_raw(
-            sys::HPySlot_Slot::HPy_tp_richcompare,
-            transmute::<_, sys::HPyCFunction>(f),
-            transmute::<_, sys::cpy_PyCFunction>(t),
-        ))
-    }
-}
-
-/// `__del__` (`tp_finalize`): errors are reported as unraisable.
-pub trait FinalizeSlot {
-    /// The name used in panic messages.
-    const NAME: &'static str;
-    /// The user's slot function.
-    fn call<'ctx>(ctx: Context<'ctx>, this: &Handle<'ctx>) -> HPyResult<()>;
-}
-unsafe extern "C" fn finalize_impl<M: FinalizeSlot>(ctx: *mut sys::HPyContext, a: sys::HPy) {
-    // SAFETY: the runtime passes this call's context and a borrowed argument.
-    unsafe {
-        let ctx = Context::from_raw(ctx);
-        let a = Handle::borrowed(ctx, a);
-        let done = run(ctx, M::NAME, || M::call(ctx, &a).map(|()| ctx.none()));
-        if done._i == 0 {
-            call!(ctx, ctx_Err_WriteUnraisable, a.as_raw());
-        } else {
-            call!(ctx, ctx_Close, done);
-        }
-    }
-}
-unsafe extern "C" fn finalize_tramp<M: FinalizeSlot>(arg0: Obj) {
-    let mut args = sys::_HPyFunc_args_DESTRUCTOR { arg0 };
-    // SAFETY: the DESTRUCTOR argument struct and impl.
-    unsafe {
-        let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) = finalize_impl::<M>;
-        call_real(
-            sys::HPyFunc_Signature::HPyFunc_DESTRUCTOR,
-            transmute::<_, sys::HPyCFunction>(f),
-            (&raw mut args).cast(),
-        )
-    };
-}
-/// The `tp_finalize` definition.
-pub const fn finalize_def<M: FinalizeSlot>() -> StaticDef {
-    let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy) = finalize_impl::<M>;
-    let t: unsafe extern "C" fn(Obj) = finalize_tramp::<M>;
-    // SAFETY: as in `unary_def`.
-    unsafe {
-        StaticCell::new(slot_raw(
-            sys::HPySlot_Slot::HPy_tp_finalize,
-            transmute::<_, sys::HPyCFunction>(f),
-            transmute::<_, sys::cpy_PyCFunction>(t),
-        ))
-    }
-}
-
-/// A property setter: `value` is `None` for `del obj.attr`.
-pub trait SetterSlot {
-    /// The name used in panic messages.
-    const NAME: &'static str;
-    /// The user's setter.
-    fn call<'ctx>(
-        ctx: Context<'ctx>,
-        this: &Handle<'ctx>,
-        value: Option<&Handle<'ctx>>,
-    ) -> HPyResult<()>;
-}
-unsafe extern "C" fn getter_impl<M: UnarySlot>(
-    ctx: *mut sys::HPyContext,
-    a: sys::HPy,
-    _closure: *mut c_void,
-) -> sys::HPy {
-    // SAFETY: the runtime passes this call's context and a borrowed argument.
-    unsafe {
-        let ctx = Context::from_raw(ctx);
-        let a = Handle::borrowed(ctx, a);
-        run(ctx, M::NAME, || M::call(ctx, &a))
-    }
-}
-unsafe extern "C" fn getter_tramp<M: UnarySlot>(arg0: Obj, arg1: *mut c_void) -> Obj {
-    let mut args = sys::_HPyFunc_args_GETTER {
-        arg0,
-        arg1,
-        result: null_mut(),
-    };
-    // SAFETY: the GETTER argument struct and impl.
-    unsafe {
-        let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *mut c_void) -> sys::HPy =
-            getter_impl::<M>;
-        call_real(
-            sys::HPyFunc_Signature::HPyFunc_GETTER,
-            transmute::<_, sys::HPyCFunction>(f),
-            (&raw mut args).cast(),
-        )
-    };
-    args.result
-}
-unsafe extern "C" fn setter_impl<M: SetterSlot>(
-    ctx: *mut sys::HPyContext,
-    a: sys::HPy,
-    v: sys::HPy,
-    _closure: *mut c_void,
-) -> c_int {
-    // SAFETY: the runtime passes this call's context and borrowed arguments (`v` may be NULL).
-    unsafe {
-        let ctx = Context::from_raw(ctx);
-        let a = Handle::borrowed(ctx, a);
-        let v = (v._i != 0).then(|| Handle::borrowed(ctx, v));
-        let rc = run_value(ctx, M::NAME, -1, || {
-            M::call(ctx, &a, v.as_deref()).map(|()| 0)
-        });
-        if rc != 0 && !crate::runtime::is_cpython() {
-            setter_error_unraisable(ctx, &a, M::NAME);
-        }
-        rc
-    }
-}
-/// PyPy's HPy ignores a setter's result: the exception would stay pending and abort the
-/// interpreter later. It is reported as unraisable instead (which clears it), in the name of
-/// the property rather than the object: the object's `repr` would be a nested call into the
-/// module, which PyPy's debug mode does not survive.
-#[cold]
-fn setter_error_unraisable(ctx: Context<'_>, owner: &Handle<'_>, name: &str) {
-    let what = format!("the setter of {}.{name}", owner.type_name());
-    let what = crate::Str::new(ctx, &what).ok();
-    // SAFETY: an exception is set; the object is an open handle or NULL.
-    unsafe {
-        call!(
-            ctx,
-            ctx_Err_WriteUnraisable,
-            crate::handle::raw_or_null(what.as_deref())
-        )
-    };
-}
-
-unsafe extern "C" fn setter_tramp<M: SetterSlot>(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int {
-    let mut args = sys::_HPyFunc_args_SETTER {
-        arg0,
-        arg1,
-        arg2,
-        result: 0,
-    };
-    // SAFETY: the SETTER argument struct and impl.
-    unsafe {
-        let f: unsafe extern "C" fn(
-            *mut sys::HPyContext,
-            sys::HPy,
-            sys::HPy,
-            *mut c_void,
-        ) -> c_int = setter_impl::<M>;
-        call_real(
-            sys::HPyFunc_Signature::HPyFunc_SETTER,
-            transmute::<_, sys::HPyCFunction>(f),
-            (&raw mut args).cast(),
-        )
-    };
-    args.result
-}
-
-/// The getter half of a property definition.
-pub struct GetterFns(sys::HPyCFunction, sys::cpy_getter);
-/// The setter half of a property definition.
-pub struct SetterFns(sys::HPyCFunction, sys::cpy_setter);
-
-/// The getter of `M`.
-pub const fn getter_fns<M: UnarySlot>() -> GetterFns {
-    let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, *mut c_void) -> sys::HPy =
-        getter_impl::<M>;
-    // SAFETY: type-erased function pointer; the runtime calls it with the GETTER signature.
-    GetterFns(
-        unsafe { transmute::<_, sys::HPyCFunction>(f) },
-        Some(getter_tramp::<M>),
-    )
-}
-/// The setter of `M`.
-pub const fn setter_fns<M: SetterSlot>() -> SetterFns {
-    let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy, *mut c_void) -> c_int =
-        setter_impl::<M>;
-    // SAFETY: type-erased function pointer; the runtime calls it with the SETTER signature.
-    SetterFns(
-        unsafe { transmute::<_, sys::HPyCFunction>(f) },
-        Some(setter_tramp::<M>),
-    )
-}
-
-/// A property (`HPyDef_Kind_GetSet`).
-pub const fn getset_def(
-    name: &'static CStr,
-    doc: Option<&'static CStr>,
-    get: Option<GetterFns>,
-    set: Option<SetterFns>,
-) -> StaticDef {
-    let (gi, gt) = match get {
-        Some(GetterFns(i, t)) => (i, t),
-        None => (None, None),
-    };
-    // A property without a setter still gets one that raises AttributeError: PyPy's HPy aborts
-    // on assignment to a property without a setter. The closure is the property's name.
-    let (si, st) = match set {
-        Some(SetterFns(i, t)) => (i, t),
-        None => {
-            let f: unsafe extern "C" fn(
-                *mut sys::HPyContext,
-                sys::HPy,
-                sys::HPy,
-                *mut c_void,
-            ) -> c_int = readonly_impl;
-            // SAFETY: type-erased function pointer; the runtime calls it with the SETTER signature.
-            (
-                unsafe { transmute::<_, sys::HPyCFunction>(f) },
-                Some(readonly_tramp as unsafe extern "C" fn(Obj, Obj, *mut c_void) -> c_int),
+/// PyPy's HPy ignores the result of a property's getter and setter: an exception would stay
+/// pending and break a later call. There, when the call `failed`, the exception is reported as
+/// unraisable instead (which clears it), in the name of the property rather than the object: the
+/// object's `repr` would be a nested call into the module, which PyPy's debug mode does not
+/// survive. Returns whether it was.
+fn reported_on_pypy(ctx: Context<'_>, failed: bool, what: impl FnOnce() -> String) -> bool {
+    let report = failed && !crate::runtime::is_cpython();
+    if report {
+        let what = crate::Str::new(ctx, &format!("the {}", what())).ok();
+        // SAFETY: an exception is set; the object is an open handle or NULL.
+        unsafe {
+            call!(
+                ctx,
+                ctx_Err_WriteUnraisable,
+                crate::handle::raw_or_null(what.as_deref())
             )
-        }
-    };
-    StaticCell::new(sys::HPyDef {
-        kind: sys::HPyDef_Kind::HPyDef_Kind_GetSet,
-        __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 {
-            getset: sys::HPyGetSet {
-                name: name.as_ptr(),
-                getter_impl: gi,
-                setter_impl: si,
-                getter_cpy_trampoline: gt,
-                setter_cpy_trampoline: st,
-                doc: match doc {
-                    Some(d) => d.as_ptr(),
-                    None => core::ptr::null(),
-                },
-                closure: name.as_ptr().cast_mut().cast(),
-            },
-        },
-    })
-}
-
-unsafe extern "C" fn readonly_impl(
-    ctx: *mut sys::HPyContext,
-    a: sys::HPy,
-    _v: sys::HPy,
-    closure: *mut c_void,
-) -> c_int {
-    // SAFETY: the runtime passes this call's context and a borrowed instance; the closure is the
-    // property's static name (see `getset_def`).
-    unsafe {
-        let ctx = Context::from_raw(ctx);
-        let a = Handle::borrowed(ctx, a);
-        let name = CStr::from_ptr(closure.cast()).to_string_lossy();
-        let err = HPyErr::new(
-            crate::ExceptionType::AttributeError,
-            format!(
-                "attribute '{name}' of '{}' objects is not writable",
-                a.type_name()
-            ),
-        );
-        err.restore(ctx);
-        if !crate::runtime::is_cpython() {
-            setter_error_unraisable(ctx, &a, &name);
-        }
-        -1
+        };
     }
-}
-unsafe extern "C" fn readonly_tramp(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int {
-    let mut args = sys::_HPyFunc_args_SETTER {
-        arg0,
-        arg1,
-        arg2,
-        result: 0,
-    };
-    // SAFETY: the SETTER argument struct and impl.
-    unsafe {
-        let f: unsafe extern "C" fn(
-            *mut sys::HPyContext,
-            sys::HPy,
-            sys::HPy,
-            *mut c_void,
-        ) -> c_int = readonly_impl;
-        call_real(
-            sys::HPyFunc_Signature::HPyFunc_SETTER,
-            transmute::<_, sys::HPyCFunction>(f),
-            (&raw mut args).cast(),
-        )
-    };
-    args.result
+    report
 }
 
-type KeywordsImplFn = unsafe extern "C" fn(
-    *mut sys::HPyContext,
-    sys::HPy,
-    *const sys::HPy,
-    usize,
-    sys::HPy,
-) -> sys::HPy;
-type KeywordsTramp = unsafe extern "C" fn(Obj, *const Obj, usize, Obj) -> Obj;
-
-/// The `tp_call` definition (`__call__`).
-pub const fn call_def<M: KeywordsMethod>() -> StaticDef {
-    let f: KeywordsImplFn = keywords_impl::<M>;
-    let t: KeywordsTramp = keywords_trampoline::<M>;
-    // SAFETY: as in `unary_def`; `tp_call` uses the KEYWORDS signature.
-    unsafe {
-        StaticCell::new(slot_raw(
-            sys::HPySlot_Slot::HPy_tp_call,
-            transmute::<_, sys::HPyCFunction>(f),
-            transmute::<_, sys::cpy_PyCFunction>(t),
-        ))
-    }
-}
-
-/// A per-object call function (`#[call_function]`).
-pub const fn call_function<T, M: KeywordsMethod>() -> CallFunction<T> {
-    CallFunction::from_raw(sys::HPyCallFunction {
-        cpy_trampoline: Some(keywords_trampoline::<M>),
-        impl_: Some(keywords_impl::<M>),
-    })
-}
-
-/// `__new__` (`tp_new`): like a method with arguments, called with the type.
-unsafe extern "C" fn new_impl<M: KeywordsMethod>(
-    ctx: *mut sys::HPyContext,
-    cls: sys::HPy,
+/// `__new__`'s arguments: keyword arguments come as a dict (PyPy: a tuple of names with the
+/// values after the positional ones, the vectorcall layout); they are laid out as a vectorcall.
+///
+/// # Safety
+///
+/// `args` holds `nargs` borrowed handles (and the keyword values after them if `kw` is a tuple).
+unsafe fn new_call<'ctx, M: KeywordsMethod>(
+    ctx: Context<'ctx>,
+    cls: &Handle<'ctx>,
     args: *const sys::HPy,
-    nargs: sys::HPy_ssize_t,
+    nargs: usize,
     kw: sys::HPy,
-) -> sys::HPy {
-    // SAFETY: the runtime passes this call's context, the borrowed type, `nargs` borrowed
-    // positional arguments and a borrowed dict of keyword arguments (or NULL).
-    unsafe {
-        let ctx = Context::from_raw(ctx);
-        let cls = Handle::borrowed(ctx, cls);
-        run(ctx, M::DESC.name, || {
-            if kw._i == 0 {
-                return M::call(ctx, &cls, RawArgs::new(args, nargs as usize, sys::HPy_NULL));
-            }
-            // Keyword arguments come as a dict: lay them out as a vectorcall would.
-            let kw = Handle::borrowed(ctx, kw);
-            if kw.is_tuple() {
-                // PyPy passes the keyword names as a tuple, with their values after the
-                // positional arguments (the vectorcall layout), instead of a dict.
-                return M::call(ctx, &cls, RawArgs::new(args, nargs as usize, kw.as_raw()));
-            }
-            let keys = ctx.own(call!(ctx, ctx_Dict_Keys, kw.as_raw()))?;
-            let n = keys.len()?;
-            let mut names = Vec::with_capacity(n);
-            let mut values = Vec::with_capacity(n);
-            for i in 0..n {
-                let k = keys.get_item(i)?;
-                values.push(kw.get_item(&k)?);
-                names.push(k);
-            }
-            let raw_names: Vec<sys::HPy> = names.iter().map(Handle::as_raw).collect();
-            let kwnames = ctx.own(call!(
-                ctx,
-                ctx_Tuple_FromArray,
-                raw_names.as_ptr().cast_mut(),
-                n as isize
-            ))?;
-            let mut all: Vec<sys::HPy> = core::slice::from_raw_parts(args, nargs as usize).to_vec();
-            all.extend(values.iter().map(Handle::as_raw));
-            M::call(
-                ctx,
-                &cls,
-                RawArgs::new(all.as_ptr(), nargs as usize, kwnames.as_raw()),
-            )
-        })
+) -> HPyResult<Handle<'ctx>> {
+    if kw._i == 0 {
+        // SAFETY: forwarded, without keyword arguments.
+        return M::call(ctx, cls, unsafe { RawArgs::new(args, nargs, kw) });
     }
-}
-unsafe extern "C" fn new_tramp<M: KeywordsMethod>(self_: Obj, args: Obj, kw: Obj) -> Obj {
-    let mut a = sys::_HPyFunc_args_NEWFUNC {
-        self_,
-        args,
-        kw,
-        result: null_mut(),
-    };
-    // SAFETY: the NEWFUNC argument struct and impl.
-    unsafe {
-        let f: unsafe extern "C" fn(
-            *mut sys::HPyContext,
-            sys::HPy,
-            *const sys::HPy,
-            sys::HPy_ssize_t,
-            sys::HPy,
-        ) -> sys::HPy = new_impl::<M>;
-        call_real(
-            sys::HPyFunc_Signature::HPyFunc_NEWFUNC,
-            transmute::<_, sys::HPyCFunction>(f),
-            (&raw mut a).cast(),
-        )
-    };
-    a.result
-}
-/// The `tp_new` definition of a `#[new]`.
-pub const fn new_def<M: KeywordsMethod>() -> StaticDef {
-    StaticCell::new(new_raw::<M>())
-}
-const fn new_raw<M: KeywordsMethod>() -> sys::HPyDef {
-    let f: unsafe extern "C" fn(
-        *mut sys::HPyContext,
-        sys::HPy,
-        *const sys::HPy,
-        sys::HPy_ssize_t,
-        sys::HPy,
-    ) -> sys::HPy = new_impl::<M>;
-    let t: unsafe extern "C" fn(Obj, Obj, Obj) -> Obj = new_tramp::<M>;
-    // SAFETY: as in `unary_def`.
-    unsafe {
-        slot_raw(
-            sys::HPySlot_Slot::HPy_tp_new,
-            transmute::<_, sys::HPyCFunction>(f),
-            transmute::<_, sys::cpy_PyCFunction>(t),
-        )
+    // SAFETY: the runtime lends the keyword arguments for the call.
+    let kw = unsafe { Handle::borrowed(ctx, kw) };
+    if kw.is_tuple() {
+        // SAFETY: forwarded: the tuple holds the names of the values after `args`.
+        return M::call(ctx, cls, unsafe { RawArgs::new(args, nargs, kw.as_raw()) });
     }
+    // SAFETY: `kw` is an open dict.
+    let keys = unsafe { ctx.own(call!(ctx, ctx_Dict_Keys, kw.as_raw())) }?;
+    let names: Vec<Handle<'ctx>> = (0..keys.len()?)
+        .map(|i| keys.get_item(i))
+        .collect::<HPyResult<_>>()?;
+    let values: Vec<Handle<'ctx>> = names
+        .iter()
+        .map(|k| kw.get_item(k))
+        .collect::<HPyResult<_>>()?;
+    let raw = |v: &[Handle<'ctx>]| v.iter().map(Handle::as_raw).collect::<Vec<_>>();
+    let raw_names = raw(&names);
+    let n = raw_names.len() as isize;
+    // SAFETY: `raw_names` holds open handles.
+    let kwnames = unsafe {
+        ctx.own(call!(
+            ctx,
+            ctx_Tuple_FromArray,
+            raw_names.as_ptr().cast_mut(),
+            n
+        ))
+    }?;
+    // SAFETY: forwarded: `args` holds `nargs` handles.
+    let mut all = unsafe { core::slice::from_raw_parts(args, nargs) }.to_vec();
+    all.extend(raw(&values));
+    // SAFETY: `all` holds the positional values, then one per name in `kwnames`.
+    M::call(ctx, cls, unsafe {
+        RawArgs::new(all.as_ptr(), nargs, kwnames.as_raw())
+    })
 }
 
 /// `tp_new` of a class without `#[new]`: refuses, or makes an empty instance for
@@ -826,10 +403,8 @@ impl<T: HPyClass> KeywordsMethod for NoNew<T> {
         args: RawArgs<'_>,
     ) -> HPyResult<Handle<'ctx>> {
         if !T::SPEC.generic_new {
-            return Err(HPyErr::type_error(format!(
-                "cannot create '{}' instances",
-                T::SPEC.py_name()
-            )));
+            let msg = format!("cannot create '{}' instances", T::SPEC.py_name());
+            return Err(HPyErr::type_error(msg));
         }
         crate::class::refuse_subtype_on_pypy::<T>(ctx, cls)?;
         let (ptr, nargs) = args.positional();
@@ -846,9 +421,96 @@ impl<T: HPyClass> KeywordsMethod for NoNew<T> {
         }
     }
 }
+
+/// A slot definition.
+pub const fn slot_def(slot: sys::HPySlot_Slot, f: Fns) -> StaticDef {
+    StaticCell::new(slot_raw(slot, f))
+}
+const fn slot_raw(slot: sys::HPySlot_Slot, f: Fns) -> sys::HPyDef {
+    let slot = sys::HPySlot {
+        slot,
+        impl_: f.impl_,
+        cpy_trampoline: f.tramp,
+    };
+    sys::HPyDef {
+        kind: sys::HPyDef_Kind::HPyDef_Kind_Slot,
+        __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 { slot },
+    }
+}
+
+/// A method definition.
+pub const fn meth_def(name: &'static CStr, doc: &'static CStr, f: Fns) -> StaticDef {
+    let meth = sys::HPyMeth {
+        name: name.as_ptr(),
+        impl_: f.impl_,
+        cpy_trampoline: f.tramp,
+        signature: f.sig,
+        doc: doc.as_ptr(),
+    };
+    StaticCell::new(sys::HPyDef {
+        kind: sys::HPyDef_Kind::HPyDef_Kind_Meth,
+        __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 { meth },
+    })
+}
+
 /// The `tp_new` of a class without `#[new]`.
 pub fn no_new_def<T: HPyClass>() -> sys::HPyDef {
-    new_raw::<NoNew<T>>()
+    slot_raw(sys::HPySlot_Slot::HPy_tp_new, newfunc::<NoNew<T>>())
+}
+
+/// The `__rOP__` method `name` of a reflected operator.
+pub const fn reflected_def<M: Reflected>(name: &'static CStr) -> StaticDef {
+    meth_def(name, c"", reflected::<M>())
+}
+
+/// A property (`HPyDef_Kind_GetSet`) from the [`getter`] and [`setter`] rows.
+pub const fn getset_def(
+    name: &'static CStr,
+    doc: Option<&'static CStr>,
+    get: Option<Fns>,
+    set: Option<Fns>,
+) -> StaticDef {
+    // A property without a setter still gets one that raises AttributeError: PyPy's HPy aborts
+    // on assignment to a property without a setter. The closure is the property's name.
+    let set = match set {
+        Some(s) => s,
+        None => readonly_setter(),
+    };
+    let (getter_impl, getter_cpy_trampoline) = match get {
+        // SAFETY: the getter row's trampoline has `cpy_getter`'s signature.
+        Some(g) => (g.impl_, unsafe { transmute(g.tramp) }),
+        None => (None, None),
+    };
+    let getset = sys::HPyGetSet {
+        name: name.as_ptr(),
+        getter_impl,
+        setter_impl: set.impl_,
+        getter_cpy_trampoline,
+        // SAFETY: the setter rows' trampolines have `cpy_setter`'s signature.
+        setter_cpy_trampoline: unsafe { transmute(set.tramp) },
+        doc: match doc {
+            Some(d) => d.as_ptr(),
+            None => core::ptr::null(),
+        },
+        closure: name.as_ptr().cast_mut().cast(),
+    };
+    StaticCell::new(sys::HPyDef {
+        kind: sys::HPyDef_Kind::HPyDef_Kind_GetSet,
+        __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 { getset },
+    })
+}
+
+/// A per-object call function (`#[call_function]`).
+pub const fn call_function<T, M: KeywordsMethod>() -> CallFunction<T> {
+    let f = keywords::<M>();
+    // SAFETY: the KEYWORDS row's functions have `HPyFunc_keywords`'s and the vectorcall
+    // signature.
+    CallFunction::from_raw(unsafe {
+        sys::HPyCallFunction {
+            cpy_trampoline: transmute(f.tramp),
+            impl_: transmute(f.impl_),
+        }
+    })
 }
 
 unsafe extern "C" fn destroy_impl<T: HPyClass>(data: *mut c_void) {
@@ -856,8 +518,7 @@ unsafe extern "C" fn destroy_impl<T: HPyClass>(data: *mut c_void) {
     // SAFETY: the runtime passes the struct of an instance that is being freed; the value was
     // stored iff the state is not UNINIT, and nothing can borrow it any more.
     unsafe {
-        let header = &*data.cast::<Header>();
-        if header.state.get() != 0 && header.may_drop::<T>() {
+        if (*data.cast::<Header>()).has_value_to_drop::<T>() {
             let value = data.add(value_offset::<T>()).cast::<T>();
             // A panicking `Drop` must not unwind into the runtime; the value is then leaked.
             let _ =
@@ -865,17 +526,22 @@ unsafe extern "C" fn destroy_impl<T: HPyClass>(data: *mut c_void) {
         }
     }
 }
-/// The `tp_destroy` definition: drops the Rust value.
+/// The `tp_destroy` definition: drops the Rust value (no trampoline: the runtime calls it).
 pub fn destroy_def<T: HPyClass>() -> sys::HPyDef {
     let f: unsafe extern "C" fn(*mut c_void) = destroy_impl::<T>;
-    // SAFETY: type-erased function pointer; the runtime calls it directly with the payload.
+    // SAFETY: type erasure only; the runtime calls it with the payload.
+    let impl_ = unsafe { transmute(f) };
     slot_raw(
         sys::HPySlot_Slot::HPy_tp_destroy,
-        unsafe { transmute::<_, sys::HPyCFunction>(f) },
-        None,
+        Fns {
+            sig: sys::HPyFunc_Signature::HPyFunc_DESTROYFUNC,
+            impl_,
+            tramp: None,
+        },
     )
 }
 
+type TraverseFn = unsafe extern "C" fn(*mut c_void, sys::HPyFunc_visitproc, *mut c_void) -> c_int;
 unsafe extern "C" fn traverse_impl<T: HPyClass>(
     data: *mut c_void,
     visit: sys::HPyFunc_visitproc,
@@ -885,280 +551,31 @@ unsafe extern "C" fn traverse_impl<T: HPyClass>(
     for i in 0..T::SPEC.field_offsets.len() {
         let f = crate::class::raw_field_of(data.cast(), i);
         // SAFETY: `f` is one of the instance's raw fields; the visitor skips nothing by itself.
-        unsafe {
+        let r = unsafe {
             if (*f)._i != 0 {
-                let r = visit(f, arg);
-                if r != 0 {
-                    return r;
-                }
+                visit(f, arg)
+            } else {
+                0
             }
+        };
+        if r != 0 {
+            return r;
         }
     }
     0
 }
-unsafe extern "C" fn traverse_tramp<T: HPyClass>(
-    self_: Obj,
-    visit: sys::cpy_visitproc,
-    arg: *mut c_void,
-) -> c_int {
-    let mut a = sys::_HPyFunc_args_TRAVERSEPROC {
-        self_,
-        visit,
-        arg,
-        result: 0,
-    };
-    // SAFETY: the TRAVERSEPROC argument struct and impl.
-    unsafe {
-        let f: unsafe extern "C" fn(*mut c_void, sys::HPyFunc_visitproc, *mut c_void) -> c_int =
-            traverse_impl::<T>;
-        call_real(
-            sys::HPyFunc_Signature::HPyFunc_TRAVERSEPROC,
-            transmute::<_, sys::HPyCFunction>(f),
-            (&raw mut a).cast(),
-        )
-    };
-    a.result
-}
-/// The `tp_traverse` definition: visits every raw field.
+/// The `tp_traverse` definition: visits every raw field. (`tp_traverse` takes no context, so it
+/// is not a row of the table; its trampoline is made the same way.)
 pub fn traverse_def<T: HPyClass>() -> sys::HPyDef {
-    let f: unsafe extern "C" fn(*mut c_void, sys::HPyFunc_visitproc, *mut c_void) -> c_int =
-        traverse_impl::<T>;
-    let t: unsafe extern "C" fn(Obj, sys::cpy_visitproc, *mut c_void) -> c_int =
-        traverse_tramp::<T>;
-    // SAFETY: as in `unary_def`.
-    unsafe {
-        slot_raw(
-            sys::HPySlot_Slot::HPy_tp_traverse,
-            transmute::<_, sys::HPyCFunction>(f),
-            transmute::<_, sys::cpy_PyCFunction>(t),
-        )
-    }
-}
-
-/// `self` of a method or slot, which the runtime has type-checked.
-///
-/// # Safety
-///
-/// `h` must be an instance of `T`'s type or of a subtype.
-#[inline(always)]
-pub unsafe fn this<'ctx, T: HPyClass>(
-    h: &Handle<'ctx>,
-) -> HPyResult<core::mem::ManuallyDrop<crate::Obj<'ctx, T>>> {
-    if T::SPEC.subclass || T::SPEC.shape != crate::BuiltinShape::Object {
-        crate::class::check_subclass_instance::<T>(h)?;
-    }
-    // SAFETY: forwarded; the copy of the borrowed handle is never closed (ManuallyDrop).
-    unsafe {
-        let raw = Handle::borrowed(h.ctx(), h.as_raw());
-        Ok(core::mem::ManuallyDrop::new(crate::Obj::unchecked(
-            core::mem::ManuallyDrop::into_inner(raw),
-        )))
-    }
-}
-
-/// `HPy_New` for a `#[new]` on the type it was called with.
-pub fn new_instance<'ctx, T: HPyClass>(
-    ctx: Context<'ctx>,
-    cls: &Handle<'ctx>,
-    value: T,
-) -> HPyResult<Handle<'ctx>> {
-    // SAFETY: `tp_new` of `T`'s type is only called with that type or a subtype.
-    unsafe { crate::Obj::new_of_type(ctx, cls, value).map(crate::Obj::into_handle) }
-}
-
-/// Finishes a `#[new]`: creates the instance of `cls` holding the returned value.
-pub fn finish_new<'a, 'ctx, T: HPyClass, R: IntoNew<T>>(
-    ctx: Context<'ctx>,
-    cls: &'a Handle<'ctx>,
-) -> impl FnOnce(R) -> HPyResult<Handle<'ctx>> + 'a {
-    move |r| new_instance::<T>(ctx, cls, r.into_new()?)
-}
-
-/// The operand of a binary operator that is an instance of `T`, if it is one.
-pub fn operand<'ctx, T: HPyClass>(h: &Handle<'ctx>) -> HPyResult<Option<crate::Obj<'ctx, T>>> {
-    crate::Obj::<T>::cast(h)
-}
-
-/// What a `#[new]` may return: the value or an `HPyResult` of it.
-pub trait IntoNew<T> {
-    /// The value or the error.
-    fn into_new(self) -> HPyResult<T>;
-}
-impl<T: HPyClass> IntoNew<T> for T {
-    fn into_new(self) -> HPyResult<T> {
-        Ok(self)
-    }
-}
-impl<T: HPyClass> IntoNew<T> for HPyResult<T> {
-    fn into_new(self) -> HPyResult<T> {
-        self
-    }
-}
-
-/// A hash as CPython wants it: -1 is reserved for errors.
-pub fn fix_hash(h: isize) -> isize {
-    if h == -1 {
-        -2
-    } else {
-        h
-    }
-}
-
-/// The value given to a property setter; `del obj.attr` and conversion errors name the attribute.
-pub fn setter_value<'a, 'ctx, T>(v: Option<&'a Handle<'ctx>>, name: &str) -> HPyResult<T>
-where
-    T: crate::FromPython<'a, 'ctx>,
-{
-    let v = v.ok_or_else(|| HPyErr::type_error(format!("cannot delete attribute '{name}'")))?;
-    T::from_python(v).map_err(|e| match (e.exception_type(), e.message()) {
-        (Some(ty), Some(msg)) => HPyErr::new(ty, format!("attribute '{name}' {msg}")),
-        _ => e,
-    })
-}
-
-/// What a setter, `__setitem__`, `__delitem__` or `__del__` may return: `()` or `HPyResult<()>`.
-pub trait IntoUnit {
-    /// The result.
-    fn into_unit(self, ctx: Context<'_>) -> HPyResult<()>;
-}
-impl IntoUnit for () {
-    fn into_unit(self, _ctx: Context<'_>) -> HPyResult<()> {
-        Ok(())
-    }
-}
-impl IntoUnit for HPyResult<()> {
-    fn into_unit(self, _ctx: Context<'_>) -> HPyResult<()> {
-        self
-    }
-}
-
-/// A plain value or an `HPyResult` of it (`__bool__`, `__len__`, `__contains__`).
-pub trait IntoValue<T> {
-    /// The value or the error.
-    fn into_value(self) -> HPyResult<T>;
-}
-impl<T> IntoValue<T> for T {
-    fn into_value(self) -> HPyResult<T> {
-        Ok(self)
-    }
-}
-impl<T> IntoValue<T> for HPyResult<T> {
-    fn into_value(self) -> HPyResult<T> {
-        self
-    }
-}
-
-/// A length as `Py_ssize_t`.
-pub fn len_value(n: usize) -> HPyResult<isize> {
-    isize::try_from(n).map_err(|_| {
-        HPyErr::overflow_error("__len__() should return a value that fits in Py_ssize_t")
-    })
-}
-
-/// What `__hash__` may return: an integer (or an `HPyResult` of one); -1 becomes -2.
-pub trait IntoHash {
-    /// The hash.
-    fn into_hash(self) -> HPyResult<isize>;
-}
-macro_rules! into_hash {
-    ($($t:ty),*) => {$(
-        impl IntoHash for $t {
-            fn into_hash(self) -> HPyResult<isize> {
-                Ok(fix_hash(self as isize))
-            }
-        }
-        impl IntoHash for HPyResult<$t> {
-            fn into_hash(self) -> HPyResult<isize> {
-                self.map(|h| fix_hash(h as isize))
-            }
-        }
-    )*};
-}
-into_hash!(isize, usize, i64, u64, i32, u32);
-
-/// A reflected operator as a method: `this.__rOP__(other)` is the slot called as `(other, this)`.
-pub trait Reflected {
-    /// The name used in panic messages.
-    const NAME: &'static str;
-    /// The slot with the operands swapped.
-    fn call<'ctx>(
-        ctx: Context<'ctx>,
-        this: &Handle<'ctx>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<Handle<'ctx>>;
-}
-
-/// [`Reflected`] for a [`BinarySlot`].
-pub struct Swap<M>(core::marker::PhantomData<M>);
-impl<M: BinarySlot> Reflected for Swap<M> {
-    const NAME: &'static str = M::NAME;
-    fn call<'ctx>(
-        ctx: Context<'ctx>,
-        this: &Handle<'ctx>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<Handle<'ctx>> {
-        M::call(ctx, other, this)
-    }
-}
-
-/// [`Reflected`] for `__pow__` (a [`TernarySlot`]) without a modulo.
-pub struct SwapPow<M>(core::marker::PhantomData<M>);
-impl<M: TernarySlot> Reflected for SwapPow<M> {
-    const NAME: &'static str = M::NAME;
-    fn call<'ctx>(
-        ctx: Context<'ctx>,
-        this: &Handle<'ctx>,
-        other: &Handle<'ctx>,
-    ) -> HPyResult<Handle<'ctx>> {
-        M::call(ctx, other, this, &ctx.none())
-    }
-}
-
-unsafe extern "C" fn reflected_impl<M: Reflected>(
-    ctx: *mut sys::HPyContext,
-    this: sys::HPy,
-    other: sys::HPy,
-) -> sys::HPy {
-    // SAFETY: the runtime passes this call's context and two borrowed arguments (HPyFunc_O).
-    unsafe {
-        let ctx = Context::from_raw(ctx);
-        let (this, other) = (Handle::borrowed(ctx, this), Handle::borrowed(ctx, other));
-        run(ctx, M::NAME, || M::call(ctx, &this, &other))
-    }
-}
-
-unsafe extern "C" fn reflected_tramp<M: Reflected>(self_: Obj, arg: Obj) -> Obj {
-    let mut args = sys::_HPyFunc_args_O {
-        self_,
-        arg,
-        result: null_mut(),
-    };
-    // SAFETY: `args` is the O argument struct and `reflected_impl` has the O signature.
-    unsafe {
-        let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy) -> sys::HPy =
-            reflected_impl::<M>;
-        call_real(
-            sys::HPyFunc_Signature::HPyFunc_O,
-            transmute::<_, sys::HPyCFunction>(f),
-            (&raw mut args).cast(),
-        )
-    };
-    args.result
-}
-
-/// The `__rOP__` method `name` of a reflected operator.
-pub const fn reflected_def<M: Reflected>(name: &'static CStr) -> StaticDef {
-    let f: unsafe extern "C" fn(*mut sys::HPyContext, sys::HPy, sys::HPy) -> sys::HPy =
-        reflected_impl::<M>;
-    let t: unsafe extern "C" fn(Obj, Obj) -> Obj = reflected_tramp::<M>;
-    // SAFETY: type-erased function pointers; the runtime calls them with the O signature.
-    unsafe {
-        super::meth_def(
-            name,
-            c"",
-            transmute::<_, sys::HPyCFunction>(f),
-            transmute::<_, sys::cpy_PyCFunction>(t),
-            sys::HPyFunc_Signature::HPyFunc_O,
-        )
-    }
+    let f: TraverseFn = traverse_impl::<T>;
+    let tramp = trampoline!(<T: HPyClass> HPyFunc_TRAVERSEPROC / _HPyFunc_args_TRAVERSEPROC,
+        traverse_impl::<T>, TraverseFn,
+        (self_: Obj, visit: sys::cpy_visitproc, arg: *mut c_void) -> c_int = 0);
+    // SAFETY: type erasure only, as in the table's rows.
+    let impl_ = unsafe { transmute(f) };
+    let sig = sys::HPyFunc_Signature::HPyFunc_TRAVERSEPROC;
+    slot_raw(
+        sys::HPySlot_Slot::HPy_tp_traverse,
+        Fns { sig, impl_, tramp },
+    )
 }

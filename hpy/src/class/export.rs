@@ -81,6 +81,12 @@ impl<T: HPyClass> ClassExport<T> {
     /// The class's type object; `TypeError` if no module that adds it has been created yet.
     pub fn type_object<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         self.global.get(ctx).ok_or_else(|| {
+            if let Some(why) = crate::ffi::runtime::no_classes() {
+                return HPyErr::new(
+                    crate::ExceptionType::NotImplementedError,
+                    format!("the class {}: {why}", T::SPEC.py_name()),
+                );
+            }
             if Self::left_out() {
                 return HPyErr::new(
                     crate::ExceptionType::NotImplementedError,
@@ -113,15 +119,15 @@ impl<T: HPyClass> ClassExport<T> {
             let defs = T::methods();
             let mut own: Vec<Box<sys::HPyDef>> = Vec::new();
             if core::mem::needs_drop::<T>() {
-                own.push(Box::new(crate::__private::destroy_def::<T>()));
+                own.push(Box::new((defs.lifecycle.destroy)()));
             }
             if !T::SPEC.field_offsets.is_empty() {
-                own.push(Box::new(crate::__private::traverse_def::<T>()));
+                own.push(Box::new((defs.lifecycle.traverse)()));
             }
             if !defs.has_new {
                 // A class extending a built-in keeps the base's __new__.
                 if T::SPEC.shape == BuiltinShape::Object {
-                    own.push(Box::new(crate::__private::no_new_def::<T>()));
+                    own.push(Box::new((defs.lifecycle.no_new)()));
                 }
             }
             let mut defines: Vec<*mut sys::HPyDef> =
@@ -244,8 +250,43 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
             return Ok(());
         }
         let name = module.get_attr("__name__")?;
+        if let Some(why) = crate::ffi::runtime::no_classes() {
+            return refuse_class(ctx, module, T::SPEC.py_name(), why);
+        }
         let ty = self.make_type(ctx, name.extract::<&str>()?)?;
         self.global.set(ctx, &ty)?;
         module.set_attr(T::SPEC.py_name(), &ty)
     }
+}
+
+/// Python code that makes a module refuse, by name, the classes this runtime cannot host: a
+/// module `__getattr__` (PEP 562) raising `AttributeError` with the reason, for the names in
+/// `__hpy_refused__`.
+const REFUSE_CLASSES: &str = "\
+def __getattr__(name, _refused=__hpy_refused__):
+    if name in _refused:
+        raise AttributeError(f\"module {__name__!r} has no class {name!r}: {_refused[name]}\")
+    raise AttributeError(f\"module {__name__!r} has no attribute {name!r}\")
+";
+
+/// Leaves the class `class` out of `module`, whose `__getattr__` then says why: the module and its
+/// functions stay usable.
+fn refuse_class<'ctx>(
+    ctx: Context<'ctx>,
+    module: &Handle<'ctx>,
+    class: &str,
+    why: &str,
+) -> HPyResult<()> {
+    let namespace = crate::Dict::try_from_handle(module.get_attr("__dict__")?)?;
+    let refused = match namespace.get("__hpy_refused__")? {
+        Some(refused) => refused,
+        None => {
+            let refused = crate::Dict::new(ctx)?.into_handle();
+            namespace.set_item("__hpy_refused__", &refused)?;
+            let code = ctx.compile(REFUSE_CLASSES, "<hpy>", crate::SourceKind::File)?;
+            ctx.eval_code(&code, &namespace, None)?;
+            refused
+        }
+    };
+    refused.set_item(class, why)
 }

@@ -42,9 +42,13 @@ impl Header {
         !T::SPEC.unsendable || self.owner.get() == thread_mark()
     }
 
-    /// Whether `tp_destroy` may drop the value: an unsendable value freed on another thread is
-    /// leaked instead, with a message on standard error (there is no context to raise in).
-    pub(crate) fn may_drop<T: HPyClass>(&self) -> bool {
+    /// Whether `tp_destroy` has a value to drop: one was stored, and, for an unsendable value,
+    /// this is its thread (one freed on another thread is leaked, with a message on standard
+    /// error: there is no context to raise in).
+    pub(crate) fn has_value_to_drop<T: HPyClass>(&self) -> bool {
+        if self.state.get() == UNINIT {
+            return false;
+        }
         let ok = self.on_owner_thread::<T>();
         if !ok {
             eprintln!(

@@ -71,7 +71,8 @@ pub(crate) use layout::raw_field as raw_field_of;
 pub use layout::{value_offset, Header};
 pub(crate) use obj::{check_subclass_instance, refuse_subtype_on_pypy};
 
-use crate::__private::StaticDef;
+use crate::ffi::def::StaticDef;
+use crate::sys;
 
 /// A Rust struct that is a Python class. Implemented by `#[hpy_class]`; do not implement it by
 /// hand.
@@ -95,12 +96,39 @@ pub unsafe trait HPyClass: Sized + 'static {
 
     /// The definitions of the class's `#[hpy_methods]` block.
     #[doc(hidden)]
-    fn methods() -> crate::__private::ClassDefs;
+    fn methods() -> ClassDefs;
 
     /// The value an instance made without `#[new]` gets on first use, for
     /// `#[hpy_class(default)]`.
     #[doc(hidden)]
     fn lazy_default() -> Option<Self>;
+}
+
+/// The definitions of a class's `#[hpy_methods]` block, as the type is made from them.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct ClassDefs {
+    /// Methods, slots and properties.
+    pub defines: &'static [&'static StaticDef],
+    /// The methods PyPy needs for reflected operators (see `__private::ClassMethods`).
+    pub reflected: &'static [&'static StaticDef],
+    /// Whether the block has a `#[new]`.
+    pub has_new: bool,
+    /// The definitions the type needs besides the block's.
+    pub lifecycle: Lifecycle,
+}
+
+/// The makers of the `tp_destroy`, `tp_traverse` and default `tp_new` definitions of a class,
+/// which the type gets when it needs them (a value to drop, fields to visit, no `#[new]`).
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Lifecycle {
+    /// `tp_destroy`: drops the Rust value.
+    pub destroy: fn() -> sys::HPyDef,
+    /// `tp_traverse`: visits the raw fields.
+    pub traverse: fn() -> sys::HPyDef,
+    /// `tp_new` without `#[new]`: refuses, or makes an empty instance.
+    pub no_new: fn() -> sys::HPyDef,
 }
 
 /// A Python object kept inside an instance of an `#[hpy_class]` (an `HPyField`).

@@ -39,9 +39,10 @@ fn out_of_range(target: &str) -> HPyErr {
     HPyErr::overflow_error(format!("Python int out of range for {target}"))
 }
 
+/// A negative value for an unsigned type, in CPython's words (`PyLong_AsUnsignedLongLong`).
 #[cold]
-fn negative(target: &str) -> HPyErr {
-    HPyErr::overflow_error(format!("can't convert negative int to unsigned {target}"))
+fn negative() -> HPyErr {
+    HPyErr::overflow_error("can't convert negative int to unsigned")
 }
 
 /// A machine integer that an HPy `HPyLong_As*` function returns directly.
@@ -150,7 +151,7 @@ fn unsigned_error(int: &Handle<'_>, target: &str) -> HPyErr {
         HPyErr::fetch().discard(ctx);
         out_of_range(target)
     } else if v < 0 {
-        negative(target)
+        negative()
     } else {
         out_of_range(target)
     }
@@ -164,7 +165,7 @@ macro_rules! small_int {
                 let v: $wide = $extract(obj, stringify!($t))?;
                 <$t>::try_from(v).map_err(|_| {
                     if Native::is_negative(v) && <$t>::MIN == 0 {
-                        negative(stringify!($t))
+                        negative()
                     } else {
                         out_of_range(stringify!($t))
                     }

@@ -76,6 +76,7 @@ macro_rules! context_functions {
 
 mod constants;
 mod constructors;
+pub(crate) mod def;
 mod functions;
 pub(crate) mod runtime;
 pub(crate) mod trampoline;

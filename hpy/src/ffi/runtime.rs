@@ -76,6 +76,19 @@ pub(crate) fn set_layout(version: &str) -> Result<(), &str> {
     Ok(())
 }
 
+/// Why this runtime cannot host `#[hpy_class]` types (`None`: it can).
+static NO_CLASSES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records that classes cannot be made on this runtime, and why.
+pub(crate) fn set_no_classes(why: String) {
+    let _ = NO_CLASSES.set(why);
+}
+
+/// Why classes cannot be made on this runtime, if they cannot.
+pub(crate) fn no_classes() -> Option<&'static str> {
+    NO_CLASSES.get().map(String::as_str)
+}
+
 /// Records whether the interpreter is CPython (whose UTF-8 is trusted) and whether the
 /// file-system codec is UTF-8.
 pub(crate) fn set_interpreter(cpython: bool, fs_utf8: bool) {

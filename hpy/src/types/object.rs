@@ -283,6 +283,17 @@ impl<'ctx> Handle<'ctx> {
     /// `hasattr(self, name)`. Errors raised while looking the attribute up count as "no".
     pub fn has_attr<N: AttrName<'ctx>>(&self, name: N) -> bool {
         let (ctx, me) = (self.ctx(), self.as_raw());
+        if crate::ffi::runtime::is_cpython() {
+            // CPython's `PyObject_HasAttr`, behind `HPy_HasAttr`, does this too, but since 3.13
+            // also prints the error it swallows ("Exception ignored in PyObject_HasAttr()").
+            return match self.get_attr(name) {
+                Ok(_) => true,
+                Err(e) => {
+                    e.discard(ctx);
+                    false
+                }
+            };
+        }
         let found = name.key().dispatch(
             ctx,
             |p| {

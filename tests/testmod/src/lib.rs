@@ -1,5 +1,8 @@
 //! `testmod`: functions the Python test suite uses to check the SDK's core behaviour.
 
+// `cfg(all())` and `cfg(any())` are the always-on and always-off conditions of the `#[cfg]` tests.
+#![allow(clippy::non_minimal_cfg)]
+
 /// Test helpers for the hpy Rust SDK.
 #[hpy::hpy_module]
 mod testmod {
@@ -267,8 +270,157 @@ mod testmod {
     }
 
     #[hpy_exec]
-    fn second_exec(_ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+    fn second_exec(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
         let before: String = module.get_attr("EXEC_ORDER")?.extract()?;
+        // A failing exec hook, for the tests of a failed module creation: with this variable
+        // set, the exec raises (`raise`) or fails a Python call (`call`: the exception is set).
+        let os = ctx.import("os")?;
+        match os
+            .get_attr("environ")?
+            .call_method("get", ("TESTMOD_FAIL_EXEC",))?
+            .extract::<Option<String>>()?
+            .as_deref()
+        {
+            Some("raise") => return Err(HPyErr::value_error("testmod's exec failed on request")),
+            Some("call") => {
+                module.get_attr("no_such_attribute")?;
+            }
+            _ => {}
+        }
         module.set_attr("EXEC_ORDER", format!("{before},second"))
+    }
+
+    // `#[cfg]` on the items of the module and of `#[hpy_methods]`: `cfg(all())` is always on and
+    // `cfg(any())` always off. tests/python/test_cfg.py checks what is there.
+
+    /// Configured in.
+    #[cfg(all())]
+    #[hpy_method]
+    fn cfg_on() -> &'static str {
+        "on"
+    }
+
+    /// Configured out: absent from the module.
+    #[cfg(any())]
+    #[hpy_method]
+    fn cfg_off() -> &'static str {
+        "off"
+    }
+
+    /// Configured out (an exec hook that would fail the import).
+    #[cfg(any())]
+    #[hpy_exec]
+    fn cfg_off_exec(_ctx: Context<'_>, _module: &Handle<'_>) -> HPyResult<()> {
+        Err(HPyErr::runtime_error("configured out"))
+    }
+
+    #[cfg(all())]
+    static CFG_ON_GLOBAL: hpy::Global = hpy::Global::new();
+
+    #[cfg(any())]
+    static CFG_OFF_GLOBAL: hpy::Global = hpy::Global::new();
+
+    /// A class whose methods, special methods and properties are partly configured out.
+    #[cfg(all())]
+    #[hpy_class]
+    pub struct CfgOn {
+        v: i64,
+    }
+
+    #[cfg(all())]
+    #[hpy_methods]
+    impl CfgOn {
+        #[new]
+        fn new(v: i64) -> CfgOn {
+            CfgOn { v }
+        }
+
+        #[cfg(any())]
+        #[new]
+        fn new_off() -> CfgOn {
+            CfgOn { v: -1 }
+        }
+
+        /// Configured in.
+        #[cfg(all())]
+        fn present(&self) -> i64 {
+            self.v
+        }
+
+        #[cfg(any())]
+        fn absent(&self) -> i64 {
+            self.v
+        }
+
+        #[cfg(all())]
+        fn __len__(&self) -> usize {
+            self.v as usize
+        }
+
+        #[cfg(any())]
+        fn __neg__(&self) -> i64 {
+            -self.v
+        }
+
+        #[cfg(all())]
+        fn __add__(&self, other: i64) -> i64 {
+            self.v + other
+        }
+
+        #[cfg(any())]
+        fn __radd__(&self, other: i64) -> i64 {
+            other + self.v
+        }
+
+        #[cfg(any())]
+        fn __sub__(&self, other: i64) -> i64 {
+            self.v - other
+        }
+
+        #[cfg(all())]
+        fn __rsub__(&self, other: i64) -> i64 {
+            other - self.v
+        }
+
+        #[cfg(all())]
+        fn __getitem__(&self, i: i64) -> i64 {
+            self.v * i
+        }
+
+        #[cfg(any())]
+        fn __setitem__(&mut self, _i: i64, v: i64) {
+            self.v = v;
+        }
+
+        #[cfg(all())]
+        fn __delitem__(&mut self, _i: i64) {
+            self.v = 0;
+        }
+
+        /// Read-only: its setter is configured out.
+        #[cfg(all())]
+        #[getter]
+        fn value(&self) -> i64 {
+            self.v
+        }
+
+        #[cfg(any())]
+        #[setter]
+        fn set_value(&mut self, v: i64) {
+            self.v = v;
+        }
+
+        #[cfg(any())]
+        #[getter]
+        fn hidden(&self) -> i64 {
+            self.v
+        }
+    }
+
+    /// Configured out: absent from the module.
+    #[cfg(any())]
+    #[hpy_class]
+    pub struct CfgOff {
+        v: i64,
     }
 }
