@@ -263,8 +263,9 @@ fn wheel(args: &BuildArgs, editable: bool) -> Result<(PathBuf, metadata::Project
         .clone()
         .unwrap_or_else(|| meta.target_directory.join("wheels").into_std_path_buf());
     std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
-    let [lib] = build_libraries(args, &[package])?[..] else {
-        bail!("`cargo build` produced more than one library for {}", package.name);
+    let lib = match <[PathBuf; 1]>::try_from(build_libraries(args, &[package])?) {
+        Ok([lib]) => lib,
+        Err(_) => bail!("`cargo build` produced more than one library for {}", package.name),
     };
     let module = artifact::module_name(&lib)?;
     let needs = platform::needs(&lib)?;

@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn the_runtime_requirement_parses_with_its_marker() {
-        let r = Requirement::from_str(HPY_RUNTIME).unwrap();
+        let r: Requirement = Requirement::from_str(HPY_RUNTIME).unwrap();
         assert_eq!(
             r.to_string(),
             "hpy==0.9.0 ; platform_python_implementation == 'CPython'"

@@ -14,7 +14,6 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{bail, Context as _, Result};
 use flate2::write::GzEncoder;
@@ -222,7 +221,7 @@ fn rewrite_manifest(dir: &Path, here: &str, vendored: &mut Vendored) -> Result<S
     }
     rewrite_dependency_tables(&mut manifest, dir, workspace.as_ref(), here, vendored)?;
     if let Some(Value::Table(targets)) = manifest.get_mut("target") {
-        for spec in targets.values_mut() {
+        for (_, spec) in targets.iter_mut() {
             if let Value::Table(t) = spec {
                 rewrite_dependency_tables(t, dir, workspace.as_ref(), here, vendored)?;
             }
