@@ -78,7 +78,7 @@ pub fn develop(args: &BuildArgs) -> Result<()> {
     let tmp = tempfile::tempdir().context("creating a temporary folder")?;
     let mut wheel_args = args.clone();
     wheel_args.out = Some(tmp.path().to_path_buf());
-    let (wheel, project) = crate::wheel(&wheel_args, true)?;
+    let (wheel, project) = crate::wheel::build(&wheel_args, true)?;
 
     // The wheel itself, replacing any earlier install; then its dependencies (hpy on CPython),
     // which are usually there already.

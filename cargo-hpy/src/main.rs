@@ -102,7 +102,7 @@ fn main() {
     let result = match hpy.command {
         HpyCommand::Build(args) => build(args),
         HpyCommand::Wheel(args) => {
-            wheel(&args.build, args.editable).map(|(w, _)| println!("{}", w.display()))
+            wheel::build(&args.build, args.editable).map(|(w, _)| println!("{}", w.display()))
         }
         HpyCommand::Sdist(args) => sdist::sdist(&args).map(|s| println!("{}", s.display())),
         HpyCommand::Develop(args) => develop::develop(&args.build),
@@ -251,53 +251,4 @@ fn build(args: BuildArgs) -> Result<()> {
         eprintln!("    Wrote {} and {}", so.display(), py.display());
     }
     Ok(())
-}
-
-/// Builds the wheel of one crate and returns its path and the project's metadata.
-fn wheel(args: &BuildArgs, editable: bool) -> Result<(PathBuf, metadata::Project)> {
-    let meta = metadata(args.manifest_path.as_deref())?;
-    let package = one_package(&meta, &args.packages)?;
-    let project = metadata::Project::read(package)?;
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| meta.target_directory.join("wheels").into_std_path_buf());
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
-    let lib = match <[PathBuf; 1]>::try_from(build_libraries(args, &[package])?) {
-        Ok([lib]) => lib,
-        Err(_) => bail!("`cargo build` produced more than one library for {}", package.name),
-    };
-    let module = artifact::module_name(&lib)?;
-    let needs = platform::needs(&lib)?;
-    let (platform_tag, warning) = needs.tag();
-    if let Some(w) = warning {
-        eprintln!("warning: {}: {w}", lib.display());
-    }
-    let tag = format!("py3-none-{platform_tag}");
-    let mut writer = wheel::WheelWriter::create(&out_dir, &project, &tag)?;
-    if editable {
-        let dir = meta
-            .target_directory
-            .join("hpy")
-            .join("editable")
-            .join(project.escaped_name())
-            .into_std_path_buf();
-        create_out_dir(&dir)?;
-        artifact::install(&lib, &module, &dir)?;
-        let abs = std::fs::canonicalize(&dir)?;
-        let line = format!("{}\n", abs.display());
-        writer.add(&format!("_{module}_hpy_editable.pth"), line.as_bytes(), false)?;
-    } else {
-        let so_name = artifact::so_name(&module);
-        let data = std::fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
-        writer.add(&so_name, &data, true)?;
-        writer.add(
-            &format!("{module}.py"),
-            stub::stub(&module, &so_name).as_bytes(),
-            false,
-        )?;
-    }
-    let path = writer.finish(&project, &tag)?;
-    eprintln!("    Wrote {}", path.display());
-    Ok((path, project))
 }

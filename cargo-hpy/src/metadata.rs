@@ -127,7 +127,15 @@ impl Project {
                     .unwrap_or_else(|| content_type(file.as_deref().unwrap_or("")).to_owned());
                 Some((body, ct))
             }
-            None => None,
+            // Cargo's `readme`, else the summary: indexes show a description either way.
+            None => match package.readme() {
+                Some(file) => Some((
+                    std::fs::read_to_string(&file)
+                        .with_context(|| format!("reading the readme {file}"))?,
+                    content_type(file.as_str()).to_owned(),
+                )),
+                None => summary.clone().map(|s| (s, "text/plain".to_owned())),
+            },
         };
         Ok(Project {
             name,

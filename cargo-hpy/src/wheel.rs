@@ -1,17 +1,78 @@
-//! Writing a wheel (PEP 427 / the binary distribution format): the files, then the dist-info
-//! folder with `METADATA`, `WHEEL` and `RECORD` last, each entry hashed as it is written.
+//! `cargo hpy wheel`: the wheel of one extension crate, and writing a wheel (PEP 427 / the
+//! binary distribution format): the files, then the dist-info folder with `METADATA`, `WHEEL`
+//! and `RECORD` last, each entry hashed as it is written.
+//!
+//! The universal wheel is tagged `py3-none-<platform>`: one `.hpy0.so` loads on every
+//! interpreter with HPy 0.9 (CPython with the `hpy` package, PyPy built in). The module is a
+//! package folder, `<module>/__init__.py` (the loader, which replaces itself in `sys.modules` by
+//! the extension module) beside `<module>/<module>.hpy0.so`, so that the wheel has one top-level
+//! entry and its stub `<module>/__init__.pyi` and `py.typed` follow PEP 561.
 
 use std::fs::File;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::{bail, Context as _, Result};
 use base64::Engine as _;
 use sha2::{Digest as _, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::metadata::Project;
+use crate::{artifact, platform, stub, BuildArgs};
+
+/// Builds the wheel of one crate and returns its path and the project's metadata. An editable
+/// wheel (PEP 660) holds a `.pth` naming `<target dir>/hpy/editable/<name>`, where the module
+/// is built, instead of the module.
+///
+/// Only the universal wheel is built. The CPython-ABI wheel (`cp3XY-cp3XY` or `cp3XY-abi3`,
+/// which pip prefers on CPython) needs the CPython-ABI backend of the `hpy` crate, which does not
+/// exist yet: when it does, this builds the crate a second time with that backend and writes a
+/// second wheel beside this one, with the same metadata and a CPython tag.
+pub fn build(args: &BuildArgs, editable: bool) -> Result<(PathBuf, Project)> {
+    let meta = crate::metadata(args.manifest_path.as_deref())?;
+    let package = crate::one_package(&meta, &args.packages)?;
+    let project = Project::read(package)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| meta.target_directory.join("wheels").into_std_path_buf());
+    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+    let lib = match <[PathBuf; 1]>::try_from(crate::build_libraries(args, &[package])?) {
+        Ok([lib]) => lib,
+        Err(_) => bail!("`cargo build` produced more than one library for {}", package.name),
+    };
+    let module = artifact::module_name(&lib)?;
+    let needs = platform::needs(&lib)?;
+    let (platform_tag, warning) = needs.tag();
+    if let Some(w) = warning {
+        eprintln!("warning: {}: {w}", lib.display());
+    }
+    let tag = format!("py3-none-{platform_tag}");
+    let mut writer = WheelWriter::create(&out_dir, &project, &tag)?;
+    if editable {
+        let dir = meta
+            .target_directory
+            .join("hpy")
+            .join("editable")
+            .join(project.escaped_name())
+            .into_std_path_buf();
+        crate::create_out_dir(&dir)?;
+        artifact::install(&lib, &module, &dir)?;
+        let abs = std::fs::canonicalize(&dir)?;
+        let line = format!("{}\n", abs.display());
+        writer.add(&format!("_{module}_hpy_editable.pth"), line.as_bytes(), false)?;
+    } else {
+        let so_name = artifact::so_name(&module);
+        let data = std::fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
+        writer.add(&format!("{module}/{so_name}"), &data, true)?;
+        let loader = stub::stub(&module, &so_name);
+        writer.add(&format!("{module}/__init__.py"), loader.as_bytes(), false)?;
+    }
+    let path = writer.finish(&project, &tag)?;
+    eprintln!("    Wrote {}", path.display());
+    Ok((path, project))
+}
 
 /// A wheel being written; [`WheelWriter::finish`] adds the dist-info folder.
 pub struct WheelWriter {
