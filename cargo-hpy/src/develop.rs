@@ -22,9 +22,7 @@ fn python_of(venv: &Path) -> PathBuf {
 }
 
 fn run(cmd: &mut Command) -> Result<String> {
-    let out = cmd
-        .output()
-        .with_context(|| format!("running {cmd:?}"))?;
+    let out = cmd.output().with_context(|| format!("running {cmd:?}"))?;
     if !out.status.success() {
         bail!(
             "{cmd:?} failed:\n{}{}",
@@ -97,9 +95,8 @@ pub fn develop(args: &BuildArgs) -> Result<()> {
     ]))?;
     let stem = project.stem();
     let dist_info = Path::new(&site).join(format!("{stem}.dist-info"));
-    let url = url::Url::from_directory_path(&project.crate_dir).map_err(|()| {
-        anyhow::anyhow!("{} is not an absolute path", project.crate_dir.display())
-    })?;
+    let url = url::Url::from_directory_path(&project.crate_dir)
+        .map_err(|()| anyhow::anyhow!("{} is not an absolute path", project.crate_dir.display()))?;
     let direct_url = serde_json::json!({ "url": url.as_str(), "dir_info": { "editable": true } });
     let target = dist_info.join("direct_url.json");
     std::fs::write(&target, direct_url.to_string())

@@ -4,11 +4,12 @@
 
 mod artifact;
 mod develop;
+mod loader;
 mod metadata;
 mod new;
 mod platform;
+mod pyi;
 mod sdist;
-mod stub;
 mod wheel;
 
 use std::path::{Path, PathBuf};
@@ -135,12 +136,41 @@ fn metadata(manifest_path: Option<&Path>) -> Result<Metadata> {
     meta_cmd.exec().context("running `cargo metadata`")
 }
 
-fn selected_packages<'m>(meta: &'m Metadata, requested: &[String]) -> Result<Vec<&'m Package>> {
+/// The crate whose manifest was named with `--manifest-path`, or else the one whose folder holds
+/// the current directory (the innermost), if any.
+fn current_package<'m>(meta: &'m Metadata, manifest_path: Option<&Path>) -> Option<&'m Package> {
+    let members = meta.workspace_packages();
+    match manifest_path {
+        Some(m) => {
+            let m = std::fs::canonicalize(m).ok()?;
+            members
+                .into_iter()
+                .find(|p| std::fs::canonicalize(&p.manifest_path).ok().as_ref() == Some(&m))
+        }
+        None => {
+            let cwd = std::env::current_dir().ok()?;
+            members
+                .into_iter()
+                .filter(|p| {
+                    p.manifest_path
+                        .parent()
+                        .is_some_and(|d| cwd.starts_with(d.as_std_path()))
+                })
+                .max_by_key(|p| p.manifest_path.as_str().len())
+        }
+    }
+}
+
+fn selected_packages<'m>(
+    meta: &'m Metadata,
+    requested: &[String],
+    manifest_path: Option<&Path>,
+) -> Result<Vec<&'m Package>> {
     let members = meta.workspace_packages();
     if requested.is_empty() {
-        // The crate whose manifest was named (or found in the current directory) if it is one.
-        if let Some(root) = meta.root_package().filter(|p| is_extension(p)) {
-            return Ok(vec![root]);
+        // The crate whose manifest was named (or whose folder we are in) if it is one.
+        if let Some(current) = current_package(meta, manifest_path).filter(|p| is_extension(p)) {
+            return Ok(vec![current]);
         }
         let found: Vec<&Package> = members.into_iter().filter(|p| is_extension(p)).collect();
         if found.is_empty() {
@@ -165,8 +195,12 @@ fn selected_packages<'m>(meta: &'m Metadata, requested: &[String]) -> Result<Vec
 }
 
 /// The one extension crate a packaging command works on.
-fn one_package<'m>(meta: &'m Metadata, requested: &[String]) -> Result<&'m Package> {
-    match selected_packages(meta, requested)?.as_slice() {
+fn one_package<'m>(
+    meta: &'m Metadata,
+    requested: &[String],
+    manifest_path: Option<&Path>,
+) -> Result<&'m Package> {
+    match selected_packages(meta, requested, manifest_path)?.as_slice() {
         [one] => Ok(one),
         many => {
             let names: Vec<&str> = many.iter().map(|p| p.name.as_str()).collect();
@@ -236,7 +270,7 @@ fn create_out_dir(dir: &Path) -> Result<()> {
 
 fn build(args: BuildArgs) -> Result<()> {
     let meta = metadata(args.manifest_path.as_deref())?;
-    let packages = selected_packages(&meta, &args.packages)?;
+    let packages = selected_packages(&meta, &args.packages, args.manifest_path.as_deref())?;
     let profile = if args.release { "release" } else { "debug" };
     let out_dir = args.out.clone().unwrap_or_else(|| {
         meta.target_directory

@@ -41,7 +41,8 @@ fn read_pyproject(dir: &Path) -> Result<Option<PyProjectToml>> {
     }
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let parsed = PyProjectToml::new(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let parsed =
+        PyProjectToml::new(&text).with_context(|| format!("parsing {}", path.display()))?;
     Ok(Some(parsed))
 }
 
@@ -91,6 +92,19 @@ impl Project {
             .unwrap_or_default();
         let hpy = PackageName::from_str("hpy").expect("a valid name");
         if !requires_dist.iter().any(|r| r.name == hpy) {
+            // PEP 621: a `[project]` whose dependencies are not `dynamic` lists them all, and
+            // installers (uv) read them from pyproject.toml without asking the backend.
+            let dynamic = project.is_none_or(|p| {
+                p.dynamic
+                    .as_ref()
+                    .is_some_and(|d| d.iter().any(|f| f == "dependencies"))
+            });
+            if !dynamic {
+                bail!(
+                    "pyproject.toml: [project] dependencies must include the HPy runtime, \
+                     \"{HPY_RUNTIME}\" (or name \"dependencies\" in `dynamic` to have it added)"
+                );
+            }
             requires_dist.push(Requirement::from_str(HPY_RUNTIME).expect("a valid requirement"));
         }
         let license = match project.and_then(|p| p.license.as_ref()) {
@@ -103,7 +117,10 @@ impl Project {
             .map(|u| u.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default();
         if urls.is_empty() {
-            for (label, url) in [("Homepage", &package.homepage), ("Repository", &package.repository)] {
+            for (label, url) in [
+                ("Homepage", &package.homepage),
+                ("Repository", &package.repository),
+            ] {
                 if let Some(url) = url {
                     urls.push((label.to_owned(), url.clone()));
                 }
@@ -115,7 +132,11 @@ impl Project {
                     .with_context(|| format!("reading the readme {file}"))?,
                 content_type(file).to_owned(),
             )),
-            Some(ReadMe::Table { file, text, content_type: ct }) => {
+            Some(ReadMe::Table {
+                file,
+                text,
+                content_type: ct,
+            }) => {
                 let body = match (file, text) {
                     (Some(f), _) => std::fs::read_to_string(crate_dir.join(f))
                         .with_context(|| format!("reading the readme {f}"))?,

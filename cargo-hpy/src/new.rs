@@ -62,7 +62,10 @@ name = "{name}"
 version = "0.1.0"
 description = "An HPy extension module written in Rust"
 requires-python = ">=3.8"
-"#
+# The HPy runtime: CPython needs the hpy package, PyPy has it built in.
+dependencies = ["{runtime}"]
+"#,
+                runtime = crate::metadata::HPY_RUNTIME
             ),
         ),
         (
@@ -145,7 +148,10 @@ pub fn new(args: &NewArgs) -> Result<()> {
             let abs = std::fs::canonicalize(p)
                 .with_context(|| format!("resolving --hpy-path {}", p.display()))?;
             if !abs.join("Cargo.toml").is_file() {
-                bail!("{} holds no Cargo.toml (name the `hpy` crate's folder)", abs.display());
+                bail!(
+                    "{} holds no Cargo.toml (name the `hpy` crate's folder)",
+                    abs.display()
+                );
             }
             format!("{{ path = {:?} }}", abs.display().to_string())
         }

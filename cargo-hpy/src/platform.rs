@@ -64,7 +64,10 @@ pub fn needs(lib: &Path) -> Result<Needs> {
     let mut libraries = Vec::new();
     if let Some((entries, link)) = sections.dynamic(endian, &*data)? {
         let strings = sections.strings(endian, &*data, link)?;
-        for d in entries.iter().filter(|d| d.tag32(endian) == Some(DT_NEEDED)) {
+        for d in entries
+            .iter()
+            .filter(|d| d.tag32(endian) == Some(DT_NEEDED))
+        {
             libraries.push(String::from_utf8_lossy(d.string(endian, strings)?).into_owned());
         }
     }

@@ -26,18 +26,15 @@ use crate::SdistArgs;
 /// The folder of the archive that holds the crates reached by path.
 const PATH_DEPS: &str = "path-deps";
 
-/// The `pyproject.toml` written for a crate that has none.
-fn default_pyproject(project: &Project) -> String {
-    format!(
-        "[build-system]\nrequires = [\"hpy-rs-build\"]\nbuild-backend = \"hpy_rs_build\"\n\n\
-         [project]\nname = {:?}\nversion = \"{}\"\n",
-        project.name, project.version
-    )
-}
+/// The `pyproject.toml` written for a crate that has none: the backend only; the metadata is in
+/// `PKG-INFO`.
+const DEFAULT_PYPROJECT: &str =
+    "[build-system]\nrequires = [\"hpy-rs-build\"]\nbuild-backend = \"hpy_rs_build\"\n";
 
 fn read_manifest(dir: &Path) -> Result<Table> {
     let path = dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     text.parse::<Table>()
         .with_context(|| format!("parsing {}", path.display()))
 }
@@ -72,7 +69,12 @@ fn package_files(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     Ok(String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter(|l| !matches!(*l, "Cargo.toml" | "Cargo.toml.orig" | "Cargo.lock" | ".cargo_vcs_info.json"))
+        .filter(|l| {
+            !matches!(
+                *l,
+                "Cargo.toml" | "Cargo.toml.orig" | "Cargo.lock" | ".cargo_vcs_info.json"
+            )
+        })
         .map(PathBuf::from)
         .collect())
 }
@@ -121,22 +123,27 @@ fn rewrite_dependency(
     };
     let mut base_dir = own_dir.to_path_buf();
     if dep.get("workspace").and_then(Value::as_bool) == Some(true) {
-        let (ws_dir, ws) = workspace
-            .with_context(|| format!("`{name}` is inherited from a workspace that was not found"))?;
+        let (ws_dir, ws) = workspace.with_context(|| {
+            format!("`{name}` is inherited from a workspace that was not found")
+        })?;
         let inherited = ws
             .get("workspace")
             .and_then(|w| w.get("dependencies"))
             .and_then(|d| d.get(name))
             .with_context(|| format!("the workspace defines no dependency `{name}`"))?;
         let mut merged = match inherited {
-            Value::String(v) => Table::from_iter([("version".to_owned(), Value::String(v.clone()))]),
+            Value::String(v) => {
+                Table::from_iter([("version".to_owned(), Value::String(v.clone()))])
+            }
             Value::Table(t) => t.clone(),
             other => bail!("workspace dependency `{name}` is {other}"),
         };
         dep.remove("workspace");
         for (k, v) in dep {
             match (k.as_str(), merged.get_mut("features"), &v) {
-                ("features", Some(Value::Array(have)), Value::Array(more)) => have.extend(more.iter().cloned()),
+                ("features", Some(Value::Array(have)), Value::Array(more)) => {
+                    have.extend(more.iter().cloned())
+                }
                 _ => {
                     merged.insert(k, v);
                 }
@@ -234,9 +241,7 @@ fn rewrite_manifest(dir: &Path, here: &str, vendored: &mut Vendored) -> Result<S
         // with the profiles of the workspace it came from.
         manifest.insert("workspace".into(), Value::Table(Table::new()));
         if let Some(profile) = workspace.as_ref().and_then(|(_, w)| w.get("profile")) {
-            manifest
-                .entry("profile")
-                .or_insert_with(|| profile.clone());
+            manifest.entry("profile").or_insert_with(|| profile.clone());
         }
     } else {
         manifest.remove("profile");
@@ -244,7 +249,12 @@ fn rewrite_manifest(dir: &Path, here: &str, vendored: &mut Vendored) -> Result<S
     Ok(toml::to_string(&manifest)?)
 }
 
-fn append(tar: &mut tar::Builder<GzEncoder<File>>, path: &str, data: &[u8], mode: u32) -> Result<()> {
+fn append(
+    tar: &mut tar::Builder<GzEncoder<File>>,
+    path: &str,
+    data: &[u8],
+    mode: u32,
+) -> Result<()> {
     let mut header = tar::Header::new_gnu();
     header.set_size(data.len() as u64);
     header.set_mode(mode);
@@ -272,7 +282,7 @@ fn mode_of(path: &Path) -> Result<u32> {
 pub fn sdist(args: &SdistArgs) -> Result<PathBuf> {
     let meta = crate::metadata(args.manifest_path.as_deref())?;
     let requested: Vec<String> = args.package.iter().cloned().collect();
-    let package = crate::one_package(&meta, &requested)?;
+    let package = crate::one_package(&meta, &requested, args.manifest_path.as_deref())?;
     let project = Project::read(package)?;
     let out_dir = args
         .out
@@ -298,7 +308,12 @@ pub fn sdist(args: &SdistArgs) -> Result<PathBuf> {
         } else {
             format!("{stem}/{here}")
         };
-        append(&mut tar, &format!("{prefix}/Cargo.toml"), manifest.as_bytes(), 0o644)?;
+        append(
+            &mut tar,
+            &format!("{prefix}/Cargo.toml"),
+            manifest.as_bytes(),
+            0o644,
+        )?;
         for file in package_files(&dir)? {
             let src = dir.join(&file);
             let data = std::fs::read(&src).with_context(|| format!("reading {}", src.display()))?;
@@ -311,14 +326,24 @@ pub fn sdist(args: &SdistArgs) -> Result<PathBuf> {
         }
     }
     if !project.has_pyproject {
-        append(&mut tar, &format!("{stem}/pyproject.toml"), default_pyproject(&project).as_bytes(), 0o644)?;
+        append(
+            &mut tar,
+            &format!("{stem}/pyproject.toml"),
+            DEFAULT_PYPROJECT.as_bytes(),
+            0o644,
+        )?;
     }
     let lock = meta.workspace_root.join("Cargo.lock");
     if lock.is_file() {
         let data = std::fs::read(&lock)?;
         append(&mut tar, &format!("{stem}/Cargo.lock"), &data, 0o644)?;
     }
-    append(&mut tar, &format!("{stem}/PKG-INFO"), project.metadata_file().as_bytes(), 0o644)?;
+    append(
+        &mut tar,
+        &format!("{stem}/PKG-INFO"),
+        project.metadata_file().as_bytes(),
+        0o644,
+    )?;
     tar.into_inner()?.finish()?;
     eprintln!("    Wrote {}", path.display());
     Ok(path)
@@ -339,13 +364,19 @@ mod tests {
         let text = rewrite_manifest(&root.join("examples/hello"), "", &mut vendored).unwrap();
         let m: Table = text.parse().unwrap();
         assert_eq!(m["package"]["edition"].as_str(), Some("2021"));
-        assert_eq!(m["dependencies"]["hpy"]["path"].as_str(), Some("path-deps/hpy"));
+        assert_eq!(
+            m["dependencies"]["hpy"]["path"].as_str(),
+            Some("path-deps/hpy")
+        );
         assert!(m["workspace"].as_table().unwrap().is_empty());
         assert!(m["profile"]["release"].get("lto").is_some());
         let hpy_dir = std::fs::canonicalize(root.join("hpy")).unwrap();
         let text = rewrite_manifest(&hpy_dir, "path-deps/hpy", &mut vendored).unwrap();
         let m: Table = text.parse().unwrap();
-        assert_eq!(m["dependencies"]["hpy-sys"]["path"].as_str(), Some("../../path-deps/hpy-sys"));
+        assert_eq!(
+            m["dependencies"]["hpy-sys"]["path"].as_str(),
+            Some("../../path-deps/hpy-sys")
+        );
         assert!(m.get("dev-dependencies").is_none());
     }
 }

@@ -19,7 +19,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::metadata::Project;
-use crate::{artifact, platform, stub, BuildArgs};
+use crate::{artifact, loader, platform, pyi, BuildArgs};
 
 /// Builds the wheel of one crate and returns its path and the project's metadata. An editable
 /// wheel (PEP 660) holds a `.pth` naming `<target dir>/hpy/editable/<name>`, where the module
@@ -31,7 +31,7 @@ use crate::{artifact, platform, stub, BuildArgs};
 /// second wheel beside this one, with the same metadata and a CPython tag.
 pub fn build(args: &BuildArgs, editable: bool) -> Result<(PathBuf, Project)> {
     let meta = crate::metadata(args.manifest_path.as_deref())?;
-    let package = crate::one_package(&meta, &args.packages)?;
+    let package = crate::one_package(&meta, &args.packages, args.manifest_path.as_deref())?;
     let project = Project::read(package)?;
     let out_dir = args
         .out
@@ -40,7 +40,10 @@ pub fn build(args: &BuildArgs, editable: bool) -> Result<(PathBuf, Project)> {
     std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let lib = match <[PathBuf; 1]>::try_from(crate::build_libraries(args, &[package])?) {
         Ok([lib]) => lib,
-        Err(_) => bail!("`cargo build` produced more than one library for {}", package.name),
+        Err(_) => bail!(
+            "`cargo build` produced more than one library for {}",
+            package.name
+        ),
     };
     let module = artifact::module_name(&lib)?;
     let needs = platform::needs(&lib)?;
@@ -61,13 +64,28 @@ pub fn build(args: &BuildArgs, editable: bool) -> Result<(PathBuf, Project)> {
         artifact::install(&lib, &module, &dir)?;
         let abs = std::fs::canonicalize(&dir)?;
         let line = format!("{}\n", abs.display());
-        writer.add(&format!("_{module}_hpy_editable.pth"), line.as_bytes(), false)?;
+        writer.add(
+            &format!("_{module}_hpy_editable.pth"),
+            line.as_bytes(),
+            false,
+        )?;
     } else {
         let so_name = artifact::so_name(&module);
         let data = std::fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
         writer.add(&format!("{module}/{so_name}"), &data, true)?;
-        let loader = stub::stub(&module, &so_name);
+        let loader = loader::stub(&module, &so_name);
         writer.add(&format!("{module}/__init__.py"), loader.as_bytes(), false)?;
+        match pyi::read(&lib, &module)? {
+            Some(stub) => {
+                writer.add(&format!("{module}/__init__.pyi"), stub.as_bytes(), false)?;
+                writer.add(&format!("{module}/py.typed"), b"", false)?;
+            }
+            None => eprintln!(
+                "warning: {} carries no type-stub description (built by an older hpy-macros): \
+                 the wheel has no .pyi",
+                lib.display()
+            ),
+        }
     }
     let path = writer.finish(&project, &tag)?;
     eprintln!("    Wrote {}", path.display());
@@ -136,8 +154,7 @@ impl WheelWriter {
             record.push_str(&format!("{name},{hash},{len}\n"));
         }
         record.push_str(&format!("{dist_info}/RECORD,,\n"));
-        let options =
-            SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
         self.zip
             .start_file(format!("{dist_info}/RECORD"), options)?;
         self.zip.write_all(record.as_bytes())?;

@@ -404,8 +404,16 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     )?;
     let def_expr = meth_def(&marker, &g);
     let impl_ = &g.impl_;
+    let stub = crate::stub::function(
+        &py_name,
+        &params,
+        opts.signature.as_ref().map(|(t, _)| t),
+        &f.sig.output,
+    )?;
+    let stub = crate::stub::stub_const(vis, rust_name, &stub);
     Ok(quote! {
         #f
+        #stub
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         struct #marker;
@@ -448,8 +456,10 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
     let call = quote_spanned! {ret_span=>
         ::hpy::__private::IntoExecResult::into_exec_result(#rust_name(ctx, module))
     };
+    let stub = crate::stub::stub_const(vis, rust_name, &crate::stub::exec_constants(&f.block));
     Ok(quote! {
         #f
+        #stub
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         struct #marker;

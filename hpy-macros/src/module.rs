@@ -207,5 +207,8 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         }
     };
     items.extend(exports.items);
+    let stubs: Vec<TokenStream> = defs.iter().map(crate::stub::stub_path).collect();
+    let stub: syn::File = syn::parse2(crate::stub::module_static(&name, &stubs, &def_cfgs))?;
+    items.extend(stub.items);
     Ok(quote!(#m))
 }

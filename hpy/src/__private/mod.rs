@@ -9,8 +9,10 @@ use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
 mod args;
 mod convert;
 mod slots;
+mod stub;
 pub use convert::*;
 pub use slots::*;
+pub use stub::{stub_join, stub_len};
 
 pub use crate::class::{ClassSpec, ModuleItem};
 pub use args::{

@@ -1,0 +1,228 @@
+//! The module's type-stub description: each `#[hpy_method]` and `#[hpy_exec]` function gets a
+//! hidden `const __HPY_STUB_<name>: &str` holding its lines of the module's `.pyi` (a `def` with
+//! Python types derived from the Rust types, or the constants `#[hpy_exec]` sets from literals),
+//! and `#[hpy_module]` joins them into one exported byte array, `HPY_RS_STUB_<module>`, which
+//! `cargo hpy` reads back from the built library and writes out as `<module>.pyi`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::{Expr, GenericArgument, Ident, PathArguments, ReturnType, Type};
+
+use crate::plan::Param;
+use crate::signature::{self, Kind};
+
+/// The first line of the description: its format, for `cargo hpy` to check.
+const HEADER: &str = "# hpy-rs stub 1\n";
+
+/// `__HPY_STUB_<f>`: the description of the function `f`.
+pub fn stub_ident(f: &Ident) -> Ident {
+    format_ident!("__HPY_STUB_{}", f)
+}
+
+/// The hidden constant holding `text`, with the visibility of the function it describes.
+pub fn stub_const(vis: &syn::Visibility, f: &Ident, text: &str) -> TokenStream {
+    let ident = stub_ident(f);
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, dead_code)]
+        #vis const #ident: &str = #text;
+    }
+}
+
+/// The exported static joining the descriptions `parts` (each with its `#[cfg]`).
+pub fn module_static(module: &str, parts: &[TokenStream], cfgs: &[TokenStream]) -> TokenStream {
+    let ident = format_ident!("HPY_RS_STUB_{}", module, span = Span::call_site());
+    quote! {
+        const __HPY_STUB_PARTS: &[&str] = &[#HEADER, #(#cfgs #parts,)*];
+        /// The module's type-stub description (read by `cargo hpy`).
+        #[unsafe(no_mangle)]
+        #[used]
+        pub static #ident: [u8; ::hpy::__private::stub_len(__HPY_STUB_PARTS)] =
+            ::hpy::__private::stub_join(__HPY_STUB_PARTS);
+    }
+}
+
+/// The `def` line of a module function. `signature` is the `signature = (...)` option, if any.
+pub fn function(
+    py_name: &str,
+    params: &[Param],
+    signature: Option<&TokenStream>,
+    output: &ReturnType,
+) -> syn::Result<String> {
+    // (name, kind, has a default, Python type) in Python order.
+    let mut list: Vec<(String, Kind, bool, String)> = Vec::new();
+    let type_of = |name: &str| {
+        params
+            .iter()
+            .find(|p| p.name == name)
+            .map_or_else(|| "Any".to_owned(), |p| py_type(&p.ty, true))
+    };
+    let optional = |name: &str| params.iter().any(|p| p.name == name && p.optional);
+    match signature {
+        Some(tokens) => {
+            for c in signature::check(signature::parse(tokens.clone())?)? {
+                let name = c.name.to_string();
+                let default = c.default.is_some() || optional(&name);
+                list.push((name.clone(), c.kind, default, type_of(&name)));
+            }
+        }
+        None => {
+            for p in params {
+                let ty = py_type(&p.ty, true);
+                list.push((p.name.clone(), Kind::PositionalOrKeyword, p.optional, ty));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut keyword_marker = false;
+    for (i, (name, kind, default, ty)) in list.iter().enumerate() {
+        match kind {
+            Kind::VarArgs => {
+                keyword_marker = true;
+                out.push(format!("*{name}: Any"));
+            }
+            Kind::VarKw => out.push(format!("**{name}: Any")),
+            _ => {
+                if *kind == Kind::KeywordOnly && !keyword_marker {
+                    keyword_marker = true;
+                    out.push("*".to_owned());
+                }
+                let default = if *default { " = ..." } else { "" };
+                out.push(format!("{name}: {ty}{default}"));
+            }
+        }
+        let next_positional_only = list.get(i + 1).map(|n| n.1) == Some(Kind::PositionalOnly);
+        if *kind == Kind::PositionalOnly && !next_positional_only {
+            out.push("/".to_owned());
+        }
+    }
+    let ret = match output {
+        ReturnType::Default => "None".to_owned(),
+        ReturnType::Type(_, t) => py_type(t, false),
+    };
+    Ok(format!("def {py_name}({}) -> {ret}: ...\n", out.join(", ")))
+}
+
+/// The constants an `#[hpy_exec]` function sets with `module.set_attr("NAME", value)?` at the
+/// top level of its body, typed from the value where it is a literal (else `Any`).
+pub fn exec_constants(body: &syn::Block) -> String {
+    let mut out = String::new();
+    for stmt in &body.stmts {
+        let expr = match stmt {
+            syn::Stmt::Expr(e, _) => e,
+            _ => continue,
+        };
+        let expr = match expr {
+            Expr::Try(t) => &*t.expr,
+            e => e,
+        };
+        let Expr::MethodCall(call) = expr else {
+            continue;
+        };
+        if call.method != "set_attr" || call.args.len() != 2 {
+            continue;
+        }
+        let Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(name),
+            ..
+        }) = &call.args[0]
+        else {
+            continue;
+        };
+        let ty = match &call.args[1] {
+            Expr::Lit(l) => match &l.lit {
+                syn::Lit::Int(_) => "int",
+                syn::Lit::Float(_) => "float",
+                syn::Lit::Bool(_) => "bool",
+                syn::Lit::Str(_) => "str",
+                _ => "Any",
+            },
+            Expr::Macro(m)
+                if ["env", "concat", "format"]
+                    .iter()
+                    .any(|n| m.mac.path.is_ident(n)) =>
+            {
+                "str"
+            }
+            _ => "Any",
+        };
+        out.push_str(&format!("{}: {ty}\n", name.value()));
+    }
+    out
+}
+
+/// The Python type of a Rust parameter (`param`) or return type.
+fn py_type(ty: &Type, param: bool) -> String {
+    match ty {
+        Type::Reference(r) => py_type(&r.elem, param),
+        Type::Paren(p) => py_type(&p.elem, param),
+        Type::Group(g) => py_type(&g.elem, param),
+        Type::Slice(s) if is_named(&s.elem, "u8") => "bytes".to_owned(),
+        Type::Tuple(t) if t.elems.is_empty() => "None".to_owned(),
+        Type::Tuple(t) => {
+            let items: Vec<String> = t.elems.iter().map(|e| py_type(e, param)).collect();
+            format!("tuple[{}]", items.join(", "))
+        }
+        Type::Path(p) => {
+            let Some(last) = p.path.segments.last() else {
+                return "Any".to_owned();
+            };
+            let args: Vec<&Type> = match &last.arguments {
+                PathArguments::AngleBracketed(a) => a
+                    .args
+                    .iter()
+                    .filter_map(|g| match g {
+                        GenericArgument::Type(t) => Some(t),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let arg = |i: usize| {
+                args.get(i)
+                    .map_or_else(|| "Any".to_owned(), |t| py_type(t, param))
+            };
+            match last.ident.to_string().as_str() {
+                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64"
+                | "u128" | "usize" | "Int" => "int".to_owned(),
+                "f32" | "f64" | "Float" => "float".to_owned(),
+                "bool" => "bool".to_owned(),
+                "str" | "String" | "char" | "Str" => "str".to_owned(),
+                "Bytes" => "bytes".to_owned(),
+                // Any object is accepted, and its truth value taken.
+                "Truthy" if param => "object".to_owned(),
+                "Truthy" => "bool".to_owned(),
+                "Option" => format!("{} | None", arg(0)),
+                "HPyResult" | "Result" | "Box" | "Rc" | "Arc" | "Cow" => arg(0),
+                "Vec" => format!("list[{}]", arg(0)),
+                "HashMap" | "BTreeMap" => format!("dict[{}, {}]", arg(0), arg(1)),
+                "HashSet" | "BTreeSet" => format!("set[{}]", arg(0)),
+                "Dict" => "dict[Any, Any]".to_owned(),
+                "List" => "list[Any]".to_owned(),
+                "Tuple" => "tuple[Any, ...]".to_owned(),
+                "Type" => "type".to_owned(),
+                _ => "Any".to_owned(),
+            }
+        }
+        _ => "Any".to_owned(),
+    }
+}
+
+fn is_named(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Path(p) if p.path.is_ident(name))
+}
+
+/// The stub constant beside a function definition's static: `path::__HPY_DEF_f` becomes
+/// `path::__HPY_STUB_f`.
+pub fn stub_path(def: &TokenStream) -> TokenStream {
+    def.clone()
+        .into_iter()
+        .map(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => match i.to_string().strip_prefix("__HPY_DEF_") {
+                Some(f) => proc_macro2::TokenTree::Ident(stub_ident(&Ident::new(f, i.span()))),
+                None => proc_macro2::TokenTree::Ident(i),
+            },
+            other => other,
+        })
+        .collect()
+}

@@ -1,0 +1,57 @@
+"""Type stubs: the `.pyi` that `cargo hpy` writes from the description the macros embed in the
+library matches the runtime modules (mypy's stubtest), and mypy --strict type-checks code
+using them (and rejects a wrong call, so the stubs are really read)."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import install, make_venv, offline_env, run
+
+SCRIPT = """
+import hello
+import ujson_hpy
+
+total: int = hello.add(1, 2)
+greeting: str = hello.greet("x")
+counts: dict[str, int] = hello.word_count("a b a")
+answer: int = hello.ANSWER
+version: str = hello.__version__ + ujson_hpy.__version__
+text = ujson_hpy.dumps({"a": [1, 2]}, indent=2, sort_keys=True)
+ujson_hpy.dump([1], sys.stdout, ensure_ascii=False)
+value = ujson_hpy.loads(text)
+print(total, greeting, counts, answer, version, value)
+"""
+
+
+@pytest.fixture(scope="module")
+def typed_env(wheelhouse, tmp_path_factory):
+    """A CPython environment with the two wheels and mypy."""
+    python = make_venv(tmp_path_factory.mktemp("stubs") / "venv", sys.executable, "uv", wheelhouse)
+    env = offline_env(wheelhouse)
+    install(python, "uv", "hello", "ujson-hpy", "mypy==2.4.1", env=env)
+    return python, env
+
+
+def test_stubtest_finds_no_difference(typed_env):
+    python, env = typed_env
+    out = run(python, "-m", "mypy.stubtest", "--concise", "hello", "ujson_hpy", env=env)
+    assert "Success: no issues found in 2 modules" in out, out
+
+
+def test_mypy_strict_checks_a_script(typed_env, tmp_path):
+    python, env = typed_env
+    script = tmp_path / "use.py"
+    script.write_text("import sys\n" + SCRIPT)
+    out = run(python, "-m", "mypy", "--strict", "--no-incremental", script, env=env, cwd=tmp_path)
+    assert "Success: no issues found in 1 source file" in out, out
+    assert run(python, script, env=env).startswith("3 Hello, x!")
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text("import hello\n\nhello.add('1', 2)\nx: str = hello.add(1, 2)\n")
+    result = subprocess.run([python, "-m", "mypy", "--strict", "--no-incremental", wrong],
+                            stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout
+    assert 'Argument 1 to "add" has incompatible type "str"; expected "int"' in result.stdout
+    assert 'Incompatible types in assignment (expression has type "int", variable has type "str")' \
+        in result.stdout, result.stdout
