@@ -29,11 +29,53 @@ pub fn stub_const(vis: &syn::Visibility, f: &Ident, text: &str) -> TokenStream {
     }
 }
 
-/// The exported static joining the descriptions `parts` (each with its `#[cfg]`).
-pub fn module_static(module: &str, parts: &[TokenStream], cfgs: &[TokenStream]) -> TokenStream {
+/// Whether the module's items include classes, which the description does not cover yet: an
+/// `#[hpy_class]` struct, or an upper-case name in an `#[hpy_export] use` (a class or a `Global`).
+pub fn may_hold_classes(items: &[syn::Item]) -> bool {
+    fn upper(tree: &syn::UseTree) -> bool {
+        match tree {
+            syn::UseTree::Path(p) => upper(&p.tree),
+            syn::UseTree::Name(n) => n
+                .ident
+                .to_string()
+                .starts_with(|c: char| c.is_ascii_uppercase()),
+            syn::UseTree::Rename(r) => r
+                .ident
+                .to_string()
+                .starts_with(|c: char| c.is_ascii_uppercase()),
+            syn::UseTree::Group(g) => g.items.iter().any(upper),
+            syn::UseTree::Glob(_) => false,
+        }
+    }
+    let named = |attrs: &[syn::Attribute], name: &str| {
+        attrs
+            .iter()
+            .any(|a| a.path().segments.last().is_some_and(|s| s.ident == name))
+    };
+    items.iter().any(|item| match item {
+        syn::Item::Struct(s) => named(&s.attrs, "hpy_class"),
+        syn::Item::Use(u) => named(&u.attrs, "hpy_export") && upper(&u.tree),
+        _ => false,
+    })
+}
+
+/// The exported static joining the descriptions `parts` (each with its `#[cfg]`). A module that
+/// `may_hold_classes` gets a module `__getattr__`, which marks its stub incomplete (PEP 484):
+/// type checkers take the names it lacks as `Any` instead of reporting them missing.
+pub fn module_static(
+    module: &str,
+    parts: &[TokenStream],
+    cfgs: &[TokenStream],
+    incomplete: bool,
+) -> TokenStream {
     let ident = format_ident!("HPY_RS_STUB_{}", module, span = Span::call_site());
+    let rest = if incomplete {
+        "def __getattr__(name: str) -> Any: ...\n"
+    } else {
+        ""
+    };
     quote! {
-        const __HPY_STUB_PARTS: &[&str] = &[#HEADER, #(#cfgs #parts,)*];
+        const __HPY_STUB_PARTS: &[&str] = &[#HEADER, #(#cfgs #parts,)* #rest];
         /// The module's type-stub description (read by `cargo hpy`).
         #[unsafe(no_mangle)]
         #[used]
