@@ -142,7 +142,27 @@ pub fn function(
         ReturnType::Default => "None".to_owned(),
         ReturnType::Type(_, t) => py_type(t, false),
     };
+    if is_keyword(py_name) {
+        // Not a name a stub can declare.
+        return Ok(String::new());
+    }
+    if list.iter().any(|(name, ..)| is_keyword(name)) {
+        // A parameter named like a Python keyword (`r#class`) cannot be written in a `def`.
+        return Ok(format!(
+            "def {py_name}(*args: Any, **kwargs: Any) -> {ret}: ...\n"
+        ));
+    }
     Ok(format!("def {py_name}({}) -> {ret}: ...\n", out.join(", ")))
+}
+
+fn is_keyword(name: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    KEYWORDS.contains(&name)
 }
 
 /// The constants an `#[hpy_exec]` function sets with `module.set_attr("NAME", value)?` at the
@@ -267,4 +287,55 @@ pub fn stub_path(def: &TokenStream) -> TokenStream {
             other => other,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn param(name: &str, ty: Type, optional: bool) -> Param {
+        Param {
+            name: name.to_owned(),
+            span: Span::call_site(),
+            ty,
+            optional,
+        }
+    }
+
+    #[test]
+    fn a_def_follows_the_signature_and_the_rust_types() {
+        let params = [
+            param("a", syn::parse_quote!(&Handle<'ctx>), false),
+            param("b", syn::parse_quote!(i64), false),
+            param("args", syn::parse_quote!(Handle<'ctx>), false),
+            param("c", syn::parse_quote!(Vec<String>), false),
+            param("d", syn::parse_quote!(Option<&str>), true),
+            param("kwargs", syn::parse_quote!(Handle<'ctx>), false),
+        ];
+        let sig = quote!(a, /, b = 2, *args, c, d = None, **kwargs);
+        let ret: ReturnType = syn::parse_quote!(-> HPyResult<HashMap<String, (f64, bool)>>);
+        assert_eq!(
+            function("f", &params, Some(&sig), &ret).unwrap(),
+            "def f(a: Any, /, b: int = ..., *args: Any, c: list[str], d: str | None = ..., \
+             **kwargs: Any) -> dict[str, tuple[float, bool]]: ...\n"
+        );
+        let plain = [param("class", syn::parse_quote!(u8), false)];
+        assert_eq!(
+            function("g", &plain, None, &ReturnType::Default).unwrap(),
+            "def g(*args: Any, **kwargs: Any) -> None: ...\n"
+        );
+    }
+
+    #[test]
+    fn constants_set_from_literals_are_typed() {
+        let body: syn::Block = syn::parse_quote!({
+            module.set_attr("A", 1)?;
+            module.set_attr("B", env!("X"))?;
+            module.set_attr("C", make())?;
+            other.call()?;
+            Ok(())
+        });
+        assert_eq!(exec_constants(&body), "A: int\nB: str\nC: Any\n");
+    }
 }

@@ -55,3 +55,17 @@ def test_mypy_strict_checks_a_script(typed_env, tmp_path):
     assert 'Argument 1 to "add" has incompatible type "str"; expected "int"' in result.stdout
     assert 'Incompatible types in assignment (expression has type "int", variable has type "str")' \
         in result.stdout, result.stdout
+
+
+def test_stubs_of_the_test_modules_type_check(tmp_path):
+    # Every function of the test modules (keyword-named parameters, every conversion type,
+    # classes left to the module __getattr__) gives a stub mypy --strict reads without error.
+    from conftest import cargo_hpy, ROOT
+    cargo_hpy("build", "-p", "testmod", "-p", "apimod", "-p", "hello", "-p", "ujson_hpy",
+              "--out", tmp_path, cwd=ROOT)
+    stubs = sorted(tmp_path.glob("*.pyi"))
+    assert [s.name for s in stubs] == ["apimod.pyi", "hello.pyi", "testmod.pyi", "ujson_hpy.pyi"]
+    out = run(sys.executable, "-m", "mypy", "--strict", "--no-incremental", *stubs, cwd=tmp_path)
+    assert "Success: no issues found in 4 source files" in out, out
+    assert "def __getattr__(name: str) -> Any: ..." in (tmp_path / "testmod.pyi").read_text()
+    assert "__getattr__" not in (tmp_path / "hello.pyi").read_text()
