@@ -406,6 +406,7 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let impl_ = &g.impl_;
     let stub = crate::stub::function(
         &py_name,
+        None,
         &params,
         opts.signature.as_ref().map(|(t, _)| t),
         &f.sig.output,

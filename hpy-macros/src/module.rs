@@ -79,6 +79,7 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     let span = m.ident.span();
 
     let incomplete_stub = crate::stub::may_hold_classes(items);
+    let stub_classes = crate::stub::classes_in(items);
     // Each with the item's `#[cfg]`: what is configured out is not listed.
     let (mut defs, mut globals) = (Vec::new(), Vec::new());
     let (mut def_cfgs, mut global_cfgs) = (Vec::new(), Vec::new());
@@ -213,6 +214,7 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         &name,
         &stubs,
         &def_cfgs,
+        &stub_classes,
         incomplete_stub,
     ))?;
     items.extend(stub.items);

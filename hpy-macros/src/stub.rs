@@ -29,8 +29,8 @@ pub fn stub_const(vis: &syn::Visibility, f: &Ident, text: &str) -> TokenStream {
     }
 }
 
-/// Whether the module's items include classes, which the description does not cover yet: an
-/// `#[hpy_class]` struct, or an upper-case name in an `#[hpy_export] use` (a class or a `Global`).
+/// Whether the module may export classes its description does not cover: an upper-case name in
+/// an `#[hpy_export] use` (a class or a `Global`, which a macro cannot tell apart).
 pub fn may_hold_classes(items: &[syn::Item]) -> bool {
     fn upper(tree: &syn::UseTree) -> bool {
         match tree {
@@ -53,7 +53,6 @@ pub fn may_hold_classes(items: &[syn::Item]) -> bool {
             .any(|a| a.path().segments.last().is_some_and(|s| s.ident == name))
     };
     items.iter().any(|item| match item {
-        syn::Item::Struct(s) => named(&s.attrs, "hpy_class"),
         syn::Item::Use(u) => named(&u.attrs, "hpy_export") && upper(&u.tree),
         _ => false,
     })
@@ -66,8 +65,10 @@ pub fn module_static(
     module: &str,
     parts: &[TokenStream],
     cfgs: &[TokenStream],
+    classes: &[(Ident, TokenStream)],
     incomplete: bool,
 ) -> TokenStream {
+    let (classes, class_cfgs): (Vec<_>, Vec<_>) = classes.iter().cloned().unzip();
     let ident = format_ident!("HPY_RS_STUB_{}", module, span = Span::call_site());
     let rest = if incomplete {
         "def __getattr__(name: str) -> Any: ...\n"
@@ -75,7 +76,17 @@ pub fn module_static(
         ""
     };
     quote! {
-        const __HPY_STUB_PARTS: &[&str] = &[#HEADER, #(#cfgs #parts,)* #rest];
+        const __HPY_STUB_PARTS: &[&str] = {
+            // A class without #[hpy_methods] has no methods to describe.
+            #[allow(unused_imports)]
+            use ::hpy::__private::NoStubMethods as _;
+            &[
+                #HEADER,
+                #(#cfgs #parts,)*
+                #(#class_cfgs #classes::__HPY_STUB_CLASS, #class_cfgs #classes::__HPY_STUB_METHODS,)*
+                #rest
+            ]
+        };
         /// The module's type-stub description (read by `cargo hpy`).
         #[unsafe(no_mangle)]
         #[used]
@@ -87,6 +98,7 @@ pub fn module_static(
 /// The `def` line of a module function. `signature` is the `signature = (...)` option, if any.
 pub fn function(
     py_name: &str,
+    first: Option<&str>,
     params: &[Param],
     signature: Option<&TokenStream>,
     output: &ReturnType,
@@ -115,7 +127,7 @@ pub fn function(
             }
         }
     }
-    let mut out = Vec::new();
+    let mut out: Vec<String> = first.map(str::to_owned).into_iter().collect();
     let mut keyword_marker = false;
     for (i, (name, kind, default, ty)) in list.iter().enumerate() {
         match kind {
@@ -148,8 +160,9 @@ pub fn function(
     }
     if list.iter().any(|(name, ..)| is_keyword(name)) {
         // A parameter named like a Python keyword (`r#class`) cannot be written in a `def`.
+        let first = first.map_or_else(String::new, |f| format!("{f}, "));
         return Ok(format!(
-            "def {py_name}(*args: Any, **kwargs: Any) -> {ret}: ...\n"
+            "def {py_name}({first}*args: Any, **kwargs: Any) -> {ret}: ...\n"
         ));
     }
     Ok(format!("def {py_name}({}) -> {ret}: ...\n", out.join(", ")))
@@ -211,6 +224,177 @@ pub fn exec_constants(body: &syn::Block) -> String {
         out.push_str(&format!("{}: {ty}\n", name.value()));
     }
     out
+}
+
+/// `impl Type { const __HPY_STUB_CLASS }`: the class line of an `#[hpy_class]` and its
+/// `#[hpy(get, set)]` members (`(Python name, type, get, set)`).
+pub fn class_const(
+    ident: &Ident,
+    py_name: &str,
+    extends: Option<&Ident>,
+    subclass: bool,
+    members: &[(String, Type, bool, bool)],
+) -> TokenStream {
+    let base = match extends.map(ToString::to_string).as_deref() {
+        Some("float") => "(float)",
+        Some("list") => "(list[Any])",
+        _ => "",
+    };
+    // Its instances carry a Rust value: no class can derive from it and another base at once.
+    let mut text = String::from(if subclass {
+        "@disjoint_base\n"
+    } else {
+        "@final\n"
+    });
+    text.push_str(&format!("class {py_name}{base}:\n    ...\n"));
+    for (name, ty, get, set) in members {
+        let ty = py_type(ty, false);
+        match (get, set) {
+            (true, true) => text.push_str(&format!("    {name}: {ty}\n")),
+            (true, false) => text.push_str(&format!(
+                "    @property\n    def {name}(self) -> {ty}: ...\n"
+            )),
+            _ => {} // Write-only: not expressible as a stub attribute.
+        }
+    }
+    quote! {
+        impl #ident {
+            #[doc(hidden)]
+            pub const __HPY_STUB_CLASS: &'static str = #text;
+        }
+    }
+}
+
+/// `impl Type { const __HPY_STUB_METHODS }`: the methods, properties and special methods of an
+/// `#[hpy_methods]` block, indented for the class body (read before the macro rewrites it).
+pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
+    let has = |f: &syn::ImplItemFn, name: &str| f.attrs.iter().any(|a| a.path().is_ident(name));
+    let cfg = |f: &syn::ImplItemFn| crate::attrs::cfg_attr(&crate::attrs::cfg_pred(&f.attrs));
+    // (cfg, text) per item; properties as (cfg, name, type) and setters (name, type).
+    let (mut getters, mut setters, mut methods) = (Vec::new(), Vec::new(), Vec::new());
+    for item in &imp.items {
+        let syn::ImplItem::Fn(f) = item else { continue };
+        if has(f, "call_function") {
+            continue;
+        }
+        let opts = match f
+            .attrs
+            .iter()
+            .find(|a| a.path().is_ident("hpy_method"))
+            .map(|a| &a.meta)
+        {
+            Some(syn::Meta::List(l)) => crate::method::parse_options(l.tokens.clone())?,
+            _ => crate::method::MethodOptions::default(),
+        };
+        let name = f.sig.ident.to_string();
+        let sig = opts.signature.as_ref().map(|(t, _)| t);
+        if has(f, "new") {
+            let (_, params) = crate::method::parameters(&f.sig, 0)?;
+            let def = function("__new__", Some("cls"), &params, sig, &ReturnType::Default)?;
+            methods.push((cfg(f), def.replace(") -> None: ...", ") -> Self: ...")));
+            continue;
+        }
+        let (_, params) = crate::method::parameters(&f.sig, 1)?;
+        let explicit = |a: &syn::Attribute| match &a.meta {
+            syn::Meta::List(l) => Some(l.tokens.to_string()),
+            _ => None,
+        };
+        if let Some(a) = f.attrs.iter().find(|a| a.path().is_ident("getter")) {
+            let prop = explicit(a).unwrap_or_else(|| name.clone());
+            let ty = match &f.sig.output {
+                ReturnType::Default => "None".to_owned(),
+                ReturnType::Type(_, t) => py_type(t, false),
+            };
+            getters.push((cfg(f), prop, ty));
+            continue;
+        }
+        if let Some(a) = f.attrs.iter().find(|a| a.path().is_ident("setter")) {
+            let prop = explicit(a)
+                .unwrap_or_else(|| name.strip_prefix("set_").unwrap_or(&name).to_owned());
+            let ty = params
+                .first()
+                .map_or_else(|| "Any".to_owned(), |p| py_type(&p.ty, true));
+            setters.push((prop, ty));
+            continue;
+        }
+        let py_name = opts
+            .name
+            .as_ref()
+            .map(|l| l.value())
+            .unwrap_or_else(|| name.trim_start_matches("r#").to_owned());
+        // Special methods take their operands by position.
+        let dunder = name.starts_with("__") && name.ends_with("__") && name != "__call__";
+        let names: Vec<Ident> = params.iter().map(|p| Ident::new(&p.name, p.span)).collect();
+        let positional = quote!(#(#names,)* /);
+        let sig = match sig {
+            None if dunder && !names.is_empty() => Some(&positional),
+            sig => sig,
+        };
+        methods.push((
+            cfg(f),
+            function(&py_name, Some("self"), &params, sig, &f.sig.output)?,
+        ));
+    }
+    let mut parts = Vec::new();
+    for (cfg, prop, ty) in getters {
+        let mut text = format!("@property\ndef {prop}(self) -> {ty}: ...\n");
+        if let Some((_, set_ty)) = setters.iter().find(|(p, _)| *p == prop) {
+            text.push_str(&format!(
+                "@{prop}.setter\ndef {prop}(self, value: {set_ty}) -> None: ...\n"
+            ));
+        }
+        parts.push((cfg, text));
+    }
+    parts.extend(methods);
+    let (cfgs, texts): (Vec<_>, Vec<_>) = parts
+        .into_iter()
+        .map(|(cfg, text)| {
+            (
+                cfg,
+                text.lines()
+                    .map(|l| format!("    {l}\n"))
+                    .collect::<String>(),
+            )
+        })
+        .unzip();
+    let self_ty = &imp.self_ty;
+    Ok(quote! {
+        impl #self_ty {
+            #[doc(hidden)]
+            pub const __HPY_STUB_METHODS: &'static str = {
+                const PARTS: &[&str] = &[#(#cfgs #texts,)*];
+                const BYTES: [u8; ::hpy::__private::stub_len(PARTS)] =
+                    ::hpy::__private::stub_join(PARTS);
+                match ::core::str::from_utf8(&BYTES) {
+                    ::core::result::Result::Ok(text) => text,
+                    ::core::result::Result::Err(_) => ::core::panic!("stub text is UTF-8"),
+                }
+            };
+        }
+    })
+}
+
+/// The `#[hpy_class]` structs written in the module, each with its `#[cfg]`.
+pub fn classes_in(items: &[syn::Item]) -> Vec<(Ident, TokenStream)> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s)
+                if s.attrs.iter().any(|a| {
+                    a.path()
+                        .segments
+                        .last()
+                        .is_some_and(|seg| seg.ident == "hpy_class")
+                }) =>
+            {
+                Some((
+                    s.ident.clone(),
+                    crate::attrs::cfg_attr(&crate::attrs::cfg_pred(&s.attrs)),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The Python type of a Rust parameter (`param`) or return type.
@@ -316,13 +500,13 @@ mod tests {
         let sig = quote!(a, /, b = 2, *args, c, d = None, **kwargs);
         let ret: ReturnType = syn::parse_quote!(-> HPyResult<HashMap<String, (f64, bool)>>);
         assert_eq!(
-            function("f", &params, Some(&sig), &ret).unwrap(),
+            function("f", None, &params, Some(&sig), &ret).unwrap(),
             "def f(a: Any, /, b: int = ..., *args: Any, c: list[str], d: str | None = ..., \
              **kwargs: Any) -> dict[str, tuple[float, bool]]: ...\n"
         );
         let plain = [param("class", syn::parse_quote!(u8), false)];
         assert_eq!(
-            function("g", &plain, None, &ReturnType::Default).unwrap(),
+            function("g", None, &plain, None, &ReturnType::Default).unwrap(),
             "def g(*args: Any, **kwargs: Any) -> None: ...\n"
         );
     }

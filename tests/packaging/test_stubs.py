@@ -67,5 +67,14 @@ def test_stubs_of_the_test_modules_type_check(tmp_path):
     assert [s.name for s in stubs] == ["apimod.pyi", "hello.pyi", "testmod.pyi", "ujson_hpy.pyi"]
     out = run(sys.executable, "-m", "mypy", "--strict", "--no-incremental", *stubs, cwd=tmp_path)
     assert "Success: no issues found in 4 source files" in out, out
-    assert "def __getattr__(name: str) -> Any: ..." in (tmp_path / "testmod.pyi").read_text()
+    testmod = (tmp_path / "testmod.pyi").read_text()
+    # Classes exported from other files are not described: the module __getattr__ says so.
+    assert "def __getattr__(name: str) -> Any: ..." in testmod
     assert "__getattr__" not in (tmp_path / "hello.pyi").read_text()
+    # A class written in the module is, with what #[cfg] leaves in.
+    cls = testmod[testmod.index("@final\nclass CfgOn:"):]
+    for line in ("    @property\n    def value(self) -> int: ...\n    @value.setter\n",
+                 "    def __new__(cls, v: int) -> Self: ...\n", "    def present(self) -> int: ...\n",
+                 "    def __add__(self, other: int, /) -> int: ...\n"):
+        assert line in cls, cls
+    assert "absent" not in cls and "__neg__" not in cls, cls

@@ -12,7 +12,7 @@ mod slots;
 mod stub;
 pub use convert::*;
 pub use slots::*;
-pub use stub::{stub_join, stub_len};
+pub use stub::{stub_join, stub_len, NoStubMethods};
 
 pub use crate::class::{ClassSpec, ModuleItem};
 pub use args::{

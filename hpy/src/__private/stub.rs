@@ -30,6 +30,14 @@ pub const fn stub_join<const N: usize>(parts: &[&str]) -> [u8; N] {
     out
 }
 
+/// Gives every type an empty `__HPY_STUB_METHODS`, which a class's `#[hpy_methods]` block
+/// replaces with its own (an inherent constant is found before a trait's).
+pub trait NoStubMethods {
+    /// No methods.
+    const __HPY_STUB_METHODS: &'static str = "";
+}
+impl<T> NoStubMethods for T {}
+
 #[cfg(test)]
 mod tests {
     #[test]
