@@ -69,8 +69,8 @@ def test_stubs_of_the_test_modules_type_check(tmp_path):
     assert "Success: no issues found in 4 source files" in out, out
     testmod = (tmp_path / "testmod.pyi").read_text()
     # Classes exported from other files are not described: the module __getattr__ says so.
-    assert "def __getattr__(name: str) -> Any: ..." in testmod
-    assert "__getattr__" not in (tmp_path / "hello.pyi").read_text()
+    assert "def __getattr__(name: str) -> Any: ..." in (tmp_path / "apimod.pyi").read_text()
+    assert "__getattr__" not in (tmp_path / "hello.pyi").read_text() + testmod
     # A class written in the module is, with what #[cfg] leaves in.
     cls = testmod[testmod.index("@final\nclass CfgOn:"):]
     for line in ("    @property\n    def value(self) -> int: ...\n    @value.setter\n",
