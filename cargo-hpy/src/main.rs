@@ -4,6 +4,7 @@
 
 mod artifact;
 mod develop;
+mod layout;
 mod loader;
 mod metadata;
 mod new;

@@ -19,7 +19,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::metadata::Project;
-use crate::{artifact, loader, platform, pyi, BuildArgs};
+use crate::{artifact, layout, loader, platform, pyi, BuildArgs};
 
 /// Builds the wheel of one crate and returns its path and the project's metadata. An editable
 /// wheel (PEP 660) holds a `.pth` naming `<target dir>/hpy/editable/<name>`, where the module
@@ -53,17 +53,26 @@ pub fn build(args: &BuildArgs, editable: bool) -> Result<(PathBuf, Project)> {
     }
     let tag = format!("py3-none-{platform_tag}");
     let mut writer = WheelWriter::create(&out_dir, &project, &tag)?;
+    let source = layout::python_source(&project.crate_dir, &module)?;
     if editable {
-        let dir = meta
-            .target_directory
-            .join("hpy")
-            .join("editable")
-            .join(project.escaped_name())
-            .into_std_path_buf();
-        crate::create_out_dir(&dir)?;
+        // The module is built where the import finds it, which a `.pth` names: the project's
+        // Python package, or a folder of its own in the target directory.
+        let (dir, path_entry) = match &source {
+            Some(s) => (s.root.join(&s.package), s.root.clone()),
+            None => {
+                let dir = meta
+                    .target_directory
+                    .join("hpy")
+                    .join("editable")
+                    .join(project.escaped_name())
+                    .into_std_path_buf();
+                crate::create_out_dir(&dir)?;
+                let abs = std::fs::canonicalize(&dir)?;
+                (abs.clone(), abs)
+            }
+        };
         artifact::install(&lib, &module, &dir)?;
-        let abs = std::fs::canonicalize(&dir)?;
-        let line = format!("{}\n", abs.display());
+        let line = format!("{}\n", path_entry.display());
         writer.add(
             &format!("_{module}_hpy_editable.pth"),
             line.as_bytes(),
@@ -72,19 +81,39 @@ pub fn build(args: &BuildArgs, editable: bool) -> Result<(PathBuf, Project)> {
     } else {
         let so_name = artifact::so_name(&module);
         let data = std::fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
-        writer.add(&format!("{module}/{so_name}"), &data, true)?;
-        let loader = loader::stub(&module, &so_name);
-        writer.add(&format!("{module}/__init__.py"), loader.as_bytes(), false)?;
-        match pyi::read(&lib, &module)? {
-            Some(stub) => {
-                writer.add(&format!("{module}/__init__.pyi"), stub.as_bytes(), false)?;
-                writer.add(&format!("{module}/py.typed"), b"", false)?;
-            }
-            None => eprintln!(
+        let stub = pyi::read(&lib, &module)?;
+        if stub.is_none() {
+            eprintln!(
                 "warning: {} carries no type-stub description (built by an older hpy-macros): \
                  the wheel has no .pyi",
                 lib.display()
-            ),
+            );
+        }
+        let loader = loader::stub(&module, &so_name);
+        match &source {
+            // Inside the project's package: `<package>/<module>.py` and its library.
+            Some(s) => {
+                for (name, file) in s.files(&module)? {
+                    let data = std::fs::read(&file)
+                        .with_context(|| format!("reading {}", file.display()))?;
+                    writer.add(&name, &data, false)?;
+                }
+                let package = &s.package;
+                writer.add(&format!("{package}/{so_name}"), &data, true)?;
+                writer.add(&format!("{package}/{module}.py"), loader.as_bytes(), false)?;
+                if let Some(stub) = &stub {
+                    writer.add(&format!("{package}/{module}.pyi"), stub.as_bytes(), false)?;
+                }
+            }
+            // Alone: a package of its own, so that the stub and `py.typed` follow PEP 561.
+            None => {
+                writer.add(&format!("{module}/{so_name}"), &data, true)?;
+                writer.add(&format!("{module}/__init__.py"), loader.as_bytes(), false)?;
+                if let Some(stub) = &stub {
+                    writer.add(&format!("{module}/__init__.pyi"), stub.as_bytes(), false)?;
+                    writer.add(&format!("{module}/py.typed"), b"", false)?;
+                }
+            }
         }
     }
     let path = writer.finish(&project, &tag)?;

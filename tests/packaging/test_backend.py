@@ -92,3 +92,39 @@ def test_sdist_installs(wheelhouse, project, tmp_path, crate):
     out = run(python, "-c", "import %s as m; print(m.add(40, 2), m.__file__)" % crate, env=env,
               cwd=tmp_path)
     assert out.startswith("42 ") and "site-packages" in out, out
+
+
+def test_python_package_with_the_module_inside(wheelhouse, project, tmp_path):
+    # [tool.hpy-rs]: the module is demo_pkg._native, beside the project's Python code.
+    work = copy_of(project, tmp_path)
+    lib = work / "src" / "lib.rs"
+    lib.write_text(lib.read_text().replace("#[hpy::hpy_module]", '#[hpy::hpy_module(name = "_native")]'))
+    pyproject = work / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('name = "demo_mod"', 'name = "demo-pkg"')
+                         + '\n[tool.hpy-rs]\npython-source = "python"\nmodule-name = "demo_pkg._native"\n')
+    package = work / "python" / "demo_pkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from ._native import add, greet\n\n\ndef add3(a, b, c):\n    return add(add(a, b), c)\n")
+    (package / "py.typed").write_text("")
+    python = make_venv(tmp_path / "venv", sys.executable, "pip", wheelhouse)
+    env = offline_env(wheelhouse)
+    check = [python, "-c", "import demo_pkg, demo_pkg._native as n; "
+             "print(demo_pkg.add3(1, 2, 3), demo_pkg.greet('x'), n.__name__, n.__file__)"]
+    install(python, "pip", ".", "-C", "profile=dev", env=env, cwd=work)
+    out = run(*check, env=env, cwd=tmp_path).split()
+    assert out[:4] == ["6", "Hello,", "x!", "demo_pkg._native"], out
+    assert out[4].endswith("site-packages/demo_pkg/_native.hpy0.so"), out
+    files = run(python, "-c", "import importlib.metadata as m; "
+                "print(sorted(str(f) for f in m.files('demo-pkg')))", env=env)
+    for f in ("demo_pkg/__init__.py", "demo_pkg/py.typed", "demo_pkg/_native.py",
+              "demo_pkg/_native.pyi", "demo_pkg/_native.hpy0.so"):
+        assert "'%s'" % f in files, files
+    # Editable: the module is built into the project's package, which the .pth names.
+    run(python, "-m", "pip", "uninstall", "-q", "-y", "demo-pkg", env=env)
+    cargo_hpy("develop", env=dict(env, VIRTUAL_ENV=str(python.parent.parent)), cwd=work)
+    out = run(*check, env=env, cwd=tmp_path).split()
+    assert out[4] == str(package.resolve() / "_native.hpy0.so"), out
+    lib.write_text(lib.read_text().replace('"Hello, {name}!"', '"Hi, {name}!"'))
+    cargo_hpy("develop", env=dict(env, VIRTUAL_ENV=str(python.parent.parent)), cwd=work)
+    assert run(*check, env=env, cwd=tmp_path).split()[1] == "Hi,"
