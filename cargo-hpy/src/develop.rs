@@ -1,7 +1,8 @@
 //! `cargo hpy develop`: an editable install into the active virtual environment.
 //!
-//! The crate is built into `<target dir>/hpy/editable/<name>/`, and an editable wheel holding a
-//! `.pth` that names that folder is installed with the environment's pip (or uv, for an
+//! The crate is built into `<target dir>/hpy/editable/<name>/` (or, with `[tool.hpy-rs]`, into
+//! the project's Python package), and an editable wheel holding a `.pth` that names that folder
+//! (the package's source folder) is installed with the environment's pip (or uv, for an
 //! environment made by uv without pip), then marked editable in `direct_url.json`. Running the
 //! command again rebuilds the module in that folder (and reinstalls the metadata), so the next
 //! `import` gets the new build.
