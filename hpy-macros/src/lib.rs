@@ -67,7 +67,8 @@ pub fn hpy_module(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// * `subclass`: Python code may subclass it. The struct must then hold no `Field` and need no
 ///   `Drop` (both are compile errors): HPy 0.9 neither traverses nor destroys instances of Python
 ///   subclasses;
-/// * `default`: without a `#[new]`, `Type()` makes an instance holding `Default::default()`;
+/// * `default`: without a `#[new]`, `Type()` makes an instance holding `Default::default()`
+///   (arguments raise `TypeError`, as for `object()`);
 /// * `extends = float` or `extends = list`: the built-in it subclasses; the base's `__new__`
 ///   makes the instances, whose value starts as `Default::default()`. (`int`, `str`, `tuple` and
 ///   `type` are refused: their instances have a variable-size part that HPy's CPython runtime

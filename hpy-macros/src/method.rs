@@ -174,12 +174,39 @@ pub fn parse_options(attr: TokenStream) -> syn::Result<MethodOptions> {
     Ok(opts)
 }
 
+/// HPy's calling convention for a function, the cheapest its Python signature allows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Convention {
+    /// No Python parameters (`HPyFunc_NOARGS`).
+    NoArgs,
+    /// One required positional-only parameter, `(x, /)` (`HPyFunc_O`).
+    One,
+    /// Positional-only parameters and maybe `*args` (`HPyFunc_VARARGS`): keywords are refused
+    /// by the runtime, as for built-ins.
+    Positional,
+    /// Anything else (`HPyFunc_KEYWORDS`).
+    Keywords,
+}
+
+impl Convention {
+    /// The signature table's row for the convention.
+    fn row(self) -> Ident {
+        let name = match self {
+            Convention::NoArgs => "noargs",
+            Convention::One => "onearg",
+            Convention::Positional => "varargs",
+            Convention::Keywords => "keywords",
+        };
+        Ident::new(name, Span::call_site())
+    }
+}
+
 /// The generated `KeywordsMethod`/`NoArgsMethod` impl of a callable and how to define it.
 pub struct Generated {
     /// The trait impl for the marker type.
     pub impl_: TokenStream,
-    /// Whether it uses the NOARGS signature (no Python parameters).
-    pub noargs: bool,
+    /// The calling convention it is defined with.
+    pub convention: Convention,
     /// The Python name as a C string literal.
     pub c_name: proc_macro2::Literal,
     /// `__doc__` (with the text signature) as a C string expression.
@@ -230,6 +257,7 @@ pub fn callable(
         &doc_pieces(attrs),
     );
     let ctx_arg = call.takes_ctx.then(|| quote!(ctx,));
+    let keywords = call.keywords;
     let Call {
         setup,
         callee,
@@ -249,7 +277,7 @@ pub fn callable(
         wrap(quote!(#callee(#pre_args #ctx_arg #(#vars),*)))
     };
 
-    if params.is_empty() && !call.keywords {
+    if params.is_empty() && !keywords {
         let call = quote_spanned! {ret_span=>
             ::hpy::__private::IntoReturn::into_return(#user_call, ctx)
         };
@@ -269,7 +297,7 @@ pub fn callable(
         };
         return Ok(Generated {
             impl_,
-            noargs: true,
+            convention: Convention::NoArgs,
             c_name,
             c_doc,
         });
@@ -344,9 +372,17 @@ pub fn callable(
             }
         }
     };
+    let all_positional_only = plan.positional_only == n && !varkw;
+    let convention = if keywords || !all_positional_only {
+        Convention::Keywords
+    } else if n == 1 && plan.required_positional == 1 && !varargs {
+        Convention::One
+    } else {
+        Convention::Positional
+    };
     Ok(Generated {
         impl_,
-        noargs: false,
+        convention,
         c_name,
         c_doc,
     })
@@ -354,12 +390,8 @@ pub fn callable(
 
 /// The `StaticDef` expression of a generated method.
 pub fn meth_def(marker: &Ident, g: &Generated) -> TokenStream {
-    let (c_name, c_doc) = (&g.c_name, &g.c_doc);
-    if g.noargs {
-        quote!(::hpy::__private::meth_def(#c_name, #c_doc, ::hpy::__private::noargs::<#marker>()))
-    } else {
-        quote!(::hpy::__private::meth_def(#c_name, #c_doc, ::hpy::__private::keywords::<#marker>()))
-    }
+    let (c_name, c_doc, row) = (&g.c_name, &g.c_doc, g.convention.row());
+    quote!(::hpy::__private::meth_def(#c_name, #c_doc, ::hpy::__private::#row::<#marker>()))
 }
 
 /// The return type's span (or the name's, without one).

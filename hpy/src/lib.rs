@@ -89,6 +89,7 @@ mod raise;
 mod runtime;
 mod threads;
 mod tracker;
+mod varargs;
 
 #[doc(hidden)]
 pub mod __private;
@@ -111,6 +112,7 @@ pub use types::{
     adjust_indices, Args, AttrName, BuiltinShape, BuiltinType, Bytes, Capsule, CompareOp, Dict,
     Int, ItemKey, Kwargs, List, ListBuilder, Slice, SliceIndices, Str, Tuple, TupleBuilder, Type,
 };
+pub use varargs::{Arg, VarArgs};
 
 /// The raw universal ABI (`hpy-sys`), for what the safe layer does not cover yet.
 pub use hpy_sys as sys;

@@ -2,6 +2,7 @@
 //! items.
 
 use hpy::prelude::*;
+use hpy::VarArgs;
 
 /// The type of `hpy_simple.Foo` (and `HTFoo`): two machine words of data, as in the C module.
 #[hpy_class(default)]
@@ -16,12 +17,15 @@ impl Foo {
     /// Returns `None`.
     fn noargs(&self) {}
 
-    /// Takes one argument of any type and returns `None`.
-    fn onearg(&self, _arg: &Handle<'_>) {}
+    /// Takes one argument of any type and returns `None`: positional-only, as `HPyFunc_O` in C.
+    #[hpy_method(signature = (arg, /))]
+    fn onearg(&self, arg: &Handle<'_>) {
+        let _ = arg;
+    }
 
     /// Takes any positional arguments and returns `None`.
     #[hpy_method(signature = (*args))]
-    fn varargs(&self, args: Vec<Handle<'_>>) {
+    fn varargs(&self, args: VarArgs<'_, '_>) {
         let _ = args;
     }
 

@@ -11,6 +11,7 @@ mod foo;
 #[hpy::hpy_module]
 mod hpy_simple {
     use hpy::prelude::*;
+    use hpy::VarArgs;
 
     #[hpy_export]
     use crate::foo::Foo;
@@ -19,13 +20,15 @@ mod hpy_simple {
     #[hpy_method]
     fn noargs() {}
 
-    /// Takes one argument of any type and returns `None`.
-    #[hpy_method]
-    fn onearg(_arg: &Handle<'_>) {}
+    /// Takes one argument of any type and returns `None`: positional-only, as `HPyFunc_O` in C.
+    #[hpy_method(signature = (arg, /))]
+    fn onearg(arg: &Handle<'_>) {
+        let _ = arg;
+    }
 
     /// Takes any positional arguments and returns `None`.
     #[hpy_method(signature = (*args))]
-    fn varargs(args: Vec<Handle<'_>>) {
+    fn varargs(args: VarArgs<'_, '_>) {
         let _ = args;
     }
 
@@ -67,7 +70,7 @@ mod hpy_simple {
     /// `HTFoo` is `Foo` (HPy has only heap types), as in the C module.
     #[hpy_exec]
     fn init(_ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
-        let foo = module.get_attr("Foo")?;
-        module.set_attr("HTFoo", &foo)
+        let ty = module.get_attr("Foo")?;
+        module.set_attr("HTFoo", &ty)
     }
 }

@@ -45,15 +45,21 @@ fn run<'ctx>(
     name: &str,
     f: impl FnOnce() -> HPyResult<Handle<'ctx>>,
 ) -> sys::HPy {
+    run_raw(ctx, name, sys::HPy_NULL, || f().map(Handle::into_raw))
+}
+
+/// [`run`] for any C result: `err` is returned when the function fails or panics.
+#[inline(always)]
+fn run_raw<R>(ctx: Context<'_>, name: &str, err: R, f: impl FnOnce() -> HPyResult<R>) -> R {
     match std::panic::catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(h)) => h.into_raw(),
+        Ok(Ok(v)) => v,
         Ok(Err(e)) => {
             e.restore(ctx);
-            sys::HPy_NULL
+            err
         }
         Err(payload) => {
             crate::err::panic::panic_error(name, payload).restore(ctx);
-            sys::HPy_NULL
+            err
         }
     }
 }

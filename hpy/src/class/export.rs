@@ -23,8 +23,9 @@ pub struct ClassSpec {
     pub subclass: bool,
     /// Offsets of the `Field` members in the struct.
     pub field_offsets: &'static [usize],
-    /// Without `#[new]`, `Type()` makes an empty instance (`HPyType_GenericNew`) that gets
-    /// `Default::default()` on first use; otherwise it raises `TypeError`.
+    /// Without `#[new]`, `Type()` makes an empty instance (`object.__new__` on CPython,
+    /// `HPyType_GenericNew` elsewhere) that gets `Default::default()` on first use; otherwise it
+    /// raises `TypeError`. Either way arguments are refused (`TypeError`), as `object()` does.
     pub generic_new: bool,
     /// The value is not `Send` (`#[hpy_class(unsendable)]`): it may only be used, and is only
     /// dropped, on the thread that stored it.
@@ -124,11 +125,15 @@ impl<T: HPyClass> ClassExport<T> {
             if !T::SPEC.field_offsets.is_empty() {
                 own.push(Box::new((defs.lifecycle.traverse)()));
             }
-            if !defs.has_new {
-                // A class extending a built-in keeps the base's __new__.
-                if T::SPEC.shape == BuiltinShape::Object {
-                    own.push(Box::new((defs.lifecycle.no_new)()));
-                }
+            // A class extending a built-in keeps the base's `__new__`. So does an
+            // `#[hpy_class(default)]` on CPython, where `object.__new__` makes the same zeroed
+            // instance (its value made on first use) without entering the module, and refuses
+            // arguments as a C type without `tp_new` does; PyPy's HPy lets Python subclasses of
+            // any class be made, which `no_new` refuses there.
+            let inherits_new = T::SPEC.shape != BuiltinShape::Object
+                || (T::SPEC.generic_new && crate::ffi::runtime::is_cpython());
+            if !defs.has_new && !inherits_new {
+                own.push(Box::new((defs.lifecycle.no_new)()));
             }
             let mut defines: Vec<*mut sys::HPyDef> =
                 own.iter_mut().map(|d| &mut **d as *mut _).collect();
