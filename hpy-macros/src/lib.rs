@@ -110,3 +110,66 @@ pub fn hpy_methods(attr: TokenStream, item: TokenStream) -> TokenStream {
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
+
+/// The error for a marker attribute of `#[hpy_methods]` or `#[hpy_module]` met on its own:
+/// the outer macro removes the markers it reads, so this one was not inside it.
+fn misplaced(attr: &str, item: TokenStream, fix: &str) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    let err = syn::Error::new(
+        proc_macro2::Span::call_site(),
+        format!("#[{attr}] works only inside {fix}"),
+    )
+    .into_compile_error();
+    quote::quote!(#err #item).into()
+}
+
+/// Marks `__new__` inside `#[hpy_methods]`; anywhere else it is a compile error that says so.
+#[proc_macro_attribute]
+pub fn new(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "new",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a property getter inside `#[hpy_methods]`; anywhere else it is a compile error.
+#[proc_macro_attribute]
+pub fn getter(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "getter",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a property setter inside `#[hpy_methods]`; anywhere else it is a compile error.
+#[proc_macro_attribute]
+pub fn setter(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "setter",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a call function inside `#[hpy_methods]`; anywhere else it is a compile error.
+#[proc_macro_attribute]
+pub fn call_function(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "call_function",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a `use` inside the `#[hpy_module]` `mod` whose functions, classes and globals the module
+/// adds; anywhere else it is a compile error.
+#[proc_macro_attribute]
+pub fn hpy_export(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "hpy_export",
+        item,
+        "the `mod` marked #[hpy_module]: move this `use` into it",
+    )
+}

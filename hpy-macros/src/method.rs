@@ -9,9 +9,15 @@ use syn::{FnArg, GenericParam, Ident, ItemFn, Pat, ReturnType, Type};
 use crate::attrs::{c_string, doc_cstr, doc_pieces, parse_name_option};
 use crate::plan::{self, Missing, Param, Role};
 
-/// The name of the static `HPyDef` generated for the Rust function `f`.
+/// The name of the static `HPyDef` generated for the Rust function `f`. When no module adds `f`,
+/// rustc's dead-code lint reports this static, so its name says what to write.
 pub fn def_ident(f: &Ident) -> Ident {
-    format_ident!("__HPY_DEF_{}", f)
+    let bare = f.to_string();
+    format_ident!(
+        "hpy_fn_{}_is_in_no_module__move_it_into_the_hpy_module_mod_or_add_hpy_export_use_of_it_there",
+        bare.trim_start_matches("r#"),
+        span = f.span()
+    )
 }
 
 /// Whether `ty` is `Context<...>` (by its last path segment).
@@ -92,7 +98,7 @@ pub fn parameters(sig: &syn::Signature, skip: usize) -> syn::Result<(bool, Vec<P
             FnArg::Receiver(r) => {
                 push_err(syn::Error::new(
                     r.span(),
-                    "#[hpy_method]: module functions cannot take `self`",
+                    "#[hpy_method]: module functions cannot take `self`; the methods of a class go in an `impl` block marked #[hpy_methods]",
                 ));
                 continue;
             }
@@ -404,16 +410,30 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     )?;
     let def_expr = meth_def(&marker, &g);
     let impl_ = &g.impl_;
+    // `pub(crate)` at most, and spanned at the name, so that rustc reports a definition that no
+    // module uses (a lint is not reported inside a macro's own output).
+    let vis = def_vis(vis);
+    let def_static = quote_spanned! {rust_name.span()=>
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis static #def: ::hpy::__private::StaticDef = #def_expr;
+    };
     Ok(quote! {
         #f
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         struct #marker;
         #impl_
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, dead_code)]
-        #vis static #def: ::hpy::__private::StaticDef = #def_expr;
+        #def_static
     })
+}
+
+/// The visibility of a function's definition static: the function's, but at most `pub(crate)`.
+fn def_vis(vis: &syn::Visibility) -> TokenStream {
+    match vis {
+        syn::Visibility::Public(p) => quote_spanned!(p.span=> pub(crate)),
+        other => quote!(#other),
+    }
 }
 
 pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
@@ -448,6 +468,12 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
     let call = quote_spanned! {ret_span=>
         ::hpy::__private::IntoExecResult::into_exec_result(#rust_name(ctx, module))
     };
+    let vis = def_vis(vis);
+    let def_static = quote_spanned! {rust_name.span()=>
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis static #def: ::hpy::__private::StaticDef = ::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_mod_exec, ::hpy::__private::exec::<#marker>());
+    };
     Ok(quote! {
         #f
         #[doc(hidden)]
@@ -462,8 +488,6 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
                 #call
             }
         }
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, dead_code)]
-        #vis static #def: ::hpy::__private::StaticDef = ::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_mod_exec, ::hpy::__private::exec::<#marker>());
+        #def_static
     })
 }

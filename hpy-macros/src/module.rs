@@ -22,7 +22,7 @@ fn is_global(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Global"))
 }
 
-/// What an `#[hpy_export] use path::{f, g, CACHE};` names: functions (`path::__HPY_DEF_f`) and,
+/// What an `#[hpy_export] use path::{f, g, CACHE};` names: functions (their definition, `path::<def_ident(f)>`) and,
 /// for upper-case names (statics, by Rust's naming convention), `Global`s (`path::CACHE`).
 fn exported(
     tree: &syn::UseTree,

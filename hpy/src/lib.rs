@@ -104,7 +104,10 @@ pub use err::{ExceptionType, HPyErr, HPyResult};
 pub use eval::SourceKind;
 pub use global::Global;
 pub use handle::Handle;
-pub use hpy_macros::{hpy_class, hpy_exec, hpy_method, hpy_methods, hpy_module};
+pub use hpy_macros::{
+    call_function, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods, hpy_module,
+    new, setter,
+};
 pub use raise::ExceptionClass;
 pub use tracker::Tracker;
 pub use types::{
@@ -118,8 +121,8 @@ pub use hpy_sys as sys;
 /// The names most modules need: `use hpy::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        hpy_class, hpy_exec, hpy_method, hpy_methods, hpy_module, Bytes, CompareOp, Context, Dict,
-        ExceptionType, Field, FromPython, Global, HPyErr, HPyResult, Handle, IntoPython, List, Obj,
-        Str, Tuple,
+        call_function, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods,
+        hpy_module, new, setter, Bytes, CompareOp, Context, Dict, ExceptionType, Field, FromPython,
+        Global, HPyErr, HPyResult, Handle, IntoPython, List, Obj, Str, Tuple,
     };
 }
