@@ -40,6 +40,32 @@ fn is_option(ty: &Type) -> bool {
     }
 }
 
+/// A reference inside a collection or tuple type (`Vec<&str>`, `(i64, &str)`): its elements are
+/// converted from items that are released at once, so they cannot borrow from them.
+fn borrowed_element(ty: &Type, in_collection: bool) -> Option<&syn::TypeReference> {
+    const COLLECTIONS: &[&str] = &[
+        "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet",
+    ];
+    match ty {
+        Type::Reference(r) if in_collection => Some(r),
+        Type::Reference(r) => borrowed_element(&r.elem, false),
+        Type::Tuple(t) => t.elems.iter().find_map(|e| borrowed_element(e, true)),
+        Type::Paren(p) => borrowed_element(&p.elem, in_collection),
+        Type::Group(g) => borrowed_element(&g.elem, in_collection),
+        Type::Path(p) => p.path.segments.iter().find_map(|seg| {
+            let inner = in_collection || COLLECTIONS.iter().any(|c| seg.ident == c);
+            match &seg.arguments {
+                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|arg| match arg {
+                    syn::GenericArgument::Type(t) => borrowed_element(t, inner),
+                    _ => None,
+                }),
+                _ => None,
+            }
+        }),
+        _ => None,
+    }
+}
+
 /// Replaces every named lifetime with `'_`, so the type can be named inside generated code.
 struct EraseLifetimes;
 impl VisitMut for EraseLifetimes {
@@ -126,6 +152,20 @@ pub fn parameters(sig: &syn::Signature, skip: usize) -> syn::Result<(bool, Vec<P
                 continue;
             }
         };
+        if let Some(r) = borrowed_element(&pt.ty, false) {
+            let owned = match &*r.elem {
+                Type::Path(p) if p.path.is_ident("str") => "`String` instead of `&str`",
+                Type::Slice(_) => "`Vec<u8>` instead of `&[u8]`",
+                _ => "an owned type instead of the reference",
+            };
+            push_err(syn::Error::new(
+                r.span(),
+                format!(
+                    "#[hpy_method]: the elements of a collection or tuple argument cannot borrow from Python objects (each is converted from an item released at once): take {owned}, e.g. `Vec<String>` for `Vec<&str>`"
+                ),
+            ));
+            continue;
+        }
         let optional = is_option(&pt.ty);
         let mut ty = (*pt.ty).clone();
         EraseLifetimes.visit_type_mut(&mut ty);

@@ -59,6 +59,16 @@ fn run<'ctx>(
 }
 
 /// What a user function may return: a value that converts to Python, or an `HPyResult` of one.
+///
+/// Only `HPyResult<T>` (`Result<T, HPyErr>`), not `Result<T, E>` for any `E: Into<HPyErr>`:
+/// `?` already converts such errors inside a function that returns `HPyResult`, and a fixed
+/// error type keeps the compile error for a wrong one (below) about the return type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned to Python",
+    label = "not a value that converts to Python, nor an `HPyResult` of one",
+    note = "return a type that implements `IntoPython`, or `HPyResult<T>` (`Result<T, HPyErr>`) of one",
+    note = "for another error type, convert it: `.map_err(|e| HPyErr::value_error(e.to_string()))?`, or implement `From<YourError> for HPyErr` and use `?`"
+)]
 pub trait IntoReturn<'ctx> {
     /// Converts to an owned handle or an error.
     fn into_return(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
@@ -79,6 +89,10 @@ impl<'ctx, T: IntoPython<'ctx>> IntoReturn<'ctx> for Result<T, HPyErr> {
 }
 
 /// What an exec hook may return: `()` or `HPyResult<()>`.
+#[diagnostic::on_unimplemented(
+    message = "an #[hpy_exec] function returns `HPyResult<()>` or `()`, not `{Self}`",
+    label = "must be `HPyResult<()>` or `()`"
+)]
 pub trait IntoExecResult {
     /// Converts to a result.
     fn into_exec_result(self) -> HPyResult<()>;
