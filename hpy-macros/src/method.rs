@@ -348,7 +348,7 @@ pub fn callable(
                 }
             }
             Role::VarKw => quote_spanned! {ty.span()=>
-                let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched)?;
+                let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched, &Self::DESC)?;
             },
         }
     });

@@ -4,7 +4,7 @@ use core::ffi::CStr;
 use core::panic::AssertUnwindSafe;
 
 pub use crate::sys;
-use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
+use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoPython};
 
 mod args;
 mod convert;
@@ -52,9 +52,47 @@ fn run<'ctx>(
             sys::HPy_NULL
         }
         Err(payload) => {
-            crate::err::panic::panic_error(name, payload).restore(ctx);
+            panic_error(ctx, name, payload).restore(ctx);
             sys::HPy_NULL
         }
+    }
+}
+
+/// Each module's `PanicError` class, made when the module is created (listed in every module's
+/// globals by `#[hpy_module]`).
+#[doc(hidden)]
+pub static PANIC_ERROR: Global = Global::new();
+
+/// The docstring of `PanicError`.
+const PANIC_ERROR_DOC: &str = "A Rust panic inside a call into the extension.
+
+The message names the Rust function, the file and line of the panic, and its message. It derives
+from RuntimeError: the panic was caught at the call's boundary, its Rust values were dropped and
+the interpreter is intact, so code that handles errors by catching Exception may go on.";
+
+/// Makes the module's `PanicError` (`<module>.PanicError`, a subclass of `RuntimeError`) and
+/// installs the hook that records where panics happen.
+fn make_panic_error(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+    crate::err::panic::install_hook();
+    let name = module.get_attr("__name__")?;
+    let name = format!("{}.PanicError", name.extract::<&str>()?);
+    let base = ctx.builtin("RuntimeError")?;
+    let class = ctx.new_exception(&name, Some(PANIC_ERROR_DOC), Some(&base), None)?;
+    PANIC_ERROR.set(ctx, &class)
+}
+
+/// The error for a panic caught in `function`: the module's `PanicError`, or a `RuntimeError`
+/// before the class exists.
+#[cold]
+fn panic_error(
+    ctx: Context<'_>,
+    function: &str,
+    payload: Box<dyn core::any::Any + Send>,
+) -> HPyErr {
+    let msg = crate::err::panic::panic_message(function, payload);
+    match PANIC_ERROR.get(ctx) {
+        Some(class) => HPyErr::raise(ctx, &class, &msg),
+        None => HPyErr::runtime_error(msg),
     }
 }
 
@@ -236,7 +274,7 @@ pub const fn class_value_is_send<T: SendClassValue<IS_SEND>, const IS_SEND: bool
 /// is still valid. Only C-level dict operations are used, which leave a pending exception alone.
 pub fn exec_module<'ctx, E: ExecHook>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| E::exec(ctx, module)))
-        .unwrap_or_else(|payload| Err(crate::err::panic::panic_error("module exec", payload)));
+        .unwrap_or_else(|payload| Err(panic_error(ctx, "module exec", payload)));
     if result.is_err() && crate::ffi::runtime::is_cpython() {
         // SAFETY: `module` is open; each result is checked before use and closed by `Handle`;
         // a failure here gives up on emptying (the original error is what is reported).
@@ -271,7 +309,8 @@ impl ExecHook for RuntimeCheck {
         crate::runtime::refuse_second_context(module)?;
         crate::runtime::detect(ctx)?;
         crate::runtime::check_members(ctx, true)?;
-        crate::runtime::refuse_second_interpreter(ctx, module)
+        crate::runtime::refuse_second_interpreter(ctx, module)?;
+        make_panic_error(ctx, module)
     }
 }
 
