@@ -250,6 +250,8 @@ pub struct Call<'a> {
     pub post: Option<TokenStream>,
     /// Use the KEYWORDS signature even without parameters (`__call__`, call functions).
     pub keywords: bool,
+    /// A method of a class: the text signature starts with `$self`, as a built-in method's.
+    pub self_param: bool,
 }
 
 /// Generates the entry point of a function with Python parameters.
@@ -268,6 +270,7 @@ pub fn callable(
     };
     let text_signature = match &opts.text_signature {
         Some(t) => t.value(),
+        None if call.self_param => with_self(&plan.text_signature),
         None => plan.text_signature.clone(),
     };
     let c_name = c_string(py_name, span)?;
@@ -398,6 +401,17 @@ pub fn callable(
     })
 }
 
+/// `(a, b)` as a method's text signature, `($self, a, b)`: CPython's `inspect` then shows `self`
+/// for the method of the class and drops it for a bound method, as for built-in methods.
+fn with_self(text_signature: &str) -> String {
+    let inner = &text_signature[1..text_signature.len() - 1];
+    if inner.is_empty() {
+        "($self)".to_owned()
+    } else {
+        format!("($self, {inner})")
+    }
+}
+
 /// The `StaticDef` expression of a generated method.
 pub fn meth_def(marker: &Ident, g: &Generated) -> TokenStream {
     let (c_name, c_doc) = (&g.c_name, &g.c_doc);
@@ -445,6 +459,7 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
             ret_span: ret_span(&f.sig),
             post: None,
             keywords: false,
+            self_param: false,
         },
         rust_name.span(),
     )?;

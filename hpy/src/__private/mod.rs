@@ -181,6 +181,9 @@ pub trait ClassMethods {
     /// `__rOP__` methods for the reflected operators, added where the runtime does not derive
     /// them from the binary slots (PyPy).
     const REFLECTED: &'static [&'static StaticDef] = &[];
+    /// The `__doc__` of `#[new]` (`Name(signature)\n--\n\n` and its doc comment), from which
+    /// the class gets its text signature and the second part of its doc.
+    const NEW_DOC: Option<&'static CStr> = None;
 }
 
 /// Finds a class's `#[hpy_methods]` block, if it has one:
@@ -205,6 +208,7 @@ impl<T: ClassMethods + HPyClass> HasMethods for MethodsOf<T> {
             defines: T::DEFINES,
             reflected: T::REFLECTED,
             has_new: T::HAS_NEW,
+            new_doc: T::NEW_DOC,
             lifecycle: lifecycle::<T>(),
         }
     }
@@ -220,6 +224,7 @@ impl<T: HPyClass> NoMethods for &MethodsOf<T> {
             defines: &[],
             reflected: &[],
             has_new: false,
+            new_doc: None,
             lifecycle: lifecycle::<T>(),
         }
     }
