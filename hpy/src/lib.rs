@@ -118,6 +118,33 @@ pub use types::{
 /// The raw universal ABI (`hpy-sys`), for what the safe layer does not cover yet.
 pub use hpy_sys as sys;
 
+/// The user guide (`docs/guide/`), compiled as doc tests so that every Rust example in it builds.
+#[cfg(doctest)]
+mod guide {
+    #[doc = include_str!("../../docs/guide/README.md")]
+    mod index {}
+    #[doc = include_str!("../../docs/guide/functions.md")]
+    mod functions {}
+    #[doc = include_str!("../../docs/guide/conversions.md")]
+    mod conversions {}
+    #[doc = include_str!("../../docs/guide/errors.md")]
+    mod errors {}
+    #[doc = include_str!("../../docs/guide/classes.md")]
+    mod classes {}
+    #[doc = include_str!("../../docs/guide/state.md")]
+    mod state {}
+    #[doc = include_str!("../../docs/guide/objects.md")]
+    mod objects {}
+    #[doc = include_str!("../../docs/guide/modes.md")]
+    mod modes {}
+    #[doc = include_str!("../../docs/guide/packaging.md")]
+    mod packaging {}
+    #[doc = include_str!("../../docs/guide/porting.md")]
+    mod porting {}
+    #[doc = include_str!("../../docs/guide/runtimes.md")]
+    mod runtimes {}
+}
+
 /// The names most modules need: `use hpy::prelude::*;`.
 pub mod prelude {
     pub use crate::{
