@@ -76,13 +76,20 @@ impl VisitMut for Unify {
 }
 
 /// Gives every `'_` of a call type in `f`'s signature the same lifetime: the one the signature
-/// already names for a call type, or a new generic `'__hpy_ctx`.
+/// already names for a call type, or a new generic one whose name says how to keep an object
+/// past the call (it shows in borrow errors when a handle escapes).
 pub fn unify_call_lifetimes(sig: &mut Signature) {
     let mut find = FindNamed(None);
     find.visit_signature(sig);
     let (lifetime, is_new) = match find.0 {
         Some(l) => (l, false),
-        None => (Lifetime::new("'__hpy_ctx", sig.ident.span()), true),
+        None => (
+            Lifetime::new(
+                "'this_call_to_keep_objects_use_hpy_global",
+                sig.ident.span(),
+            ),
+            true,
+        ),
     };
     let mut unify = Unify {
         lifetime: lifetime.clone(),
