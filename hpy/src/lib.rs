@@ -96,7 +96,7 @@ pub mod __private;
 #[doc = include_str!("coverage.md")]
 pub mod coverage {}
 
-pub use class::{CallFunction, ClassExport, Field, HPyClass, Obj, Ref, RefMut};
+pub use class::{CallFunction, ClassExport, ClassRef, Field, HPyClass, Obj, Ref, RefMut};
 pub use context::Context;
 pub use conversion::{FromPython, IntoPython};
 pub use conversions::Truthy;

@@ -54,8 +54,8 @@ unsafe impl Send for Built {}
 // SAFETY: as above.
 unsafe impl Sync for Built {}
 
-/// The `static` that `#[hpy_class]` generates next to the struct (with the struct's name): it
-/// holds the type object in a [`Global`] and makes it when the module is created.
+/// The hidden `static` that `#[hpy_class]` generates next to the struct: it holds the type object
+/// in a [`Global`] and makes it when a module that adds the class is created.
 pub struct ClassExport<T> {
     global: Global,
     built: OnceLock<Built>,
@@ -294,6 +294,40 @@ fn shape_code(shape: BuiltinShape) -> sys::HPyType_BuiltinShape {
         BuiltinShape::Str => 4,
         BuiltinShape::Tuple => 5,
         BuiltinShape::List => 6,
+    }
+}
+
+/// The `static` that `#[hpy_class]` gives the struct's name (in the value namespace), which
+/// `#[hpy_export] use` and `#[hpy_module]` name to add the class to a module: a reference to the
+/// class's [`ClassExport`]. Only a module uses it, so when no module adds the class, rustc's
+/// dead-code lint reports it, next to a constant whose name says what to write.
+pub struct ClassRef<T: 'static>(&'static ClassExport<T>);
+
+impl<T: HPyClass> ClassRef<T> {
+    #[doc(hidden)]
+    pub const fn new(export: &'static ClassExport<T>) -> Self {
+        ClassRef(export)
+    }
+
+    /// The global the module definition lists.
+    #[doc(hidden)]
+    pub const fn as_ptr(&self) -> *mut sys::HPyGlobal {
+        self.0.as_ptr()
+    }
+
+    /// The class's type object; `TypeError` if no module that adds it has been created yet.
+    pub fn type_object<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        self.0.type_object(ctx)
+    }
+}
+
+impl<T: HPyClass> ModuleItem for ClassRef<T> {
+    fn add_to_module<'ctx>(
+        &'static self,
+        ctx: Context<'ctx>,
+        module: &Handle<'ctx>,
+    ) -> HPyResult<()> {
+        self.0.add_to_module(ctx, module)
     }
 }
 

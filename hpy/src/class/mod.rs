@@ -60,7 +60,7 @@ mod export;
 mod layout;
 mod obj;
 
-pub use export::ClassExport;
+pub use export::{ClassExport, ClassRef};
 pub use obj::{CallFunction, Obj, Ref, RefMut};
 
 #[doc(hidden)]

@@ -1,4 +1,4 @@
-// A function or exec hook that no #[hpy_module] adds is reported (here as an error, through
+// A function, exec hook or class that no #[hpy_module] adds is reported (here as an error, through
 // `deny`; by default a warning) by a name that says what to write.
 #![deny(dead_code)]
 
@@ -15,6 +15,12 @@ mod parts {
         Ok(())
     }
 
+    #[hpy_class]
+    pub struct Forgotten {}
+
+    #[hpy_class]
+    pub struct Exported {}
+
     #[hpy_method]
     pub fn exported(x: i64) -> i64 {
         x
@@ -24,7 +30,7 @@ mod parts {
 #[hpy::hpy_module]
 mod m {
     #[hpy_export]
-    use crate::parts::exported;
+    use crate::parts::{exported, Exported};
 }
 
 fn main() {}
