@@ -247,9 +247,10 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         ident,
         span = ident.span()
     );
+    // At most `pub(crate)`, so that a public class that no module adds is reported too.
     let vis_ref = match vis {
         syn::Visibility::Inherited => quote!(),
-        syn::Visibility::Public(p) => quote_spanned!(p.span=> pub),
+        syn::Visibility::Public(p) => quote_spanned!(p.span=> pub(crate)),
         other => quote!(#other),
     };
     let class_ref = quote_spanned! {ident.span()=>
