@@ -118,9 +118,12 @@ pub use types::{
 /// The raw universal ABI (`hpy-sys`), for what the safe layer does not cover yet.
 pub use hpy_sys as sys;
 
-/// The user guide (`docs/guide/`), compiled as doc tests so that every Rust example in it builds.
+/// The user guide (`docs/guide/`) and the README, compiled as doc tests so that every Rust
+/// example in them builds.
 #[cfg(doctest)]
 mod guide {
+    #[doc = include_str!("../../README.md")]
+    mod readme {}
     #[doc = include_str!("../../docs/guide/README.md")]
     mod index {}
     #[doc = include_str!("../../docs/guide/functions.md")]
