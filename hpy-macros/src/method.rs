@@ -9,9 +9,15 @@ use syn::{FnArg, GenericParam, Ident, ItemFn, Pat, ReturnType, Type};
 use crate::attrs::{c_string, doc_cstr, doc_pieces, parse_name_option};
 use crate::plan::{self, Missing, Param, Role};
 
-/// The name of the static `HPyDef` generated for the Rust function `f`.
+/// The name of the static `HPyDef` generated for the Rust function `f`. When no module adds `f`,
+/// rustc's dead-code lint reports this static, so its name says what to write.
 pub fn def_ident(f: &Ident) -> Ident {
-    format_ident!("__HPY_DEF_{}", f)
+    let bare = f.to_string();
+    format_ident!(
+        "hpy_fn_{}_is_in_no_module__move_it_into_the_hpy_module_mod_or_add_hpy_export_use_of_it_there",
+        bare.trim_start_matches("r#"),
+        span = f.span()
+    )
 }
 
 /// Whether `ty` is `Context<...>` (by its last path segment).
@@ -31,6 +37,32 @@ fn is_option(ty: &Type) -> bool {
             .last()
             .is_some_and(|s| s.ident == "Option" && !s.arguments.is_empty()),
         _ => false,
+    }
+}
+
+/// A reference inside a collection or tuple type (`Vec<&str>`, `(i64, &str)`): its elements are
+/// converted from items that are released at once, so they cannot borrow from them.
+fn borrowed_element(ty: &Type, in_collection: bool) -> Option<&syn::TypeReference> {
+    const COLLECTIONS: &[&str] = &[
+        "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet",
+    ];
+    match ty {
+        Type::Reference(r) if in_collection => Some(r),
+        Type::Reference(r) => borrowed_element(&r.elem, false),
+        Type::Tuple(t) => t.elems.iter().find_map(|e| borrowed_element(e, true)),
+        Type::Paren(p) => borrowed_element(&p.elem, in_collection),
+        Type::Group(g) => borrowed_element(&g.elem, in_collection),
+        Type::Path(p) => p.path.segments.iter().find_map(|seg| {
+            let inner = in_collection || COLLECTIONS.iter().any(|c| seg.ident == c);
+            match &seg.arguments {
+                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|arg| match arg {
+                    syn::GenericArgument::Type(t) => borrowed_element(t, inner),
+                    _ => None,
+                }),
+                _ => None,
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -92,7 +124,7 @@ pub fn parameters(sig: &syn::Signature, skip: usize) -> syn::Result<(bool, Vec<P
             FnArg::Receiver(r) => {
                 push_err(syn::Error::new(
                     r.span(),
-                    "#[hpy_method]: module functions cannot take `self`",
+                    "#[hpy_method]: module functions cannot take `self`; the methods of a class go in an `impl` block marked #[hpy_methods]",
                 ));
                 continue;
             }
@@ -120,6 +152,20 @@ pub fn parameters(sig: &syn::Signature, skip: usize) -> syn::Result<(bool, Vec<P
                 continue;
             }
         };
+        if let Some(r) = borrowed_element(&pt.ty, false) {
+            let owned = match &*r.elem {
+                Type::Path(p) if p.path.is_ident("str") => "`String` instead of `&str`",
+                Type::Slice(_) => "`Vec<u8>` instead of `&[u8]`",
+                _ => "an owned type instead of the reference",
+            };
+            push_err(syn::Error::new(
+                r.span(),
+                format!(
+                    "#[hpy_method]: the elements of a collection or tuple argument cannot borrow from Python objects (each is converted from an item released at once): take {owned}, e.g. `Vec<String>` for `Vec<&str>`"
+                ),
+            ));
+            continue;
+        }
         let optional = is_option(&pt.ty);
         let mut ty = (*pt.ty).clone();
         EraseLifetimes.visit_type_mut(&mut ty);
@@ -231,6 +277,8 @@ pub struct Call<'a> {
     pub post: Option<TokenStream>,
     /// Use the KEYWORDS signature even without parameters (`__call__`, call functions).
     pub keywords: bool,
+    /// A method of a class: the text signature starts with `$self`, as a built-in method's.
+    pub self_param: bool,
 }
 
 /// Generates the entry point of a function with Python parameters.
@@ -249,6 +297,7 @@ pub fn callable(
     };
     let text_signature = match &opts.text_signature {
         Some(t) => t.value(),
+        None if call.self_param => with_self(&plan.text_signature),
         None => plan.text_signature.clone(),
     };
     let c_name = c_string(py_name, span)?;
@@ -330,7 +379,7 @@ pub fn callable(
                 }
             }
             Role::VarKw => quote_spanned! {ty.span()=>
-                let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched)?;
+                let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched, &Self::DESC)?;
             },
         }
     });
@@ -388,6 +437,17 @@ pub fn callable(
     })
 }
 
+/// `(a, b)` as a method's text signature, `($self, a, b)`: CPython's `inspect` then shows `self`
+/// for the method of the class and drops it for a bound method, as for built-in methods.
+fn with_self(text_signature: &str) -> String {
+    let inner = &text_signature[1..text_signature.len() - 1];
+    if inner.is_empty() {
+        "($self)".to_owned()
+    } else {
+        format!("($self, {inner})")
+    }
+}
+
 /// The `StaticDef` expression of a generated method.
 pub fn meth_def(marker: &Ident, g: &Generated) -> TokenStream {
     let (c_name, c_doc, row) = (&g.c_name, &g.c_doc, g.convention.row());
@@ -431,21 +491,36 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
             ret_span: ret_span(&f.sig),
             post: None,
             keywords: false,
+            self_param: false,
         },
         rust_name.span(),
     )?;
     let def_expr = meth_def(&marker, &g);
     let impl_ = &g.impl_;
+    // `pub(crate)` at most, and spanned at the name, so that rustc reports a definition that no
+    // module uses (a lint is not reported inside a macro's own output).
+    let vis = def_vis(vis);
+    let def_static = quote_spanned! {rust_name.span()=>
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis static #def: ::hpy::__private::StaticDef = #def_expr;
+    };
     Ok(quote! {
         #f
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         struct #marker;
         #impl_
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, dead_code)]
-        #vis static #def: ::hpy::__private::StaticDef = #def_expr;
+        #def_static
     })
+}
+
+/// The visibility of a function's definition static: the function's, but at most `pub(crate)`.
+fn def_vis(vis: &syn::Visibility) -> TokenStream {
+    match vis {
+        syn::Visibility::Public(p) => quote_spanned!(p.span=> pub(crate)),
+        other => quote!(#other),
+    }
 }
 
 pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
@@ -480,6 +555,12 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
     let call = quote_spanned! {ret_span=>
         ::hpy::__private::IntoExecResult::into_exec_result(#rust_name(ctx, module))
     };
+    let vis = def_vis(vis);
+    let def_static = quote_spanned! {rust_name.span()=>
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis static #def: ::hpy::__private::StaticDef = ::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_mod_exec, ::hpy::__private::exec::<#marker>());
+    };
     Ok(quote! {
         #f
         #[doc(hidden)]
@@ -494,8 +575,6 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
                 #call
             }
         }
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, dead_code)]
-        #vis static #def: ::hpy::__private::StaticDef = ::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_mod_exec, ::hpy::__private::exec::<#marker>());
+        #def_static
     })
 }

@@ -405,20 +405,30 @@ impl<'ctx, T: for<'a> FromPython<'a, 'ctx>> FromVarArgs<'_, 'ctx> for Vec<T> {
 
 /// Types a `**kwargs` parameter can have: `Option<Handle>` (a dict, or `None` when there are no
 /// extra keywords), `Handle` or `Dict` (always a dict), or a Rust map (`HashMap`, `BTreeMap`,
-/// optionally in an `Option`) whose keys and values are converted.
+/// optionally in an `Option`) whose keys and values are converted; a value that does not convert
+/// names the function and the keyword (`f() argument 'flag': must be bool, not str`).
 pub trait FromVarKw<'ctx>: Sized {
     /// Takes the extra keyword arguments of the call.
-    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self>;
+    fn from_varkw<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        desc: &FunctionDescription,
+    ) -> HPyResult<Self>;
 }
 
 impl<'ctx> FromVarKw<'ctx> for Option<Handle<'ctx>> {
-    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
+    fn from_varkw<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        _desc: &FunctionDescription,
+    ) -> HPyResult<Self> {
         m.varkw_dict()
     }
 }
 
 impl<'ctx> FromVarKw<'ctx> for Handle<'ctx> {
-    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
+    fn from_varkw<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        _desc: &FunctionDescription,
+    ) -> HPyResult<Self> {
         match m.varkw_dict()? {
             Some(d) => Ok(d),
             // SAFETY: a new dict, or NULL with an exception set.
@@ -428,8 +438,41 @@ impl<'ctx> FromVarKw<'ctx> for Handle<'ctx> {
 }
 
 impl<'ctx> FromVarKw<'ctx> for crate::Dict<'ctx> {
-    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
-        Handle::from_varkw(m).map(crate::Dict::new_unchecked)
+    fn from_varkw<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        desc: &FunctionDescription,
+    ) -> HPyResult<Self> {
+        Handle::from_varkw(m, desc).map(crate::Dict::new_unchecked)
+    }
+}
+
+impl<'ctx, const N: usize> Matched<'_, 'ctx, N> {
+    /// The extra keyword arguments converted pair by pair into a map; a failure names the
+    /// function and the keyword.
+    fn varkw_map<K, V, M>(&self, desc: &FunctionDescription) -> HPyResult<M>
+    where
+        K: for<'a> FromPython<'a, 'ctx>,
+        V: for<'a> FromPython<'a, 'ctx>,
+        M: FromIterator<(K, V)>,
+    {
+        self.extra_keywords
+            .iter()
+            .map(|(name, raw)| {
+                // SAFETY: a borrowed argument handle of this call, never closed (ManuallyDrop).
+                let value = unsafe { Handle::borrowed(self.ctx, *raw) };
+                let named = |e: HPyErr| match name.extract::<&str>() {
+                    Ok(n) => e.in_argument(desc.name, n),
+                    Err(other) => {
+                        other.discard(self.ctx);
+                        e
+                    }
+                };
+                Ok((
+                    K::from_python(name).map_err(named)?,
+                    V::from_python(&value).map_err(named)?,
+                ))
+            })
+            .collect()
     }
 }
 
@@ -440,11 +483,14 @@ macro_rules! map_varkw {
             K: for<'a> FromPython<'a, 'ctx> $(+ $bound)*,
             V: for<'a> FromPython<'a, 'ctx>,
         {
-            fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
-                match m.varkw_dict()? {
-                    Some(d) => d.extract().map(Some),
-                    None => Ok(None),
+            fn from_varkw<const N: usize>(
+                m: &Matched<'_, 'ctx, N>,
+                desc: &FunctionDescription,
+            ) -> HPyResult<Self> {
+                if m.extra_keywords.is_empty() {
+                    return Ok(None);
                 }
+                m.varkw_map(desc).map(Some)
             }
         }
 
@@ -453,8 +499,11 @@ macro_rules! map_varkw {
             K: for<'a> FromPython<'a, 'ctx> $(+ $bound)*,
             V: for<'a> FromPython<'a, 'ctx>,
         {
-            fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
-                Option::<Self>::from_varkw(m).map(Option::unwrap_or_default)
+            fn from_varkw<const N: usize>(
+                m: &Matched<'_, 'ctx, N>,
+                desc: &FunctionDescription,
+            ) -> HPyResult<Self> {
+                m.varkw_map(desc)
             }
         }
     )*};

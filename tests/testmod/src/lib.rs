@@ -266,7 +266,7 @@ mod testmod {
     /// `*args` borrowed (`VarArgs`, no tuple made): its items' types, a new tuple of them, whether
     /// it is empty and its first item.
     #[hpy_method(signature = (*args))]
-    fn borrowed_args<'ctx>(args: hpy::VarArgs<'_, 'ctx>) -> HPyResult<BorrowedArgs<'ctx>> {
+    fn borrowed_args(args: hpy::VarArgs<'_, '_>) -> HPyResult<BorrowedArgs<'_>> {
         let names = args.iter().map(|a| a.type_name()).collect();
         let first = args.get(0).map(|a| (*a).clone());
         Ok((
