@@ -1,6 +1,6 @@
 """JSON benchmark (a program, not a test): ujson_hpy against ujson, orjson and json.
 
-    python json_bench.py DATA_DIR MODULE_DIR RESULT.json
+    python json_bench.py DATA_DIR MODULE_DIR RESULT.json [BASELINE_MODULE_DIR]
 
 Times `loads` and `dumps` of each document for every library available in this interpreter,
 side by side in this one process, and prints the median time per call and the ratios
@@ -14,6 +14,9 @@ leaves a cached copy on the object, and a library that otherwise encodes the tex
 (ujson does) then runs up to a fifth faster than it does on its own. The rounds are interleaved
 (one round of each library in turn), so a slow spell of the shared machine hits every library
 alike.
+
+With BASELINE_MODULE_DIR, another build of ujson_hpy (for example from an earlier commit) runs
+beside the others as `baseline`, and a last column gives ujson_hpy's time divided by its.
 """
 
 import importlib
@@ -28,9 +31,22 @@ ROUND_SECONDS = 0.08
 WARMUP_SECONDS = 0.6 if sys.implementation.name == "pypy" else 0.1
 
 
-def libraries(module_dir):
+def load_baseline(directory):
+    """The ujson_hpy.hpy0.so in `directory`, loaded beside the other under another name."""
+    import importlib.util
+
+    import hpy.universal
+
+    path = f"{directory}/ujson_hpy.hpy0.so"
+    spec = importlib.util.spec_from_file_location("ujson_hpy_baseline", path)
+    return hpy.universal.load("ujson_hpy", path, spec, mode=hpy.universal.MODE_UNIVERSAL)
+
+
+def libraries(module_dir, baseline_dir=None):
     sys.path.insert(0, module_dir)
     libs = {"ujson_hpy": importlib.import_module("ujson_hpy")}
+    if baseline_dir:
+        libs["baseline"] = load_baseline(baseline_dir)
     for name in ("ujson", "orjson"):
         try:
             libs[name] = importlib.import_module(name)
@@ -73,11 +89,14 @@ def median_seconds(fns, args):
 
 def main():
     data_dir, module_dir, result_path = sys.argv[1:4]
-    libs = libraries(module_dir)
+    baseline_dir = sys.argv[4] if len(sys.argv) > 4 else None
+    libs = libraries(module_dir, baseline_dir)
     impl = f"{sys.implementation.name} {sys.version.split()[0]}"
     results = {"interpreter": impl, "libraries": list(libs), "times": {}}
     print(f"\n{impl}: median time per call in ms (lower is better)")
     head = f"{'file':<20}{'op':<7}" + "".join(f"{n:>11}" for n in libs) + f"{'hpy/ujson':>11}{'hpy/json':>10}"
+    if baseline_dir:
+        head += f"{'hpy/base':>10}"
     print(head)
     print("-" * len(head))
     for name in FILES:
@@ -100,7 +119,7 @@ def main():
             row.update(median_seconds(fns, args))
             results["times"][f"{name}:{op}"] = row
             ratios = ""
-            for ref in ("ujson", "json"):
+            for ref in ("ujson", "json", "baseline") if baseline_dir else ("ujson", "json"):
                 r = row["ujson_hpy"] / row[ref] if row.get(ref) else float("nan")
                 ratios += f"{r:>11.2f}" if ref == "ujson" else f"{r:>10.2f}"
             cells = "".join(f"{row[n] * 1e3:>11.3f}" if row[n] else f"{'n/a':>11}" for n in libs)

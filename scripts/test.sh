@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite:
 #   0. the checked-in bindings of hpy-sys against bindgen's output for hpy 0.9.0's and PyPy's headers;
-#   1. formatting and clippy;
-#   2. the Rust tests (unit, doc, coverage-table and compile-fail UI tests) and the docs build;
+#   1. the Markdown links, formatting and clippy;
+#   2. the Rust tests (unit, doc (with the guide's examples), coverage-table and compile-fail UI
+#      tests) and the docs build;
 #   3. the example and test modules, built once with `cargo hpy build`;
 #   4. the Python suite against those same files on CPython 3.11 (hpy 0.9.0 from PyPI), PyPy 3.11
 #      (HPy built in) and CPython 3.13, 3.14 and 3.15 (scripts/cpython.sh; HPY_RS_PYTHONS names
@@ -32,6 +33,9 @@ cargo xtask bindings --check --hpy-python "$VENV_PYTHON" --pypy-python "$PYPY"
 
 say "hpy/src's modules depend on each other one way (scripts/module-cycles.py)"
 "$VENV_PYTHON" "$ROOT/scripts/module-cycles.py" "$ROOT/hpy/src" >/dev/null
+
+say "links in README.md, ARCHITECTURE.md, CHANGELOG.md and docs/ (scripts/check-links.py)"
+"$VENV_PYTHON" "$ROOT/scripts/check-links.py"
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

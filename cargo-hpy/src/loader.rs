@@ -60,6 +60,10 @@ def __hpy_bootstrap():
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), {so_name:?})
     spec = __spec__
     module = universal.load(__name__, path, spec, mode=modes[chosen])
+    # PyPy's loader adds a public `spec` attribute (after the module's exec slots); CPython's
+    # does not.
+    if module.__dict__.get("spec", module) is spec:
+        del module.spec
     module.__file__ = path
     module.__loader__ = __loader__
     module.__package__ = __name__.rpartition(".")[0]
@@ -85,5 +89,6 @@ mod tests {
         assert!(s.contains("if target.strip() == \"hello\":"));
         assert!(!s.contains("pkg_resources"));
         assert!(s.contains("pip install hpy==0.9.0"));
+        assert!(s.contains("del module.spec"));
     }
 }

@@ -240,6 +240,33 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         }
     });
 
+    // What a module names to add the class: only a module uses it, so rustc reports it (and the
+    // hint it reads) when none does; spanned at the name, as a lint is not reported inside a
+    // macro's own output.
+    let export = format_ident!("__HPY_CLASS_{}", ident);
+    let hint = format_ident!(
+        "hpy_class_{}_is_in_no_module__add_hpy_export_use_of_it_to_the_hpy_module_mod",
+        ident,
+        span = ident.span()
+    );
+    // At most `pub(crate)`, so that a public class that no module adds is reported too.
+    let vis_ref = match vis {
+        syn::Visibility::Inherited => quote!(),
+        syn::Visibility::Public(p) => quote_spanned!(p.span=> pub(crate)),
+        other => quote!(#other),
+    };
+    let class_ref = quote_spanned! {ident.span()=>
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        const #hint: () = ();
+        /// What `#[hpy_export] use` and `#[hpy_module]` name to add the class to a module.
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis_ref static #ident: ::hpy::ClassRef<#ident> = {
+            let () = #hint;
+            ::hpy::ClassRef::new(&#export)
+        };
+    };
     let stub = crate::stub::class_const(
         &ident,
         &py_name,
@@ -256,7 +283,8 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         /// The type object's export (made when a module that adds the class is created).
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        #vis static #ident: ::hpy::ClassExport<#ident> = ::hpy::ClassExport::new();
+        static #export: ::hpy::ClassExport<#ident> = ::hpy::ClassExport::new();
+        #class_ref
 
         // SAFETY: the offsets are those of every `Field` member, and `export` is the class's own.
         unsafe impl ::hpy::HPyClass for #ident {
@@ -270,7 +298,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                 unsendable: #unsendable,
             };
             fn export() -> &'static ::hpy::ClassExport<Self> {
-                &#ident
+                &#export
             }
             fn member_defines() -> &'static [&'static ::hpy::__private::StaticDef] {
                 #(#member_items)*

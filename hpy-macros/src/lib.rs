@@ -21,7 +21,14 @@ mod stub;
 /// `Option<T>` parameters may be omitted (they default to `None`), and the return type is a
 /// value implementing `IntoPython` or an `HPyResult` of one. The doc comment becomes `__doc__`.
 ///
-/// `#[hpy_method(name = "py_name")]` sets a different Python name.
+/// `#[hpy_method(name = "py_name")]` sets a different Python name; `signature = (...)` writes the
+/// parameter list like a `def` (`/`, defaults, `*args`, keyword-only, `**kwargs`), and
+/// `text_signature = "(...)"` overrides the `__text_signature__` made from it.
+///
+/// A panic in the function raises the module's `PanicError` (a `RuntimeError`) naming the Rust
+/// file and line. A function that no `#[hpy_module]` adds is reported by rustc's dead-code lint
+/// through its definition, a static named
+/// `hpy_fn_<name>_is_in_no_module__move_it_into_the_hpy_module_mod_or_add_hpy_export_use_of_it_there`.
 ///
 /// Every `'_` in `Context<'_>`, `Handle<'_>`, `Dict<'_>` and the other types of the call (and
 /// in the return type) stands for the same lifetime, the call's, so values from the context and
@@ -68,7 +75,8 @@ pub fn hpy_module(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// * `subclass`: Python code may subclass it. The struct must then hold no `Field` and need no
 ///   `Drop` (both are compile errors): HPy 0.9 neither traverses nor destroys instances of Python
 ///   subclasses;
-/// * `default`: without a `#[new]`, `Type()` makes an instance holding `Default::default()`;
+/// * `default`: without a `#[new]`, `Type()` makes an instance holding `Default::default()`
+///   (arguments raise `TypeError`, as for `object()`);
 /// * `extends = float` or `extends = list`: the built-in it subclasses; the base's `__new__`
 ///   makes the instances, whose value starts as `Default::default()`. (`int`, `str`, `tuple` and
 ///   `type` are refused: their instances have a variable-size part that HPy's CPython runtime
@@ -76,8 +84,13 @@ pub fn hpy_module(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Members marked `#[hpy(get)]`, `#[hpy(set)]` or `#[hpy(get, set)]` become properties (the value
 /// is cloned out and converted); members of type `Field` hold Python objects (see `hpy::Field`).
-/// The doc comment becomes `__doc__`. The macro also defines a hidden `static` with the struct's
-/// name, which `#[hpy_export] use` and `#[hpy_module]` use to add the class to a module.
+/// The doc comment becomes `__doc__`, followed by the doc comment of `#[new]`; on CPython the
+/// class's `__text_signature__` (and so `inspect.signature` and `help()`) is `#[new]`'s.
+///
+/// The macro also defines a hidden `static` with the struct's name (an `hpy::ClassRef`, at most
+/// `pub(crate)`), which `#[hpy_export] use` and `#[hpy_module]` use to add the class to a module;
+/// when no module does, rustc's dead-code lint reports it and a constant named
+/// `hpy_class_<Name>_is_in_no_module__add_hpy_export_use_of_it_to_the_hpy_module_mod`.
 #[proc_macro_attribute]
 pub fn hpy_class(attr: TokenStream, item: TokenStream) -> TokenStream {
     class::expand_class(attr.into(), item.into())
@@ -89,7 +102,8 @@ pub fn hpy_class(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// * A function with `&self`, `&mut self` or `this: &Obj<'_, Self>` is a method; its parameters
 ///   work as in `#[hpy_method]` (an optional `Context` first, `#[hpy_method(name = ...,
-///   signature = (...))]` for options). `&self` and `&mut self` borrow the instance's value for
+///   signature = (...))]` for options). Its text signature starts with `$self`, as a built-in
+///   method's. `&self` and `&mut self` borrow the instance's value for
 ///   the call; a conflicting borrow (re-entry from Python) is a `RuntimeError`.
 /// * `#[new]` on a function without `self` makes it `__new__`: it returns the value (or an
 ///   `HPyResult` of it), and the instance is created for the class (or the Python subclass) it
@@ -110,4 +124,67 @@ pub fn hpy_methods(attr: TokenStream, item: TokenStream) -> TokenStream {
     methods::expand_methods(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// The error for a marker attribute of `#[hpy_methods]` or `#[hpy_module]` met on its own:
+/// the outer macro removes the markers it reads, so this one was not inside it.
+fn misplaced(attr: &str, item: TokenStream, fix: &str) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    let err = syn::Error::new(
+        proc_macro2::Span::call_site(),
+        format!("#[{attr}] works only inside {fix}"),
+    )
+    .into_compile_error();
+    quote::quote!(#err #item).into()
+}
+
+/// Marks `__new__` inside `#[hpy_methods]`; anywhere else it is a compile error that says so.
+#[proc_macro_attribute]
+pub fn new(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "new",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a property getter inside `#[hpy_methods]`; anywhere else it is a compile error.
+#[proc_macro_attribute]
+pub fn getter(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "getter",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a property setter inside `#[hpy_methods]`; anywhere else it is a compile error.
+#[proc_macro_attribute]
+pub fn setter(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "setter",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a call function inside `#[hpy_methods]`; anywhere else it is a compile error.
+#[proc_macro_attribute]
+pub fn call_function(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "call_function",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a `use` inside the `#[hpy_module]` `mod` whose functions, classes and globals the module
+/// adds; anywhere else it is a compile error.
+#[proc_macro_attribute]
+pub fn hpy_export(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "hpy_export",
+        item,
+        "the `mod` marked #[hpy_module]: move this `use` into it",
+    )
 }

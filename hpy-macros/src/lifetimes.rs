@@ -21,16 +21,33 @@ const CALL_TYPES: &[&str] = &[
     "Obj",
 ];
 
-/// The first lifetime argument of a call type's path segment.
-fn call_lifetime(seg: &syn::PathSegment) -> Option<&Lifetime> {
-    if !CALL_TYPES.iter().any(|t| seg.ident == t) {
-        return None;
+/// The types whose second lifetime parameter is the call's (the first is the borrow of the
+/// call's arguments): `VarArgs<'_, 'ctx>`, `Arg<'_, 'ctx>`.
+const BORROWING_TYPES: &[&str] = &["VarArgs", "Arg"];
+
+/// Which lifetime argument of `seg` is the call's, if `seg` names a call type.
+fn call_lifetime_index(seg: &syn::PathSegment) -> Option<usize> {
+    if CALL_TYPES.iter().any(|t| seg.ident == t) {
+        Some(0)
+    } else if BORROWING_TYPES.iter().any(|t| seg.ident == t) {
+        Some(1)
+    } else {
+        None
     }
+}
+
+/// The call's lifetime argument of a call type's path segment.
+fn call_lifetime(seg: &syn::PathSegment) -> Option<&Lifetime> {
+    let index = call_lifetime_index(seg)?;
     match &seg.arguments {
-        PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
-            GenericArgument::Lifetime(l) => Some(l),
-            _ => None,
-        }),
+        PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter_map(|g| match g {
+                GenericArgument::Lifetime(l) => Some(l),
+                _ => None,
+            })
+            .nth(index),
         _ => None,
     }
 }
@@ -60,13 +77,21 @@ struct Unify {
 impl VisitMut for Unify {
     fn visit_path_segment_mut(&mut self, seg: &mut syn::PathSegment) {
         if self.all_paths || call_lifetime(seg).is_some_and(|l| l.ident == "_") {
+            // In a borrowing type only the call's lifetime is unified, not the argument borrow.
+            let skip = if self.all_paths {
+                0
+            } else {
+                call_lifetime_index(seg).unwrap_or(0)
+            };
             if let PathArguments::AngleBracketed(a) = &mut seg.arguments {
-                for g in a.args.iter_mut() {
-                    if let GenericArgument::Lifetime(l) = g {
-                        if l.ident == "_" {
-                            *l = Lifetime::new(&format!("'{}", self.lifetime.ident), l.span());
-                            self.replaced = true;
-                        }
+                let lifetimes = a.args.iter_mut().filter_map(|g| match g {
+                    GenericArgument::Lifetime(l) => Some(l),
+                    _ => None,
+                });
+                for l in lifetimes.skip(skip) {
+                    if l.ident == "_" {
+                        *l = Lifetime::new(&format!("'{}", self.lifetime.ident), l.span());
+                        self.replaced = true;
                     }
                 }
             }
@@ -76,13 +101,20 @@ impl VisitMut for Unify {
 }
 
 /// Gives every `'_` of a call type in `f`'s signature the same lifetime: the one the signature
-/// already names for a call type, or a new generic `'__hpy_ctx`.
+/// already names for a call type, or a new generic one whose name says how to keep an object
+/// past the call (it shows in borrow errors when a handle escapes).
 pub fn unify_call_lifetimes(sig: &mut Signature) {
     let mut find = FindNamed(None);
     find.visit_signature(sig);
     let (lifetime, is_new) = match find.0 {
         Some(l) => (l, false),
-        None => (Lifetime::new("'__hpy_ctx", sig.ident.span()), true),
+        None => (
+            Lifetime::new(
+                "'this_call_to_keep_objects_use_hpy_global",
+                sig.ident.span(),
+            ),
+            true,
+        ),
     };
     let mut unify = Unify {
         lifetime: lifetime.clone(),

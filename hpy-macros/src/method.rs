@@ -9,9 +9,15 @@ use syn::{FnArg, GenericParam, Ident, ItemFn, Pat, ReturnType, Type};
 use crate::attrs::{c_string, doc_cstr, doc_pieces, parse_name_option};
 use crate::plan::{self, Missing, Param, Role};
 
-/// The name of the static `HPyDef` generated for the Rust function `f`.
+/// The name of the static `HPyDef` generated for the Rust function `f`. When no module adds `f`,
+/// rustc's dead-code lint reports this static, so its name says what to write.
 pub fn def_ident(f: &Ident) -> Ident {
-    format_ident!("__HPY_DEF_{}", f)
+    let bare = f.to_string();
+    format_ident!(
+        "hpy_fn_{}_is_in_no_module__move_it_into_the_hpy_module_mod_or_add_hpy_export_use_of_it_there",
+        bare.trim_start_matches("r#"),
+        span = f.span()
+    )
 }
 
 /// Whether `ty` is `Context<...>` (by its last path segment).
@@ -31,6 +37,32 @@ fn is_option(ty: &Type) -> bool {
             .last()
             .is_some_and(|s| s.ident == "Option" && !s.arguments.is_empty()),
         _ => false,
+    }
+}
+
+/// A reference inside a collection or tuple type (`Vec<&str>`, `(i64, &str)`): its elements are
+/// converted from items that are released at once, so they cannot borrow from them.
+fn borrowed_element(ty: &Type, in_collection: bool) -> Option<&syn::TypeReference> {
+    const COLLECTIONS: &[&str] = &[
+        "Vec", "VecDeque", "HashMap", "BTreeMap", "HashSet", "BTreeSet",
+    ];
+    match ty {
+        Type::Reference(r) if in_collection => Some(r),
+        Type::Reference(r) => borrowed_element(&r.elem, false),
+        Type::Tuple(t) => t.elems.iter().find_map(|e| borrowed_element(e, true)),
+        Type::Paren(p) => borrowed_element(&p.elem, in_collection),
+        Type::Group(g) => borrowed_element(&g.elem, in_collection),
+        Type::Path(p) => p.path.segments.iter().find_map(|seg| {
+            let inner = in_collection || COLLECTIONS.iter().any(|c| seg.ident == c);
+            match &seg.arguments {
+                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|arg| match arg {
+                    syn::GenericArgument::Type(t) => borrowed_element(t, inner),
+                    _ => None,
+                }),
+                _ => None,
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -92,7 +124,7 @@ pub fn parameters(sig: &syn::Signature, skip: usize) -> syn::Result<(bool, Vec<P
             FnArg::Receiver(r) => {
                 push_err(syn::Error::new(
                     r.span(),
-                    "#[hpy_method]: module functions cannot take `self`",
+                    "#[hpy_method]: module functions cannot take `self`; the methods of a class go in an `impl` block marked #[hpy_methods]",
                 ));
                 continue;
             }
@@ -120,6 +152,20 @@ pub fn parameters(sig: &syn::Signature, skip: usize) -> syn::Result<(bool, Vec<P
                 continue;
             }
         };
+        if let Some(r) = borrowed_element(&pt.ty, false) {
+            let owned = match &*r.elem {
+                Type::Path(p) if p.path.is_ident("str") => "`String` instead of `&str`",
+                Type::Slice(_) => "`Vec<u8>` instead of `&[u8]`",
+                _ => "an owned type instead of the reference",
+            };
+            push_err(syn::Error::new(
+                r.span(),
+                format!(
+                    "#[hpy_method]: the elements of a collection or tuple argument cannot borrow from Python objects (each is converted from an item released at once): take {owned}, e.g. `Vec<String>` for `Vec<&str>`"
+                ),
+            ));
+            continue;
+        }
         let optional = is_option(&pt.ty);
         let mut ty = (*pt.ty).clone();
         EraseLifetimes.visit_type_mut(&mut ty);
@@ -174,12 +220,39 @@ pub fn parse_options(attr: TokenStream) -> syn::Result<MethodOptions> {
     Ok(opts)
 }
 
+/// HPy's calling convention for a function, the cheapest its Python signature allows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Convention {
+    /// No Python parameters (`HPyFunc_NOARGS`).
+    NoArgs,
+    /// One required positional-only parameter, `(x, /)` (`HPyFunc_O`).
+    One,
+    /// Positional-only parameters and maybe `*args` (`HPyFunc_VARARGS`): keywords are refused
+    /// by the runtime, as for built-ins.
+    Positional,
+    /// Anything else (`HPyFunc_KEYWORDS`).
+    Keywords,
+}
+
+impl Convention {
+    /// The signature table's row for the convention.
+    fn row(self) -> Ident {
+        let name = match self {
+            Convention::NoArgs => "noargs",
+            Convention::One => "onearg",
+            Convention::Positional => "varargs",
+            Convention::Keywords => "keywords",
+        };
+        Ident::new(name, Span::call_site())
+    }
+}
+
 /// The generated `KeywordsMethod`/`NoArgsMethod` impl of a callable and how to define it.
 pub struct Generated {
     /// The trait impl for the marker type.
     pub impl_: TokenStream,
-    /// Whether it uses the NOARGS signature (no Python parameters).
-    pub noargs: bool,
+    /// The calling convention it is defined with.
+    pub convention: Convention,
     /// The Python name as a C string literal.
     pub c_name: proc_macro2::Literal,
     /// `__doc__` (with the text signature) as a C string expression.
@@ -204,6 +277,8 @@ pub struct Call<'a> {
     pub post: Option<TokenStream>,
     /// Use the KEYWORDS signature even without parameters (`__call__`, call functions).
     pub keywords: bool,
+    /// A method of a class: the text signature starts with `$self`, as a built-in method's.
+    pub self_param: bool,
 }
 
 /// Generates the entry point of a function with Python parameters.
@@ -222,6 +297,7 @@ pub fn callable(
     };
     let text_signature = match &opts.text_signature {
         Some(t) => t.value(),
+        None if call.self_param => with_self(&plan.text_signature),
         None => plan.text_signature.clone(),
     };
     let c_name = c_string(py_name, span)?;
@@ -230,6 +306,7 @@ pub fn callable(
         &doc_pieces(attrs),
     );
     let ctx_arg = call.takes_ctx.then(|| quote!(ctx,));
+    let keywords = call.keywords;
     let Call {
         setup,
         callee,
@@ -249,7 +326,7 @@ pub fn callable(
         wrap(quote!(#callee(#pre_args #ctx_arg #(#vars),*)))
     };
 
-    if params.is_empty() && !call.keywords {
+    if params.is_empty() && !keywords {
         let call = quote_spanned! {ret_span=>
             ::hpy::__private::IntoReturn::into_return(#user_call, ctx)
         };
@@ -269,7 +346,7 @@ pub fn callable(
         };
         return Ok(Generated {
             impl_,
-            noargs: true,
+            convention: Convention::NoArgs,
             c_name,
             c_doc,
         });
@@ -302,7 +379,7 @@ pub fn callable(
                 }
             }
             Role::VarKw => quote_spanned! {ty.span()=>
-                let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched)?;
+                let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched, &Self::DESC)?;
             },
         }
     });
@@ -344,22 +421,37 @@ pub fn callable(
             }
         }
     };
+    let all_positional_only = plan.positional_only == n && !varkw;
+    let convention = if keywords || !all_positional_only {
+        Convention::Keywords
+    } else if n == 1 && plan.required_positional == 1 && !varargs {
+        Convention::One
+    } else {
+        Convention::Positional
+    };
     Ok(Generated {
         impl_,
-        noargs: false,
+        convention,
         c_name,
         c_doc,
     })
 }
 
+/// `(a, b)` as a method's text signature, `($self, a, b)`: CPython's `inspect` then shows `self`
+/// for the method of the class and drops it for a bound method, as for built-in methods.
+fn with_self(text_signature: &str) -> String {
+    let inner = &text_signature[1..text_signature.len() - 1];
+    if inner.is_empty() {
+        "($self)".to_owned()
+    } else {
+        format!("($self, {inner})")
+    }
+}
+
 /// The `StaticDef` expression of a generated method.
 pub fn meth_def(marker: &Ident, g: &Generated) -> TokenStream {
-    let (c_name, c_doc) = (&g.c_name, &g.c_doc);
-    if g.noargs {
-        quote!(::hpy::__private::meth_def(#c_name, #c_doc, ::hpy::__private::noargs::<#marker>()))
-    } else {
-        quote!(::hpy::__private::meth_def(#c_name, #c_doc, ::hpy::__private::keywords::<#marker>()))
-    }
+    let (c_name, c_doc, row) = (&g.c_name, &g.c_doc, g.convention.row());
+    quote!(::hpy::__private::meth_def(#c_name, #c_doc, ::hpy::__private::#row::<#marker>()))
 }
 
 /// The return type's span (or the name's, without one).
@@ -399,11 +491,20 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
             ret_span: ret_span(&f.sig),
             post: None,
             keywords: false,
+            self_param: false,
         },
         rust_name.span(),
     )?;
     let def_expr = meth_def(&marker, &g);
     let impl_ = &g.impl_;
+    // `pub(crate)` at most, and spanned at the name, so that rustc reports a definition that no
+    // module uses (a lint is not reported inside a macro's own output).
+    let vis = def_vis(vis);
+    let def_static = quote_spanned! {rust_name.span()=>
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis static #def: ::hpy::__private::StaticDef = #def_expr;
+    };
     let stub = crate::stub::function(
         &py_name,
         None,
@@ -411,7 +512,7 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         opts.signature.as_ref().map(|(t, _)| t),
         &f.sig.output,
     )?;
-    let stub = crate::stub::stub_const(vis, rust_name, &stub);
+    let stub = crate::stub::stub_const(&vis, rust_name, &stub);
     Ok(quote! {
         #f
         #stub
@@ -419,10 +520,16 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         #[allow(non_camel_case_types)]
         struct #marker;
         #impl_
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, dead_code)]
-        #vis static #def: ::hpy::__private::StaticDef = #def_expr;
+        #def_static
     })
+}
+
+/// The visibility of a function's definition static: the function's, but at most `pub(crate)`.
+fn def_vis(vis: &syn::Visibility) -> TokenStream {
+    match vis {
+        syn::Visibility::Public(p) => quote_spanned!(p.span=> pub(crate)),
+        other => quote!(#other),
+    }
 }
 
 pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
@@ -457,7 +564,13 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
     let call = quote_spanned! {ret_span=>
         ::hpy::__private::IntoExecResult::into_exec_result(#rust_name(ctx, module))
     };
-    let stub = crate::stub::stub_const(vis, rust_name, &crate::stub::exec_constants(&f.block));
+    let vis = def_vis(vis);
+    let def_static = quote_spanned! {rust_name.span()=>
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        #vis static #def: ::hpy::__private::StaticDef = ::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_mod_exec, ::hpy::__private::exec::<#marker>());
+    };
+    let stub = crate::stub::stub_const(&vis, rust_name, &crate::stub::exec_constants(&f.block));
     Ok(quote! {
         #f
         #stub
@@ -473,8 +586,6 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
                 #call
             }
         }
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, dead_code)]
-        #vis static #def: ::hpy::__private::StaticDef = ::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_mod_exec, ::hpy::__private::exec::<#marker>());
+        #def_static
     })
 }

@@ -130,6 +130,7 @@ impl Gen<'_> {
                 ret_span: method::ret_span(&f.sig),
                 post,
                 keywords: what == "call" || what == "new",
+                self_param: what == "meth",
             },
             name.span(),
         )?;
@@ -172,6 +173,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         setters: Vec::new(),
     };
     let mut slot_fns: Vec<ImplItemFn> = Vec::new();
+    let mut new_doc: Option<TokenStream> = None;
     let mut consts: Vec<TokenStream> = Vec::new();
     for it in imp.items.iter_mut() {
         let ImplItem::Fn(f) = it else { continue };
@@ -195,9 +197,20 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                     "#[new] takes no `self`: it returns the new value",
                 ));
             }
-            let (marker, _) = gen.callable(f, &opts, &cfg, "new")?;
+            let (marker, g) = gen.callable(f, &opts, &cfg, "new")?;
             gen.def(cfg, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_tp_new, ::hpy::__private::newfunc::<#marker>())));
-            gen.has_new.push(pred.unwrap_or(quote!(all())));
+            // The class's doc and text signature come from the first `#[new]` configured in.
+            let doc = g.c_doc;
+            let pred = pred.unwrap_or(quote!(all()));
+            new_doc = Some(match new_doc {
+                None => {
+                    quote!(if cfg!(#pred) { ::core::option::Option::Some(#doc) } else { ::core::option::Option::None })
+                }
+                Some(prev) => {
+                    quote!(match #prev { ::core::option::Option::None if cfg!(#pred) => ::core::option::Option::Some(#doc), other => other })
+                }
+            });
+            gen.has_new.push(pred);
             continue;
         }
         if recv == Receiver::None {
@@ -274,6 +287,8 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         }
     });
     let consts = (!consts.is_empty()).then(|| quote!(impl #self_ty { #(#consts)* }));
+    let new_doc = new_doc
+        .map(|d| quote!(const NEW_DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #d;));
     let defines = list(defs);
     Ok(quote! {
         #imp
@@ -284,6 +299,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             impl ::hpy::__private::ClassMethods for #self_ty {
                 const DEFINES: &'static [&'static ::hpy::__private::StaticDef] = #defines;
                 const HAS_NEW: bool = false #(|| cfg!(#has_new))*;
+                #new_doc
                 #reflected
             }
         };

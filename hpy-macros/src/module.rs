@@ -22,7 +22,7 @@ fn is_global(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Global"))
 }
 
-/// What an `#[hpy_export] use path::{f, g, CACHE};` names: functions (`path::__HPY_DEF_f`) and,
+/// What an `#[hpy_export] use path::{f, g, CACHE};` names: functions (their definition, `path::<def_ident(f)>`) and,
 /// for upper-case names (statics, by Rust's naming convention), `Global`s (`path::CACHE`).
 fn exported(
     tree: &syn::UseTree,
@@ -132,10 +132,10 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         let doc = doc_cstr("", &doc);
         quote!(::core::option::Option::Some(#doc))
     };
-    // The runtime check first, then the globals and classes, the user's definitions and the
+    // The runtime check first (with the SDK's global, `PanicError`), then the globals and classes, the user's definitions and the
     // NULL terminator; the counts are of what is configured in.
     let n_defs = quote!(<[()]>::len(&[#(#def_cfgs (),)*]) + 3);
-    let n_globals = quote!(<[()]>::len(&[#(#global_cfgs (),)*]) + 1);
+    let n_globals = quote!(<[()]>::len(&[#(#global_cfgs (),)*]) + 2);
     let init = format_ident!("HPyInit_{}", name, span = span);
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name, span = span);
     let major = format_ident!("get_required_hpy_major_version_{}", name, span = span);
@@ -174,7 +174,7 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     items.push(syn::parse_quote! {
         #[doc(hidden)]
         static __HPY_GLOBALS: ::hpy::__private::StaticCell<[*mut ::hpy::sys::HPyGlobal; #n_globals]> =
-            ::hpy::__private::StaticCell::new([#(#global_cfgs #globals.as_ptr(),)* ::core::ptr::null_mut()]);
+            ::hpy::__private::StaticCell::new([::hpy::__private::PANIC_ERROR.as_ptr(), #(#global_cfgs #globals.as_ptr(),)* ::core::ptr::null_mut()]);
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]

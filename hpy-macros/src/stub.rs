@@ -20,7 +20,7 @@ pub fn stub_ident(f: &Ident) -> Ident {
 }
 
 /// The hidden constant holding `text`, with the visibility of the function it describes.
-pub fn stub_const(vis: &syn::Visibility, f: &Ident, text: &str) -> TokenStream {
+pub fn stub_const(vis: impl quote::ToTokens, f: &Ident, text: &str) -> TokenStream {
     let ident = stub_ident(f);
     quote! {
         #[doc(hidden)]
@@ -269,7 +269,8 @@ pub fn class_const(
 /// `#[hpy_methods]` block, indented for the class body (read before the macro rewrites it).
 pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
     let has = |f: &syn::ImplItemFn, name: &str| f.attrs.iter().any(|a| a.path().is_ident(name));
-    let cfg = |f: &syn::ImplItemFn| crate::attrs::cfg_attr(&crate::attrs::cfg_pred(&f.attrs));
+    // Each item's `#[cfg]` predicate (`all()` without one), made an attribute at the end.
+    let cfg = |f: &syn::ImplItemFn| crate::attrs::cfg_pred(&f.attrs).unwrap_or(quote!(all()));
     // (cfg, text) per item; properties as (cfg, name, type) and setters (name, type).
     let (mut getters, mut setters, mut methods) = (Vec::new(), Vec::new(), Vec::new());
     for item in &imp.items {
@@ -345,12 +346,48 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
         }
         parts.push((cfg, text));
     }
+    // One number slot serves an operator and its reflected form, one comparison slot all six:
+    // the runtime has the others too.
+    let name_of = |t: &str| t.strip_prefix("def ")?.split('(').next().map(str::to_owned);
+    // An implied method is described where no written one of that name is configured in.
+    let written_pred = |other: &str| {
+        let preds = methods
+            .iter()
+            .filter(|(_, t)| name_of(t).as_deref() == Some(other))
+            .map(|(p, _)| p);
+        quote!(any(#(#preds),*))
+    };
+    let mut implied = Vec::new();
+    for (cfg, text) in &methods {
+        let Some(name) = text.strip_prefix("def ").and_then(|t| t.split('(').next()) else {
+            continue;
+        };
+        let mut also: Vec<String> = Vec::new();
+        if let Some(op) = name
+            .strip_prefix("__r")
+            .filter(|_| BINARY.iter().any(|b| format!("__r{b}") == name))
+        {
+            also.push(format!("__{op}"));
+        } else if let Some(op) = BINARY.iter().find(|b| format!("__{b}") == name) {
+            also.push(format!("__r{op}"));
+        } else if COMPARISONS.contains(&name) {
+            also.extend(COMPARISONS.iter().map(|c| (*c).to_owned()));
+        }
+        for other in also {
+            if other != name && !implied.iter().any(|(_, n, _)| *n == other) {
+                let text = text.replacen(&format!("def {name}("), &format!("def {other}("), 1);
+                let written = written_pred(&other);
+                implied.push((quote!(all(#cfg, not(#written))), other, text));
+            }
+        }
+    }
     parts.extend(methods);
+    parts.extend(implied.into_iter().map(|(cfg, _, text)| (cfg, text)));
     let (cfgs, texts): (Vec<_>, Vec<_>) = parts
         .into_iter()
-        .map(|(cfg, text)| {
+        .map(|(pred, text)| {
             (
-                cfg,
+                quote!(#[cfg(#pred)]),
                 text.lines()
                     .map(|l| format!("    {l}\n"))
                     .collect::<String>(),
@@ -373,6 +410,27 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
         }
     })
 }
+
+/// The binary operators whose slot also gives the reflected method (`__add__`, `__radd__`).
+const BINARY: &[&str] = &[
+    "add__",
+    "sub__",
+    "mul__",
+    "matmul__",
+    "truediv__",
+    "floordiv__",
+    "mod__",
+    "divmod__",
+    "pow__",
+    "lshift__",
+    "rshift__",
+    "and__",
+    "xor__",
+    "or__",
+];
+
+/// The comparisons one rich-comparison slot gives.
+const COMPARISONS: &[&str] = &["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"];
 
 /// The `#[hpy_class]` structs written in the module, each with its `#[cfg]`.
 pub fn classes_in(items: &[syn::Item]) -> Vec<(Ident, TokenStream)> {
@@ -458,16 +516,23 @@ fn is_named(ty: &Type, name: &str) -> bool {
     matches!(ty, Type::Path(p) if p.path.is_ident(name))
 }
 
-/// The stub constant beside a function definition's static: `path::__HPY_DEF_f` becomes
+/// The stub constant beside a function definition's static: `path::<def_ident(f)>` becomes
 /// `path::__HPY_STUB_f`.
 pub fn stub_path(def: &TokenStream) -> TokenStream {
+    let probe = crate::method::def_ident(&format_ident!("__hpy_stub_probe__")).to_string();
+    let (prefix, suffix) = probe
+        .split_once("__hpy_stub_probe__")
+        .expect("def_ident contains the name");
     def.clone()
         .into_iter()
         .map(|t| match t {
-            proc_macro2::TokenTree::Ident(i) => match i.to_string().strip_prefix("__HPY_DEF_") {
-                Some(f) => proc_macro2::TokenTree::Ident(stub_ident(&Ident::new(f, i.span()))),
-                None => proc_macro2::TokenTree::Ident(i),
-            },
+            proc_macro2::TokenTree::Ident(i) => {
+                let s = i.to_string();
+                match s.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) {
+                    Some(f) => proc_macro2::TokenTree::Ident(stub_ident(&Ident::new(f, i.span()))),
+                    None => proc_macro2::TokenTree::Ident(i),
+                }
+            }
             other => other,
         })
         .collect()

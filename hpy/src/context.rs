@@ -18,10 +18,30 @@ use crate::{HPyErr, HPyResult, Handle};
 /// `Context` is `Copy`: it is a pointer, and passing it by value is free.
 #[derive(Clone, Copy)]
 pub struct Context<'ctx> {
-    raw: NonNull<sys::HPyContext>,
-    // `*mut &'ctx ()` makes `'ctx` invariant and the type `!Send + !Sync`.
-    _call: PhantomData<*mut &'ctx ()>,
+    raw: RawContext,
+    // `fn(&'ctx ()) -> &'ctx ()` makes `'ctx` invariant.
+    _call: PhantomData<fn(&'ctx ()) -> &'ctx ()>,
+    // Makes the type `!Send + !Sync`; the compiler names it when a handle goes into a `static`.
+    _thread: PhantomData<KeepPythonObjectsAcrossCallsInAnHpyGlobal>,
 }
+
+/// The raw context pointer, `Send` and `Sync` so that only the marker below makes `Context`
+/// neither: the compile error for a handle in a `static` then has one cause, named by the marker.
+#[derive(Clone, Copy)]
+struct RawContext(NonNull<sys::HPyContext>);
+
+// SAFETY: `RawContext` is only ever a field of `Context`, which is neither `Send` nor `Sync`
+// (through its marker), so these impls never let a context reach another thread.
+unsafe impl Send for RawContext {}
+// SAFETY: as above.
+unsafe impl Sync for RawContext {}
+
+/// Makes `Context`, and so every `Handle`, neither `Send` nor `Sync`: a handle is valid only
+/// during its call, on its thread. The compiler names this type when a handle is put in a
+/// `static` (or sent to another thread); to keep a Python object across calls, store it in a
+/// [`Global`](crate::Global) (`static CACHE: Global = Global::new();`).
+#[derive(Clone, Copy)]
+struct KeepPythonObjectsAcrossCallsInAnHpyGlobal(PhantomData<*mut ()>);
 
 impl<'ctx> Context<'ctx> {
     /// Wraps the raw context handed to an HPy entry point.
@@ -36,15 +56,16 @@ impl<'ctx> Context<'ctx> {
     pub unsafe fn from_raw(raw: *mut sys::HPyContext) -> Self {
         Context {
             // SAFETY: the caller guarantees `raw` is the runtime's non-null context.
-            raw: unsafe { NonNull::new_unchecked(raw) },
+            raw: RawContext(unsafe { NonNull::new_unchecked(raw) }),
             _call: PhantomData,
+            _thread: PhantomData,
         }
     }
 
     /// The raw `HPyContext*`, for calling the raw ABI in `hpy::sys` directly.
     #[inline(always)]
     pub fn as_ptr(self) -> *mut sys::HPyContext {
-        self.raw.as_ptr()
+        self.raw.0.as_ptr()
     }
 
     /// The context's name, e.g. `"HPy Universal ABI (CPython backend)"` or `"HPy Debug Mode ABI"`.

@@ -89,6 +89,7 @@ mod raise;
 mod runtime;
 mod threads;
 mod tracker;
+mod varargs;
 
 #[doc(hidden)]
 pub mod __private;
@@ -96,7 +97,7 @@ pub mod __private;
 #[doc = include_str!("coverage.md")]
 pub mod coverage {}
 
-pub use class::{CallFunction, ClassExport, Field, HPyClass, Obj, Ref, RefMut};
+pub use class::{CallFunction, ClassExport, ClassRef, Field, HPyClass, Obj, Ref, RefMut};
 pub use context::Context;
 pub use conversion::{FromPython, IntoPython};
 pub use conversions::Truthy;
@@ -104,22 +105,56 @@ pub use err::{ExceptionType, HPyErr, HPyResult};
 pub use eval::SourceKind;
 pub use global::Global;
 pub use handle::Handle;
-pub use hpy_macros::{hpy_class, hpy_exec, hpy_method, hpy_methods, hpy_module};
+pub use hpy_macros::{
+    call_function, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods, hpy_module,
+    new, setter,
+};
 pub use raise::ExceptionClass;
 pub use tracker::Tracker;
 pub use types::{
     adjust_indices, Args, AttrName, BuiltinShape, BuiltinType, Bytes, Capsule, CompareOp, Dict,
     Int, ItemKey, Kwargs, List, ListBuilder, Slice, SliceIndices, Str, Tuple, TupleBuilder, Type,
 };
+pub use varargs::{Arg, VarArgs};
 
 /// The raw universal ABI (`hpy-sys`), for what the safe layer does not cover yet.
 pub use hpy_sys as sys;
 
+/// The user guide (`docs/guide/`) and the README, compiled as doc tests so that every Rust
+/// example in them builds.
+#[cfg(doctest)]
+mod guide {
+    #[doc = include_str!("../../README.md")]
+    mod readme {}
+    #[doc = include_str!("../../docs/guide/README.md")]
+    mod index {}
+    #[doc = include_str!("../../docs/guide/functions.md")]
+    mod functions {}
+    #[doc = include_str!("../../docs/guide/conversions.md")]
+    mod conversions {}
+    #[doc = include_str!("../../docs/guide/errors.md")]
+    mod errors {}
+    #[doc = include_str!("../../docs/guide/classes.md")]
+    mod classes {}
+    #[doc = include_str!("../../docs/guide/state.md")]
+    mod state {}
+    #[doc = include_str!("../../docs/guide/objects.md")]
+    mod objects {}
+    #[doc = include_str!("../../docs/guide/modes.md")]
+    mod modes {}
+    #[doc = include_str!("../../docs/guide/packaging.md")]
+    mod packaging {}
+    #[doc = include_str!("../../docs/guide/porting.md")]
+    mod porting {}
+    #[doc = include_str!("../../docs/guide/runtimes.md")]
+    mod runtimes {}
+}
+
 /// The names most modules need: `use hpy::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        hpy_class, hpy_exec, hpy_method, hpy_methods, hpy_module, Bytes, CompareOp, Context, Dict,
-        ExceptionType, Field, FromPython, Global, HPyErr, HPyResult, Handle, IntoPython, List, Obj,
-        Str, Tuple,
+        call_function, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods,
+        hpy_module, new, setter, Bytes, CompareOp, Context, Dict, ExceptionType, Field, FromPython,
+        Global, HPyErr, HPyResult, Handle, IntoPython, List, Obj, Str, Tuple,
     };
 }

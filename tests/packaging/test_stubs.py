@@ -2,6 +2,7 @@
 library matches the runtime modules (mypy's stubtest), and mypy --strict type-checks code
 using them (and rejects a wrong call, so the stubs are really read)."""
 
+import os
 import subprocess
 import sys
 
@@ -78,3 +79,12 @@ def test_stubs_of_the_test_modules_type_check(tmp_path):
                  "    def __add__(self, other: int, /) -> int: ...\n"):
         assert line in cls, cls
     assert "absent" not in cls and "__neg__" not in cls, cls
+    # One number slot gives the reflected method too: __radd__ from __add__, __sub__ from __rsub__.
+    assert "    def __radd__(self, other: int, /) -> int: ...\n" in cls, cls
+    assert "    def __sub__(self, other: int, /) -> int: ...\n" in cls, cls
+    # The stubs of the test module with a class match it at run time as well.
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), MYPYPATH=str(tmp_path))
+    env.pop("HPY", None)
+    out = run(sys.executable, "-m", "mypy.stubtest", "testmod", "hello", "ujson_hpy", env=env,
+              cwd=tmp_path)
+    assert "Success: no issues found in 3 modules" in out, out

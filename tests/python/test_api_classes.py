@@ -7,6 +7,8 @@ released with the object; tp_finalize and tp_destroy.
 """
 
 import gc
+import inspect
+import pydoc
 import re
 import sys
 
@@ -33,11 +35,40 @@ def test_type_name_module_doc(apimod):
     assert P.__name__ == "Point"
     assert P.__qualname__ == "Point"
     assert P.__module__ == "apimod"
-    assert P.__doc__ == "A point in the plane."
+    # The struct's doc comment, then #[new]'s.
+    assert P.__doc__ == "A point in the plane.\n\nMakes a point."
     assert repr(P) == "<class 'apimod.Point'>"
-    assert P.norm.__doc__.endswith("Distance from the origin.")
+    assert P.norm.__doc__ == "Distance from the origin."
     assert P.x.__doc__ == "The x coordinate."
     assert isinstance(P(1, 2), P)
+
+
+def test_signatures_like_builtins(apimod):
+    """On CPython a method's text signature starts with `$self`, as a built-in method's, and the
+    class's comes from #[new]: inspect and help() show them. A class without #[new] has none."""
+    P = apimod.Point
+    assert P.shift.__doc__ == "Moves the point."
+    if PYPY:
+        # PyPy 3.11's HPy gives method descriptors no __text_signature__ and types none, and its
+        # inspect ignores the text signatures of built-ins: there is nothing to show them.
+        assert not hasattr(P.shift, "__text_signature__")
+        assert P.__text_signature__ is None
+        with pytest.raises(ValueError, match="no signature found for builtin"):
+            inspect.signature(P.shift)
+        assert str(inspect.signature(P)) == "(*args, **keywords)"
+        return
+    assert P.shift.__text_signature__ == "($self, dx, dy)"
+    assert P.norm.__text_signature__ == "($self)"
+    assert str(inspect.signature(P.shift)) == "(self, /, dx, dy)"
+    assert str(inspect.signature(P(1, 2).shift)) == "(dx, dy)"
+    assert str(inspect.signature(P.norm)) == "(self, /)"
+    assert P.__text_signature__ == "(x, y=0.0)"
+    assert str(inspect.signature(P)) == "(x, y=0.0)"
+    text = pydoc.render_doc(P, renderer=pydoc.plaintext)
+    assert "Point(x, y=0.0)" in text
+    assert "shift(self, /, dx, dy)" in text
+    assert "Moves the point." in text
+    assert apimod.Sealed.__text_signature__ is None
 
 
 def test_new_and_methods(apimod):
@@ -208,7 +239,10 @@ def test_generic_new_and_default(apimod):
     assert c.count == 0
     assert c.bump() == 1 and c.bump() == 2
     assert c.count == 2
-    assert apimod.Counter(1, 2, x=3).count == 0  # HPyType_GenericNew ignores arguments
+    # As `object()`: on CPython `object.__new__` makes the instance, elsewhere the SDK's tp_new.
+    for call in (lambda: apimod.Counter(1), lambda: apimod.Counter(x=3)):
+        with pytest.raises(TypeError, match=r"^apimod\.Counter\(\) takes no arguments$"):
+            call()
 
 
 def test_extends_float_and_list(apimod):

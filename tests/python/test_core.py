@@ -1,6 +1,7 @@
 """Core SDK behaviour through tests/testmod: conversions, errors, panics, handles."""
 
 import sys
+from pathlib import Path
 
 import pytest
 from hpy.debug import LeakDetector
@@ -29,7 +30,7 @@ def test_unsigned_roundtrip_and_bounds(testmod, ty, bits):
     hi = 2**bits - 1
     for v in (0, 1, hi, hi - 1):
         assert f(v) == v
-    with pytest.raises(OverflowError, match=rf"^rt_{ty}\(\) argument 'x': Python int out of range"):
+    with pytest.raises(OverflowError, match=rf"^rt_{ty}\(\) argument 'x': Python int too large to convert to {ty}$"):
         f(hi + 1)
     with pytest.raises(OverflowError, match=rf"^rt_{ty}\(\) argument 'x': can't convert negative int to unsigned$"):
         f(-1)
@@ -124,8 +125,21 @@ def test_error_message_with_non_ascii_text(testmod):
 
 
 def test_panic_message_and_no_leak(testmod):
-    with pytest.raises(RuntimeError, match=r"^Rust panic in panic_with\(\): custom: abc$"):
+    """A panic is the module's own PanicError, a RuntimeError, whose message names the function
+    and the Rust file, line and column of the panic."""
+    source = Path(__file__).parents[1] / "testmod" / "src" / "lib.rs"
+    line = next(
+        i for i, text in enumerate(source.read_text().splitlines(), 1) if 'panic!("custom: {msg}")' in text
+    )
+    with pytest.raises(RuntimeError) as info:
         testmod.panic_with("abc")
+    assert str(info.value) == f"Rust panic in panic_with() at tests/testmod/src/lib.rs:{line}:9: custom: abc"
+    cls = type(info.value)
+    assert (cls.__name__, cls.__module__, cls.__bases__) == ("PanicError", testmod.__name__, (RuntimeError,))
+    assert cls.__doc__.startswith("A Rust panic inside a call into the extension.")
+    assert not hasattr(testmod, "PanicError")
+    with pytest.raises(cls, match="custom: again$"):
+        testmod.panic_with("again")
     assert testmod.rt_i64(1) == 1
 
 

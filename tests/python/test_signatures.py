@@ -77,3 +77,35 @@ def test_varkw_always_a_dict_and_text_signature_override(testmod):
     assert testmod.count_options.__text_signature__ == "(**options: int)"
     with pytest.raises(TypeError, match="takes 0 positional arguments but 1 was given"):
         testmod.count_options(1)
+
+
+def test_positional_only_conventions(testmod):
+    """`(x, /)` is defined with HPy's O convention and `(a, b=10, /)` with VARARGS: the same
+    results and CPython's messages for a wrong number of arguments; keywords are refused by the
+    runtime, as for built-in functions."""
+    assert testmod.double(21) == 42
+    assert testmod.pair(1) == (1, 10)
+    assert testmod.pair(1, 2) == (1, 2)
+    with pytest.raises(TypeError, match=r"^double\(\) argument 'x': 'str' object cannot be"):
+        testmod.double("x")
+    with pytest.raises(TypeError, match=r"double\(\) takes exactly one argument \(0 given\)"):
+        testmod.double()
+    with pytest.raises(TypeError, match=r"double\(\) takes exactly one argument \(2 given\)"):
+        testmod.double(1, 2)
+    with pytest.raises(TypeError, match=r"^pair\(\) missing 1 required positional argument: 'a'"):
+        testmod.pair()
+    with pytest.raises(TypeError, match=r"^pair\(\) takes from 1 to 2 positional arguments but 3 were given"):
+        testmod.pair(1, 2, 3)
+    for call in (lambda: testmod.double(x=1), lambda: testmod.pair(1, b=2)):
+        with pytest.raises(TypeError, match=r"takes no keyword arguments"):
+            call()
+
+
+def test_varargs_borrowed(testmod):
+    assert testmod.borrowed_args() == ([], (), True, None)
+    marker = object()
+    got = testmod.borrowed_args(marker, "a", None)
+    assert got == (["object", "str", "NoneType"], (marker, "a", None), False, marker)
+    assert got[3] is marker
+    with pytest.raises(TypeError, match="takes no keyword arguments"):
+        testmod.borrowed_args(1, x=2)

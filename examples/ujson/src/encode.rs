@@ -318,12 +318,19 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         Ok(())
     }
 
+    #[inline(always)]
     fn newline_indent(&mut self, level: u32) {
         if self.opts.indent > 0 {
-            self.out.push(b'\n');
-            let n = self.opts.indent as usize * level as usize;
-            self.out.extend(std::iter::repeat_n(b' ', n));
+            self.indent(level);
         }
+    }
+
+    /// A newline and `level` indents.
+    #[inline(never)]
+    fn indent(&mut self, level: u32) {
+        self.out.push(b'\n');
+        let n = self.opts.indent as usize * level as usize;
+        self.out.extend(std::iter::repeat_n(b' ', n));
     }
 
     #[inline(never)]
@@ -446,11 +453,17 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
 
     /// A dict key: `str` and `bytes` as they are, `True`/`False`/`None` as JSON words, anything
     /// else through `str()`.
-    #[inline(never)]
+    #[inline(always)]
     fn key(&mut self, key: &Handle<'ctx>) -> Done {
-        if let Some(s) = Str::cast(key) {
-            return self.str_value(s);
+        match Str::cast(key) {
+            Some(s) => self.str_value(s),
+            None => self.other_key(key),
         }
+    }
+
+    /// A key of another type than `str`.
+    #[inline(never)]
+    fn other_key(&mut self, key: &Handle<'ctx>) -> Done {
         if key.is_bytes() {
             return self.string(key.as_bytes()?);
         }

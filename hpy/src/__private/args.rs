@@ -76,6 +76,11 @@ impl RawArgs<'_> {
     pub(crate) fn positional(&self) -> (*const sys::HPy, usize) {
         (self.args, self.nargs)
     }
+
+    /// Whether the call passes keyword arguments.
+    pub(crate) fn has_keywords(&self) -> bool {
+        self.kwnames._i != 0
+    }
 }
 
 /// The matched arguments: one borrowed handle (never closed) or `None` per named parameter.
@@ -92,20 +97,11 @@ pub struct Matched<'call, 'ctx, const N: usize> {
     ctx: Context<'ctx>,
 }
 
-impl<'ctx, const N: usize> Matched<'_, 'ctx, N> {
-    /// The extra positional arguments as a new tuple.
-    pub fn varargs_tuple(&self) -> HPyResult<Handle<'ctx>> {
-        let ctx = self.ctx;
-        let items = self.extra_positional;
-        // SAFETY: `items` are borrowed handles of this call; Tuple_FromArray does not steal them.
-        unsafe {
-            ctx.own(call!(
-                ctx,
-                ctx_Tuple_FromArray,
-                items.as_ptr().cast_mut(),
-                items.len() as sys::HPy_ssize_t
-            ))
-        }
+impl<'call, 'ctx, const N: usize> Matched<'call, 'ctx, N> {
+    /// The extra positional arguments, borrowed.
+    pub fn varargs(&self) -> crate::VarArgs<'call, 'ctx> {
+        // SAFETY: borrowed argument handles of this call, valid for `'call`.
+        unsafe { crate::VarArgs::new(self.ctx, self.extra_positional) }
     }
 
     /// Converts each extra positional argument; a failure names `*args` and the index.
@@ -146,34 +142,66 @@ impl<'ctx, const N: usize> Matched<'_, 'ctx, N> {
 /// `TypeError`s CPython raises for a Python function with the same parameters, in the same
 /// order of checks.
 ///
-/// A call with only positional arguments allocates nothing and makes no context calls.
-#[inline]
+/// A call with only positional arguments, as many as the function takes, is matched inline
+/// (with `desc` a constant, a handful of comparisons): it allocates nothing and makes no
+/// context calls. Every other call is matched out of line.
+#[inline(always)]
 pub fn parse_args<'call, 'ctx, const N: usize>(
     ctx: Context<'ctx>,
     desc: &FunctionDescription,
     raw: RawArgs<'call>,
 ) -> HPyResult<Matched<'call, 'ctx, N>> {
-    debug_assert_eq!(desc.params.len(), N);
-    let mut slots = [sys::HPy_NULL; N];
+    let nargs = raw.nargs;
     // SAFETY: `raw.args` holds at least `raw.nargs` handles (see `RawArgs::new`), borrowed for
     // the call `'call`.
-    let positional: &'call [sys::HPy] = unsafe { std::slice::from_raw_parts(raw.args, raw.nargs) };
-    let named = positional.len().min(desc.positional);
-    slots[..named].copy_from_slice(&positional[..named]);
-    let extra_positional = if desc.varargs {
-        &positional[named..]
-    } else {
-        &[][..]
-    };
+    let positional: &'call [sys::HPy] = unsafe { std::slice::from_raw_parts(raw.args, nargs) };
+    let named = nargs.min(desc.positional);
+    let mut slots = [sys::HPy_NULL; N];
     let mut extra_keywords = Vec::new();
-    if raw.kwnames._i != 0 {
-        match_keywords(ctx, desc, raw, &mut slots, &mut extra_keywords)?;
+    let fits = nargs >= desc.required_positional && (nargs <= desc.positional || desc.varargs);
+    if raw.kwnames._i == 0 && fits && !desc.required_keyword_only.iter().any(|&r| r) {
+        slots[..named].copy_from_slice(&positional[..named]);
+    } else {
+        match_slow(ctx, desc, raw, &mut slots, &mut extra_keywords)?;
     }
-    if positional.len() > desc.positional && !desc.varargs {
-        return Err(too_many_positional(desc, positional.len(), &slots));
+    // SAFETY: every non-NULL slot is a borrowed argument handle, valid for the call and never
+    // closed (ManuallyDrop).
+    let slots = slots.map(|h| (h._i != 0).then(|| unsafe { Handle::borrowed(ctx, h) }));
+    Ok(Matched {
+        slots,
+        extra_positional: if desc.varargs {
+            &positional[named..]
+        } else {
+            &[][..]
+        },
+        extra_keywords,
+        ctx,
+    })
+}
+
+/// [`parse_args`] for calls with keyword arguments or a number of positional arguments the
+/// function does not take: fills `slots` and `extra`, or raises CPython's `TypeError`.
+#[inline(never)]
+fn match_slow<'ctx>(
+    ctx: Context<'ctx>,
+    desc: &FunctionDescription,
+    raw: RawArgs<'_>,
+    slots: &mut [sys::HPy],
+    extra: &mut Vec<(Handle<'ctx>, sys::HPy)>,
+) -> HPyResult<()> {
+    debug_assert_eq!(desc.params.len(), slots.len());
+    let (args, nargs) = raw.positional();
+    let named = nargs.min(desc.positional);
+    // SAFETY: `args` holds at least `nargs` handles (see `RawArgs::new`).
+    slots[..named].copy_from_slice(unsafe { &std::slice::from_raw_parts(args, nargs)[..named] });
+    if raw.kwnames._i != 0 {
+        match_keywords(ctx, desc, raw, slots, extra)?;
+    }
+    if nargs > desc.positional && !desc.varargs {
+        return Err(too_many_positional(desc, nargs, slots));
     }
     if slots[..desc.required_positional].iter().any(|h| h._i == 0) {
-        return Err(missing(desc, &slots, false));
+        return Err(missing(desc, slots, false));
     }
     let keyword_only = &slots[desc.positional..];
     if keyword_only
@@ -181,17 +209,9 @@ pub fn parse_args<'call, 'ctx, const N: usize>(
         .zip(desc.required_keyword_only)
         .any(|(h, &required)| required && h._i == 0)
     {
-        return Err(missing(desc, &slots, true));
+        return Err(missing(desc, slots, true));
     }
-    // SAFETY: every non-NULL slot is a borrowed argument handle, valid for the call and never
-    // closed (ManuallyDrop).
-    let slots = slots.map(|h| (h._i != 0).then(|| unsafe { Handle::borrowed(ctx, h) }));
-    Ok(Matched {
-        slots,
-        extra_positional,
-        extra_keywords,
-        ctx,
-    })
+    Ok(())
 }
 
 #[inline(never)]
@@ -331,27 +351,49 @@ fn missing(desc: &FunctionDescription, slots: &[sys::HPy], keyword_only: bool) -
     ))
 }
 
-/// Types a `*args` parameter can have: `Handle` (the tuple) or `Vec<T>`.
-pub trait FromVarArgs<'ctx>: Sized {
+/// Types a `*args` parameter can have: `VarArgs` (borrowed, no tuple), `Handle` or `Tuple` (a
+/// new tuple) or `Vec<T>` (each item converted).
+pub trait FromVarArgs<'m, 'ctx>: Sized {
     /// Takes the extra positional arguments of the call.
     fn from_varargs<const N: usize>(
-        m: &Matched<'_, 'ctx, N>,
+        m: &'m Matched<'m, 'ctx, N>,
         desc: &FunctionDescription,
         param: &str,
     ) -> HPyResult<Self>;
 }
 
-impl<'ctx> FromVarArgs<'ctx> for Handle<'ctx> {
+impl<'ctx> FromVarArgs<'_, 'ctx> for Handle<'ctx> {
     fn from_varargs<const N: usize>(
         m: &Matched<'_, 'ctx, N>,
         _desc: &FunctionDescription,
         _param: &str,
     ) -> HPyResult<Self> {
-        m.varargs_tuple()
+        m.varargs().to_tuple().map(crate::Tuple::into_handle)
     }
 }
 
-impl<'ctx, T: for<'a> FromPython<'a, 'ctx>> FromVarArgs<'ctx> for Vec<T> {
+impl<'ctx> FromVarArgs<'_, 'ctx> for crate::Tuple<'ctx> {
+    fn from_varargs<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        _desc: &FunctionDescription,
+        _param: &str,
+    ) -> HPyResult<Self> {
+        m.varargs().to_tuple()
+    }
+}
+
+impl<'m, 'ctx> FromVarArgs<'m, 'ctx> for crate::VarArgs<'m, 'ctx> {
+    #[inline(always)]
+    fn from_varargs<const N: usize>(
+        m: &'m Matched<'m, 'ctx, N>,
+        _desc: &FunctionDescription,
+        _param: &str,
+    ) -> HPyResult<Self> {
+        Ok(m.varargs())
+    }
+}
+
+impl<'ctx, T: for<'a> FromPython<'a, 'ctx>> FromVarArgs<'_, 'ctx> for Vec<T> {
     fn from_varargs<const N: usize>(
         m: &Matched<'_, 'ctx, N>,
         desc: &FunctionDescription,
@@ -363,20 +405,30 @@ impl<'ctx, T: for<'a> FromPython<'a, 'ctx>> FromVarArgs<'ctx> for Vec<T> {
 
 /// Types a `**kwargs` parameter can have: `Option<Handle>` (a dict, or `None` when there are no
 /// extra keywords), `Handle` or `Dict` (always a dict), or a Rust map (`HashMap`, `BTreeMap`,
-/// optionally in an `Option`) whose keys and values are converted.
+/// optionally in an `Option`) whose keys and values are converted; a value that does not convert
+/// names the function and the keyword (`f() argument 'flag': must be bool, not str`).
 pub trait FromVarKw<'ctx>: Sized {
     /// Takes the extra keyword arguments of the call.
-    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self>;
+    fn from_varkw<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        desc: &FunctionDescription,
+    ) -> HPyResult<Self>;
 }
 
 impl<'ctx> FromVarKw<'ctx> for Option<Handle<'ctx>> {
-    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
+    fn from_varkw<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        _desc: &FunctionDescription,
+    ) -> HPyResult<Self> {
         m.varkw_dict()
     }
 }
 
 impl<'ctx> FromVarKw<'ctx> for Handle<'ctx> {
-    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
+    fn from_varkw<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        _desc: &FunctionDescription,
+    ) -> HPyResult<Self> {
         match m.varkw_dict()? {
             Some(d) => Ok(d),
             // SAFETY: a new dict, or NULL with an exception set.
@@ -386,8 +438,41 @@ impl<'ctx> FromVarKw<'ctx> for Handle<'ctx> {
 }
 
 impl<'ctx> FromVarKw<'ctx> for crate::Dict<'ctx> {
-    fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
-        Handle::from_varkw(m).map(crate::Dict::new_unchecked)
+    fn from_varkw<const N: usize>(
+        m: &Matched<'_, 'ctx, N>,
+        desc: &FunctionDescription,
+    ) -> HPyResult<Self> {
+        Handle::from_varkw(m, desc).map(crate::Dict::new_unchecked)
+    }
+}
+
+impl<'ctx, const N: usize> Matched<'_, 'ctx, N> {
+    /// The extra keyword arguments converted pair by pair into a map; a failure names the
+    /// function and the keyword.
+    fn varkw_map<K, V, M>(&self, desc: &FunctionDescription) -> HPyResult<M>
+    where
+        K: for<'a> FromPython<'a, 'ctx>,
+        V: for<'a> FromPython<'a, 'ctx>,
+        M: FromIterator<(K, V)>,
+    {
+        self.extra_keywords
+            .iter()
+            .map(|(name, raw)| {
+                // SAFETY: a borrowed argument handle of this call, never closed (ManuallyDrop).
+                let value = unsafe { Handle::borrowed(self.ctx, *raw) };
+                let named = |e: HPyErr| match name.extract::<&str>() {
+                    Ok(n) => e.in_argument(desc.name, n),
+                    Err(other) => {
+                        other.discard(self.ctx);
+                        e
+                    }
+                };
+                Ok((
+                    K::from_python(name).map_err(named)?,
+                    V::from_python(&value).map_err(named)?,
+                ))
+            })
+            .collect()
     }
 }
 
@@ -398,11 +483,14 @@ macro_rules! map_varkw {
             K: for<'a> FromPython<'a, 'ctx> $(+ $bound)*,
             V: for<'a> FromPython<'a, 'ctx>,
         {
-            fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
-                match m.varkw_dict()? {
-                    Some(d) => d.extract().map(Some),
-                    None => Ok(None),
+            fn from_varkw<const N: usize>(
+                m: &Matched<'_, 'ctx, N>,
+                desc: &FunctionDescription,
+            ) -> HPyResult<Self> {
+                if m.extra_keywords.is_empty() {
+                    return Ok(None);
                 }
+                m.varkw_map(desc).map(Some)
             }
         }
 
@@ -411,8 +499,11 @@ macro_rules! map_varkw {
             K: for<'a> FromPython<'a, 'ctx> $(+ $bound)*,
             V: for<'a> FromPython<'a, 'ctx>,
         {
-            fn from_varkw<const N: usize>(m: &Matched<'_, 'ctx, N>) -> HPyResult<Self> {
-                Option::<Self>::from_varkw(m).map(Option::unwrap_or_default)
+            fn from_varkw<const N: usize>(
+                m: &Matched<'_, 'ctx, N>,
+                desc: &FunctionDescription,
+            ) -> HPyResult<Self> {
+                m.varkw_map(desc)
             }
         }
     )*};

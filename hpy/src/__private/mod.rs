@@ -4,7 +4,7 @@ use core::ffi::CStr;
 use core::panic::AssertUnwindSafe;
 
 pub use crate::sys;
-use crate::{Context, HPyErr, HPyResult, Handle, IntoPython};
+use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoPython};
 
 mod args;
 mod convert;
@@ -47,20 +47,74 @@ fn run<'ctx>(
     name: &str,
     f: impl FnOnce() -> HPyResult<Handle<'ctx>>,
 ) -> sys::HPy {
+    run_raw(ctx, name, sys::HPy_NULL, || f().map(Handle::into_raw))
+}
+
+/// [`run`] for any C result: `err` is returned when the function fails or panics.
+#[inline(always)]
+fn run_raw<R>(ctx: Context<'_>, name: &str, err: R, f: impl FnOnce() -> HPyResult<R>) -> R {
     match std::panic::catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(h)) => h.into_raw(),
+        Ok(Ok(v)) => v,
         Ok(Err(e)) => {
             e.restore(ctx);
-            sys::HPy_NULL
+            err
         }
         Err(payload) => {
-            crate::err::panic::panic_error(name, payload).restore(ctx);
-            sys::HPy_NULL
+            panic_error(ctx, name, payload).restore(ctx);
+            err
         }
     }
 }
 
+/// Each module's `PanicError` class, made when the module is created (listed in every module's
+/// globals by `#[hpy_module]`).
+#[doc(hidden)]
+pub static PANIC_ERROR: Global = Global::new();
+
+/// The docstring of `PanicError`.
+const PANIC_ERROR_DOC: &str = "A Rust panic inside a call into the extension.
+
+The message names the Rust function, the file and line of the panic, and its message. It derives
+from RuntimeError: the panic was caught at the call's boundary, its Rust values were dropped and
+the interpreter is intact, so code that handles errors by catching Exception may go on.";
+
+/// Makes the module's `PanicError` (`<module>.PanicError`, a subclass of `RuntimeError`) and
+/// installs the hook that records where panics happen.
+fn make_panic_error(ctx: Context<'_>, module: &Handle<'_>) -> HPyResult<()> {
+    crate::err::panic::install_hook();
+    let name = module.get_attr("__name__")?;
+    let name = format!("{}.PanicError", name.extract::<&str>()?);
+    let base = ctx.builtin("RuntimeError")?;
+    let class = ctx.new_exception(&name, Some(PANIC_ERROR_DOC), Some(&base), None)?;
+    PANIC_ERROR.set(ctx, &class)
+}
+
+/// The error for a panic caught in `function`: the module's `PanicError`, or a `RuntimeError`
+/// before the class exists.
+#[cold]
+fn panic_error(
+    ctx: Context<'_>,
+    function: &str,
+    payload: Box<dyn core::any::Any + Send>,
+) -> HPyErr {
+    let msg = crate::err::panic::panic_message(function, payload);
+    match PANIC_ERROR.get(ctx) {
+        Some(class) => HPyErr::raise(ctx, &class, &msg),
+        None => HPyErr::runtime_error(msg),
+    }
+}
+
 /// What a user function may return: a value that converts to Python, or an `HPyResult` of one.
+///
+/// Only `HPyResult<T>` (`Result<T, HPyErr>`), not `Result<T, E>` for any `E: Into<HPyErr>`:
+/// `?` already converts such errors inside a function that returns `HPyResult`, and a fixed
+/// error type keeps the compile error for a wrong one (below) about the return type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned to Python",
+    label = "not a value that converts to Python, nor an `HPyResult` of one",
+    note = "return a type that implements `IntoPython`, or `HPyResult<T>` (`Result<T, HPyErr>`) of one",
+    note = "for another error type, convert it: `.map_err(|e| HPyErr::value_error(e.to_string()))?`, or implement `From<YourError> for HPyErr` and use `?`"
+)]
 pub trait IntoReturn<'ctx> {
     /// Converts to an owned handle or an error.
     fn into_return(self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>>;
@@ -81,6 +135,10 @@ impl<'ctx, T: IntoPython<'ctx>> IntoReturn<'ctx> for Result<T, HPyErr> {
 }
 
 /// What an exec hook may return: `()` or `HPyResult<()>`.
+#[diagnostic::on_unimplemented(
+    message = "an #[hpy_exec] function returns `HPyResult<()>` or `()`, not `{Self}`",
+    label = "must be `HPyResult<()>` or `()`"
+)]
 pub trait IntoExecResult {
     /// Converts to a result.
     fn into_exec_result(self) -> HPyResult<()>;
@@ -131,6 +189,9 @@ pub trait ClassMethods {
     /// `__rOP__` methods for the reflected operators, added where the runtime does not derive
     /// them from the binary slots (PyPy).
     const REFLECTED: &'static [&'static StaticDef] = &[];
+    /// The `__doc__` of `#[new]` (`Name(signature)\n--\n\n` and its doc comment), from which
+    /// the class gets its text signature and the second part of its doc.
+    const NEW_DOC: Option<&'static CStr> = None;
 }
 
 /// Finds a class's `#[hpy_methods]` block, if it has one:
@@ -155,6 +216,7 @@ impl<T: ClassMethods + HPyClass> HasMethods for MethodsOf<T> {
             defines: T::DEFINES,
             reflected: T::REFLECTED,
             has_new: T::HAS_NEW,
+            new_doc: T::NEW_DOC,
             lifecycle: lifecycle::<T>(),
         }
     }
@@ -170,6 +232,7 @@ impl<T: HPyClass> NoMethods for &MethodsOf<T> {
             defines: &[],
             reflected: &[],
             has_new: false,
+            new_doc: None,
             lifecycle: lifecycle::<T>(),
         }
     }
@@ -224,7 +287,7 @@ pub const fn class_value_is_send<T: SendClassValue<IS_SEND>, const IS_SEND: bool
 /// is still valid. Only C-level dict operations are used, which leave a pending exception alone.
 pub fn exec_module<'ctx, E: ExecHook>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| E::exec(ctx, module)))
-        .unwrap_or_else(|payload| Err(crate::err::panic::panic_error("module exec", payload)));
+        .unwrap_or_else(|payload| Err(panic_error(ctx, "module exec", payload)));
     if result.is_err() && crate::ffi::runtime::is_cpython() {
         // SAFETY: `module` is open; each result is checked before use and closed by `Handle`;
         // a failure here gives up on emptying (the original error is what is reported).
@@ -259,7 +322,8 @@ impl ExecHook for RuntimeCheck {
         crate::runtime::refuse_second_context(module)?;
         crate::runtime::detect(ctx)?;
         crate::runtime::check_members(ctx, true)?;
-        crate::runtime::refuse_second_interpreter(ctx, module)
+        crate::runtime::refuse_second_interpreter(ctx, module)?;
+        make_panic_error(ctx, module)
     }
 }
 

@@ -266,6 +266,25 @@ table! {
             let args = unsafe { RawArgs::new(args, nargs, kw.0) };
             run(ctx, M::DESC.name, || M::call(ctx, &s, args))
         };
+    /// A function whose parameters are all positional-only, maybe with `*args`: the runtime
+    /// refuses keyword arguments and passes no names.
+    varargs<M: KeywordsMethod>: HPyFunc_VARARGS / _HPyFunc_args_VARARGS,
+        (s: sys::HPy, args: *const sys::HPy, nargs: usize) -> sys::HPy,
+        cpy(self_: Obj, args: *const Obj, nargs: sys::HPy_ssize_t) -> Obj = null_mut(),
+        |ctx| {
+            // SAFETY: the runtime passes `nargs` positional values and no keywords.
+            let args = unsafe { RawArgs::new(args, nargs, sys::HPy_NULL) };
+            run(ctx, M::DESC.name, || M::call(ctx, &s, args))
+        };
+    /// A function of one required positional-only parameter, `(x, /)`.
+    onearg<M: KeywordsMethod>: HPyFunc_O / _HPyFunc_args_O,
+        (s: sys::HPy, arg: Raw) -> sys::HPy,
+        cpy(self_: Obj, arg: Obj) -> Obj = null_mut(),
+        |ctx| {
+            // SAFETY: one positional value, borrowed for the call, which `arg` outlives.
+            let args = unsafe { RawArgs::new(&arg.0, 1, sys::HPy_NULL) };
+            run(ctx, M::DESC.name, || M::call(ctx, &s, args))
+        };
     /// A function without arguments.
     noargs<M: NoArgsMethod>: HPyFunc_NOARGS / _HPyFunc_args_NOARGS,
         (s: sys::HPy) -> sys::HPy,
@@ -290,15 +309,7 @@ fn run_value<'ctx, R>(
     err: R,
     f: impl FnOnce() -> HPyResult<R>,
 ) -> R {
-    let mut out = None;
-    let done = run(ctx, name, || {
-        f().map(|v| out = Some(v)).map(|()| ctx.none())
-    });
-    if done._i != 0 {
-        // SAFETY: `done` is the owned None handle made above.
-        unsafe { call!(ctx, ctx_Close, done) };
-    }
-    out.unwrap_or(err)
+    super::run_raw(ctx, name, err, f)
 }
 
 fn compare_op(op: sys::HPy_RichCmpOp) -> HPyResult<CompareOp> {
@@ -384,7 +395,7 @@ unsafe fn new_call<'ctx, M: KeywordsMethod>(
 }
 
 /// `tp_new` of a class without `#[new]`: refuses, or makes an empty instance for
-/// `#[hpy_class(default)]` (`HPyType_GenericNew`).
+/// `#[hpy_class(default)]` (`HPyType_GenericNew`; on CPython `object.__new__` does instead).
 struct NoNew<T>(core::marker::PhantomData<T>);
 impl<T: HPyClass> KeywordsMethod for NoNew<T> {
     const DESC: super::FunctionDescription = super::FunctionDescription {
@@ -406,8 +417,19 @@ impl<T: HPyClass> KeywordsMethod for NoNew<T> {
             let msg = format!("cannot create '{}' instances", T::SPEC.py_name());
             return Err(HPyErr::type_error(msg));
         }
-        crate::class::refuse_subtype_on_pypy::<T>(ctx, cls)?;
         let (ptr, nargs) = args.positional();
+        if nargs != 0 || args.has_keywords() {
+            // In the words of `object.__new__`, which makes these instances on CPython.
+            let module = cls.get_attr("__module__")?;
+            let module = module.str()?;
+            let msg = format!(
+                "{}.{}() takes no arguments",
+                module.extract::<&str>()?,
+                T::SPEC.py_name()
+            );
+            return Err(HPyErr::type_error(msg));
+        }
+        crate::class::refuse_subtype_on_pypy::<T>(ctx, cls)?;
         // SAFETY: the type is open and the positional arguments are borrowed for the call.
         unsafe {
             ctx.own(call!(

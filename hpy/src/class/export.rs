@@ -23,8 +23,9 @@ pub struct ClassSpec {
     pub subclass: bool,
     /// Offsets of the `Field` members in the struct.
     pub field_offsets: &'static [usize],
-    /// Without `#[new]`, `Type()` makes an empty instance (`HPyType_GenericNew`) that gets
-    /// `Default::default()` on first use; otherwise it raises `TypeError`.
+    /// Without `#[new]`, `Type()` makes an empty instance (`object.__new__` on CPython,
+    /// `HPyType_GenericNew` elsewhere) that gets `Default::default()` on first use; otherwise it
+    /// raises `TypeError`. Either way arguments are refused (`TypeError`), as `object()` does.
     pub generic_new: bool,
     /// The value is not `Send` (`#[hpy_class(unsendable)]`): it may only be used, and is only
     /// dropped, on the thread that stored it.
@@ -44,6 +45,7 @@ impl ClassSpec {
 struct Built {
     spec: sys::HPyType_Spec,
     _name: std::ffi::CString,
+    _doc: Option<std::ffi::CString>,
     _own_defs: Vec<Box<sys::HPyDef>>,
     _defines: Vec<*mut sys::HPyDef>,
 }
@@ -53,8 +55,8 @@ unsafe impl Send for Built {}
 // SAFETY: as above.
 unsafe impl Sync for Built {}
 
-/// The `static` that `#[hpy_class]` generates next to the struct (with the struct's name): it
-/// holds the type object in a [`Global`] and makes it when the module is created.
+/// The hidden `static` that `#[hpy_class]` generates next to the struct: it holds the type object
+/// in a [`Global`] and makes it when a module that adds the class is created.
 pub struct ClassExport<T> {
     global: Global,
     built: OnceLock<Built>,
@@ -124,21 +126,36 @@ impl<T: HPyClass> ClassExport<T> {
             if !T::SPEC.field_offsets.is_empty() {
                 own.push(Box::new((defs.lifecycle.traverse)()));
             }
-            if !defs.has_new {
-                // A class extending a built-in keeps the base's __new__.
-                if T::SPEC.shape == BuiltinShape::Object {
-                    own.push(Box::new((defs.lifecycle.no_new)()));
+            // A class extending a built-in keeps the base's `__new__`. So does an
+            // `#[hpy_class(default)]` on CPython, where `object.__new__` makes the same zeroed
+            // instance (its value made on first use) without entering the module, and refuses
+            // arguments as a C type without `tp_new` does; PyPy's HPy lets Python subclasses of
+            // any class be made, which `no_new` refuses there.
+            let inherits_new = T::SPEC.shape != BuiltinShape::Object
+                || (T::SPEC.generic_new && crate::ffi::runtime::is_cpython());
+            if !defs.has_new && !inherits_new {
+                own.push(Box::new((defs.lifecycle.no_new)()));
+            }
+            let cpython = crate::ffi::runtime::is_cpython();
+            // PyPy's HPy leaves a method's `name(...)\n--\n\n` header in its `__doc__`: there,
+            // methods get a copy of their definition whose doc starts after the header.
+            let mut methods = Vec::new();
+            for d in defs.defines {
+                match (!cpython).then(|| without_header(d.get())).flatten() {
+                    Some(copy) => own.push(Box::new(copy)),
+                    None => methods.push(d.get()),
                 }
             }
             let mut defines: Vec<*mut sys::HPyDef> =
                 own.iter_mut().map(|d| &mut **d as *mut _).collect();
             defines.extend(T::member_defines().iter().map(|d| d.get()));
-            defines.extend(defs.defines.iter().map(|d| d.get()));
-            if !crate::ffi::runtime::is_cpython() {
+            defines.extend(methods);
+            if !cpython {
                 // PyPy's HPy makes only `__add__` and the like from the binary slots.
                 defines.extend(defs.reflected.iter().map(|d| d.get()));
             }
             defines.push(core::ptr::null_mut());
+            let doc = class_doc(T::SPEC.py_name(), T::SPEC.doc, defs.new_doc, cpython);
             let mut flags = sys::HPy_TPFLAGS_DEFAULT as core::ffi::c_ulong;
             if T::SPEC.subclass {
                 flags |= sys::HPy_TPFLAGS_BASETYPE as core::ffi::c_ulong;
@@ -154,11 +171,12 @@ impl<T: HPyClass> ClassExport<T> {
                 builtin_shape: shape_code(T::SPEC.shape),
                 legacy_slots: core::ptr::null_mut(),
                 defines: defines.as_mut_ptr(),
-                doc: T::SPEC.doc.map_or(core::ptr::null(), CStr::as_ptr),
+                doc: doc.as_ref().map_or(core::ptr::null(), |d| d.as_ptr()),
             };
             Built {
                 spec,
                 _name: name,
+                _doc: doc,
                 _own_defs: own,
                 _defines: defines,
             }
@@ -206,6 +224,71 @@ impl<T: HPyClass> ClassExport<T> {
     }
 }
 
+/// The text after a `name(...)\n--\n\n` header, or the whole doc without one.
+fn split_header(doc: &str) -> (Option<&str>, &str) {
+    match doc.split_once("\n--\n\n") {
+        Some((header, rest)) if header.contains('(') && !header.contains('\n') => {
+            (Some(header), rest)
+        }
+        _ => (None, doc),
+    }
+}
+
+/// The class's doc: the struct's doc comment, then `#[new]`'s. On CPython it starts with the
+/// `Name(signature)\n--\n\n` header of `#[new]`, from which CPython makes the class's
+/// `__text_signature__` (and so `inspect.signature`) and which it leaves out of `__doc__`.
+/// PyPy's HPy would keep the header in `__doc__`, and its `inspect` ignores text signatures of
+/// built-in types, so there the doc has no header.
+fn class_doc(
+    py_name: &str,
+    struct_doc: Option<&CStr>,
+    new_doc: Option<&CStr>,
+    cpython: bool,
+) -> Option<std::ffi::CString> {
+    let (signature, new_text) = match new_doc.and_then(|d| d.to_str().ok()) {
+        Some(d) => match split_header(d) {
+            (Some(header), rest) => (header.find('(').map(|i| &header[i..]), rest),
+            (None, rest) => (None, rest),
+        },
+        None => (None, ""),
+    };
+    let struct_text = struct_doc.and_then(|d| d.to_str().ok()).unwrap_or("");
+    let body: Vec<&str> = [struct_text, new_text]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect();
+    let body = body.join("\n\n");
+    let doc = match signature {
+        Some(sig) if cpython => format!("{py_name}{sig}\n--\n\n{body}"),
+        _ if body.is_empty() => return None,
+        _ => body,
+    };
+    std::ffi::CString::new(doc).ok()
+}
+
+/// A copy of the method definition `def` whose doc starts after its signature header, or `None`
+/// for another kind of definition or a doc without a header.
+fn without_header(def: *mut sys::HPyDef) -> Option<sys::HPyDef> {
+    // SAFETY: `def` points to a `StaticDef`'s definition, which lives for the process.
+    let mut copy = unsafe { *def };
+    if copy.kind != sys::HPyDef_Kind::HPyDef_Kind_Meth {
+        return None;
+    }
+    // SAFETY: the kind says the union holds a method.
+    let meth = unsafe { &mut copy.__bindgen_anon_1.meth };
+    if meth.doc.is_null() {
+        return None;
+    }
+    // SAFETY: a method's doc is a NUL-terminated static string (made by the macros).
+    let doc = unsafe { CStr::from_ptr(meth.doc) }.to_str().ok()?;
+    let (Some(_), rest) = split_header(doc) else {
+        return None;
+    };
+    // SAFETY: `rest` is a suffix of the doc, so it ends with the same NUL and lives as long.
+    meth.doc = unsafe { meth.doc.add(doc.len() - rest.len()) };
+    Some(copy)
+}
+
 fn shape_code(shape: BuiltinShape) -> sys::HPyType_BuiltinShape {
     match shape {
         BuiltinShape::Legacy => -1,
@@ -216,6 +299,40 @@ fn shape_code(shape: BuiltinShape) -> sys::HPyType_BuiltinShape {
         BuiltinShape::Str => 4,
         BuiltinShape::Tuple => 5,
         BuiltinShape::List => 6,
+    }
+}
+
+/// The `static` that `#[hpy_class]` gives the struct's name (in the value namespace), which
+/// `#[hpy_export] use` and `#[hpy_module]` name to add the class to a module: a reference to the
+/// class's [`ClassExport`]. Only a module uses it, so when no module adds the class, rustc's
+/// dead-code lint reports it, next to a constant whose name says what to write.
+pub struct ClassRef<T: 'static>(&'static ClassExport<T>);
+
+impl<T: HPyClass> ClassRef<T> {
+    #[doc(hidden)]
+    pub const fn new(export: &'static ClassExport<T>) -> Self {
+        ClassRef(export)
+    }
+
+    /// The global the module definition lists.
+    #[doc(hidden)]
+    pub const fn as_ptr(&self) -> *mut sys::HPyGlobal {
+        self.0.as_ptr()
+    }
+
+    /// The class's type object; `TypeError` if no module that adds it has been created yet.
+    pub fn type_object<'ctx>(&self, ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
+        self.0.type_object(ctx)
+    }
+}
+
+impl<T: HPyClass> ModuleItem for ClassRef<T> {
+    fn add_to_module<'ctx>(
+        &'static self,
+        ctx: Context<'ctx>,
+        module: &Handle<'ctx>,
+    ) -> HPyResult<()> {
+        self.0.add_to_module(ctx, module)
     }
 }
 

@@ -60,7 +60,7 @@ mod export;
 mod layout;
 mod obj;
 
-pub use export::ClassExport;
+pub use export::{ClassExport, ClassRef};
 pub use obj::{CallFunction, Obj, Ref, RefMut};
 
 #[doc(hidden)]
@@ -114,6 +114,8 @@ pub struct ClassDefs {
     pub reflected: &'static [&'static StaticDef],
     /// Whether the block has a `#[new]`.
     pub has_new: bool,
+    /// The `__doc__` of `#[new]`, with its text signature (see `__private::ClassMethods`).
+    pub new_doc: Option<&'static core::ffi::CStr>,
     /// The definitions the type needs besides the block's.
     pub lifecycle: Lifecycle,
 }

@@ -34,9 +34,11 @@ fn index_slow<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
     })
 }
 
+/// A value outside the target's range, in CPython's words (`PyLong_AsLong`: "Python int too large
+/// to convert to C long", for values too small as well), naming the Rust type.
 #[cold]
 fn out_of_range(target: &str) -> HPyErr {
-    HPyErr::overflow_error(format!("Python int out of range for {target}"))
+    HPyErr::overflow_error(format!("Python int too large to convert to {target}"))
 }
 
 /// A negative value for an unsigned type, in CPython's words (`PyLong_AsUnsignedLongLong`).

@@ -118,25 +118,9 @@ impl<'ctx> Handle<'ctx> {
         kwargs: Option<&Handle<'ctx>>,
     ) -> HPyResult<Handle<'ctx>> {
         let ctx = self.ctx();
-        if let Some(a) = args {
-            if !a.is_tuple() {
-                return Err(HPyErr::type_error(format!(
-                    "call_tuple_dict: args must be a tuple, not {}",
-                    a.type_name()
-                )));
-            }
-        }
-        if let Some(k) = kwargs {
-            if !k.is_dict() {
-                return Err(HPyErr::type_error(format!(
-                    "call_tuple_dict: kwargs must be a dict, not {}",
-                    k.type_name()
-                )));
-            }
-        }
         // SAFETY: the handles are open (or NULL where HPy allows it); the result is owned or
         // NULL with an exception set.
-        unsafe {
+        let result = unsafe {
             ctx.own(call!(
                 ctx,
                 ctx_CallTupleDict,
@@ -144,7 +128,10 @@ impl<'ctx> Handle<'ctx> {
                 raw_or_null(args),
                 raw_or_null(kwargs)
             ))
-        }
+        };
+        // Both runtimes check the types themselves (before calling): only a failed call pays for
+        // the checks that name the wrong type.
+        result.map_err(|e| call_tuple_dict_error(e, args, kwargs))
     }
 
     /// The vectorcall form (`HPy_Call`): `args` holds the positional arguments followed by the
@@ -237,4 +224,25 @@ fn call_raw<'ctx>(
             raw_or_null(kwnames)
         ))
     }
+}
+
+/// The error of a failed `call_tuple_dict`: the runtime's own `TypeError` for an `args` that is
+/// not a tuple or a `kwargs` that is not a dict is replaced by one that names the type.
+#[cold]
+fn call_tuple_dict_error<'ctx>(
+    e: HPyErr,
+    args: Option<&Handle<'ctx>>,
+    kwargs: Option<&Handle<'ctx>>,
+) -> HPyErr {
+    let (what, expected, wrong) = match (args, kwargs) {
+        (Some(a), _) if !a.is_tuple() => ("args", "a tuple", a),
+        (_, Some(k)) if !k.is_dict() => ("kwargs", "a dict", k),
+        _ => return e,
+    };
+    let ctx = wrong.ctx();
+    e.discard(ctx);
+    HPyErr::type_error(format!(
+        "call_tuple_dict: {what} must be {expected}, not {}",
+        wrong.type_name()
+    ))
 }

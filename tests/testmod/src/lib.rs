@@ -251,6 +251,35 @@ mod testmod {
         values.iter().sum::<i64>() + start
     }
 
+    /// One positional-only parameter: defined with HPy's O convention.
+    #[hpy_method(signature = (x, /))]
+    fn double(x: i64) -> i64 {
+        x * 2
+    }
+
+    /// Positional-only parameters, one optional: HPy's VARARGS convention.
+    #[hpy_method(signature = (a, b = 10, /))]
+    fn pair(a: i64, b: i64) -> (i64, i64) {
+        (a, b)
+    }
+
+    /// `*args` borrowed (`VarArgs`, no tuple made): its items' types, a new tuple of them, whether
+    /// it is empty and its first item.
+    #[hpy_method(signature = (*args))]
+    fn borrowed_args(args: hpy::VarArgs<'_, '_>) -> HPyResult<BorrowedArgs<'_>> {
+        let names = args.iter().map(|a| a.type_name()).collect();
+        let first = args.get(0).map(|a| (*a).clone());
+        Ok((
+            names,
+            args.to_tuple()?.into_handle(),
+            args.is_empty(),
+            first,
+        ))
+    }
+
+    /// What `borrowed_args` returns.
+    type BorrowedArgs<'ctx> = (Vec<String>, Handle<'ctx>, bool, Option<Handle<'ctx>>);
+
     /// `**options` as a dict that is always present, and a text signature given by hand.
     #[hpy_method(signature = (**options), text_signature = "(**options: int)")]
     fn count_options(options: Handle<'_>) -> HPyResult<usize> {

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Call-cost benchmark (a program, not a test). Builds HPy's microbenchmark module four ways:
+# the Rust SDK's port (benchmarks/microbench), HPy 0.9.0's own C `hpy_simple.c` (universal ABI)
+# and `cpy_simple.c` (C API), both from the hpy 0.9.0 sdist fetched from PyPI at run time, and
+# PyO3's port (benchmarks/microbench-pyo3, CPython only). Then, on CPython and on PyPy:
+#   1. HPy's own microbench/test_microbench.py, unmodified, against the C module and against the
+#      Rust one (its table compares each with the C-API module);
+#   2. benchmarks/call_bench.py, every implementation side by side in one process.
+# Writes docs/call-benchmark.md.
+#
+#   ./scripts/bench-calls.sh [--fast]      (--fast: test_microbench.py's 100x shorter loops)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+cd "$ROOT"
+pypy_env
+fast=()
+[ "${1:-}" = "--fast" ] && fast=(--fast)
+
+work="$ROOT/target/bench/calls"
+mkdir -p "$work" "$ROOT/target/cache"
+
+say "cargo hpy build --release -p microbench"
+cargo run -q -p cargo-hpy -- hpy build --release -p microbench --out "$work/rust"
+
+sdist="$ROOT/target/cache/hpy-0.9.0.tar.gz"
+if [ ! -f "$sdist" ]; then
+    say "fetching the hpy 0.9.0 sdist"
+    "$VENV_PYTHON" -m pip download -q --disable-pip-version-check --no-binary :all: --no-deps \
+        -d "$ROOT/target/cache" hpy==0.9.0 >&2 || true
+    [ -f "$sdist" ] || { echo "error: could not fetch the hpy 0.9.0 sdist" >&2; exit 1; }
+fi
+rm -rf "$work/hpy-0.9.0"
+tar -xzf "$sdist" -C "$work"
+bench="$work/hpy-0.9.0/microbench"
+# The sdist's foo_defines lacks the NULL that ends an HPyDef list.
+sed -i 's/^    &Foo_len,$/    \&Foo_len,\n    NULL/' "$bench/src/hpy_simple.c"
+grep -q '^    NULL$' "$bench/src/hpy_simple.c" || { echo "error: could not patch hpy_simple.c" >&2; exit 1; }
+
+say "building hpy_simple.c (universal ABI) and benchmarks/cargs.c"
+devel=$("$VENV_PYTHON" -c 'import importlib.util, os; print(os.path.abspath(importlib.util.find_spec("hpy.devel").submodule_search_locations[0]))')
+mkdir -p "$work/c"
+for src in "$bench/src/hpy_simple.c" "$ROOT/benchmarks/cargs.c"; do
+    name="$(basename "$src" .c)"
+    cc -shared -fPIC -O2 -DHPY_ABI_UNIVERSAL -I"$devel/include/hpy/forbid_python_h" -I"$devel/include" \
+        "$src" "$devel"/src/runtime/{argparse,buildvalue,format,helpers,structseq}.c \
+        -o "$work/c/$name.hpy0.so"
+done
+# The loader stub cargo hpy wrote for the Rust module loads any hpy_simple.hpy0.so beside it.
+cp "$work/rust/hpy_simple.py" "$work/c/hpy_simple.py"
+
+pythons=("$VENV_PYTHON" "$PYPY_VENV_PYTHON")
+for python in "${pythons[@]}"; do
+    impl="$("$python" -c 'import sys; print(sys.implementation.name)')"
+    say "building cpy_simple.c for $impl"
+    read -r include suffix < <("$python" -c 'import sysconfig; print(sysconfig.get_paths()["include"], sysconfig.get_config_var("EXT_SUFFIX"))')
+    mkdir -p "$work/cpy-$impl"
+    cc -shared -fPIC -O2 -I"$include" "$bench/src/cpy_simple.c" -o "$work/cpy-$impl/cpy_simple$suffix"
+done
+
+say "cargo build --release (benchmarks/microbench-pyo3, PyO3 for CPython)"
+PYO3_PYTHON="$VENV_PYTHON" cargo build -q --release --manifest-path "$ROOT/benchmarks/microbench-pyo3/Cargo.toml" \
+    --target-dir "$work/pyo3-target"
+mkdir -p "$work/pyo3"
+cp "$work/pyo3-target/release/libpyo3_simple.so" "$work/pyo3/pyo3_simple.so"
+
+report="$ROOT/docs/call-benchmark.md"
+tmp="$work/report.md"
+{
+    echo "# Call benchmark: the Rust SDK against C on HPy, the C API and PyO3"
+    echo
+    echo "Written by \`./scripts/bench-calls.sh\`. The module is HPy 0.9.0's microbenchmark module"
+    echo "\`hpy_simple\` (its \`microbench/src/hpy_simple.c\`), ported to the SDK in"
+    echo "\`benchmarks/microbench\` and to PyO3 in \`benchmarks/microbench-pyo3\`; \`add_ints\` is"
+    echo "\`benchmarks/cargs.c\` (\`HPyArg_ParseKeywords\`) in C. Both HPy modules are universal-ABI"
+    echo "\`.hpy0.so\` files loaded in universal mode. Where the Rust port does more than the C one:"
+    echo "its \`Foo\` methods and slots take \`&self\` and so read the instance's struct, the C ones never"
+    echo "look at theirs. The machine is shared: ratios move by a few hundredths between runs."
+    echo
+    echo "## Side by side (benchmarks/call_bench.py)"
+    echo
+} > "$tmp"
+for python in "${pythons[@]}"; do
+    impl="$("$python" -c 'import sys; print(sys.implementation.name)')"
+    say "call_bench.py on $impl"
+    "$python" "$ROOT/benchmarks/call_bench.py" "$work/rust" "$work/c" "$work/cpy-$impl" "$work/pyo3" | tee -a "$tmp"
+done
+{
+    echo "## HPy's own microbench/test_microbench.py"
+    echo
+    echo "Unmodified, run once with \`hpy_simple\` the C module and once with it the Rust one (the"
+    echo "cpy column is the C-API module both times, so it shows the runs' drift). Wall time of its"
+    echo "loops, as the suite measures it${fast:+ (with --fast: 100,000 iterations)}."
+    echo
+} >> "$tmp"
+for python in "${pythons[@]}"; do
+    impl="$("$python" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])')"
+    for which in c rust; do
+        say "test_microbench.py on $impl with the $which hpy_simple"
+        (cd "$bench" && PYTHONPATH="$work/$which:$work/cpy-${impl%% *}:$ROOT/benchmarks/microbench/shim" \
+            "$python" -m pytest -q -p no:cacheprovider "${fast[@]}" test_microbench.py) > "$work/micro-$which.log" 2>&1 \
+            || { cat "$work/micro-$which.log"; exit 1; }
+    done
+    "$VENV_PYTHON" "$ROOT/benchmarks/microbench_report.py" "$impl" "$work/micro-c.log" "$work/micro-rust.log" | tee -a "$tmp"
+done
+mv "$tmp" "$report"
+say "wrote docs/call-benchmark.md"
