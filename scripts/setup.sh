@@ -3,7 +3,8 @@
 # * a C compiler (the Rust linker driver) and Python 3 with venv — installed with apt-get when
 #   running as root, otherwise a message names the packages;
 # * a virtual environment in target/venv with the pinned packages of scripts/requirements.txt
-#   (hpy==0.9.0: the runtime the tests load into, and the headers the bindings check reads).
+#   (hpy==0.9.0: the runtime the tests load into, and the headers the bindings check reads) and
+#   scripts/requirements-packaging.txt (the tools of the packaging tests).
 #
 # Building a module needs nothing else: hpy-sys ships its bindings. `need_libclang` (called by
 # test.sh) installs libclang-dev for the bindings check. Exports VENV_PYTHON.
@@ -65,7 +66,8 @@ command -v cc >/dev/null 2>&1 || apt_install build-essential
 command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv
 
 stamp="$VENV/.requirements"
-if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$ROOT/scripts/requirements.txt" "$stamp"; then
+want="$(cat "$ROOT/scripts/requirements.txt" "$ROOT/scripts/requirements-packaging.txt")"
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     say "creating the Python environment in target/venv"
     rm -rf "$VENV"
     if ! python3 -m venv "$VENV" 2>/dev/null; then
@@ -73,8 +75,9 @@ if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$ROOT/scripts/requirements.txt" "$st
         apt_install python3-venv
         python3 -m venv "$VENV"
     fi
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/scripts/requirements.txt"
-    cp "$ROOT/scripts/requirements.txt" "$stamp"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/scripts/requirements.txt" \
+        -r "$ROOT/scripts/requirements-packaging.txt"
+    printf '%s' "$want" > "$stamp"
 fi
 
 export VENV_PYTHON="$VENV/bin/python"
@@ -108,7 +111,8 @@ $PYPY"
 
 # cpython_env X.Y: prints the interpreter of target/cpythonX.Y-venv, a virtual environment of
 # CPython X.Y (scripts/cpython.sh) with scripts/requirements.txt; hpy 0.9.0 has no wheels past
-# CPython 3.11, so pip builds it from its sdist. Fails (status 1) if the interpreter cannot be
+# CPython 3.11, so pip builds it from its sdist, and keeps a wheel of it in target/cache/hpy-wheels
+# for the fresh environments of the packaging tests. Fails (status 1) if the interpreter cannot be
 # provisioned.
 cpython_env() {
     local v="$1" py prefix venv want whl
@@ -133,6 +137,14 @@ $py"
             CFLAGS="-include Python.h -Wno-error=discarded-qualifiers" \
             "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/scripts/requirements.txt" >&2
         printf '%s' "$want" > "$venv/.requirements"
+    fi
+    local tag="cp${v/./}"
+    if ! compgen -G "$ROOT/target/cache/hpy-wheels/hpy-0.9.0-$tag-$tag-*.whl" >/dev/null; then
+        say "building a wheel of hpy 0.9.0 for CPython $v (target/cache/hpy-wheels)"
+        CPATH="$prefix/usr/include/python$v:$prefix/usr/include" \
+            CFLAGS="-include Python.h -Wno-error=discarded-qualifiers" \
+            "$venv/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps \
+            -w "$ROOT/target/cache/hpy-wheels" hpy==0.9.0 >&2
     fi
     echo "$venv/bin/python"
 }

@@ -11,7 +11,13 @@
 #   5. ujson 6.1.0's upstream test suite against examples/ujson, on every interpreter and in both
 #      modes (the suite and the round-trip documents are downloaded into target/cache);
 #   6. hpy-sys and the modules built with bindings generated at build time (feature `bindgen`)
-#      from PyPy's own HPy headers, tested on CPython.
+#      from PyPy's own HPy headers, tested on CPython;
+#   7. packaging (tests/packaging): wheels of examples/hello and examples/ujson installed with pip
+#      and with uv into fresh environments of every interpreter, the wheel checkers
+#      (check-wheel-contents, twine check), `pip install .` of a `cargo hpy new` project and its
+#      test, `pip install -e .` and `cargo hpy develop`, sdists, and the generated type stubs
+#      (mypy's stubtest, mypy --strict). pip, hpy 0.9.0, pytest and mypy are downloaded from the
+#      package index into the test's wheelhouse; the environments install from it alone.
 # Every module is built with Rust alone: LIBCLANG_PATH names an empty directory and HPY_PYTHON no
 # interpreter (tests/python/test_rust_only_build.py does the same for a release build).
 # PyPy comes from scripts/pypy.sh, or from HPY_RS_PYPY; if neither works the run fails.
@@ -114,6 +120,12 @@ HPY_PYTHON="$PYPY" CARGO_TARGET_DIR="$ROOT/target/pypy-headers" \
 say "pytest on CPython, modules built from PyPy's HPy headers"
 HPY_RS_MODULES="$ROOT/target/hpy/test-pypy-headers" "$VENV_PYTHON" -m pytest "$ROOT/tests/python" \
     -p no:cacheprovider -q "$@"
+
+say "packaging: cargo hpy wheel/sdist/develop/new, the build backend, pip and uv on every interpreter"
+cargo build -q -p cargo-hpy
+CARGO_HPY="$ROOT/target/debug/cargo-hpy" \
+    HPY_RS_PACKAGING_PYTHONS="$VENV_PYTHON $PYPY_VENV_PYTHON ${others[*]}" \
+    "$VENV_PYTHON" -m pytest "$ROOT/tests/packaging" -p no:cacheprovider -v "$@"
 
 say "the interpreter matrix (also in target/matrix/matrix.md)"
 "$VENV_PYTHON" "$ROOT/scripts/matrix.py" "$MATRIX" | tee "$MATRIX/matrix.md"

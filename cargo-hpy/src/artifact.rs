@@ -49,17 +49,27 @@ pub fn check_out_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Copies the library to `<out>/<module>.hpy0.so` and writes `<out>/<module>.py`.
+/// The library's file name: `<module>.hpy0.so` (HPy's universal ABI tag).
+pub fn so_name(module: &str) -> String {
+    format!("{module}.hpy0.{}", std::env::consts::DLL_EXTENSION)
+}
+
+/// Copies the library to `<out>/<module>.hpy0.so` and writes `<out>/<module>.py` and, from the
+/// description in the library, `<out>/<module>.pyi`.
 pub fn install(lib: &Path, module: &str, out: &Path) -> Result<(PathBuf, PathBuf)> {
-    let so_name = format!("{module}.hpy0.{}", std::env::consts::DLL_EXTENSION);
+    let so_name = so_name(module);
     let so = out.join(&so_name);
     // Write next to the target and rename: a process that has the old file mapped keeps it intact.
     let tmp = out.join(format!(".{so_name}.tmp"));
     std::fs::copy(lib, &tmp).with_context(|| format!("copying {}", lib.display()))?;
     std::fs::rename(&tmp, &so).with_context(|| format!("writing {}", so.display()))?;
     let py = out.join(format!("{module}.py"));
-    std::fs::write(&py, crate::stub::stub(module, &so_name))
+    std::fs::write(&py, crate::loader::stub(module, &so_name))
         .with_context(|| format!("writing {}", py.display()))?;
+    if let Some(stub) = crate::pyi::read(lib, module)? {
+        let pyi = out.join(format!("{module}.pyi"));
+        std::fs::write(&pyi, stub).with_context(|| format!("writing {}", pyi.display()))?;
+    }
     Ok((so, py))
 }
 

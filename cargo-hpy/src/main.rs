@@ -1,10 +1,19 @@
-//! `cargo hpy build`: builds HPy extension crates and lays out `<module>.hpy0.so` plus the Python
-//! stub that loads it, ready to import.
+//! `cargo hpy`: builds HPy extension crates into `<module>.hpy0.so` plus the Python stub that
+//! loads it, packages them as wheels and sdists, installs them for development, and starts new
+//! projects.
 
 mod artifact;
-mod stub;
+mod develop;
+mod layout;
+mod loader;
+mod metadata;
+mod new;
+mod platform;
+mod pyi;
+mod sdist;
+mod wheel;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context as _, Result};
@@ -28,17 +37,29 @@ struct Hpy {
 enum HpyCommand {
     /// Build the extension crates and write `<module>.hpy0.so` and `<module>.py` for each.
     Build(BuildArgs),
+    /// Build one extension crate into a wheel (`py3-none-<platform>`); prints its path last.
+    Wheel(WheelArgs),
+    /// Build one extension crate into a source distribution (`.tar.gz`); prints its path last.
+    Sdist(SdistArgs),
+    /// Build and install one extension crate into the active virtual environment, editable:
+    /// running `cargo hpy develop` again replaces the module in place.
+    Develop(DevelopArgs),
+    /// Create a new HPy extension project (Cargo.toml, src/lib.rs, pyproject.toml, a test).
+    New(new::NewArgs),
 }
 
-#[derive(Args)]
-struct BuildArgs {
-    /// The crate(s) to build (default: every workspace member that builds a cdylib on `hpy`).
+/// Options shared by every command that builds.
+#[derive(Args, Clone)]
+pub struct BuildArgs {
+    /// The crate(s) to build (default: the crate of the manifest, or every workspace member
+    /// that builds a cdylib on `hpy`).
     #[arg(short = 'p', long = "package")]
     packages: Vec<String>,
     /// Build with the release profile.
     #[arg(long)]
     release: bool,
-    /// Where to write the modules (default: `<target dir>/hpy/<profile>`).
+    /// Where to write the output (default: `<target dir>/hpy/<profile>`, for wheels and sdists
+    /// `<target dir>/wheels`).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Path to Cargo.toml.
@@ -49,10 +70,45 @@ struct BuildArgs {
     features: Vec<String>,
 }
 
+#[derive(Args)]
+struct WheelArgs {
+    #[command(flatten)]
+    build: BuildArgs,
+    /// An editable wheel (PEP 660): a `.pth` naming `<target dir>/hpy/editable/<name>`, where
+    /// the module is built, instead of the module itself.
+    #[arg(long)]
+    editable: bool,
+}
+
+#[derive(Args)]
+struct SdistArgs {
+    /// The crate to package.
+    #[arg(short = 'p', long = "package")]
+    package: Option<String>,
+    /// Where to write the `.tar.gz` (default: `<target dir>/wheels`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Path to Cargo.toml.
+    #[arg(long)]
+    manifest_path: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct DevelopArgs {
+    #[command(flatten)]
+    build: BuildArgs,
+}
+
 fn main() {
     let Cargo::Hpy(hpy) = Cargo::parse();
     let result = match hpy.command {
         HpyCommand::Build(args) => build(args),
+        HpyCommand::Wheel(args) => {
+            wheel::build(&args.build, args.editable).map(|(w, _)| println!("{}", w.display()))
+        }
+        HpyCommand::Sdist(args) => sdist::sdist(&args).map(|s| println!("{}", s.display())),
+        HpyCommand::Develop(args) => develop::develop(&args.build),
+        HpyCommand::New(args) => new::new(&args),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");
@@ -72,9 +128,51 @@ fn is_extension(p: &Package) -> bool {
         && p.dependencies.iter().any(|d| d.name == "hpy")
 }
 
-fn selected_packages<'m>(meta: &'m Metadata, requested: &[String]) -> Result<Vec<&'m Package>> {
+fn metadata(manifest_path: Option<&Path>) -> Result<Metadata> {
+    let mut meta_cmd = MetadataCommand::new();
+    meta_cmd.no_deps();
+    if let Some(m) = manifest_path {
+        meta_cmd.manifest_path(m);
+    }
+    meta_cmd.exec().context("running `cargo metadata`")
+}
+
+/// The crate whose manifest was named with `--manifest-path`, or else the one whose folder holds
+/// the current directory (the innermost), if any.
+fn current_package<'m>(meta: &'m Metadata, manifest_path: Option<&Path>) -> Option<&'m Package> {
+    let members = meta.workspace_packages();
+    match manifest_path {
+        Some(m) => {
+            let m = std::fs::canonicalize(m).ok()?;
+            members
+                .into_iter()
+                .find(|p| std::fs::canonicalize(&p.manifest_path).ok().as_ref() == Some(&m))
+        }
+        None => {
+            let cwd = std::env::current_dir().ok()?;
+            members
+                .into_iter()
+                .filter(|p| {
+                    p.manifest_path
+                        .parent()
+                        .is_some_and(|d| cwd.starts_with(d.as_std_path()))
+                })
+                .max_by_key(|p| p.manifest_path.as_str().len())
+        }
+    }
+}
+
+fn selected_packages<'m>(
+    meta: &'m Metadata,
+    requested: &[String],
+    manifest_path: Option<&Path>,
+) -> Result<Vec<&'m Package>> {
     let members = meta.workspace_packages();
     if requested.is_empty() {
+        // The crate whose manifest was named (or whose folder we are in) if it is one.
+        if let Some(current) = current_package(meta, manifest_path).filter(|p| is_extension(p)) {
+            return Ok(vec![current]);
+        }
         let found: Vec<&Package> = members.into_iter().filter(|p| is_extension(p)).collect();
         if found.is_empty() {
             bail!("no workspace member builds a cdylib that depends on `hpy`");
@@ -97,24 +195,26 @@ fn selected_packages<'m>(meta: &'m Metadata, requested: &[String]) -> Result<Vec
     Ok(found)
 }
 
-fn build(args: BuildArgs) -> Result<()> {
-    let mut meta_cmd = MetadataCommand::new();
-    meta_cmd.no_deps();
-    if let Some(m) = &args.manifest_path {
-        meta_cmd.manifest_path(m);
+/// The one extension crate a packaging command works on.
+fn one_package<'m>(
+    meta: &'m Metadata,
+    requested: &[String],
+    manifest_path: Option<&Path>,
+) -> Result<&'m Package> {
+    match selected_packages(meta, requested, manifest_path)?.as_slice() {
+        [one] => Ok(one),
+        many => {
+            let names: Vec<&str> = many.iter().map(|p| p.name.as_str()).collect();
+            bail!(
+                "several extension crates ({}): choose one with -p",
+                names.join(", ")
+            )
+        }
     }
-    let meta = meta_cmd.exec().context("running `cargo metadata`")?;
-    let packages = selected_packages(&meta, &args.packages)?;
-    let profile = if args.release { "release" } else { "debug" };
-    let out_dir = args.out.clone().unwrap_or_else(|| {
-        meta.target_directory
-            .join("hpy")
-            .join(profile)
-            .into_std_path_buf()
-    });
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
-    artifact::check_out_dir(&out_dir)?;
+}
 
+/// Runs `cargo build` for `packages` and returns the cdylib of each.
+fn build_libraries(args: &BuildArgs, packages: &[&Package]) -> Result<Vec<PathBuf>> {
     let mut cmd = cargo();
     cmd.args(["build", "--lib", "--message-format=json-render-diagnostics"]);
     if args.release {
@@ -123,7 +223,7 @@ fn build(args: BuildArgs) -> Result<()> {
     if let Some(m) = &args.manifest_path {
         cmd.arg("--manifest-path").arg(m);
     }
-    for p in &packages {
+    for p in packages {
         cmd.args(["-p", p.name.as_str()]);
     }
     for f in &args.features {
@@ -161,7 +261,26 @@ fn build(args: BuildArgs) -> Result<()> {
         let names: Vec<&str> = packages.iter().map(|p| p.name.as_str()).collect();
         bail!("`cargo build` produced no cdylib for {}", names.join(", "));
     }
-    for lib in libraries {
+    Ok(libraries)
+}
+
+fn create_out_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    artifact::check_out_dir(dir)
+}
+
+fn build(args: BuildArgs) -> Result<()> {
+    let meta = metadata(args.manifest_path.as_deref())?;
+    let packages = selected_packages(&meta, &args.packages, args.manifest_path.as_deref())?;
+    let profile = if args.release { "release" } else { "debug" };
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        meta.target_directory
+            .join("hpy")
+            .join(profile)
+            .into_std_path_buf()
+    });
+    create_out_dir(&out_dir)?;
+    for lib in build_libraries(&args, &packages)? {
         let module = artifact::module_name(&lib)?;
         let (so, py) = artifact::install(&lib, &module, &out_dir)?;
         eprintln!("    Wrote {} and {}", so.display(), py.display());

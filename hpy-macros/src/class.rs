@@ -123,6 +123,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
     let mut field_offsets = Vec::new();
     let mut member_items = Vec::new();
     let mut member_defs = Vec::new();
+    let mut stub_members = Vec::new();
     for f in fields.named.iter_mut() {
         let (get, set, name) = member_options(&mut f.attrs)?;
         let member = f.ident.clone().expect("named member");
@@ -149,6 +150,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         let attr_name = name
             .map(|l| l.value())
             .unwrap_or_else(|| member.to_string().trim_start_matches("r#").to_owned());
+        stub_members.push((attr_name.clone(), ty.clone(), get, set));
         let c_attr = c_string(&attr_name, member.span())?;
         let mdoc = doc_pieces(&f.attrs);
         let c_mdoc = if mdoc.is_empty() {
@@ -265,10 +267,18 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             ::hpy::ClassRef::new(&#export)
         };
     };
+    let stub = crate::stub::class_const(
+        &ident,
+        &py_name,
+        opts.extends.as_ref(),
+        opts.subclass,
+        &stub_members,
+    );
     Ok(quote! {
         #s
         #no_drop
         #send_check
+        #stub
 
         /// The type object's export (made when a module that adds the class is created).
         #[doc(hidden)]

@@ -12,6 +12,7 @@ mod module;
 mod plan;
 mod signature;
 mod special;
+mod stub;
 
 /// Exposes a Rust function to Python as a module-level function.
 ///

@@ -505,8 +505,17 @@ pub fn expand_method(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         #[allow(non_upper_case_globals)]
         #vis static #def: ::hpy::__private::StaticDef = #def_expr;
     };
+    let stub = crate::stub::function(
+        &py_name,
+        None,
+        &params,
+        opts.signature.as_ref().map(|(t, _)| t),
+        &f.sig.output,
+    )?;
+    let stub = crate::stub::stub_const(&vis, rust_name, &stub);
     Ok(quote! {
         #f
+        #stub
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         struct #marker;
@@ -561,8 +570,10 @@ pub fn expand_exec(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStr
         #[allow(non_upper_case_globals)]
         #vis static #def: ::hpy::__private::StaticDef = ::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_mod_exec, ::hpy::__private::exec::<#marker>());
     };
+    let stub = crate::stub::stub_const(&vis, rust_name, &crate::stub::exec_constants(&f.block));
     Ok(quote! {
         #f
+        #stub
         #[doc(hidden)]
         #[allow(non_camel_case_types)]
         struct #marker;

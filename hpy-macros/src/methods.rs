@@ -161,6 +161,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         ));
     }
     let self_ty = (*imp.self_ty).clone();
+    let stub = crate::stub::methods_const(&imp)?;
     let mut gen = Gen {
         self_ty: &self_ty,
         items: Vec::new(),
@@ -291,6 +292,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let defines = list(defs);
     Ok(quote! {
         #imp
+        #stub
         const _: () = {
             #(#items)*
             #consts

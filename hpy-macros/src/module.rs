@@ -78,6 +78,8 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         .unwrap_or_else(|| m.ident.to_string().trim_start_matches("r#").to_owned());
     let span = m.ident.span();
 
+    let incomplete_stub = crate::stub::may_hold_classes(items);
+    let stub_classes = crate::stub::classes_in(items);
     // Each with the item's `#[cfg]`: what is configured out is not listed.
     let (mut defs, mut globals) = (Vec::new(), Vec::new());
     let (mut def_cfgs, mut global_cfgs) = (Vec::new(), Vec::new());
@@ -207,5 +209,14 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         }
     };
     items.extend(exports.items);
+    let stubs: Vec<TokenStream> = defs.iter().map(crate::stub::stub_path).collect();
+    let stub: syn::File = syn::parse2(crate::stub::module_static(
+        &name,
+        &stubs,
+        &def_cfgs,
+        &stub_classes,
+        incomplete_stub,
+    ))?;
+    items.extend(stub.items);
     Ok(quote!(#m))
 }

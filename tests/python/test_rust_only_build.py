@@ -27,7 +27,9 @@ def release_dir(tmp_path_factory):
         cwd=ROOT, env=env, capture_output=True, text=True,
     )
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["hello.hpy0.so", "hello.py"]
+    # The type stub comes from the description in the release (LTO) library too.
+    assert sorted(p.name for p in out.iterdir()) == ["hello.hpy0.so", "hello.py", "hello.pyi"]
+    assert "def add(a: int, b: int) -> int: ..." in (out / "hello.pyi").read_text()
     return out
 
 

@@ -9,8 +9,10 @@ use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoPython};
 mod args;
 mod convert;
 mod slots;
+mod stub;
 pub use convert::*;
 pub use slots::*;
+pub use stub::{stub_join, stub_len, NoStubMethods};
 
 pub use crate::class::{ClassSpec, ModuleItem};
 pub use args::{

@@ -1,0 +1,110 @@
+//! Where the module goes in a wheel: alone (`<module>/__init__.py` beside the library), or inside
+//! a Python package of the project's own (`[tool.hpy-rs]` in `pyproject.toml`):
+//!
+//! ```toml
+//! [tool.hpy-rs]
+//! python-source = "python"          # holds mypkg/__init__.py, ...
+//! module-name = "mypkg._native"     # the extension module, #[hpy_module(name = "_native")]
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+
+/// A project's Python package, when it has one.
+pub struct PythonSource {
+    /// The folder that holds the package folders (`python` above), absolute.
+    pub root: PathBuf,
+    /// The package the extension module is placed in, as a path (`mypkg`).
+    pub package: String,
+}
+
+/// Reads `[tool.hpy-rs]` from the crate's `pyproject.toml`; `module` is the name the library
+/// exports (`HPyInit_<module>`), which must be the last part of `module-name`.
+pub fn python_source(crate_dir: &Path, module: &str) -> Result<Option<PythonSource>> {
+    let path = crate_dir.join("pyproject.toml");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let table: toml::Table = text
+        .parse()
+        .with_context(|| format!("parsing {}", path.display()))?;
+    let Some(tool) = table
+        .get("tool")
+        .and_then(|t| t.get("hpy-rs"))
+        .and_then(toml::Value::as_table)
+    else {
+        return Ok(None);
+    };
+    let source = tool.get("python-source").and_then(toml::Value::as_str);
+    let name = tool.get("module-name").and_then(toml::Value::as_str);
+    let (Some(source), Some(name)) = (source, name) else {
+        bail!("pyproject.toml: [tool.hpy-rs] needs both `python-source` and `module-name`");
+    };
+    let Some((package, last)) = name.rsplit_once('.') else {
+        bail!(
+            "pyproject.toml: `module-name` names the module inside the package (`mypkg._native`)"
+        );
+    };
+    if last != module {
+        bail!(
+            "pyproject.toml: `module-name` ends in `{last}`, but the library defines the module \
+             `{module}`: write #[hpy_module(name = \"{last}\")]"
+        );
+    }
+    let root = std::fs::canonicalize(crate_dir.join(source))
+        .with_context(|| format!("resolving python-source `{source}`"))?;
+    let package = package.replace('.', "/");
+    if !root.join(&package).join("__init__.py").is_file() {
+        bail!(
+            "python-source: {} has no {package}/__init__.py",
+            root.display()
+        );
+    }
+    Ok(Some(PythonSource { root, package }))
+}
+
+impl PythonSource {
+    /// The files under the source folder (path in the wheel, path on disk), sorted, without
+    /// bytecode caches and without the module's own build output (left there by `develop`).
+    pub fn files(&self, module: &str) -> Result<Vec<(String, PathBuf)>> {
+        let own: Vec<String> = ["py", "pyi"]
+            .iter()
+            .map(|ext| format!("{}/{module}.{ext}", self.package))
+            .chain([format!(
+                "{}/{}",
+                self.package,
+                crate::artifact::so_name(module)
+            )])
+            .collect();
+        let mut out = Vec::new();
+        let mut dirs = vec![self.root.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in
+                std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
+            {
+                let path = entry?.path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name == "__pycache__" || name.ends_with(".pyc") || name.starts_with('.') {
+                    continue;
+                }
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let rel = path
+                    .strip_prefix(&self.root)
+                    .expect("below the root")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if !own.contains(&rel) {
+                    out.push((rel, path));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+}

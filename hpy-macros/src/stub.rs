@@ -1,0 +1,590 @@
+//! The module's type-stub description: each `#[hpy_method]` and `#[hpy_exec]` function gets a
+//! hidden `const __HPY_STUB_<name>: &str` holding its lines of the module's `.pyi` (a `def` with
+//! Python types derived from the Rust types, or the constants `#[hpy_exec]` sets from literals),
+//! and `#[hpy_module]` joins them into one exported byte array, `HPY_RS_STUB_<module>`, which
+//! `cargo hpy` reads back from the built library and writes out as `<module>.pyi`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::{Expr, GenericArgument, Ident, PathArguments, ReturnType, Type};
+
+use crate::plan::Param;
+use crate::signature::{self, Kind};
+
+/// The first line of the description: its format, for `cargo hpy` to check.
+const HEADER: &str = "# hpy-rs stub 1\n";
+
+/// `__HPY_STUB_<f>`: the description of the function `f`.
+pub fn stub_ident(f: &Ident) -> Ident {
+    format_ident!("__HPY_STUB_{}", f)
+}
+
+/// The hidden constant holding `text`, with the visibility of the function it describes.
+pub fn stub_const(vis: impl quote::ToTokens, f: &Ident, text: &str) -> TokenStream {
+    let ident = stub_ident(f);
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, dead_code)]
+        #vis const #ident: &str = #text;
+    }
+}
+
+/// Whether the module may export classes its description does not cover: an upper-case name in
+/// an `#[hpy_export] use` (a class or a `Global`, which a macro cannot tell apart).
+pub fn may_hold_classes(items: &[syn::Item]) -> bool {
+    fn upper(tree: &syn::UseTree) -> bool {
+        match tree {
+            syn::UseTree::Path(p) => upper(&p.tree),
+            syn::UseTree::Name(n) => n
+                .ident
+                .to_string()
+                .starts_with(|c: char| c.is_ascii_uppercase()),
+            syn::UseTree::Rename(r) => r
+                .ident
+                .to_string()
+                .starts_with(|c: char| c.is_ascii_uppercase()),
+            syn::UseTree::Group(g) => g.items.iter().any(upper),
+            syn::UseTree::Glob(_) => false,
+        }
+    }
+    let named = |attrs: &[syn::Attribute], name: &str| {
+        attrs
+            .iter()
+            .any(|a| a.path().segments.last().is_some_and(|s| s.ident == name))
+    };
+    items.iter().any(|item| match item {
+        syn::Item::Use(u) => named(&u.attrs, "hpy_export") && upper(&u.tree),
+        _ => false,
+    })
+}
+
+/// The exported static joining the descriptions `parts` (each with its `#[cfg]`). A module that
+/// `may_hold_classes` gets a module `__getattr__`, which marks its stub incomplete (PEP 484):
+/// type checkers take the names it lacks as `Any` instead of reporting them missing.
+pub fn module_static(
+    module: &str,
+    parts: &[TokenStream],
+    cfgs: &[TokenStream],
+    classes: &[(Ident, TokenStream)],
+    incomplete: bool,
+) -> TokenStream {
+    let (classes, class_cfgs): (Vec<_>, Vec<_>) = classes.iter().cloned().unzip();
+    let ident = format_ident!("HPY_RS_STUB_{}", module, span = Span::call_site());
+    let rest = if incomplete {
+        "def __getattr__(name: str) -> Any: ...\n"
+    } else {
+        ""
+    };
+    quote! {
+        const __HPY_STUB_PARTS: &[&str] = {
+            // A class without #[hpy_methods] has no methods to describe.
+            #[allow(unused_imports)]
+            use ::hpy::__private::NoStubMethods as _;
+            &[
+                #HEADER,
+                #(#cfgs #parts,)*
+                #(#class_cfgs #classes::__HPY_STUB_CLASS, #class_cfgs #classes::__HPY_STUB_METHODS,)*
+                #rest
+            ]
+        };
+        /// The module's type-stub description (read by `cargo hpy`).
+        #[unsafe(no_mangle)]
+        #[used]
+        pub static #ident: [u8; ::hpy::__private::stub_len(__HPY_STUB_PARTS)] =
+            ::hpy::__private::stub_join(__HPY_STUB_PARTS);
+    }
+}
+
+/// The `def` line of a module function. `signature` is the `signature = (...)` option, if any.
+pub fn function(
+    py_name: &str,
+    first: Option<&str>,
+    params: &[Param],
+    signature: Option<&TokenStream>,
+    output: &ReturnType,
+) -> syn::Result<String> {
+    // (name, kind, has a default, Python type) in Python order.
+    let mut list: Vec<(String, Kind, bool, String)> = Vec::new();
+    let type_of = |name: &str| {
+        params
+            .iter()
+            .find(|p| p.name == name)
+            .map_or_else(|| "Any".to_owned(), |p| py_type(&p.ty, true))
+    };
+    let optional = |name: &str| params.iter().any(|p| p.name == name && p.optional);
+    match signature {
+        Some(tokens) => {
+            for c in signature::check(signature::parse(tokens.clone())?)? {
+                let name = c.name.to_string();
+                let default = c.default.is_some() || optional(&name);
+                list.push((name.clone(), c.kind, default, type_of(&name)));
+            }
+        }
+        None => {
+            for p in params {
+                let ty = py_type(&p.ty, true);
+                list.push((p.name.clone(), Kind::PositionalOrKeyword, p.optional, ty));
+            }
+        }
+    }
+    let mut out: Vec<String> = first.map(str::to_owned).into_iter().collect();
+    let mut keyword_marker = false;
+    for (i, (name, kind, default, ty)) in list.iter().enumerate() {
+        match kind {
+            Kind::VarArgs => {
+                keyword_marker = true;
+                out.push(format!("*{name}: Any"));
+            }
+            Kind::VarKw => out.push(format!("**{name}: Any")),
+            _ => {
+                if *kind == Kind::KeywordOnly && !keyword_marker {
+                    keyword_marker = true;
+                    out.push("*".to_owned());
+                }
+                let default = if *default { " = ..." } else { "" };
+                out.push(format!("{name}: {ty}{default}"));
+            }
+        }
+        let next_positional_only = list.get(i + 1).map(|n| n.1) == Some(Kind::PositionalOnly);
+        if *kind == Kind::PositionalOnly && !next_positional_only {
+            out.push("/".to_owned());
+        }
+    }
+    let ret = match output {
+        ReturnType::Default => "None".to_owned(),
+        ReturnType::Type(_, t) => py_type(t, false),
+    };
+    if is_keyword(py_name) {
+        // Not a name a stub can declare.
+        return Ok(String::new());
+    }
+    if list.iter().any(|(name, ..)| is_keyword(name)) {
+        // A parameter named like a Python keyword (`r#class`) cannot be written in a `def`.
+        let first = first.map_or_else(String::new, |f| format!("{f}, "));
+        return Ok(format!(
+            "def {py_name}({first}*args: Any, **kwargs: Any) -> {ret}: ...\n"
+        ));
+    }
+    Ok(format!("def {py_name}({}) -> {ret}: ...\n", out.join(", ")))
+}
+
+fn is_keyword(name: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    KEYWORDS.contains(&name)
+}
+
+/// The constants an `#[hpy_exec]` function sets with `module.set_attr("NAME", value)?` at the
+/// top level of its body, typed from the value where it is a literal (else `Any`).
+pub fn exec_constants(body: &syn::Block) -> String {
+    let mut out = String::new();
+    for stmt in &body.stmts {
+        let expr = match stmt {
+            syn::Stmt::Expr(e, _) => e,
+            _ => continue,
+        };
+        let expr = match expr {
+            Expr::Try(t) => &*t.expr,
+            e => e,
+        };
+        let Expr::MethodCall(call) = expr else {
+            continue;
+        };
+        if call.method != "set_attr" || call.args.len() != 2 {
+            continue;
+        }
+        let Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(name),
+            ..
+        }) = &call.args[0]
+        else {
+            continue;
+        };
+        let ty = match &call.args[1] {
+            Expr::Lit(l) => match &l.lit {
+                syn::Lit::Int(_) => "int",
+                syn::Lit::Float(_) => "float",
+                syn::Lit::Bool(_) => "bool",
+                syn::Lit::Str(_) => "str",
+                _ => "Any",
+            },
+            Expr::Macro(m)
+                if ["env", "concat", "format"]
+                    .iter()
+                    .any(|n| m.mac.path.is_ident(n)) =>
+            {
+                "str"
+            }
+            _ => "Any",
+        };
+        out.push_str(&format!("{}: {ty}\n", name.value()));
+    }
+    out
+}
+
+/// `impl Type { const __HPY_STUB_CLASS }`: the class line of an `#[hpy_class]` and its
+/// `#[hpy(get, set)]` members (`(Python name, type, get, set)`).
+pub fn class_const(
+    ident: &Ident,
+    py_name: &str,
+    extends: Option<&Ident>,
+    subclass: bool,
+    members: &[(String, Type, bool, bool)],
+) -> TokenStream {
+    let base = match extends.map(ToString::to_string).as_deref() {
+        Some("float") => "(float)",
+        Some("list") => "(list[Any])",
+        _ => "",
+    };
+    // Its instances carry a Rust value: no class can derive from it and another base at once.
+    let mut text = String::from(if subclass {
+        "@disjoint_base\n"
+    } else {
+        "@final\n"
+    });
+    text.push_str(&format!("class {py_name}{base}:\n    ...\n"));
+    for (name, ty, get, set) in members {
+        let ty = py_type(ty, false);
+        match (get, set) {
+            (true, true) => text.push_str(&format!("    {name}: {ty}\n")),
+            (true, false) => text.push_str(&format!(
+                "    @property\n    def {name}(self) -> {ty}: ...\n"
+            )),
+            _ => {} // Write-only: not expressible as a stub attribute.
+        }
+    }
+    quote! {
+        impl #ident {
+            #[doc(hidden)]
+            pub const __HPY_STUB_CLASS: &'static str = #text;
+        }
+    }
+}
+
+/// `impl Type { const __HPY_STUB_METHODS }`: the methods, properties and special methods of an
+/// `#[hpy_methods]` block, indented for the class body (read before the macro rewrites it).
+pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
+    let has = |f: &syn::ImplItemFn, name: &str| f.attrs.iter().any(|a| a.path().is_ident(name));
+    // Each item's `#[cfg]` predicate (`all()` without one), made an attribute at the end.
+    let cfg = |f: &syn::ImplItemFn| crate::attrs::cfg_pred(&f.attrs).unwrap_or(quote!(all()));
+    // (cfg, text) per item; properties as (cfg, name, type) and setters (name, type).
+    let (mut getters, mut setters, mut methods) = (Vec::new(), Vec::new(), Vec::new());
+    for item in &imp.items {
+        let syn::ImplItem::Fn(f) = item else { continue };
+        if has(f, "call_function") {
+            continue;
+        }
+        let opts = match f
+            .attrs
+            .iter()
+            .find(|a| a.path().is_ident("hpy_method"))
+            .map(|a| &a.meta)
+        {
+            Some(syn::Meta::List(l)) => crate::method::parse_options(l.tokens.clone())?,
+            _ => crate::method::MethodOptions::default(),
+        };
+        let name = f.sig.ident.to_string();
+        let sig = opts.signature.as_ref().map(|(t, _)| t);
+        if has(f, "new") {
+            let (_, params) = crate::method::parameters(&f.sig, 0)?;
+            let def = function("__new__", Some("cls"), &params, sig, &ReturnType::Default)?;
+            methods.push((cfg(f), def.replace(") -> None: ...", ") -> Self: ...")));
+            continue;
+        }
+        let (_, params) = crate::method::parameters(&f.sig, 1)?;
+        let explicit = |a: &syn::Attribute| match &a.meta {
+            syn::Meta::List(l) => Some(l.tokens.to_string()),
+            _ => None,
+        };
+        if let Some(a) = f.attrs.iter().find(|a| a.path().is_ident("getter")) {
+            let prop = explicit(a).unwrap_or_else(|| name.clone());
+            let ty = match &f.sig.output {
+                ReturnType::Default => "None".to_owned(),
+                ReturnType::Type(_, t) => py_type(t, false),
+            };
+            getters.push((cfg(f), prop, ty));
+            continue;
+        }
+        if let Some(a) = f.attrs.iter().find(|a| a.path().is_ident("setter")) {
+            let prop = explicit(a)
+                .unwrap_or_else(|| name.strip_prefix("set_").unwrap_or(&name).to_owned());
+            let ty = params
+                .first()
+                .map_or_else(|| "Any".to_owned(), |p| py_type(&p.ty, true));
+            setters.push((prop, ty));
+            continue;
+        }
+        let py_name = opts
+            .name
+            .as_ref()
+            .map(|l| l.value())
+            .unwrap_or_else(|| name.trim_start_matches("r#").to_owned());
+        // Special methods take their operands by position.
+        let dunder = name.starts_with("__") && name.ends_with("__") && name != "__call__";
+        let names: Vec<Ident> = params.iter().map(|p| Ident::new(&p.name, p.span)).collect();
+        let positional = quote!(#(#names,)* /);
+        let sig = match sig {
+            None if dunder && !names.is_empty() => Some(&positional),
+            sig => sig,
+        };
+        methods.push((
+            cfg(f),
+            function(&py_name, Some("self"), &params, sig, &f.sig.output)?,
+        ));
+    }
+    let mut parts = Vec::new();
+    for (cfg, prop, ty) in getters {
+        let mut text = format!("@property\ndef {prop}(self) -> {ty}: ...\n");
+        if let Some((_, set_ty)) = setters.iter().find(|(p, _)| *p == prop) {
+            text.push_str(&format!(
+                "@{prop}.setter\ndef {prop}(self, value: {set_ty}) -> None: ...\n"
+            ));
+        }
+        parts.push((cfg, text));
+    }
+    // One number slot serves an operator and its reflected form, one comparison slot all six:
+    // the runtime has the others too.
+    let name_of = |t: &str| t.strip_prefix("def ")?.split('(').next().map(str::to_owned);
+    // An implied method is described where no written one of that name is configured in.
+    let written_pred = |other: &str| {
+        let preds = methods
+            .iter()
+            .filter(|(_, t)| name_of(t).as_deref() == Some(other))
+            .map(|(p, _)| p);
+        quote!(any(#(#preds),*))
+    };
+    let mut implied = Vec::new();
+    for (cfg, text) in &methods {
+        let Some(name) = text.strip_prefix("def ").and_then(|t| t.split('(').next()) else {
+            continue;
+        };
+        let mut also: Vec<String> = Vec::new();
+        if let Some(op) = name
+            .strip_prefix("__r")
+            .filter(|_| BINARY.iter().any(|b| format!("__r{b}") == name))
+        {
+            also.push(format!("__{op}"));
+        } else if let Some(op) = BINARY.iter().find(|b| format!("__{b}") == name) {
+            also.push(format!("__r{op}"));
+        } else if COMPARISONS.contains(&name) {
+            also.extend(COMPARISONS.iter().map(|c| (*c).to_owned()));
+        }
+        for other in also {
+            if other != name && !implied.iter().any(|(_, n, _)| *n == other) {
+                let text = text.replacen(&format!("def {name}("), &format!("def {other}("), 1);
+                let written = written_pred(&other);
+                implied.push((quote!(all(#cfg, not(#written))), other, text));
+            }
+        }
+    }
+    parts.extend(methods);
+    parts.extend(implied.into_iter().map(|(cfg, _, text)| (cfg, text)));
+    let (cfgs, texts): (Vec<_>, Vec<_>) = parts
+        .into_iter()
+        .map(|(pred, text)| {
+            (
+                quote!(#[cfg(#pred)]),
+                text.lines()
+                    .map(|l| format!("    {l}\n"))
+                    .collect::<String>(),
+            )
+        })
+        .unzip();
+    let self_ty = &imp.self_ty;
+    Ok(quote! {
+        impl #self_ty {
+            #[doc(hidden)]
+            pub const __HPY_STUB_METHODS: &'static str = {
+                const PARTS: &[&str] = &[#(#cfgs #texts,)*];
+                const BYTES: [u8; ::hpy::__private::stub_len(PARTS)] =
+                    ::hpy::__private::stub_join(PARTS);
+                match ::core::str::from_utf8(&BYTES) {
+                    ::core::result::Result::Ok(text) => text,
+                    ::core::result::Result::Err(_) => ::core::panic!("stub text is UTF-8"),
+                }
+            };
+        }
+    })
+}
+
+/// The binary operators whose slot also gives the reflected method (`__add__`, `__radd__`).
+const BINARY: &[&str] = &[
+    "add__",
+    "sub__",
+    "mul__",
+    "matmul__",
+    "truediv__",
+    "floordiv__",
+    "mod__",
+    "divmod__",
+    "pow__",
+    "lshift__",
+    "rshift__",
+    "and__",
+    "xor__",
+    "or__",
+];
+
+/// The comparisons one rich-comparison slot gives.
+const COMPARISONS: &[&str] = &["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"];
+
+/// The `#[hpy_class]` structs written in the module, each with its `#[cfg]`.
+pub fn classes_in(items: &[syn::Item]) -> Vec<(Ident, TokenStream)> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s)
+                if s.attrs.iter().any(|a| {
+                    a.path()
+                        .segments
+                        .last()
+                        .is_some_and(|seg| seg.ident == "hpy_class")
+                }) =>
+            {
+                Some((
+                    s.ident.clone(),
+                    crate::attrs::cfg_attr(&crate::attrs::cfg_pred(&s.attrs)),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The Python type of a Rust parameter (`param`) or return type.
+fn py_type(ty: &Type, param: bool) -> String {
+    match ty {
+        Type::Reference(r) => py_type(&r.elem, param),
+        Type::Paren(p) => py_type(&p.elem, param),
+        Type::Group(g) => py_type(&g.elem, param),
+        Type::Slice(s) if is_named(&s.elem, "u8") => "bytes".to_owned(),
+        Type::Tuple(t) if t.elems.is_empty() => "None".to_owned(),
+        Type::Tuple(t) => {
+            let items: Vec<String> = t.elems.iter().map(|e| py_type(e, param)).collect();
+            format!("tuple[{}]", items.join(", "))
+        }
+        Type::Path(p) => {
+            let Some(last) = p.path.segments.last() else {
+                return "Any".to_owned();
+            };
+            let args: Vec<&Type> = match &last.arguments {
+                PathArguments::AngleBracketed(a) => a
+                    .args
+                    .iter()
+                    .filter_map(|g| match g {
+                        GenericArgument::Type(t) => Some(t),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let arg = |i: usize| {
+                args.get(i)
+                    .map_or_else(|| "Any".to_owned(), |t| py_type(t, param))
+            };
+            match last.ident.to_string().as_str() {
+                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64"
+                | "u128" | "usize" | "Int" => "int".to_owned(),
+                "f32" | "f64" | "Float" => "float".to_owned(),
+                "bool" => "bool".to_owned(),
+                "str" | "String" | "char" | "Str" => "str".to_owned(),
+                "Bytes" => "bytes".to_owned(),
+                // Any object is accepted, and its truth value taken.
+                "Truthy" if param => "object".to_owned(),
+                "Truthy" => "bool".to_owned(),
+                "Option" => format!("{} | None", arg(0)),
+                "HPyResult" | "Result" | "Box" | "Rc" | "Arc" | "Cow" => arg(0),
+                "Vec" => format!("list[{}]", arg(0)),
+                "HashMap" | "BTreeMap" => format!("dict[{}, {}]", arg(0), arg(1)),
+                "HashSet" | "BTreeSet" => format!("set[{}]", arg(0)),
+                "Dict" => "dict[Any, Any]".to_owned(),
+                "List" => "list[Any]".to_owned(),
+                "Tuple" => "tuple[Any, ...]".to_owned(),
+                "Type" => "type".to_owned(),
+                _ => "Any".to_owned(),
+            }
+        }
+        _ => "Any".to_owned(),
+    }
+}
+
+fn is_named(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Path(p) if p.path.is_ident(name))
+}
+
+/// The stub constant beside a function definition's static: `path::<def_ident(f)>` becomes
+/// `path::__HPY_STUB_f`.
+pub fn stub_path(def: &TokenStream) -> TokenStream {
+    let probe = crate::method::def_ident(&format_ident!("__hpy_stub_probe__")).to_string();
+    let (prefix, suffix) = probe
+        .split_once("__hpy_stub_probe__")
+        .expect("def_ident contains the name");
+    def.clone()
+        .into_iter()
+        .map(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => {
+                let s = i.to_string();
+                match s.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) {
+                    Some(f) => proc_macro2::TokenTree::Ident(stub_ident(&Ident::new(f, i.span()))),
+                    None => proc_macro2::TokenTree::Ident(i),
+                }
+            }
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn param(name: &str, ty: Type, optional: bool) -> Param {
+        Param {
+            name: name.to_owned(),
+            span: Span::call_site(),
+            ty,
+            optional,
+        }
+    }
+
+    #[test]
+    fn a_def_follows_the_signature_and_the_rust_types() {
+        let params = [
+            param("a", syn::parse_quote!(&Handle<'ctx>), false),
+            param("b", syn::parse_quote!(i64), false),
+            param("args", syn::parse_quote!(Handle<'ctx>), false),
+            param("c", syn::parse_quote!(Vec<String>), false),
+            param("d", syn::parse_quote!(Option<&str>), true),
+            param("kwargs", syn::parse_quote!(Handle<'ctx>), false),
+        ];
+        let sig = quote!(a, /, b = 2, *args, c, d = None, **kwargs);
+        let ret: ReturnType = syn::parse_quote!(-> HPyResult<HashMap<String, (f64, bool)>>);
+        assert_eq!(
+            function("f", None, &params, Some(&sig), &ret).unwrap(),
+            "def f(a: Any, /, b: int = ..., *args: Any, c: list[str], d: str | None = ..., \
+             **kwargs: Any) -> dict[str, tuple[float, bool]]: ...\n"
+        );
+        let plain = [param("class", syn::parse_quote!(u8), false)];
+        assert_eq!(
+            function("g", None, &plain, None, &ReturnType::Default).unwrap(),
+            "def g(*args: Any, **kwargs: Any) -> None: ...\n"
+        );
+    }
+
+    #[test]
+    fn constants_set_from_literals_are_typed() {
+        let body: syn::Block = syn::parse_quote!({
+            module.set_attr("A", 1)?;
+            module.set_attr("B", env!("X"))?;
+            module.set_attr("C", make())?;
+            other.call()?;
+            Ok(())
+        });
+        assert_eq!(exec_constants(&body), "A: int\nB: str\nC: Any\n");
+    }
+}
