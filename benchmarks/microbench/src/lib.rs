@@ -32,14 +32,14 @@ mod hpy_simple {
         let _ = args;
     }
 
-    /// `f(*args)`.
-    #[hpy_method]
+    /// `f(*args)`; positional-only, as the C function (`HPyFunc_VARARGS`).
+    #[hpy_method(signature = (f, args, /))]
     fn call_with_tuple<'ctx>(f: &Handle<'ctx>, args: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
         f.call_tuple_dict(Some(args), None)
     }
 
-    /// `f(*args, **kw)`.
-    #[hpy_method]
+    /// `f(*args, **kw)`; positional-only, as the C function (`HPyFunc_VARARGS`).
+    #[hpy_method(signature = (f, args, kw, /))]
     fn call_with_tuple_and_dict<'ctx>(
         f: &Handle<'ctx>,
         args: &Handle<'ctx>,
