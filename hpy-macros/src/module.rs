@@ -181,32 +181,15 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         static __HPY_MODULE_DEF: ::hpy::__private::StaticCell<::hpy::sys::HPyModuleDef> =
             ::hpy::__private::module_def(#c_doc, __HPY_DEFINES.get().cast(), __HPY_GLOBALS.get().cast());
     });
+    let pyinit = format_ident!("PyInit_{}", name, span = span);
+    let c_name = syn::LitCStr::new(
+        &std::ffi::CString::new(name.clone())
+            .map_err(|_| syn::Error::new(span, "a module name cannot contain a NUL character"))?,
+        span,
+    );
+    // The entry points of the ABI the `hpy` crate is built for (its `cpython-abi` feature).
     let exports: syn::File = syn::parse_quote! {
-        /// HPy's module initialisation entry point: returns the module definition.
-        #[unsafe(no_mangle)]
-        pub extern "C" fn #init() -> *mut ::hpy::sys::HPyModuleDef {
-            __HPY_MODULE_DEF.get()
-        }
-        /// Receives the context the CPython-side trampolines pass back to the runtime.
-        ///
-        /// # Safety
-        ///
-        /// Only HPy's loader calls it, with its context.
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn #init_ctx(ctx: *mut ::hpy::sys::HPyContext) {
-            // SAFETY: called by the HPy loader with its context.
-            unsafe { ::hpy::__private::init_global_context(ctx) }
-        }
-        /// The HPy ABI major version this module requires.
-        #[unsafe(no_mangle)]
-        pub extern "C" fn #major() -> u32 {
-            ::hpy::__private::ABI_VERSION.0
-        }
-        /// The HPy ABI minor version this module requires.
-        #[unsafe(no_mangle)]
-        pub extern "C" fn #minor() -> u32 {
-            ::hpy::__private::ABI_VERSION.1
-        }
+        ::hpy::__private::module_exports!(#c_name, __HPY_MODULE_DEF, #init, #init_ctx, #major, #minor, #pyinit);
     };
     items.extend(exports.items);
     let stubs: Vec<TokenStream> = defs.iter().map(crate::stub::stub_path).collect();

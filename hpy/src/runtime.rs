@@ -6,13 +6,29 @@
 
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+#[cfg(not(feature = "cpython-abi"))]
 use crate::sys;
 
 /// For the trampolines and slots (`__private`).
 pub(crate) use crate::ffi::runtime::is_cpython;
 use crate::{Context, ExceptionType, HPyErr, HPyResult, Handle};
 
+/// In the CPython ABI there is no runtime to detect: records that the interpreter is CPython
+/// (its UTF-8 is trusted) and whether the file-system codec is UTF-8.
+#[cfg(feature = "cpython-abi")]
+pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
+    let sys_module = crate::cstr::with_cstr("sys", |name| {
+        // SAFETY: `name` is NUL-terminated.
+        unsafe { ctx.own(call!(ctx, ctx_Import_ImportModule, name)) }
+    })??;
+    let encoding = sys_module.call_method("getfilesystemencoding", ())?;
+    let encoding = encoding.extract::<&str>()?.to_ascii_lowercase();
+    crate::ffi::runtime::set_interpreter(true, matches!(encoding.as_str(), "utf-8" | "utf8"));
+    Ok(())
+}
+
 /// Records the running runtime's layout; runs as the module's first exec slot.
+#[cfg(not(feature = "cpython-abi"))]
 pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
     let module = crate::cstr::with_cstr("hpy.universal", |name| {
         // SAFETY: `Import_ImportModule` is a pre-tail member; `name` is NUL-terminated.
@@ -73,6 +89,7 @@ static SECOND_CONTEXT: AtomicBool = AtomicBool::new(false);
 static INTERPRETER: AtomicU64 = AtomicU64::new(0);
 
 /// Records that the loader passed a second context (see `__private::init_global_context`).
+#[cfg_attr(feature = "cpython-abi", allow(dead_code))]
 pub(crate) fn second_context_loaded() {
     SECOND_CONTEXT.store(true, Ordering::Release);
 }

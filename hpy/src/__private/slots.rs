@@ -8,11 +8,12 @@
 
 use core::ffi::{c_int, c_void, CStr};
 use core::mem::{transmute, ManuallyDrop};
+#[cfg_attr(feature = "cpython-abi", allow(unused_imports))]
 use core::ptr::null_mut;
 
-use super::{
-    call_real, run, ExecHook, KeywordsMethod, NoArgsMethod, RawArgs, StaticCell, StaticDef,
-};
+#[cfg(not(feature = "cpython-abi"))]
+use super::call_real;
+use super::{run, ExecHook, KeywordsMethod, NoArgsMethod, RawArgs, StaticCell, StaticDef};
 use crate::class::{value_offset, CallFunction, HPyClass, Header};
 use crate::sys;
 use crate::{CompareOp, Context, HPyErr, HPyResult, Handle};
@@ -111,6 +112,7 @@ pub struct Fns {
 /// The CPython trampoline of a signature, type-erased: it packs its arguments into the
 /// signature's `_HPyFunc_args_*` struct and lets the runtime call `f` (of type `fty`) with them.
 /// `; name: T` is a trailing argument CPython passes and HPy does not want (METH_NOARGS's NULL).
+#[cfg(not(feature = "cpython-abi"))]
 macro_rules! trampoline {
     (<$($M:ident: $B:path)?> $SIG:ident / $Args:ident, $f:expr, $fty:ty,
      ($($c:ident: $ct:ty),* $(; $x:ident: $xt:ty)?) $(-> $cr:ty = $zero:expr)?) => {{
@@ -123,6 +125,94 @@ macro_rules! trampoline {
                 call_real(sys::HPyFunc_Signature::$SIG, transmute(f), (&raw mut args).cast())
             };
             $({ let result: $cr = args.result; result })?
+        }
+        let t: unsafe extern "C" fn($($ct,)* $($xt)?) $(-> $cr)? = tramp $(::<$M>)?;
+        // SAFETY: type erasure only: CPython calls `t` as the kind of function it is given as.
+        unsafe { transmute::<_, sys::cpy_PyCFunction>(t) }
+    }};
+}
+
+/// How a CPython-side argument (or an impl's result) is passed on in the CPython ABI, where a
+/// handle is the object pointer: by type, from what CPython passes to what the impl takes.
+#[cfg(feature = "cpython-abi")]
+trait CpyArg<T> {
+    fn cpy_arg(self) -> T;
+}
+#[cfg(feature = "cpython-abi")]
+const _: () = {
+    impl<T> CpyArg<T> for T {
+        #[inline(always)]
+        fn cpy_arg(self) -> T {
+            self
+        }
+    }
+    impl CpyArg<sys::HPy> for Obj {
+        #[inline(always)]
+        fn cpy_arg(self) -> sys::HPy {
+            sys::HPy { _i: self as isize }
+        }
+    }
+    impl CpyArg<Obj> for sys::HPy {
+        #[inline(always)]
+        fn cpy_arg(self) -> Obj {
+            self._i as Obj
+        }
+    }
+    impl CpyArg<Nullable> for Obj {
+        #[inline(always)]
+        fn cpy_arg(self) -> Nullable {
+            Nullable(self.cpy_arg())
+        }
+    }
+    impl CpyArg<Raw> for Obj {
+        #[inline(always)]
+        fn cpy_arg(self) -> Raw {
+            Raw(self.cpy_arg())
+        }
+    }
+    impl CpyArg<*const sys::HPy> for *const Obj {
+        #[inline(always)]
+        fn cpy_arg(self) -> *const sys::HPy {
+            // `HPy` is a `repr(C)` wrapper of the pointer-sized `_i`: the array is the same.
+            self.cast()
+        }
+    }
+    impl CpyArg<usize> for sys::HPy_ssize_t {
+        #[inline(always)]
+        fn cpy_arg(self) -> usize {
+            self as usize
+        }
+    }
+};
+
+/// The CPython-ABI trampoline of a signature, type-erased: what CPython calls, which calls the
+/// impl `f` directly with the context token and the objects as handles (a handle is the object
+/// pointer), and returns its result as it is. `__new__`'s arguments (a tuple and a dict) are
+/// passed as the tuple's item array, its length and the dict.
+#[cfg(feature = "cpython-abi")]
+macro_rules! trampoline {
+    (<$M:ident: $B:path> HPyFunc_NEWFUNC / $Args:ident, $f:expr, $fty:ty, $cargs:tt -> $cr:ty = $zero:expr) => {{
+        unsafe extern "C" fn tramp<$M: $B>(cls: Obj, args: Obj, kw: Obj) -> Obj {
+            let f: $fty = $f;
+            // SAFETY: CPython passes the type, a tuple of the positional arguments and NULL or a
+            // dict; the tuple's items stay alive for the call.
+            unsafe {
+                let (items, n) = crate::ffi::tuple_items(args.cast());
+                f(crate::ffi::TOKEN, cls.cpy_arg(), items.cast(), n, Raw(kw.cpy_arg())).cpy_arg()
+            }
+        }
+        let t: unsafe extern "C" fn(Obj, Obj, Obj) -> Obj = tramp::<$M>;
+        // SAFETY: type erasure only: CPython calls `t` as the kind of function it is given as.
+        unsafe { transmute::<_, sys::cpy_PyCFunction>(t) }
+    }};
+    (<$($M:ident: $B:path)?> $SIG:ident / $Args:ident, $f:expr, $fty:ty,
+     ($($c:ident: $ct:ty),* $(; $x:ident: $xt:ty)?) $(-> $cr:ty = $zero:expr)?) => {{
+        unsafe extern "C" fn tramp $(<$M: $B>)? ($($c: $ct,)* $($x: $xt)?) $(-> $cr)? {
+            $(let _: $xt = $x;)?
+            let f: $fty = $f;
+            // SAFETY: CPython calls this with the arguments of the signature, which are, as
+            // handles, the impl's; the token stands for the context.
+            unsafe { f(crate::ffi::TOKEN, $($c.cpy_arg()),*).cpy_arg() }
         }
         let t: unsafe extern "C" fn($($ct,)* $($xt)?) $(-> $cr)? = tramp $(::<$M>)?;
         // SAFETY: type erasure only: CPython calls `t` as the kind of function it is given as.
@@ -262,6 +352,8 @@ table! {
         (s: sys::HPy, args: *const sys::HPy, nargs: usize, kw: Raw) -> sys::HPy,
         cpy(self_: Obj, args: *const Obj, nargsf: usize, kwnames: Obj) -> Obj = null_mut(),
         |ctx| {
+            // Vectorcall's flag bit (`PY_VECTORCALL_ARGUMENTS_OFFSET`) is not part of the count.
+            let nargs = nargs & (usize::MAX >> 1);
             // SAFETY: the runtime passes `nargs` positional values, then one per name in `kw`.
             let args = unsafe { RawArgs::new(args, nargs, kw.0) };
             run(ctx, M::DESC.name, || M::call(ctx, &s, args))
@@ -549,6 +641,7 @@ unsafe extern "C" fn destroy_impl<T: HPyClass>(data: *mut c_void) {
     }
 }
 /// The `tp_destroy` definition: drops the Rust value (no trampoline: the runtime calls it).
+#[cfg(not(feature = "cpython-abi"))]
 pub fn destroy_def<T: HPyClass>() -> sys::HPyDef {
     let f: unsafe extern "C" fn(*mut c_void) = destroy_impl::<T>;
     // SAFETY: type erasure only; the runtime calls it with the payload.
@@ -563,7 +656,9 @@ pub fn destroy_def<T: HPyClass>() -> sys::HPyDef {
     )
 }
 
+#[cfg(not(feature = "cpython-abi"))]
 type TraverseFn = unsafe extern "C" fn(*mut c_void, sys::HPyFunc_visitproc, *mut c_void) -> c_int;
+#[cfg(not(feature = "cpython-abi"))]
 unsafe extern "C" fn traverse_impl<T: HPyClass>(
     data: *mut c_void,
     visit: sys::HPyFunc_visitproc,
@@ -588,6 +683,7 @@ unsafe extern "C" fn traverse_impl<T: HPyClass>(
 }
 /// The `tp_traverse` definition: visits every raw field. (`tp_traverse` takes no context, so it
 /// is not a row of the table; its trampoline is made the same way.)
+#[cfg(not(feature = "cpython-abi"))]
 pub fn traverse_def<T: HPyClass>() -> sys::HPyDef {
     let f: TraverseFn = traverse_impl::<T>;
     let tramp = trampoline!(<T: HPyClass> HPyFunc_TRAVERSEPROC / _HPyFunc_args_TRAVERSEPROC,
@@ -595,6 +691,103 @@ pub fn traverse_def<T: HPyClass>() -> sys::HPyDef {
         (self_: Obj, visit: sys::cpy_visitproc, arg: *mut c_void) -> c_int = 0);
     // SAFETY: type erasure only, as in the table's rows.
     let impl_ = unsafe { transmute(f) };
+    let sig = sys::HPyFunc_Signature::HPyFunc_TRAVERSEPROC;
+    slot_raw(
+        sys::HPySlot_Slot::HPy_tp_traverse,
+        Fns { sig, impl_, tramp },
+    )
+}
+
+/// The raw fields of the instance `obj` of `T` (CPython ABI).
+///
+/// # Safety
+///
+/// `obj` is a live instance of `T`'s type or of a subclass.
+#[cfg(feature = "cpython-abi")]
+unsafe fn fields_of<T: HPyClass>(obj: Obj) -> impl Iterator<Item = *mut sys::HPyField> {
+    // SAFETY: the token stands for the context; `obj` is an instance (caller's contract).
+    let data = unsafe {
+        crate::class::payload::<T>(
+            Context::from_raw(crate::ffi::TOKEN),
+            sys::HPy { _i: obj as isize },
+        )
+    };
+    (0..T::SPEC.field_offsets.len()).map(move |i| crate::class::raw_field_of(data, i))
+}
+
+/// `tp_dealloc` of `T`'s type (CPython ABI): see `ffi::class_dealloc`.
+#[cfg(feature = "cpython-abi")]
+unsafe extern "C" fn cpy_dealloc<T: HPyClass>(obj: Obj) {
+    // SAFETY: CPython deallocates an instance of `T`'s type; its struct is released once.
+    unsafe {
+        crate::ffi::class_dealloc(obj.cast(), crate::class::shape_code(T::SPEC.shape), || {
+            crate::ffi::clear_fields(fields_of::<T>(obj));
+            let data = crate::class::payload::<T>(
+                Context::from_raw(crate::ffi::TOKEN),
+                sys::HPy { _i: obj as isize },
+            );
+            destroy_impl::<T>(data.cast());
+        })
+    }
+}
+
+/// The `tp_destroy` definition in the CPython ABI: its trampoline is the type's whole
+/// `tp_dealloc` (fields released, Rust value dropped, object freed, type released).
+#[cfg(feature = "cpython-abi")]
+pub fn destroy_def<T: HPyClass>() -> sys::HPyDef {
+    let f: unsafe extern "C" fn(Obj) = cpy_dealloc::<T>;
+    // SAFETY: type erasure only; CPython calls it as `tp_dealloc`.
+    let tramp = unsafe { transmute(f) };
+    let sig = sys::HPyFunc_Signature::HPyFunc_DESTROYFUNC;
+    slot_raw(
+        sys::HPySlot_Slot::HPy_tp_destroy,
+        Fns {
+            sig,
+            impl_: None,
+            tramp,
+        },
+    )
+}
+
+#[cfg(feature = "cpython-abi")]
+unsafe extern "C" fn cpy_traverse<T: HPyClass>(
+    obj: Obj,
+    visit: sys::cpy_visitproc,
+    arg: *mut c_void,
+) -> c_int {
+    // SAFETY: CPython's GC traverses a live instance of `T`'s type.
+    unsafe {
+        crate::ffi::class_traverse(
+            obj.cast(),
+            crate::class::shape_code(T::SPEC.shape),
+            fields_of::<T>(obj),
+            visit,
+            arg,
+        )
+    }
+}
+
+#[cfg(feature = "cpython-abi")]
+unsafe extern "C" fn cpy_clear<T: HPyClass>(obj: Obj) -> c_int {
+    // SAFETY: CPython's GC clears a live instance of `T`'s type.
+    unsafe {
+        crate::ffi::class_clear(
+            obj.cast(),
+            crate::class::shape_code(T::SPEC.shape),
+            fields_of::<T>(obj),
+        )
+    }
+}
+
+/// The `tp_traverse` definition in the CPython ABI: the trampoline is the type's `tp_traverse`
+/// (fields, type, built-in base), and, as CPython needs one with it, `impl_` holds its
+/// `tp_clear` (the impl is never called in this ABI).
+#[cfg(feature = "cpython-abi")]
+pub fn traverse_def<T: HPyClass>() -> sys::HPyDef {
+    let t: unsafe extern "C" fn(Obj, sys::cpy_visitproc, *mut c_void) -> c_int = cpy_traverse::<T>;
+    let c: unsafe extern "C" fn(Obj) -> c_int = cpy_clear::<T>;
+    // SAFETY: type erasure only; CPython calls them as `tp_traverse` and `tp_clear`.
+    let (tramp, impl_) = unsafe { (transmute(t), transmute(c)) };
     let sig = sys::HPyFunc_Signature::HPyFunc_TRAVERSEPROC;
     slot_raw(
         sys::HPySlot_Slot::HPy_tp_traverse,

@@ -120,7 +120,8 @@ impl<T: HPyClass> ClassExport<T> {
                 .unwrap_or_else(|_| T::SPEC.name.to_owned());
             let defs = T::methods();
             let mut own: Vec<Box<sys::HPyDef>> = Vec::new();
-            if core::mem::needs_drop::<T>() {
+            // In the CPython ABI this definition is the type's whole `tp_dealloc`.
+            if core::mem::needs_drop::<T>() || cfg!(feature = "cpython-abi") {
                 own.push(Box::new((defs.lifecycle.destroy)()));
             }
             if !T::SPEC.field_offsets.is_empty() {
@@ -289,7 +290,8 @@ fn without_header(def: *mut sys::HPyDef) -> Option<sys::HPyDef> {
     Some(copy)
 }
 
-fn shape_code(shape: BuiltinShape) -> sys::HPyType_BuiltinShape {
+/// HPy's code of a builtin shape.
+pub(crate) fn shape_code(shape: BuiltinShape) -> sys::HPyType_BuiltinShape {
     match shape {
         BuiltinShape::Legacy => -1,
         BuiltinShape::Object => 0,

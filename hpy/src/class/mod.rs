@@ -66,6 +66,9 @@ pub use obj::{CallFunction, Obj, Ref, RefMut};
 #[doc(hidden)]
 pub use export::{ClassSpec, ModuleItem};
 
+pub(crate) use export::shape_code;
+#[cfg(feature = "cpython-abi")]
+pub(crate) use layout::payload;
 pub(crate) use layout::raw_field as raw_field_of;
 #[doc(hidden)]
 pub use layout::{value_offset, Header};

@@ -7,6 +7,18 @@ use crate::sys;
 /// Creates a `str` from UTF-8 with the cheapest call the ABI offers for it.
 /// Returns the new handle, or NULL with an exception set.
 #[inline]
+#[cfg(feature = "cpython-abi")]
+pub(crate) fn new_str(_ctx: impl AsContext, s: &str) -> sys::HPy {
+    // SAFETY: `s` is `len` bytes of valid UTF-8; CPython copies them.
+    super::cpython::h(unsafe {
+        pyo3_ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), s.len() as pyo3_ffi::Py_ssize_t)
+    })
+}
+
+/// Creates a `str` from UTF-8 with the cheapest call the ABI offers for it.
+/// Returns the new handle, or NULL with an exception set.
+#[inline]
+#[cfg(not(feature = "cpython-abi"))]
 pub(crate) fn new_str(ctx: impl AsContext, s: &str) -> sys::HPy {
     if !super::runtime::is_cpython() && s.len() < SHORT {
         // PyPy's fastest constructor is `HPyUnicode_FromString` (measured: DecodeASCII costs
@@ -28,10 +40,12 @@ pub(crate) fn new_str(ctx: impl AsContext, s: &str) -> sys::HPy {
     }
 }
 
+#[cfg(not(feature = "cpython-abi"))]
 /// Strings shorter than this are copied to the stack for `HPyUnicode_FromString`.
 const SHORT: usize = 256;
 
 #[inline]
+#[cfg(not(feature = "cpython-abi"))]
 fn new_str_short(ctx: impl AsContext, s: &str) -> sys::HPy {
     let bytes = s.as_bytes();
     if bytes.contains(&0) {
@@ -45,6 +59,7 @@ fn new_str_short(ctx: impl AsContext, s: &str) -> sys::HPy {
 }
 
 #[inline(never)]
+#[cfg(not(feature = "cpython-abi"))]
 fn new_str_non_ascii(ctx: impl AsContext, s: &str) -> sys::HPy {
     if super::runtime::fs_utf8() {
         // The file-system codec is UTF-8: for valid UTF-8 (which `s` is) its decoder gives the

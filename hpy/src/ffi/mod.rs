@@ -12,8 +12,11 @@
 //!   functions is present in the running runtime's context and otherwise raises `ImportError`
 //!   naming the first that is missing, so that a call through the table never finds a NULL.
 //!
-//! A CPython-ABI backend replaces this module (and the trampolines) and nothing above it.
+//! With the feature `cpython-abi`, `cpython/` implements the same functions over CPython's C API
+//! (and `__private::slots` makes trampolines that call the impls directly); nothing above this
+//! module and the trampolines knows which ABI it is built for.
 
+#[cfg(not(feature = "cpython-abi"))]
 use core::ffi::CStr;
 
 use crate::sys;
@@ -26,7 +29,8 @@ use crate::sys;
 /// `as_raw_context` must return a live context: the one of the running call, or the one the
 /// loader gave the trampolines.
 pub(crate) unsafe trait AsContext: Copy {
-    /// The raw `HPyContext*`.
+    /// The raw `HPyContext*` (never read in the CPython ABI).
+    #[cfg_attr(feature = "cpython-abi", allow(dead_code))]
     fn as_raw_context(self) -> *mut sys::HPyContext;
 }
 
@@ -38,6 +42,7 @@ unsafe impl AsContext for *mut sys::HPyContext {
     }
 }
 
+#[cfg(not(feature = "cpython-abi"))]
 /// Turns rows `ctx_Name(arg: Type, ...) -> Ret;` into typed functions over the context table,
 /// and lists the members for [`check_members`].
 macro_rules! context_functions {
@@ -74,17 +79,33 @@ macro_rules! context_functions {
     };
 }
 
+#[cfg(not(feature = "cpython-abi"))]
 mod constants;
 mod constructors;
 pub(crate) mod def;
+#[cfg(not(feature = "cpython-abi"))]
 mod functions;
 pub(crate) mod runtime;
+#[cfg(not(feature = "cpython-abi"))]
 pub(crate) mod trampoline;
 
+#[cfg(not(feature = "cpython-abi"))]
 pub(crate) use constants::*;
 pub(crate) use constructors::*;
+#[cfg(not(feature = "cpython-abi"))]
 pub(crate) use functions::*;
 
+/// The CPython-ABI backend: the same functions over CPython's C API.
+#[cfg(feature = "cpython-abi")]
+pub(crate) mod cpython;
+#[cfg(feature = "cpython-abi")]
+pub(crate) use cpython::{
+    functions::*,
+    types::{class_clear, class_dealloc, class_traverse, clear_fields, tuple_items},
+    *,
+};
+
+#[cfg(not(feature = "cpython-abi"))]
 /// Checks that the running runtime's context has every function this crate calls: those before
 /// the context's tail when `tail` is false (they are all that is needed to find out where the
 /// tail is), those of the tail when it is true. The name of the first missing one otherwise.
@@ -112,6 +133,7 @@ pub(crate) unsafe fn check_members(
     Ok(())
 }
 
+#[cfg(not(feature = "cpython-abi"))]
 /// The context's name (`HPyContext.name`), or `""`.
 pub(crate) fn context_name(ctx: impl AsContext) -> &'static str {
     // SAFETY: `name` is a static NUL-terminated string owned by the runtime, or NULL; the context
@@ -126,13 +148,14 @@ pub(crate) fn context_name(ctx: impl AsContext) -> &'static str {
     }
 }
 
+#[cfg(not(feature = "cpython-abi"))]
 /// The ABI major version the runtime implements (`HPyContext.abi_version`).
 pub(crate) fn abi_version(ctx: impl AsContext) -> i32 {
     // SAFETY: reading a plain field of the live context (`AsContext`).
     unsafe { (*ctx.as_raw_context()).abi_version }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(feature = "cpython-abi")))]
 mod tests {
     use super::{check_members, functions::MEMBERS};
     use crate::sys;

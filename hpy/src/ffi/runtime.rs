@@ -10,6 +10,9 @@
 //! * **File-system codec.** Whether it is UTF-8, which makes `HPyUnicode_DecodeFSDefaultAndSize`
 //!   the cheapest way to make a `str` from UTF-8 of known length.
 
+// The CPython ABI has no runtime layout or class refusal to record.
+#![cfg_attr(feature = "cpython-abi", allow(dead_code))]
+
 use core::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 use crate::sys;

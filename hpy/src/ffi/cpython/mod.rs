@@ -1,0 +1,120 @@
+//! The CPython-ABI backend of the seam (feature `cpython-abi`): the same functions as the
+//! universal backend (`ffi::ctx_Dup(ctx, h)`, `ffi::h_None(ctx)`, ...), implemented with
+//! CPython's C API as `pyo3-ffi` declares it, for the interpreter the build was configured for.
+//!
+//! * A handle is the `PyObject*` itself (`HPy._i`); so are `HPyField` and `HPyGlobal` (each an
+//!   owned reference), and the list and tuple builders (the list or tuple being filled).
+//! * The context is a token that is never read: a dangling, non-null pointer ([`TOKEN`]), so
+//!   that `Context` keeps its one representation on both ABIs (a zero-size context would have
+//!   changed every signature above the seam for no gain: the optimiser drops the unused argument
+//!   after inlining).
+//! * Trampolines call the impl directly (`__private::slots`); `call_real` is left only for the
+//!   capsule destructor.
+
+use core::ffi::CStr;
+
+use hpy_sys as sys;
+use pyo3_ffi as py;
+
+pub(crate) use super::AsContext;
+
+mod constants;
+pub(crate) mod functions;
+pub(crate) mod module;
+pub(crate) mod types;
+
+pub(crate) use constants::*;
+
+/// The context token every call receives in the CPython ABI: non-null, never dereferenced.
+pub(crate) const TOKEN: *mut sys::HPyContext = core::ptr::NonNull::dangling().as_ptr();
+
+/// The object of a handle.
+#[inline(always)]
+pub(crate) fn o(x: sys::HPy) -> *mut py::PyObject {
+    x._i as *mut py::PyObject
+}
+
+/// The handle of an object pointer (NULL stays `HPy_NULL`).
+#[inline(always)]
+pub(crate) fn h(p: *mut py::PyObject) -> sys::HPy {
+    sys::HPy { _i: p as isize }
+}
+
+/// Every function is there: nothing to check.
+///
+/// # Safety
+///
+/// None; `unsafe` only to match the universal backend.
+pub(crate) unsafe fn check_members(
+    _ctx: *mut sys::HPyContext,
+    _tail: bool,
+) -> Result<(), &'static str> {
+    Ok(())
+}
+
+/// The context's name: `"cpython-abi"`.
+pub(crate) fn context_name(_ctx: impl AsContext) -> &'static str {
+    "cpython-abi"
+}
+
+/// The HPy ABI major version whose API this backend implements.
+pub(crate) fn abi_version(_ctx: impl AsContext) -> i32 {
+    sys::ABI_VERSION as i32
+}
+
+/// What the universal backend's `trampoline` module provides.
+pub(crate) mod trampoline {
+    use core::ffi::{c_char, c_void};
+
+    use hpy_sys as sys;
+    use pyo3_ffi as py;
+
+    /// No loader context in the CPython ABI.
+    ///
+    /// # Safety
+    ///
+    /// None.
+    #[allow(dead_code)]
+    pub(crate) unsafe fn set_context(_ctx: *mut sys::HPyContext) -> bool {
+        true
+    }
+
+    /// Runs a capsule destructor's impl for the capsule CPython is freeing (the one signature
+    /// that still goes through here: `PyCapsule_Destructor` receives the capsule only).
+    ///
+    /// # Safety
+    ///
+    /// `sig` is `HPyFunc_CAPSULE_DESTRUCTOR`, `func` an `HPyFunc_Capsule_Destructor` and `args`
+    /// the capsule being destroyed.
+    pub(crate) unsafe fn call_real(
+        sig: sys::HPyFunc_Signature,
+        func: sys::HPyCFunction,
+        args: *mut c_void,
+    ) {
+        if sig != sys::HPyFunc_Signature::HPyFunc_CAPSULE_DESTRUCTOR {
+            return;
+        }
+        let Some(func) = func else { return };
+        type Destructor = unsafe extern "C" fn(*const c_char, *mut c_void, *mut c_void);
+        let capsule = args.cast::<py::PyObject>();
+        // SAFETY: `func` has the capsule destructor's signature (caller's contract); the capsule
+        // is live while CPython runs its destructor. Reading its parts raises nothing for a
+        // valid capsule; any error is cleared so that none is left pending.
+        unsafe {
+            let f: Destructor = core::mem::transmute(func);
+            let name = py::PyCapsule_GetName(capsule);
+            let pointer = py::PyCapsule_GetPointer(capsule, name);
+            let context = py::PyCapsule_GetContext(capsule);
+            if !py::PyErr_Occurred().is_null() {
+                py::PyErr_Clear();
+            }
+            f(name, pointer, context)
+        }
+    }
+}
+
+/// The name of a C string, for messages.
+#[allow(dead_code)]
+pub(crate) fn name_of(s: &CStr) -> &str {
+    s.to_str().unwrap_or("?")
+}
