@@ -7,6 +7,12 @@ use object::{Object, ObjectSymbol};
 
 /// The module name, read from the library's `HPyInit_<name>` export.
 pub fn module_name(lib: &Path) -> Result<String> {
+    module_name_with(lib, "HPyInit_")
+}
+
+/// The module name, read from the library's `<prefix><name>` export (`HPyInit_` for the
+/// universal ABI, `PyInit_` for the CPython ABI).
+pub fn module_name_with(lib: &Path, prefix: &str) -> Result<String> {
     let data = std::fs::read(lib).with_context(|| format!("reading {}", lib.display()))?;
     let file = object::File::parse(&*data).with_context(|| format!("parsing {}", lib.display()))?;
     let mut names: Vec<String> = file
@@ -14,7 +20,7 @@ pub fn module_name(lib: &Path) -> Result<String> {
         .filter(|s| s.is_definition() && s.is_global())
         .filter_map(|s| s.name().ok().map(str::to_owned))
         .filter_map(|n| {
-            n.strip_prefix("HPyInit_")
+            n.strip_prefix(prefix)
                 .filter(|rest| !n.starts_with("HPyInitGlobalContext_") && !rest.is_empty())
                 .map(str::to_owned)
         })
@@ -24,7 +30,7 @@ pub fn module_name(lib: &Path) -> Result<String> {
     match names.as_slice() {
         [one] => Ok(one.clone()),
         [] => bail!(
-            "{} exports no `HPyInit_<module>` function: is there an `#[hpy_module]` in the crate?",
+            "{} exports no `{prefix}<module>` function: is there an `#[hpy_module]` in the crate?",
             lib.display()
         ),
         many => bail!(
@@ -71,6 +77,21 @@ pub fn install(lib: &Path, module: &str, out: &Path) -> Result<(PathBuf, PathBuf
         std::fs::write(&pyi, stub).with_context(|| format!("writing {}", pyi.display()))?;
     }
     Ok((so, py))
+}
+
+/// Copies a CPython-ABI library to `<out>/<module><ext_suffix>` and writes `<out>/<module>.pyi`
+/// from the description in the library (no loader stub: CPython imports the file itself).
+pub fn install_cpython(lib: &Path, module: &str, ext_suffix: &str, out: &Path) -> Result<PathBuf> {
+    let so_name = format!("{module}{ext_suffix}");
+    let so = out.join(&so_name);
+    let tmp = out.join(format!(".{so_name}.tmp"));
+    std::fs::copy(lib, &tmp).with_context(|| format!("copying {}", lib.display()))?;
+    std::fs::rename(&tmp, &so).with_context(|| format!("writing {}", so.display()))?;
+    if let Some(stub) = crate::pyi::read(lib, module)? {
+        let pyi = out.join(format!("{module}.pyi"));
+        std::fs::write(&pyi, stub).with_context(|| format!("writing {}", pyi.display()))?;
+    }
+    Ok(so)
 }
 
 #[cfg(test)]

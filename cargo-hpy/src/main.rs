@@ -2,6 +2,7 @@
 //! loads it, packages them as wheels and sdists, installs them for development, and starts new
 //! projects.
 
+mod abi;
 mod artifact;
 mod develop;
 mod layout;
@@ -68,6 +69,24 @@ pub struct BuildArgs {
     /// Features to enable, passed to `cargo build` (e.g. `hpy/bindgen`).
     #[arg(short = 'F', long)]
     features: Vec<String>,
+    /// The ABI to build for: `universal` (HPy's, `<module>.hpy0.so`, the default) or `cpython`
+    /// (an ordinary CPython extension for the interpreter `--python` names,
+    /// `<module>.cpython-3XY-<platform>.so`; only `cargo hpy build`).
+    #[arg(long, value_enum, default_value = "universal")]
+    abi: abi::Abi,
+    /// With `--abi cpython`: the CPython to build for (default: `PYO3_PYTHON`, else `python3`).
+    #[arg(long)]
+    python: Option<PathBuf>,
+}
+
+impl BuildArgs {
+    /// Refuses `--abi cpython` for the commands that package universal modules only.
+    fn universal_only(&self, command: &str) -> Result<()> {
+        if self.abi != abi::Abi::Universal {
+            bail!("`cargo hpy {command}` packages universal modules only; build a CPython-ABI module with `cargo hpy build --abi cpython`");
+        }
+        Ok(())
+    }
 }
 
 #[derive(Args)]
@@ -103,11 +122,14 @@ fn main() {
     let Cargo::Hpy(hpy) = Cargo::parse();
     let result = match hpy.command {
         HpyCommand::Build(args) => build(args),
-        HpyCommand::Wheel(args) => {
+        HpyCommand::Wheel(args) => args.build.universal_only("wheel").and_then(|()| {
             wheel::build(&args.build, args.editable).map(|(w, _)| println!("{}", w.display()))
-        }
+        }),
         HpyCommand::Sdist(args) => sdist::sdist(&args).map(|s| println!("{}", s.display())),
-        HpyCommand::Develop(args) => develop::develop(&args.build),
+        HpyCommand::Develop(args) => args
+            .build
+            .universal_only("develop")
+            .and_then(|()| develop::develop(&args.build)),
         HpyCommand::New(args) => new::new(&args),
     };
     if let Err(e) = result {
@@ -215,8 +237,24 @@ fn one_package<'m>(
 
 /// Runs `cargo build` for `packages` and returns the cdylib of each.
 fn build_libraries(args: &BuildArgs, packages: &[&Package]) -> Result<Vec<PathBuf>> {
+    build_libraries_for(args, packages, None)
+}
+
+/// `cargo build` of the packages' libraries; with `cpython`, for the CPython ABI of that
+/// interpreter, in its own target directory `target_dir`.
+fn build_libraries_for(
+    args: &BuildArgs,
+    packages: &[&Package],
+    cpython: Option<(&abi::Interpreter, &Path)>,
+) -> Result<Vec<PathBuf>> {
     let mut cmd = cargo();
     cmd.args(["build", "--lib", "--message-format=json-render-diagnostics"]);
+    if let Some((interpreter, target_dir)) = cpython {
+        cmd.args(["--features", "hpy/cpython-abi"])
+            .arg("--target-dir")
+            .arg(target_dir)
+            .env("PYO3_PYTHON", &interpreter.python);
+    }
     if args.release {
         cmd.arg("--release");
     }
@@ -279,6 +317,29 @@ fn build(args: BuildArgs) -> Result<()> {
             .join(profile)
             .into_std_path_buf()
     });
+    if args.abi == abi::Abi::Cpython {
+        let interpreter = abi::Interpreter::find(args.python.as_deref())?;
+        let out_dir = args.out.clone().unwrap_or_else(|| {
+            meta.target_directory
+                .join("hpy")
+                .join("cpython-abi")
+                .join(profile)
+                .into_std_path_buf()
+        });
+        std::fs::create_dir_all(&out_dir)
+            .with_context(|| format!("creating {}", out_dir.display()))?;
+        let target_dir = meta
+            .target_directory
+            .join("hpy-abi")
+            .join(&interpreter.cache_tag)
+            .into_std_path_buf();
+        for lib in build_libraries_for(&args, &packages, Some((&interpreter, &target_dir)))? {
+            let module = artifact::module_name_with(&lib, "PyInit_")?;
+            let so = artifact::install_cpython(&lib, &module, &interpreter.ext_suffix, &out_dir)?;
+            eprintln!("    Wrote {}", so.display());
+        }
+        return Ok(());
+    }
     create_out_dir(&out_dir)?;
     for lib in build_libraries(&args, &packages)? {
         let module = artifact::module_name(&lib)?;

@@ -7,6 +7,13 @@ therefore gets its own copy of each module file.
 The modules come from the directory named by HPY_RS_MODULES (default: target/hpy/debug), where
 `cargo hpy build` writes them. In debug mode every test runs inside hpy.debug.LeakDetector. Test ids name the interpreter and
 the mode, e.g. `test_add[pypy-debug]`.
+
+With HPY_RS_ABI=cpython the suite runs against the CPython-ABI builds of the same modules
+(`cargo hpy build --abi cpython`, default directory target/hpy/cpython-abi/debug): each is
+imported as the ordinary extension `<name>.cpython-3XY-<platform>.so`, without the `hpy` package,
+in the one mode `cpython-abi` (test ids `test_add[cpython-cpython-abi]`). Debug mode does not
+exist there; test_cpython_abi.py checks for leaks with reference counts, gc and tracemalloc.
+Tests that only make sense for the universal ABI skip with `universal_only`.
 """
 
 import importlib.util
@@ -15,27 +22,49 @@ import pathlib
 import shutil
 import sys
 
-import hpy.universal
+import sysconfig
+
 import pytest
-from hpy.debug import LeakDetector
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-MODULE_DIR = pathlib.Path(os.environ.get("HPY_RS_MODULES", ROOT / "target" / "hpy" / "debug"))
-MODES = {
-    "universal": hpy.universal.MODE_UNIVERSAL,
-    "debug": hpy.universal.MODE_DEBUG,
-    "trace": hpy.universal.MODE_TRACE,
-}
+ABI = os.environ.get("HPY_RS_ABI", "universal")
+if ABI not in ("universal", "cpython"):
+    raise RuntimeError(f"HPY_RS_ABI must be universal or cpython, not {ABI!r}")
+CPYTHON_ABI = ABI == "cpython"
+
+if CPYTHON_ABI:
+    # The CPython-ABI modules must not need HPy's Python package: it is never imported here.
+    hpy = None
+    LeakDetector = None
+    MODES = {"cpython-abi": None}
+    _DEFAULT_DIR = ROOT / "target" / "hpy" / "cpython-abi" / "debug"
+else:
+    import hpy.universal
+    from hpy.debug import LeakDetector
+
+    MODES = {
+        "universal": hpy.universal.MODE_UNIVERSAL,
+        "debug": hpy.universal.MODE_DEBUG,
+        "trace": hpy.universal.MODE_TRACE,
+    }
+    _DEFAULT_DIR = ROOT / "target" / "hpy" / "debug"
+MODULE_DIR = pathlib.Path(os.environ.get("HPY_RS_MODULES", _DEFAULT_DIR))
 _loaded = {}
+
+universal_only = pytest.mark.skipif(
+    CPYTHON_ABI, reason="about HPy's universal ABI (its runtime, modes or loader stub)"
+)
 
 
 def built_module(name):
     """Path of the module file `cargo hpy build` wrote."""
-    path = MODULE_DIR / f"{name}.hpy0.so"
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") if CPYTHON_ABI else ".hpy0.so"
+    path = MODULE_DIR / f"{name}{suffix}"
     if not path.exists():
         pytest.exit(
             f"{path} does not exist: build the modules first "
-            "(`cargo run -p cargo-hpy -- hpy build`) or set HPY_RS_MODULES",
+            f"(`cargo run -p cargo-hpy -- hpy build{' --abi cpython' if CPYTHON_ABI else ''}`) "
+            "or set HPY_RS_MODULES",
             returncode=2,
         )
     return path
@@ -49,6 +78,13 @@ def mode_dirs(tmp_path_factory):
 def load(name, mode, mode_dirs):
     """The module `name` loaded in `mode`, from that mode's own copy of the file."""
     key = (name, mode)
+    if key not in _loaded and mode == "cpython-abi":
+        # An ordinary extension module, imported from its file.
+        so = built_module(name)
+        spec = importlib.util.spec_from_file_location(name, so)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _loaded[key] = module
     if key not in _loaded:
         src = built_module(name)
         target_dir = mode_dirs / mode
@@ -69,7 +105,8 @@ INTERPRETER = sys.implementation.name
 # inline values: the SDK leaves classes out there and says why (test_classes_refused.py). HPy's
 # own debug-mode handle objects are such types too, so a reported leak cannot be inspected there.
 HPY_TYPES_BROKEN = (
-    INTERPRETER == "cpython"
+    not CPYTHON_ABI
+    and INTERPRETER == "cpython"
     and sys.version_info >= (3, 13)
     and hpy.universal.get_version()[0] == "0.9.0"
 )
@@ -86,16 +123,14 @@ def interpreter(request):
     return request.param
 
 
-@pytest.fixture(params=["universal", "debug"])
+@pytest.fixture(params=["cpython-abi"] if CPYTHON_ABI else ["universal", "debug"])
 def hpy_mode(request):
     return request.param
 
 
 def pytest_report_header(config):
-    return (
-        f"HPy runtime {hpy.universal.get_version()[0]} on {INTERPRETER} "
-        f"{sys.version.split()[0]}; modules from {MODULE_DIR}"
-    )
+    runtime = "CPython ABI" if CPYTHON_ABI else f"HPy runtime {hpy.universal.get_version()[0]}"
+    return f"{runtime} on {INTERPRETER} {sys.version.split()[0]}; modules from {MODULE_DIR}"
 
 
 def _module_fixture(name):

@@ -11,7 +11,9 @@ import textwrap
 
 import pytest
 
-from conftest import INTERPRETER, built_module
+from conftest import INTERPRETER, built_module, universal_only
+
+pytestmark = universal_only
 
 LOAD = textwrap.dedent("""
     import importlib.util, sys

@@ -6,7 +6,9 @@ import sys
 
 import pytest
 
-from conftest import MODULE_DIR, built_module, load
+from conftest import MODULE_DIR, built_module, load, universal_only
+
+pytestmark = universal_only
 
 
 def test_trace_mode_counts_calls(mode_dirs):

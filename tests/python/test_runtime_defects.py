@@ -13,7 +13,9 @@ import textwrap
 
 import pytest
 
-from conftest import INTERPRETER, ROOT
+from conftest import INTERPRETER, ROOT, universal_only
+
+pytestmark = universal_only
 
 PYPY = INTERPRETER == "pypy"
 

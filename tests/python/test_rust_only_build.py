@@ -10,7 +10,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, universal_only
+
+pytestmark = universal_only
 
 
 @pytest.fixture(scope="session")

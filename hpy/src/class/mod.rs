@@ -66,6 +66,7 @@ pub use obj::{CallFunction, Obj, Ref, RefMut};
 #[doc(hidden)]
 pub use export::{ClassSpec, ModuleItem};
 
+#[cfg(feature = "cpython-abi")]
 pub(crate) use export::shape_code;
 #[cfg(feature = "cpython-abi")]
 pub(crate) use layout::payload;

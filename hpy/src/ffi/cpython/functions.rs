@@ -414,7 +414,15 @@ cpython_functions! {
         rc
     };
     ctx_ContextVar_Set(context_var: HPy, value: HPy) -> HPy = new(py::PyContextVar_Set(o(context_var), o(value)));
-    ctx_Type_GetName(type_: HPy) -> *const c_char = (*o(type_).cast::<py::PyTypeObject>()).tp_name;
+    ctx_Type_GetName(type_: HPy) -> *const c_char = {
+        // The name after the module's (as CPython's `_PyType_Name` and HPy's runtime give it).
+        let full = (*o(type_).cast::<py::PyTypeObject>()).tp_name;
+        let bytes = core::ffi::CStr::from_ptr(full).to_bytes();
+        match bytes.iter().rposition(|&b| b == b'.') {
+            Some(dot) => full.add(dot + 1),
+            None => full,
+        }
+    };
     ctx_Type_IsSubtype(sub: HPy, type_: HPy) -> c_int = py::PyType_IsSubtype(o(sub).cast(), o(type_).cast());
     ctx_Unicode_FromEncodedObject(obj: HPy, encoding: *const c_char, errors: *const c_char) -> HPy =
         new(py::PyUnicode_FromEncodedObject(o(obj), encoding, errors));
