@@ -2,6 +2,9 @@
 
     python run_upstream.py MODULE_DIR MODE [pytest args...]
 
+MODE is universal or debug (HPy modes of ujson_hpy.hpy0.so), or cpython-abi: the CPython-ABI
+build ujson_hpy<EXT_SUFFIX> (`cargo hpy build --abi cpython`), imported without HPy.
+
 The ujson source distribution is fetched from the package index with pip (into
 target/cache/ujson-6.1.0, reused afterwards); its tests/ directory is copied next to the
 plugin in a scratch directory and run with `import ujson` bound to ujson_hpy.
@@ -44,8 +47,14 @@ def main() -> int:
     for name in ("test_ujson.py", "334-reproducer.json", "comprehensive.json", "sample.json"):
         shutil.copy(tests / name, work / name)
     shutil.copy(HERE / "upstream_plugin.py", work / "upstream_plugin.py")
-    so = work / "ujson_hpy.hpy0.so"  # one copy of the library per mode (see tests/python/conftest.py)
-    shutil.copy(pathlib.Path(module_dir) / "ujson_hpy.hpy0.so", so)
+    if mode == "cpython-abi":
+        import sysconfig
+
+        name = "ujson_hpy" + sysconfig.get_config_var("EXT_SUFFIX")
+    else:
+        name = "ujson_hpy.hpy0.so"
+    so = work / name  # one copy of the library per mode (see tests/python/conftest.py)
+    shutil.copy(pathlib.Path(module_dir) / name, so)
     env = dict(os.environ, UJSON_HPY_MODE=mode, UJSON_HPY_SO=str(so), PYTHONPATH=str(work))
     cmd = [sys.executable, "-m", "pytest", "-p", "upstream_plugin", "-p", "no:cacheprovider",
            "--rootdir", str(work), "-q", str(work / "test_ujson.py"), *rest]
