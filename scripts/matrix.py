@@ -1,7 +1,10 @@
 """Prints the interpreter matrix of a test run as a Markdown table: per interpreter, the HPy
 runtime and the results of tests/python (in HPy's universal and debug mode, and the tests of
-trace mode and of whole processes) and of ujson's upstream suite in both modes, read from the JUnit XML files the test command writes into target/matrix
-(`<interpreter>.json` describes the interpreter, `<interpreter>-<suite>.xml` holds the results).
+trace mode and of whole processes) and of ujson's upstream suite in both modes, then the same
+suites against the CPython-ABI builds (`cargo hpy build --abi cpython`, CPython only), read from
+the JUnit XML files the test command writes into target/matrix (`<interpreter>.json` describes
+the interpreter, `<interpreter>-<suite>.xml` holds the results; the CPython ABI's are
+`<interpreter>-cpython-abi-pytest.xml` and `<interpreter>-upstream-cpython-abi.xml`).
 
 Usage: python scripts/matrix.py target/matrix
 """
@@ -19,7 +22,7 @@ def outcomes(xml):
     counts = collections.defaultdict(collections.Counter)
     for case in ET.parse(xml).getroot().iter("testcase"):
         name = case.get("name", "")
-        m = re.search(r"\[(?:cpython|pypy)-(universal|debug|trace)\b", name)
+        m = re.search(r"\[(?:cpython|pypy)-(cpython-abi|universal|debug|trace)\b", name)
         mode = m.group(1) if m else "other"
         if case.find("failure") is not None or case.find("error") is not None:
             counts[mode]["failed"] += 1
@@ -48,8 +51,13 @@ def main():
         info = json.loads(info_file.read_text())
         key = info_file.stem
         suite = outcomes(folder / f"{key}-pytest.xml") if (folder / f"{key}-pytest.xml").exists() else {}
+        abi_file = folder / f"{key}-cpython-abi-pytest.xml"
+        abi = collections.Counter()
+        if abi_file.exists():
+            for counter in outcomes(abi_file).values():
+                abi.update(counter)
         upstream = {}
-        for mode in ("universal", "debug"):
+        for mode in ("universal", "debug", "cpython-abi"):
             xml = folder / f"{key}-upstream-{mode}.xml"
             if xml.exists():
                 total = collections.Counter()
@@ -61,11 +69,12 @@ def main():
             other.update(suite.get(mode, {}))
         rows.append((info["interpreter"], info["runtime"],
                      cell(suite.get("universal")), cell(suite.get("debug")), cell(other),
-                     cell(upstream.get("universal")), cell(upstream.get("debug"))))
+                     cell(upstream.get("universal")), cell(upstream.get("debug")),
+                     cell(abi), cell(upstream.get("cpython-abi"))))
     print("| interpreter | HPy runtime | tests, universal | tests, debug (leak-checked) "
           "| tests, trace mode and whole-process | ujson upstream, universal "
-          "| ujson upstream, debug |")
-    print("|---|---|---|---|---|---|---|")
+          "| ujson upstream, debug | tests, CPython ABI | ujson upstream, CPython ABI |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
 

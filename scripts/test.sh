@@ -10,6 +10,10 @@
 #      others instead), each in HPy's universal, debug (with leak checks) and trace modes;
 #   5. ujson 6.1.0's upstream test suite against examples/ujson, on every interpreter and in both
 #      modes (the suite and the round-trip documents are downloaded into target/cache);
+#   5b. the CPython ABI: the same modules built with `cargo hpy build --abi cpython` for each
+#      CPython above (<name>.cpython-3XY-<platform>.so), then tests/python (HPY_RS_ABI=cpython,
+#      mode cpython-abi, with test_cpython_abi.py's leak checks) and ujson's upstream suite
+#      against them; clippy and the compile-fail UI tests with the feature hpy/cpython-abi;
 #   6. hpy-sys and the modules built with bindings generated at build time (feature `bindgen`)
 #      from PyPy's own HPy headers, tested on CPython;
 #   7. packaging (tests/packaging): wheels of examples/hello and examples/ujson installed with pip
@@ -43,8 +47,16 @@ cargo fmt --all -- --check
 say "cargo clippy"
 cargo clippy --workspace --all-targets -q -- -D warnings
 
+say "cargo clippy --features hpy/cpython-abi (the CPython-ABI backend, for CPython 3.11)"
+PYO3_PYTHON="$VENV_PYTHON" CARGO_TARGET_DIR="$ROOT/target/hpy-abi/clippy" \
+    cargo clippy --workspace --all-targets --features hpy/cpython-abi -q -- -D warnings
+
 say "cargo test"
 cargo test --workspace -q
+
+say "the UI tests with the feature hpy/cpython-abi"
+PYO3_PYTHON="$VENV_PYTHON" CARGO_TARGET_DIR="$ROOT/target/hpy-abi/clippy" \
+    cargo test -p hpy --features cpython-abi --test ui -q
 
 say "cargo doc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
@@ -112,6 +124,24 @@ fi
 for python in "${others[@]}"; do
     run_pytest "$python" "$ROOT/target/hpy/test" -q "$@"
     run_upstream "$python"
+done
+
+# The CPython ABI: each CPython gets its own build of the same modules (one target directory per
+# interpreter, kept by cargo hpy), then the same tests against them, without HPy's package.
+run_cpython_abi() {
+    local python="$1" k out="$ROOT/target/hpy/test-cpython-abi"
+    k="$(key "$python")"
+    say "cargo hpy build --abi cpython for $("$python" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])')"
+    cargo run -q -p cargo-hpy -- hpy build --abi cpython --python "$python" --out "$out"
+    say "pytest on $("$python" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])'), CPython-ABI modules"
+    HPY_RS_ABI=cpython HPY_RS_MODULES="$out" "$python" -m pytest "$ROOT/tests/python" \
+        -p no:cacheprovider --junitxml "$MATRIX/$k-cpython-abi-pytest.xml" -q "${@:2}"
+    say "upstream ujson 6.1.0 tests, CPython-ABI ujson_hpy"
+    "$python" "$ROOT/tests/ujson/run_upstream.py" "$out" cpython-abi -p no:warnings \
+        --junitxml "$MATRIX/$k-upstream-cpython-abi.xml"
+}
+for python in "$VENV_PYTHON" "${others[@]}"; do
+    run_cpython_abi "$python" "$@"
 done
 
 say "cargo hpy build with bindings generated from PyPy's HPy headers (feature hpy/bindgen)"
