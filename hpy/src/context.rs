@@ -63,12 +63,16 @@ impl<'ctx> Context<'ctx> {
     }
 
     /// The raw `HPyContext*`, for calling the raw ABI in `hpy::sys` directly.
+    ///
+    /// In a CPython-ABI build (feature `cpython-abi`) there is no HPy context: this is a
+    /// dangling, non-null token that must not be dereferenced, so the raw ABI cannot be called.
     #[inline(always)]
     pub fn as_ptr(self) -> *mut sys::HPyContext {
         self.raw.0.as_ptr()
     }
 
-    /// The context's name, e.g. `"HPy Universal ABI (CPython backend)"` or `"HPy Debug Mode ABI"`.
+    /// The context's name, e.g. `"HPy Universal ABI (CPython backend)"` or `"HPy Debug Mode ABI"`;
+    /// `"cpython-abi"` in a CPython-ABI build.
     pub fn name(self) -> &'ctx str {
         crate::ffi::context_name(self)
     }

@@ -50,10 +50,21 @@
 //! ```
 //!
 //! Build it with `cargo hpy build`, which writes `tiny.hpy0.so` and an import stub `tiny.py`.
+//! `cargo hpy build --abi cpython` builds the same source as an ordinary CPython extension,
+//! `tiny.cpython-3XY-<platform>.so`, through this crate's feature `cpython-abi` (see the guide's
+//! page on the CPython ABI).
 
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+
+// HPy's C helpers call through the context table, which the CPython ABI does not have.
+#[cfg(all(feature = "cpython-abi", feature = "helpers"))]
+compile_error!(
+    "the features `cpython-abi` and `helpers` cannot be combined: HPy's C helpers (HPyArg_Parse, \
+     HPy_BuildValue, ...) call through HPy's context table, which a CPython-ABI build has none of; \
+     the safe API does what they do"
+);
 
 /// Calls a function of the HPy context through the [`ffi`] seam:
 /// `call!(ctx, ctx_Name, args...)` is `ffi::ctx_Name(ctx, args...)`.
@@ -148,6 +159,8 @@ mod guide {
     mod porting {}
     #[doc = include_str!("../../docs/guide/runtimes.md")]
     mod runtimes {}
+    #[doc = include_str!("../../docs/guide/cpython-abi.md")]
+    mod cpython_abi {}
 }
 
 /// The names most modules need: `use hpy::prelude::*;`.
