@@ -2,7 +2,12 @@
 the Rust SDK (benchmarks/microbench, universal ABI), the C original `hpy_simple.c` (universal
 ABI), the C-API original `cpy_simple.c`, and on CPython PyO3 (benchmarks/microbench-pyo3).
 
-Usage: python call_bench.py RUST_DIR C_HPY_DIR CPY_DIR [PYO3_DIR] [--rounds N] [--number N]
+Usage: python call_bench.py RUST_DIR C_HPY_DIR CPY_DIR [PYO3_DIR] [--cpython-abi DIR]
+       [--rounds N] [--number N]
+
+With --cpython-abi, the SDK's port built for the CPython ABI (`cargo hpy build --abi cpython`,
+`hpy_simple.cpython-3XY-<platform>.so` in DIR) runs beside them as "SDK, CPython ABI", and the
+last columns give its time divided by the C API module's and PyO3's.
 
 Rounds are interleaved (every case, every implementation, then again), each timing `number`
 calls with the thread's CPU time; the table gives the median nanoseconds per call with the
@@ -58,6 +63,7 @@ def main():
     parser.add_argument("c_hpy")
     parser.add_argument("cpy")
     parser.add_argument("pyo3", nargs="?")
+    parser.add_argument("--cpython-abi", dest="cpython_abi")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--number", type=int, default=200_000)
     opts = parser.parse_args()
@@ -75,6 +81,9 @@ def main():
     if opts.pyo3 and sys.implementation.name == "cpython":
         impls["PyO3"] = load_native("pyo3_simple", opts.pyo3)
         adds["PyO3"] = impls["PyO3"].add_ints
+    if opts.cpython_abi and sys.implementation.name == "cpython":
+        impls["SDK, CPython ABI"] = load_native("hpy_simple", opts.cpython_abi)
+        adds["SDK, CPython ABI"] = impls["SDK, CPython ABI"].add_ints
     assert impls["Rust SDK"] is not impls["C HPy"]
 
     timers = {}
@@ -99,21 +108,29 @@ def main():
     ns = {key: max(statistics.median(v) - base, 0.0) * 1e9 for key, v in samples.items()}
 
     names = list(impls)
-    others = [n for n in names if n != "Rust SDK"]
+    others = [n for n in names if n not in ("Rust SDK", "SDK, CPython ABI")]
+    abi_others = [n for n in ("C API", "PyO3") if n in impls] if "SDK, CPython ABI" in impls else []
     impl = f"{sys.implementation.name} {sys.version.split()[0]}"
     print(f"### {impl}, hpy {hpy.universal.get_version()[0]}\n")
     print(f"Median ns per call over {opts.rounds} interleaved rounds of {opts.number:,} calls "
           f"(CPU time of the thread, the empty loop's {base * 1e9:.1f} ns subtracted); "
           "ratio = the Rust SDK's time divided by the other's.\n")
-    head = "| call | " + " | ".join(names) + " | " + " | ".join(f"SDK / {n}" for n in others) + " |"
+    head = "| call | " + " | ".join(names) + " | " + " | ".join(f"SDK / {n}" for n in others)
+    head += "".join(f" | SDK, CPython ABI / {n}" for n in abi_others) + " |"
     print(head)
-    print("|---|" + "---:|" * (len(names) + len(others)))
+    print("|---|" + "---:|" * (len(names) + len(others) + len(abi_others)))
     for label, _, _ in CASES:
         cells = [f"{ns[label, n]:.1f}" if (label, n) in ns else "n/a" for n in names]
         ratios = []
         for n in others:
             if (label, n) in ns and ns[label, n] > 0:
                 ratios.append(f"{ns[label, 'Rust SDK'] / ns[label, n]:.2f}")
+            else:
+                ratios.append("n/a")
+        for n in abi_others:
+            key = (label, "SDK, CPython ABI")
+            if key in ns and (label, n) in ns and ns[label, n] > 0:
+                ratios.append(f"{ns[key] / ns[label, n]:.2f}")
             else:
                 ratios.append("n/a")
         print(f"| `{label}` | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")

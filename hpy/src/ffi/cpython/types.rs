@@ -387,27 +387,36 @@ pub(crate) unsafe fn set_call_function(x: HPy, func: *mut HPyCallFunction) -> c_
     }
 }
 
-/// `HPy_New`: a zeroed instance of `h_type` from its `tp_alloc`; `*data` is its struct.
+/// `HPy_New`: a zeroed instance of `h_type` from its `tp_alloc`; `*data` is its struct, found
+/// after the built-in base of the type's chain (`float`, `list`, else `object`).
 ///
 /// # Safety
 ///
-/// `h_type` is a live type made here or a subclass of one; `data` is writable.
+/// `h_type` is a live type made here or a subclass of one (the SDK calls it with a class's type
+/// or the `cls` its `__new__` received, checked to be a subclass); `data` is writable.
 pub(crate) unsafe fn new_instance(h_type: HPy, data: *mut *mut c_void) -> HPy {
-    // SAFETY: forwarded; the allocation is checked.
+    // SAFETY: forwarded; the allocation is checked, the base chain is of live types.
     unsafe {
         let tp = o(h_type).cast::<py::PyTypeObject>();
-        let Some(shape) = find(tp, |i| i.shape) else {
-            return fail(
-                py::PyExc_TypeError,
-                "HPy_New: not a type made by HPyType_FromSpec",
-            );
-        };
+        let mut at = OBJECT_AT;
+        let mut t = tp;
+        while !t.is_null() {
+            if t == &raw mut py::PyFloat_Type {
+                at = FLOAT_AT;
+                break;
+            }
+            if t == &raw mut py::PyList_Type {
+                at = LIST_AT;
+                break;
+            }
+            t = (*t).tp_base;
+        }
         let alloc = (*tp).tp_alloc.unwrap_or(py::PyType_GenericAlloc);
         let obj = alloc(tp, 0);
         if obj.is_null() {
             return HPy_NULL;
         }
-        *data = as_struct(h(obj), struct_at(shape).unwrap_or(OBJECT_AT));
+        *data = as_struct(h(obj), at);
         h(obj)
     }
 }
