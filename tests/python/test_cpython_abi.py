@@ -58,13 +58,14 @@ def raises(exc, f, *args, **kw):
     return call
 
 
-def test_imports_without_the_hpy_package():
-    """`python -S` (no site-packages: HPy's package is not importable) imports the modules."""
+def test_imports_without_the_hpy_package(tmp_path):
+    """`python -I -S` (isolated, no site-packages: HPy's package is not importable), run in an
+    empty directory, imports the modules."""
     code = (
         "import sys\n"
         f"sys.path.insert(0, {str(MODULE_DIR)!r})\n"
         "try:\n"
-        "    import hpy\n"
+        "    import hpy.universal\n"
         "except ImportError:\n"
         "    pass\n"
         "else:\n"
@@ -77,7 +78,9 @@ def test_imports_without_the_hpy_package():
     )
     for name in ("hello", "testmod", "apimod", "ujson_hpy"):
         built_module(name)
-    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
     assert out.returncode == 0, out.stderr
     assert ".cpython-3" in out.stdout
 
