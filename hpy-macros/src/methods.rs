@@ -60,6 +60,8 @@ pub(crate) struct Gen<'a> {
     pub(crate) reflected: Vec<(TokenStream, TokenStream)>,
     /// The conditions under which the block has a `#[new]`.
     pub(crate) has_new: Vec<TokenStream>,
+    /// The conditions under which the block has an `__init__`.
+    pub(crate) has_init: Vec<TokenStream>,
     pub(crate) counter: usize,
     /// Properties: (name, marker, doc, condition).
     pub(crate) getters: Vec<(String, syn::Ident, Vec<TokenStream>, Option<TokenStream>)>,
@@ -110,12 +112,17 @@ impl Gen<'_> {
                 #borrow
             }
         });
-        // `#[new]` returns the value; `__self` is the type it was called on.
-        let post = (what == "new").then(|| {
-            quote_spanned! {method::ret_span(&f.sig)=>
+        // `#[new]` returns the value; `__self` is the type it was called on. `__next__`
+        // returns an `Option`, `None` raising StopIteration.
+        let post = match what {
+            "new" => Some(quote_spanned! {method::ret_span(&f.sig)=>
                 ::hpy::__private::finish_new::<#self_ty, _>(ctx, __self)
-            }
-        });
+            }),
+            "next" => Some(quote_spanned! {method::ret_span(&f.sig)=>
+                ::hpy::__private::iter_next(ctx)
+            }),
+            _ => None,
+        };
         let g = method::callable(
             &marker,
             &py_name,
@@ -129,8 +136,8 @@ impl Gen<'_> {
                 params: &params,
                 ret_span: method::ret_span(&f.sig),
                 post,
-                keywords: what == "call" || what == "new",
-                self_param: what == "meth",
+                keywords: what == "call" || what == "new" || what == "init",
+                self_param: what == "meth" || what == "next",
             },
             name.span(),
         )?;
@@ -147,12 +154,16 @@ fn take_attr(f: &mut ImplItemFn, name: &str) -> Option<syn::Attribute> {
 }
 
 pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    if !attr.is_empty() {
-        return Err(syn::Error::new(
-            attr.span(),
-            "#[hpy_methods] takes no options",
-        ));
-    }
+    let sequence = match attr.to_string().as_str() {
+        "" => false,
+        "sequence" => true,
+        _ => {
+            return Err(syn::Error::new(
+                attr.span(),
+                "#[hpy_methods] takes no options but `sequence` (`__getitem__`, `__setitem__`, `__delitem__` and `__len__` as the sequence slots, with an `isize` index)",
+            ))
+        }
+    };
     let mut imp: ItemImpl = syn::parse2(item)?;
     if imp.trait_.is_some() || !imp.generics.params.is_empty() {
         return Err(syn::Error::new(
@@ -168,6 +179,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         defs: Vec::new(),
         reflected: Vec::new(),
         has_new: Vec::new(),
+        has_init: Vec::new(),
         counter: 0,
         getters: Vec::new(),
         setters: Vec::new(),
@@ -251,6 +263,18 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             }
             continue;
         }
+        if name == "__init__" {
+            let (marker, _) = gen.callable(f, &opts, &cfg, "init")?;
+            gen.def(cfg, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_tp_init, ::hpy::__private::initproc::<#marker>())));
+            gen.has_init.push(pred.unwrap_or(quote!(all())));
+            continue;
+        }
+        if crate::special::METHODS.contains(&name.as_str()) {
+            let what = if name == "__next__" { "next" } else { "meth" };
+            let (marker, g) = gen.callable(f, &opts, &cfg, what)?;
+            gen.def(cfg, method::meth_def(&marker, &g));
+            continue;
+        }
         if name.starts_with("__") && name.ends_with("__") {
             slot_fns.push(f.clone());
             continue;
@@ -258,7 +282,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         let (marker, g) = gen.callable(f, &opts, &cfg, "meth")?;
         gen.def(cfg, method::meth_def(&marker, &g));
     }
-    slots(&mut gen, &slot_fns)?;
+    slots(&mut gen, &slot_fns, sequence)?;
     properties(&mut gen)?;
 
     let Gen {
@@ -266,6 +290,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         defs,
         reflected,
         has_new,
+        has_init,
         ..
     } = gen;
     let list = |defs: Vec<(TokenStream, TokenStream)>| {
@@ -299,6 +324,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             impl ::hpy::__private::ClassMethods for #self_ty {
                 const DEFINES: &'static [&'static ::hpy::__private::StaticDef] = #defines;
                 const HAS_NEW: bool = false #(|| cfg!(#has_new))*;
+                const HAS_INIT: bool = false #(|| cfg!(#has_init))*;
                 #new_doc
                 #reflected
             }

@@ -318,23 +318,42 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             setters.push((prop, ty));
             continue;
         }
+        // The buffer protocol has no Python method before 3.12 (`__buffer__`).
+        if name == "__getbuffer__" {
+            continue;
+        }
+        // The sequence slots' methods, under the names Python gives them.
+        let seq_name = match name.as_str() {
+            "__concat__" => Some("__add__"),
+            "__repeat__" => Some("__mul__"),
+            "__inplace_concat__" => Some("__iadd__"),
+            "__inplace_repeat__" => Some("__imul__"),
+            _ => None,
+        };
         let py_name = opts
             .name
             .as_ref()
             .map(|l| l.value())
+            .or(seq_name.map(str::to_owned))
             .unwrap_or_else(|| name.trim_start_matches("r#").to_owned());
-        // Special methods take their operands by position.
-        let dunder = name.starts_with("__") && name.ends_with("__") && name != "__call__";
+        // Special methods take their operands by position (`__init__` takes `#[new]`'s kind of
+        // parameters).
+        let dunder = name.starts_with("__")
+            && name.ends_with("__")
+            && name != "__call__"
+            && name != "__init__";
         let names: Vec<Ident> = params.iter().map(|p| Ident::new(&p.name, p.span)).collect();
         let positional = quote!(#(#names,)* /);
         let sig = match sig {
             None if dunder && !names.is_empty() => Some(&positional),
             sig => sig,
         };
-        methods.push((
-            cfg(f),
-            function(&py_name, Some("self"), &params, sig, &f.sig.output)?,
-        ));
+        let mut text = function(&py_name, Some("self"), &params, sig, &f.sig.output)?;
+        if name == "__next__" {
+            // `None` ends the iteration: it is not an item.
+            text = text.replace(" | None: ...", ": ...");
+        }
+        methods.push((cfg(f), text));
     }
     let mut parts = Vec::new();
     for (cfg, prop, ty) in getters {

@@ -82,6 +82,7 @@ mod types;
 
 mod conversions;
 
+mod buffer;
 mod class;
 mod eval;
 mod global;
@@ -97,6 +98,7 @@ pub mod __private;
 #[doc = include_str!("coverage.md")]
 pub mod coverage {}
 
+pub use buffer::{BufferCopy, BufferVec, Element, Export};
 pub use class::{CallFunction, ClassExport, ClassRef, Field, HPyClass, Obj, Ref, RefMut};
 pub use context::Context;
 pub use conversion::{FromPython, IntoPython};

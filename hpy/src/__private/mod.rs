@@ -186,6 +186,8 @@ pub trait ClassMethods {
     const DEFINES: &'static [&'static StaticDef];
     /// Whether the block has a `#[new]`.
     const HAS_NEW: bool;
+    /// Whether the block has an `__init__`.
+    const HAS_INIT: bool = false;
     /// `__rOP__` methods for the reflected operators, added where the runtime does not derive
     /// them from the binary slots (PyPy).
     const REFLECTED: &'static [&'static StaticDef] = &[];
@@ -216,6 +218,7 @@ impl<T: ClassMethods + HPyClass> HasMethods for MethodsOf<T> {
             defines: T::DEFINES,
             reflected: T::REFLECTED,
             has_new: T::HAS_NEW,
+            has_init: T::HAS_INIT,
             new_doc: T::NEW_DOC,
             lifecycle: lifecycle::<T>(),
         }
@@ -232,6 +235,7 @@ impl<T: HPyClass> NoMethods for &MethodsOf<T> {
             defines: &[],
             reflected: &[],
             has_new: false,
+            has_init: false,
             new_doc: None,
             lifecycle: lifecycle::<T>(),
         }

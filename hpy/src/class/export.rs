@@ -371,9 +371,49 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
             return refuse_class(ctx, module, T::SPEC.py_name(), why);
         }
         let ty = self.make_type(ctx, name.extract::<&str>()?)?;
+        if crate::ffi::runtime::is_cpython() {
+            enable_named_slots(&ty, T::methods().defines)?;
+        }
         self.global.set(ctx, &ty)?;
         module.set_attr(T::SPEC.py_name(), &ty)
     }
+}
+
+/// Special methods that CPython calls through a slot of the type (`tp_iter`, `tp_iternext`,
+/// `tp_descr_get`, `tp_descr_set`, `tp_getattro`) but HPy 0.9 has no slot for: `#[hpy_methods]`
+/// makes them ordinary methods, which PyPy finds by name.
+const NAMED_SLOTS: &[&CStr] = &[
+    c"__iter__",
+    c"__next__",
+    c"__get__",
+    c"__set__",
+    c"__delete__",
+    c"__getattr__",
+];
+
+/// On CPython, a type made from a spec does not fill its slots from the methods it has; setting
+/// such a method again on the type does (as for a class statement), so that `iter(x)` and
+/// `next(x)` call `__iter__` and `__next__`.
+fn enable_named_slots(
+    ty: &Handle<'_>,
+    defines: &[&'static crate::ffi::def::StaticDef],
+) -> HPyResult<()> {
+    for d in defines {
+        let def = d.get();
+        // SAFETY: `def` points to a `StaticDef`'s definition, which lives for the process.
+        let def = unsafe { &*def };
+        if def.kind != sys::HPyDef_Kind::HPyDef_Kind_Meth {
+            continue;
+        }
+        // SAFETY: the kind says the union holds a method, whose name is a static C string.
+        let name = unsafe { CStr::from_ptr(def.__bindgen_anon_1.meth.name) };
+        if NAMED_SLOTS.contains(&name) {
+            let name = name.to_str().unwrap_or_default();
+            let method = ty.get_attr(name)?;
+            ty.set_attr(name, &method)?;
+        }
+    }
+    Ok(())
 }
 
 /// Python code that makes a module refuse, by name, the classes this runtime cannot host: a

@@ -114,6 +114,8 @@ pub struct ClassDefs {
     pub reflected: &'static [&'static StaticDef],
     /// Whether the block has a `#[new]`.
     pub has_new: bool,
+    /// Whether the block has an `__init__` (`tp_init`).
+    pub has_init: bool,
     /// The `__doc__` of `#[new]`, with its text signature (see `__private::ClassMethods`).
     pub new_doc: Option<&'static core::ffi::CStr>,
     /// The definitions the type needs besides the block's.

@@ -9,6 +9,7 @@ mod errors;
 mod misc;
 mod number;
 mod object;
+mod protocols;
 mod text;
 mod unsendable;
 
@@ -23,6 +24,12 @@ mod apimod {
 
     #[hpy_export]
     use crate::unsendable::Local;
+
+    #[hpy_export]
+    use crate::protocols::{
+        countdown::Countdown, init_base::InitBase, init_with_new::Both, managed::Managed, seq::Seq,
+        seq_mapped::Mapped, span::Span, span_iter::SpanIter,
+    };
 
     #[hpy_export]
     use crate::object::{

@@ -1,0 +1,87 @@
+"""Iteration and the other special methods HPy 0.9 has no slot for (tests/apimod/src/protocols):
+`__iter__`/`__next__` (StopIteration from `None`), `__reversed__`, `__length_hint__`, `__contains__`,
+context managers and descriptors. They are methods of the type; on CPython the SDK switches on the
+type's slot (`tp_iter`, `tp_iternext`, `tp_descr_get`, `tp_descr_set`) after making the type."""
+
+import gc
+import operator
+
+import pytest
+
+from conftest import requires_classes
+
+pytestmark = requires_classes
+
+
+def test_iterator_is_its_own_iterator(apimod):
+    c = apimod.Countdown(3)
+    assert iter(c) is c
+    assert next(c) == 2
+    assert list(c) == [1, 0]
+    with pytest.raises(StopIteration):
+        next(c)
+    assert list(apimod.Countdown(0)) == []
+    assert [x for x in apimod.Countdown(4)] == [3, 2, 1, 0]
+    assert sum(apimod.Countdown(5)) == 10
+    assert operator.length_hint(apimod.Countdown(7)) == 7
+    assert apimod.Countdown.__next__.__doc__ == "The next number, or StopIteration."
+
+
+def test_container_with_separate_iterator(apimod):
+    s = apimod.Span(2, 6)
+    it = iter(s)
+    assert type(it) is apimod.SpanIter
+    assert list(it) == [2, 3, 4, 5]
+    assert list(it) == []  # exhausted
+    assert list(s) == [2, 3, 4, 5]  # a fresh iterator each time
+    assert [x * 2 for x in s] == [4, 6, 8, 10]
+    assert list(reversed(s)) == [5, 4, 3, 2]
+    assert len(s) == 4
+    assert 3 in s and 6 not in s
+    assert tuple(s) == (2, 3, 4, 5)
+    assert dict(zip(s, s)) == {2: 2, 3: 3, 4: 4, 5: 5}
+    a, b, *rest = s
+    assert (a, b, rest) == (2, 3, [4, 5])
+
+
+def test_next_errors_propagate(apimod):
+    it = iter(apimod.Span(12, 15))
+    assert next(it) == 12
+    with pytest.raises(ValueError, match="unlucky number"):
+        next(it)
+    with pytest.raises(ValueError, match="unlucky number"):
+        list(apimod.Span(10, 20))
+
+
+def test_iteration_in_generators(apimod):
+    assert list(x for x in apimod.Countdown(3)) == [2, 1, 0]
+    assert sorted(apimod.Span(0, 3), reverse=True) == [2, 1, 0]
+    gc.collect()
+
+
+def test_context_manager(apimod):
+    m = apimod.Managed()
+    with m as entered:
+        assert entered is m
+        assert (m.entered, m.exited) == (1, 0)
+    assert (m.entered, m.exited, m.last_exc) == (1, 1, None)
+    with m:
+        raise ValueError("swallowed by __exit__")
+    assert m.last_exc == "ValueError"
+    with pytest.raises(KeyError):
+        with m:
+            raise KeyError("passes through")
+    assert (m.entered, m.exited, m.last_exc) == (3, 3, "KeyError")
+
+
+def test_descriptor(apimod):
+    class Holder:
+        d = apimod.Managed()
+
+    assert Holder.d == "from the class"
+    h = Holder()
+    assert h.d == "from a Holder"
+    h.d = 7
+    assert Holder.__dict__["d"].stored == 7
+    with pytest.raises(TypeError):
+        h.d = "not an int"
