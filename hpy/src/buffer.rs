@@ -394,8 +394,7 @@ struct Record {
 /// # Safety
 ///
 /// `view` must be the view the runtime passed to this call.
-#[doc(hidden)]
-pub unsafe fn fill_view<'ctx>(
+pub(crate) unsafe fn fill_view<'ctx>(
     ctx: Context<'ctx>,
     obj: &Handle<'ctx>,
     export: Export,

@@ -27,8 +27,16 @@ mod apimod {
 
     #[hpy_export]
     use crate::protocols::{
-        countdown::Countdown, init_base::InitBase, init_with_new::Both, managed::Managed, seq::Seq,
-        seq_mapped::Mapped, span::Span, span_iter::SpanIter,
+        countdown::Countdown,
+        floats::{bytes_of, sum_f64, sum_i32, Floats},
+        init_base::InitBase,
+        init_with_new::Both,
+        ints::Ints,
+        managed::Managed,
+        seq::Seq,
+        seq_mapped::Mapped,
+        span::Span,
+        span_iter::SpanIter,
     };
 
     #[hpy_export]

@@ -2,8 +2,10 @@
 //! managers, descriptors), the sequence slots and the buffer protocol: one Python type per file.
 
 pub mod countdown;
+pub mod floats;
 pub mod init_base;
 pub mod init_with_new;
+pub mod ints;
 pub mod managed;
 pub mod seq;
 pub mod seq_mapped;
