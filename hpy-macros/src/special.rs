@@ -231,6 +231,24 @@ const OPERATORS: &[(&str, &str, &str, Sig)] = &[
     ("__pow__", "__rpow__", "HPy_nb_power", POWOP),
 ];
 
+/// Whether the return type is `HPyResult<()>` or `Result<(), _>`.
+fn returns_unit_result(output: &ReturnType) -> bool {
+    let ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    let Type::Path(p) = &**ty else { return false };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    if last.ident != "HPyResult" && last.ident != "Result" {
+        return false;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    matches!(args.args.first(), Some(syn::GenericArgument::Type(Type::Tuple(t))) if t.elems.is_empty())
+}
+
 /// Extraction of a parameter of type `ty` into `var`.
 fn extract(var: &syn::Ident, src: Src, other: &str, ty: &Type) -> TokenStream {
     let name = |s: &str| format_ident!("{}", if s.is_empty() { other } else { s });
@@ -295,6 +313,10 @@ impl Gen<'_> {
         let ret = match sig.ret {
             Ret::ObjectOrSelf if matches!(f.sig.output, ReturnType::Default) => {
                 quote!({ #call; ::core::result::Result::Ok(::core::clone::Clone::clone(__self)) })
+            }
+            // `HPyResult<()>`: the instance itself on success.
+            Ret::ObjectOrSelf if returns_unit_result(&f.sig.output) => {
+                quote!(#call.map(|()| ::core::clone::Clone::clone(__self)))
             }
             Ret::Object | Ret::ObjectOrSelf => {
                 quote!(::hpy::__private::IntoReturn::into_return(#call, ctx))
