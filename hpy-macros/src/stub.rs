@@ -273,6 +273,8 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
     let cfg = |f: &syn::ImplItemFn| crate::attrs::cfg_pred(&f.attrs).unwrap_or(quote!(all()));
     // (cfg, text) per item; properties as (cfg, name, type) and setters (name, type).
     let (mut getters, mut setters, mut methods) = (Vec::new(), Vec::new(), Vec::new());
+    // `__concat__` is `__add__`, without `__radd__`.
+    let mut no_reflected: Vec<String> = Vec::new();
     for item in &imp.items {
         let syn::ImplItem::Fn(f) = item else { continue };
         if has(f, "call_function") {
@@ -348,6 +350,10 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             None if dunder && !names.is_empty() => Some(&positional),
             sig => sig,
         };
+        if name == "__concat__" {
+            // `sq_concat` has no reflected form (`sq_repeat` gives CPython `__rmul__` too).
+            no_reflected.push(py_name.clone());
+        }
         let mut text = function(&py_name, Some("self"), &params, sig, &f.sig.output)?;
         if name == "__next__" {
             // `None` ends the iteration: it is not an item.
@@ -382,7 +388,8 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             continue;
         };
         let mut also: Vec<String> = Vec::new();
-        if let Some(op) = name
+        if no_reflected.iter().any(|n| n == name) {
+        } else if let Some(op) = name
             .strip_prefix("__r")
             .filter(|_| BINARY.iter().any(|b| format!("__r{b}") == name))
         {
