@@ -187,10 +187,12 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let mut slot_fns: Vec<ImplItemFn> = Vec::new();
     let mut new_doc: Option<TokenStream> = None;
     let mut consts: Vec<TokenStream> = Vec::new();
+    let mut class_attrs: Vec<(TokenStream, TokenStream)> = Vec::new();
     for it in imp.items.iter_mut() {
         let ImplItem::Fn(f) = it else { continue };
         crate::lifetimes::unify_call_lifetimes(&mut f.sig);
         let is_new = take_attr(f, "new").is_some();
+        let is_classattr = take_attr(f, "classattr").is_some();
         let getter = take_attr(f, "getter");
         let setter = take_attr(f, "setter");
         let call_fn = take_attr(f, "call_function").is_some();
@@ -223,6 +225,34 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                 }
             });
             gen.has_new.push(pred);
+            continue;
+        }
+        if is_classattr {
+            let (takes_ctx, params) = method::parameters(&f.sig, 0)?;
+            if recv != Receiver::None || !params.is_empty() {
+                return Err(syn::Error::new(
+                    f.sig.ident.span(),
+                    "#[classattr] takes no `self` and no parameters but the context: its result is set on the type when it is made",
+                ));
+            }
+            // Class constants are often upper case.
+            f.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
+            let ident = &f.sig.ident;
+            let py_name = ident.to_string().trim_start_matches("r#").to_owned();
+            let ctx_arg = takes_ctx.then(|| quote!(ctx));
+            let maker = gen.marker("classattr");
+            let self_ty = &self_ty;
+            gen.items.push(quote_spanned! {method::ret_span(&f.sig)=>
+                #cfg
+                #[allow(non_snake_case)]
+                fn #maker<'ctx>(ctx: ::hpy::Context<'ctx>) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+                    ::hpy::__private::IntoReturn::into_return(<#self_ty>::#ident(#ctx_arg), ctx)
+                }
+            });
+            class_attrs.push((
+                cfg,
+                quote!(::hpy::__private::ClassAttr { name: #py_name, make: #maker }),
+            ));
             continue;
         }
         if recv == Receiver::None {
@@ -315,6 +345,12 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let new_doc = new_doc
         .map(|d| quote!(const NEW_DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #d;));
     let defines = list(defs);
+    let class_attrs = (!class_attrs.is_empty()).then(|| {
+        let (cfgs, attrs): (Vec<_>, Vec<_>) = class_attrs.into_iter().unzip();
+        quote! {
+            const CLASS_ATTRS: &'static [::hpy::__private::ClassAttr] = &[#(#cfgs #attrs),*];
+        }
+    });
     Ok(quote! {
         #imp
         #stub
@@ -327,6 +363,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                 const HAS_INIT: bool = false #(|| cfg!(#has_init))*;
                 #new_doc
                 #reflected
+                #class_attrs
             }
         };
     })

@@ -108,8 +108,8 @@ pub use eval::SourceKind;
 pub use global::Global;
 pub use handle::Handle;
 pub use hpy_macros::{
-    call_function, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods, hpy_module,
-    new, setter,
+    call_function, classattr, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods,
+    hpy_module, new, setter,
 };
 pub use raise::ExceptionClass;
 pub use tracker::Tracker;
@@ -155,7 +155,7 @@ mod guide {
 /// The names most modules need: `use hpy::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        call_function, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods,
+        call_function, classattr, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods,
         hpy_module, new, setter, Bytes, CompareOp, Context, Dict, ExceptionType, Field, FromPython,
         Global, HPyErr, HPyResult, Handle, IntoPython, List, Obj, Str, Tuple,
     };

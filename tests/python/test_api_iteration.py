@@ -85,3 +85,30 @@ def test_descriptor(apimod):
     assert Holder.__dict__["d"].stored == 7
     with pytest.raises(TypeError):
         h.d = "not an int"
+
+
+def test_getattr_hook(apimod, hpy_mode):
+    d = apimod.Dynamic()
+    assert d.plain() == "a normal method"  # normal lookup first
+    assert d.misses == 0
+    assert d.xyz == "dynamic xyz"
+    assert getattr(d, "x1") == "dynamic x1"
+    assert not hasattr(d, "nope")
+    with pytest.raises(AttributeError, match="'Dynamic' object has no attribute 'other'"):
+        d.other
+    assert d.misses == 4
+
+
+def test_class_attributes_match_args_and_generic(apimod):
+    R = apimod.Record
+    assert (R.DEFAULT_VALUE, R.KINDS, R.__match_args__) == (42, ["a", "b"], ("name", "value"))
+    r = R("n", 3)
+    assert r.DEFAULT_VALUE == 42
+    match r:
+        case R(name, value):
+            assert (name, value) == ("n", 3)
+        case _:
+            pytest.fail("no match")
+    alias = R[int]
+    assert type(alias).__name__ == "GenericAlias"
+    assert alias.__origin__ is R and alias.__args__ == (int,)

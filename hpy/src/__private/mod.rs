@@ -20,8 +20,8 @@ pub use args::{
     RawArgs,
 };
 
-pub use crate::class::ClassDefs;
 use crate::class::HPyClass;
+pub use crate::class::{ClassAttr, ClassDefs};
 pub use crate::ffi::def::{StaticCell, StaticDef};
 
 /// Body of the generated `HPyInitGlobalContext_<module>`: keeps the context for the
@@ -188,6 +188,8 @@ pub trait ClassMethods {
     const HAS_NEW: bool;
     /// Whether the block has an `__init__`.
     const HAS_INIT: bool = false;
+    /// The `#[classattr]`s, set on the type when it is made.
+    const CLASS_ATTRS: &'static [ClassAttr] = &[];
     /// `__rOP__` methods for the reflected operators, added where the runtime does not derive
     /// them from the binary slots (PyPy).
     const REFLECTED: &'static [&'static StaticDef] = &[];
@@ -219,6 +221,7 @@ impl<T: ClassMethods + HPyClass> HasMethods for MethodsOf<T> {
             reflected: T::REFLECTED,
             has_new: T::HAS_NEW,
             has_init: T::HAS_INIT,
+            class_attrs: T::CLASS_ATTRS,
             new_doc: T::NEW_DOC,
             lifecycle: lifecycle::<T>(),
         }
@@ -236,6 +239,7 @@ impl<T: HPyClass> NoMethods for &MethodsOf<T> {
             reflected: &[],
             has_new: false,
             has_init: false,
+            class_attrs: &[],
             new_doc: None,
             lifecycle: lifecycle::<T>(),
         }

@@ -27,6 +27,8 @@ pub struct ClassSpec {
     /// `HPyType_GenericNew` elsewhere) that gets `Default::default()` on first use; otherwise it
     /// raises `TypeError`. Either way arguments are refused (`TypeError`), as `object()` does.
     pub generic_new: bool,
+    /// `Class[...]` makes a `types.GenericAlias` (`#[hpy_class(generic)]`).
+    pub generic: bool,
     /// The value is not `Send` (`#[hpy_class(unsendable)]`): it may only be used, and is only
     /// dropped, on the thread that stored it.
     pub unsendable: bool,
@@ -371,8 +373,19 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
             return refuse_class(ctx, module, T::SPEC.py_name(), why);
         }
         let ty = self.make_type(ctx, name.extract::<&str>()?)?;
+        let defs = T::methods();
         if crate::ffi::runtime::is_cpython() {
-            enable_named_slots(&ty, T::methods().defines)?;
+            enable_named_slots(&ty, defs.defines)?;
+        }
+        for attr in defs.class_attrs {
+            ty.set_attr(attr.name, &(attr.make)(ctx)?)?;
+        }
+        if T::SPEC.generic {
+            // `Class[int]` is a `types.GenericAlias`, as for a generic class in Python.
+            let types = ctx.import("types")?;
+            let classmethod = ctx.builtin("classmethod")?;
+            let alias = classmethod.call((types.get_attr("GenericAlias")?,))?;
+            ty.set_attr("__class_getitem__", &alias)?;
         }
         self.global.set(ctx, &ty)?;
         module.set_attr(T::SPEC.py_name(), &ty)

@@ -28,11 +28,13 @@ mod apimod {
     #[hpy_export]
     use crate::protocols::{
         countdown::Countdown,
+        dynamic::Dynamic,
         floats::{bytes_of, sum_f64, sum_i32, Floats},
         init_base::InitBase,
         init_with_new::Both,
         ints::Ints,
         managed::Managed,
+        record::Record,
         seq::Seq,
         seq_mapped::Mapped,
         span::Span,

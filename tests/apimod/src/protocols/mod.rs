@@ -2,11 +2,13 @@
 //! managers, descriptors), the sequence slots and the buffer protocol: one Python type per file.
 
 pub mod countdown;
+pub mod dynamic;
 pub mod floats;
 pub mod init_base;
 pub mod init_with_new;
 pub mod ints;
 pub mod managed;
+pub mod record;
 pub mod seq;
 pub mod seq_mapped;
 pub mod span;
