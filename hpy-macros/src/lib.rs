@@ -160,6 +160,28 @@ pub fn classattr(_attr: TokenStream, item: TokenStream) -> TokenStream {
     )
 }
 
+/// Marks a static method inside `#[hpy_methods]` (no `self`); anywhere else it is a compile
+/// error.
+#[proc_macro_attribute]
+pub fn staticmethod(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "staticmethod",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a class method inside `#[hpy_methods]` (no `self`; the first parameter receives the
+/// class); anywhere else it is a compile error.
+#[proc_macro_attribute]
+pub fn classmethod(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "classmethod",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
 /// Marks a property getter inside `#[hpy_methods]`; anywhere else it is a compile error.
 #[proc_macro_attribute]
 pub fn getter(_attr: TokenStream, item: TokenStream) -> TokenStream {

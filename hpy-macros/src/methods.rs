@@ -188,11 +188,14 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let mut new_doc: Option<TokenStream> = None;
     let mut consts: Vec<TokenStream> = Vec::new();
     let mut class_attrs: Vec<(TokenStream, TokenStream)> = Vec::new();
+    let mut statics: Vec<(TokenStream, TokenStream)> = Vec::new();
     for it in imp.items.iter_mut() {
         let ImplItem::Fn(f) = it else { continue };
         crate::lifetimes::unify_call_lifetimes(&mut f.sig);
         let is_new = take_attr(f, "new").is_some();
         let is_classattr = take_attr(f, "classattr").is_some();
+        let is_static = take_attr(f, "staticmethod").is_some();
+        let is_classmethod = take_attr(f, "classmethod").is_some();
         let getter = take_attr(f, "getter");
         let setter = take_attr(f, "setter");
         let call_fn = take_attr(f, "call_function").is_some();
@@ -227,6 +230,19 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             gen.has_new.push(pred);
             continue;
         }
+        if is_static || is_classmethod {
+            if recv != Receiver::None {
+                return Err(syn::Error::new(
+                    f.sig.ident.span(),
+                    "#[staticmethod] and #[classmethod] take no `self` (a class method's first parameter is the class)",
+                ));
+            }
+            let (marker, g) = gen.callable(f, &opts, &cfg, "static")?;
+            gen.def(cfg.clone(), method::meth_def(&marker, &g));
+            let c_name = &g.c_name;
+            statics.push((cfg, quote!((#c_name, #is_classmethod))));
+            continue;
+        }
         if is_classattr {
             let (takes_ctx, params) = method::parameters(&f.sig, 0)?;
             if recv != Receiver::None || !params.is_empty() {
@@ -258,7 +274,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         if recv == Receiver::None {
             return Err(syn::Error::new(
                 f.sig.ident.span(),
-                "#[hpy_methods]: a method takes `&self`, `&mut self` or `this: &Obj<'_, Self>` (static methods are not supported by HPy 0.9)",
+                "#[hpy_methods]: a method takes `&self`, `&mut self` or `this: &Obj<'_, Self>` (or mark it #[staticmethod] or #[classmethod])",
             ));
         }
         if let Some(a) = getter.as_ref().or(setter.as_ref()) {
@@ -345,6 +361,12 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let new_doc = new_doc
         .map(|d| quote!(const NEW_DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #d;));
     let defines = list(defs);
+    let statics = (!statics.is_empty()).then(|| {
+        let (cfgs, items): (Vec<_>, Vec<_>) = statics.into_iter().unzip();
+        quote! {
+            const STATICS: &'static [(&'static ::core::ffi::CStr, bool)] = &[#(#cfgs #items),*];
+        }
+    });
     let class_attrs = (!class_attrs.is_empty()).then(|| {
         let (cfgs, attrs): (Vec<_>, Vec<_>) = class_attrs.into_iter().unzip();
         quote! {
@@ -364,6 +386,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                 #new_doc
                 #reflected
                 #class_attrs
+                #statics
             }
         };
     })

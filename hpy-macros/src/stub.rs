@@ -297,6 +297,29 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             methods.push((cfg(f), def.replace(") -> None: ...", ") -> Self: ...")));
             continue;
         }
+        if has(f, "staticmethod") || has(f, "classmethod") {
+            let (_, mut params) = crate::method::parameters(&f.sig, 0)?;
+            let (decorator, first) = if has(f, "classmethod") {
+                // The first parameter receives the class.
+                if !params.is_empty() {
+                    params.remove(0);
+                }
+                ("classmethod", Some("cls"))
+            } else {
+                ("staticmethod", None)
+            };
+            let def = function(&name, first, &params, sig, &f.sig.output)?;
+            methods.push((cfg(f), format!("@{decorator}\n{def}")));
+            continue;
+        }
+        if has(f, "classattr") {
+            let ty = match &f.sig.output {
+                ReturnType::Default => "None".to_owned(),
+                ReturnType::Type(_, t) => py_type(t, false),
+            };
+            methods.push((cfg(f), format!("{name}: {ty}\n")));
+            continue;
+        }
         let (_, params) = crate::method::parameters(&f.sig, 1)?;
         let explicit = |a: &syn::Attribute| match &a.meta {
             syn::Meta::List(l) => Some(l.tokens.to_string()),

@@ -108,8 +108,8 @@ pub use eval::SourceKind;
 pub use global::Global;
 pub use handle::Handle;
 pub use hpy_macros::{
-    call_function, classattr, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods,
-    hpy_module, new, setter,
+    call_function, classattr, classmethod, getter, hpy_class, hpy_exec, hpy_export, hpy_method,
+    hpy_methods, hpy_module, new, setter, staticmethod,
 };
 pub use raise::ExceptionClass;
 pub use tracker::Tracker;
@@ -155,8 +155,9 @@ mod guide {
 /// The names most modules need: `use hpy::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        call_function, classattr, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods,
-        hpy_module, new, setter, Bytes, CompareOp, Context, Dict, ExceptionType, Field, FromPython,
-        Global, HPyErr, HPyResult, Handle, IntoPython, List, Obj, Str, Tuple,
+        call_function, classattr, classmethod, getter, hpy_class, hpy_exec, hpy_export, hpy_method,
+        hpy_methods, hpy_module, new, setter, staticmethod, Bytes, CompareOp, Context, Dict,
+        ExceptionType, Field, FromPython, Global, HPyErr, HPyResult, Handle, IntoPython, List, Obj,
+        Str, Tuple,
     };
 }

@@ -190,6 +190,8 @@ pub trait ClassMethods {
     const HAS_INIT: bool = false;
     /// The `#[classattr]`s, set on the type when it is made.
     const CLASS_ATTRS: &'static [ClassAttr] = &[];
+    /// The `#[staticmethod]`s and `#[classmethod]`s (true): their names.
+    const STATICS: &'static [(&'static CStr, bool)] = &[];
     /// `__rOP__` methods for the reflected operators, added where the runtime does not derive
     /// them from the binary slots (PyPy).
     const REFLECTED: &'static [&'static StaticDef] = &[];
@@ -222,6 +224,7 @@ impl<T: ClassMethods + HPyClass> HasMethods for MethodsOf<T> {
             has_new: T::HAS_NEW,
             has_init: T::HAS_INIT,
             class_attrs: T::CLASS_ATTRS,
+            statics: T::STATICS,
             new_doc: T::NEW_DOC,
             lifecycle: lifecycle::<T>(),
         }
@@ -240,6 +243,7 @@ impl<T: HPyClass> NoMethods for &MethodsOf<T> {
             has_new: false,
             has_init: false,
             class_attrs: &[],
+            statics: &[],
             new_doc: None,
             lifecycle: lifecycle::<T>(),
         }

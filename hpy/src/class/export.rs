@@ -377,6 +377,9 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
         if crate::ffi::runtime::is_cpython() {
             enable_named_slots(&ty, defs.defines)?;
         }
+        if !defs.statics.is_empty() {
+            make_statics::<T>(ctx, &ty, defs.statics)?;
+        }
         for attr in defs.class_attrs {
             ty.set_attr(attr.name, &(attr.make)(ctx)?)?;
         }
@@ -425,6 +428,39 @@ fn enable_named_slots(
             let method = ty.get_attr(name)?;
             ty.set_attr(name, &method)?;
         }
+    }
+    Ok(())
+}
+
+/// HPy 0.9 has no static or class methods: each is made a method of the type, bound to an
+/// instance that holds no value (made by `HPy_New`, never initialised, so never dropped), and that
+/// bound method is wrapped in `staticmethod` (the instance is ignored) or `classmethod` (the class
+/// comes as the first argument).
+fn make_statics<'ctx, T: HPyClass>(
+    ctx: Context<'ctx>,
+    ty: &Handle<'ctx>,
+    statics: &[(&'static CStr, bool)],
+) -> HPyResult<()> {
+    if T::SPEC.shape != BuiltinShape::Object {
+        return Err(HPyErr::type_error(format!(
+            "{}: static and class methods need a class that does not extend a built-in",
+            T::SPEC.py_name()
+        )));
+    }
+    let mut data: *mut core::ffi::c_void = core::ptr::null_mut();
+    // SAFETY: `ty` is the class's open type; `HPy_New` writes the address of the zeroed struct,
+    // whose state (0) says no value is stored.
+    let holder = unsafe { ctx.own(call!(ctx, ctx_New, ty.as_raw(), &raw mut data))? };
+    let (staticmethod, classmethod) = (ctx.builtin("staticmethod")?, ctx.builtin("classmethod")?);
+    for (name, is_class) in statics {
+        let name = name.to_str().unwrap_or_default();
+        let bound = holder.get_attr(name)?;
+        let wrapper = if *is_class {
+            &classmethod
+        } else {
+            &staticmethod
+        };
+        ty.set_attr(name, &wrapper.call((bound,))?)?;
     }
     Ok(())
 }

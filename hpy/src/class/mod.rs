@@ -118,6 +118,8 @@ pub struct ClassDefs {
     pub has_init: bool,
     /// The `#[classattr]`s.
     pub class_attrs: &'static [ClassAttr],
+    /// The names of the `#[staticmethod]`s and `#[classmethod]`s (true).
+    pub statics: &'static [(&'static core::ffi::CStr, bool)],
     /// The `__doc__` of `#[new]`, with its text signature (see `__private::ClassMethods`).
     pub new_doc: Option<&'static core::ffi::CStr>,
     /// The definitions the type needs besides the block's.

@@ -39,6 +39,7 @@ mod apimod {
         seq_mapped::Mapped,
         span::Span,
         span_iter::SpanIter,
+        temperature::Temperature,
     };
 
     #[hpy_export]

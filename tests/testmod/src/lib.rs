@@ -504,5 +504,21 @@ mod testmod {
         fn __getbuffer__(&self) -> hpy::Export {
             self.data.export().readonly()
         }
+
+        #[classattr]
+        fn START() -> i64 {
+            3
+        }
+
+        #[staticmethod]
+        fn double(x: i64) -> i64 {
+            2 * x
+        }
+
+        #[classmethod]
+        fn name_of(cls: &Handle<'_>, suffix: &str) -> HPyResult<String> {
+            let name: String = cls.get_attr("__name__")?.extract()?;
+            Ok(name + suffix)
+        }
     }
 }

@@ -13,3 +13,4 @@ pub mod seq;
 pub mod seq_mapped;
 pub mod span;
 pub mod span_iter;
+pub mod temperature;
