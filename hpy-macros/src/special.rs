@@ -164,6 +164,8 @@ pub(crate) const METHODS: &[&str] = &[
     "__dir__",
     "__fspath__",
     "__getattr__",
+    "__setattr__",
+    "__delattr__",
 ];
 
 /// Special methods of the instance alone or with fixed arguments: (name, slot, row).

@@ -140,3 +140,27 @@ def test_static_and_class_methods(apimod, hpy_mode):
         return  # the debug mode cannot reach a subclass instance's value (test_python_subclass)
     s = Sub.from_celsius(0)
     assert type(s) is Sub and s.kelvin == 273.15
+
+
+def test_setattr_and_delattr_hooks(apimod, hpy_mode):
+    pypy = sys.implementation.name == "pypy"
+    if hpy_mode == "debug" and pypy:
+        # __setattr__ runs the property's setter, a function of the module, from inside it.
+        pytest.skip("PyPy's debug mode aborts ('Wrong HPy Context!') when a function of an HPy "
+                    "module is called from inside another; pinned by test_pypy_debug_nested_call_aborts")
+    g = apimod.Guarded()
+    g.value = 5  # __setattr__ validates, then object.__setattr__ runs the property's setter
+    assert (g.value, g.sets) == (5, 1)
+    with pytest.raises(ValueError, match="must not be negative"):
+        g.value = -1
+    assert (g.value, g.sets) == (5, 1)
+    if pypy:
+        g.other = 1  # PyPy's HPy objects take new attributes
+        assert g.other == 1
+    else:
+        with pytest.raises(AttributeError):
+            g.other = 1  # no such attribute: object.__setattr__ refuses
+    with pytest.raises(TypeError, match="cannot delete Guarded.value"):
+        del g.value
+    setattr(g, "value", 7)
+    assert (g.value, g.sets) == (7, 3)  # the refused "other" counted too

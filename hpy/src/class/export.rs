@@ -396,7 +396,7 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
 }
 
 /// Special methods that CPython calls through a slot of the type (`tp_iter`, `tp_iternext`,
-/// `tp_descr_get`, `tp_descr_set`, `tp_getattro`) but HPy 0.9 has no slot for: `#[hpy_methods]`
+/// `tp_descr_get`, `tp_descr_set`, `tp_getattro`, `tp_setattro`) but HPy 0.9 has no slot for: `#[hpy_methods]`
 /// makes them ordinary methods, which PyPy finds by name.
 const NAMED_SLOTS: &[&CStr] = &[
     c"__iter__",
@@ -405,6 +405,8 @@ const NAMED_SLOTS: &[&CStr] = &[
     c"__set__",
     c"__delete__",
     c"__getattr__",
+    c"__setattr__",
+    c"__delattr__",
 ];
 
 /// On CPython, a type made from a spec does not fill its slots from the methods it has; setting

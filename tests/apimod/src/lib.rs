@@ -30,6 +30,7 @@ mod apimod {
         countdown::Countdown,
         dynamic::Dynamic,
         floats::{bytes_of, sum_f64, sum_i32, Floats},
+        guarded::Guarded,
         init_base::InitBase,
         init_with_new::Both,
         ints::Ints,

@@ -4,6 +4,7 @@
 pub mod countdown;
 pub mod dynamic;
 pub mod floats;
+pub mod guarded;
 pub mod init_base;
 pub mod init_with_new;
 pub mod ints;
