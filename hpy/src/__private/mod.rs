@@ -8,9 +8,11 @@ use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoPython};
 
 mod args;
 mod convert;
+mod kwcache;
 mod slots;
 mod stub;
 pub use convert::*;
+pub use kwcache::{module_globals, KwCache, KW_POOL, SDK_GLOBALS};
 pub use slots::*;
 pub use stub::{stub_join, stub_len, NoStubMethods};
 
