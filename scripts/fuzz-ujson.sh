@@ -39,13 +39,16 @@ for target in "${targets[@]}"; do
     artifacts="$ROOT/target/fuzz/artifacts-$target"
     mkdir -p "$corpus" "$artifacts"
     say "fuzzing $target for ${seconds}s"
-    if ! LD_PRELOAD="$runtime" "$VENV_PYTHON" "$ROOT/tests/ujson/fuzz_ujson.py" "$target" "$ROOT/target/fuzz/module" \
+    if ! FUZZ_FINDINGS="$artifacts" LD_PRELOAD="$runtime" "$VENV_PYTHON" "$ROOT/tests/ujson/fuzz_ujson.py" "$target" "$ROOT/target/fuzz/module" \
         -max_total_time="$seconds" -max_len=4096 -timeout=20 -rss_limit_mb=4096 \
         -artifact_prefix="$artifacts/" "$corpus" 2>&1 | tee "$ROOT/target/fuzz/$target.log" | grep -E "^#[0-9]+ +(pulse|DONE)|ERROR|Error|crash-|Done [0-9]+ runs"; then
         :
     fi
     found=("$artifacts"/*)
-    if [ -e "${found[0]}" ]; then
+    if [ ! -e "${found[0]}" ] && ! grep -qE "^Done [0-9]+ runs" "$ROOT/target/fuzz/$target.log"; then
+        status=1
+        say "$target: libFuzzer stopped early without saving an input: see target/fuzz/$target.log"
+    elif [ -e "${found[0]}" ]; then
         status=1
         mkdir -p "$ROOT/tests/python/fuzz_regressions/$target"
         cp "${found[@]}" "$ROOT/tests/python/fuzz_regressions/$target/"

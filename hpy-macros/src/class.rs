@@ -16,6 +16,7 @@ struct ClassOptions {
     default: bool,
     extends: Option<syn::Ident>,
     unsendable: bool,
+    generic: bool,
 }
 
 fn parse_options(attr: TokenStream) -> syn::Result<ClassOptions> {
@@ -31,6 +32,8 @@ fn parse_options(attr: TokenStream) -> syn::Result<ClassOptions> {
             opts.default = true;
         } else if meta.path.is_ident("unsendable") {
             opts.unsendable = true;
+        } else if meta.path.is_ident("generic") {
+            opts.generic = true;
         } else if meta.path.is_ident("extends") {
             let id: syn::Ident = meta.value()?.call(syn::ext::IdentExt::parse_any)?;
             if !["float", "list"].contains(&id.to_string().as_str()) {
@@ -42,7 +45,7 @@ fn parse_options(attr: TokenStream) -> syn::Result<ClassOptions> {
             opts.extends = Some(id);
         } else {
             return Err(meta.error(
-                "unknown option for #[hpy_class]: expected `name = \"...\"`, `subclass`, `default`, `unsendable` or `extends = float|list`",
+                "unknown option for #[hpy_class]: expected `name = \"...\"`, `subclass`, `default`, `unsendable`, `generic` or `extends = float|list`",
             ));
         }
         Ok(())
@@ -228,6 +231,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
     };
     let n_members = member_defs.len();
     let unsendable = opts.unsendable;
+    let generic = opts.generic;
     // Any thread holding the GIL may use an instance and drop it: the value must be `Send`,
     // unless the class opts out and has every use checked against the creating thread.
     let send_check = (!unsendable).then(|| {
@@ -296,6 +300,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                 field_offsets: &[#(#field_offsets),*],
                 generic_new: #generic_new,
                 unsendable: #unsendable,
+                generic: #generic,
             };
             fn export() -> &'static ::hpy::ClassExport<Self> {
                 &#export

@@ -148,6 +148,40 @@ pub fn new(_attr: TokenStream, item: TokenStream) -> TokenStream {
     )
 }
 
+/// Marks a class attribute inside `#[hpy_methods]` (a function without `self`, taking at most the
+/// context, whose result is set on the type when it is made); anywhere else it is a compile
+/// error.
+#[proc_macro_attribute]
+pub fn classattr(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "classattr",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a static method inside `#[hpy_methods]` (no `self`); anywhere else it is a compile
+/// error.
+#[proc_macro_attribute]
+pub fn staticmethod(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "staticmethod",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
+/// Marks a class method inside `#[hpy_methods]` (no `self`; the first parameter receives the
+/// class); anywhere else it is a compile error.
+#[proc_macro_attribute]
+pub fn classmethod(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    misplaced(
+        "classmethod",
+        item,
+        "an `impl` block marked #[hpy_methods]: add #[hpy_methods] to the impl",
+    )
+}
+
 /// Marks a property getter inside `#[hpy_methods]`; anywhere else it is a compile error.
 #[proc_macro_attribute]
 pub fn getter(_attr: TokenStream, item: TokenStream) -> TokenStream {

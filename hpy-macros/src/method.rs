@@ -412,7 +412,8 @@ pub fn callable(
                 __self: &::hpy::Handle<'ctx>,
                 args: ::hpy::__private::RawArgs<'_>,
             ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
-                let __matched = ::hpy::__private::parse_args::<#n>(ctx, &Self::DESC, args)?;
+                static __KW: ::hpy::__private::KwCache = ::hpy::__private::KwCache::new();
+                let __matched = ::hpy::__private::parse_args::<#n>(ctx, &Self::DESC, &__KW, args)?;
                 let __slots = &__matched.slots;
                 let _ = (&__slots, __self);
                 #(#extracts)*

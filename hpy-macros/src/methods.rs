@@ -60,6 +60,8 @@ pub(crate) struct Gen<'a> {
     pub(crate) reflected: Vec<(TokenStream, TokenStream)>,
     /// The conditions under which the block has a `#[new]`.
     pub(crate) has_new: Vec<TokenStream>,
+    /// The conditions under which the block has an `__init__`.
+    pub(crate) has_init: Vec<TokenStream>,
     pub(crate) counter: usize,
     /// Properties: (name, marker, doc, condition).
     pub(crate) getters: Vec<(String, syn::Ident, Vec<TokenStream>, Option<TokenStream>)>,
@@ -110,12 +112,17 @@ impl Gen<'_> {
                 #borrow
             }
         });
-        // `#[new]` returns the value; `__self` is the type it was called on.
-        let post = (what == "new").then(|| {
-            quote_spanned! {method::ret_span(&f.sig)=>
+        // `#[new]` returns the value; `__self` is the type it was called on. `__next__`
+        // returns an `Option`, `None` raising StopIteration.
+        let post = match what {
+            "new" => Some(quote_spanned! {method::ret_span(&f.sig)=>
                 ::hpy::__private::finish_new::<#self_ty, _>(ctx, __self)
-            }
-        });
+            }),
+            "next" => Some(quote_spanned! {method::ret_span(&f.sig)=>
+                ::hpy::__private::iter_next(ctx)
+            }),
+            _ => None,
+        };
         let g = method::callable(
             &marker,
             &py_name,
@@ -129,8 +136,8 @@ impl Gen<'_> {
                 params: &params,
                 ret_span: method::ret_span(&f.sig),
                 post,
-                keywords: what == "call" || what == "new",
-                self_param: what == "meth",
+                keywords: what == "call" || what == "new" || what == "init",
+                self_param: what == "meth" || what == "next",
             },
             name.span(),
         )?;
@@ -147,12 +154,16 @@ fn take_attr(f: &mut ImplItemFn, name: &str) -> Option<syn::Attribute> {
 }
 
 pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    if !attr.is_empty() {
-        return Err(syn::Error::new(
-            attr.span(),
-            "#[hpy_methods] takes no options",
-        ));
-    }
+    let sequence = match attr.to_string().as_str() {
+        "" => false,
+        "sequence" => true,
+        _ => {
+            return Err(syn::Error::new(
+                attr.span(),
+                "#[hpy_methods] takes no options but `sequence` (`__getitem__`, `__setitem__`, `__delitem__` and `__len__` as the sequence slots, with an `isize` index)",
+            ))
+        }
+    };
     let mut imp: ItemImpl = syn::parse2(item)?;
     if imp.trait_.is_some() || !imp.generics.params.is_empty() {
         return Err(syn::Error::new(
@@ -168,6 +179,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         defs: Vec::new(),
         reflected: Vec::new(),
         has_new: Vec::new(),
+        has_init: Vec::new(),
         counter: 0,
         getters: Vec::new(),
         setters: Vec::new(),
@@ -175,10 +187,15 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let mut slot_fns: Vec<ImplItemFn> = Vec::new();
     let mut new_doc: Option<TokenStream> = None;
     let mut consts: Vec<TokenStream> = Vec::new();
+    let mut class_attrs: Vec<(TokenStream, TokenStream)> = Vec::new();
+    let mut statics: Vec<(TokenStream, TokenStream)> = Vec::new();
     for it in imp.items.iter_mut() {
         let ImplItem::Fn(f) = it else { continue };
         crate::lifetimes::unify_call_lifetimes(&mut f.sig);
         let is_new = take_attr(f, "new").is_some();
+        let is_classattr = take_attr(f, "classattr").is_some();
+        let is_static = take_attr(f, "staticmethod").is_some();
+        let is_classmethod = take_attr(f, "classmethod").is_some();
         let getter = take_attr(f, "getter");
         let setter = take_attr(f, "setter");
         let call_fn = take_attr(f, "call_function").is_some();
@@ -213,10 +230,51 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             gen.has_new.push(pred);
             continue;
         }
+        if is_static || is_classmethod {
+            if recv != Receiver::None {
+                return Err(syn::Error::new(
+                    f.sig.ident.span(),
+                    "#[staticmethod] and #[classmethod] take no `self` (a class method's first parameter is the class)",
+                ));
+            }
+            let (marker, g) = gen.callable(f, &opts, &cfg, "static")?;
+            gen.def(cfg.clone(), method::meth_def(&marker, &g));
+            let c_name = &g.c_name;
+            statics.push((cfg, quote!((#c_name, #is_classmethod))));
+            continue;
+        }
+        if is_classattr {
+            let (takes_ctx, params) = method::parameters(&f.sig, 0)?;
+            if recv != Receiver::None || !params.is_empty() {
+                return Err(syn::Error::new(
+                    f.sig.ident.span(),
+                    "#[classattr] takes no `self` and no parameters but the context: its result is set on the type when it is made",
+                ));
+            }
+            // Class constants are often upper case.
+            f.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
+            let ident = &f.sig.ident;
+            let py_name = ident.to_string().trim_start_matches("r#").to_owned();
+            let ctx_arg = takes_ctx.then(|| quote!(ctx));
+            let maker = gen.marker("classattr");
+            let self_ty = &self_ty;
+            gen.items.push(quote_spanned! {method::ret_span(&f.sig)=>
+                #cfg
+                #[allow(non_snake_case)]
+                fn #maker<'ctx>(ctx: ::hpy::Context<'ctx>) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+                    ::hpy::__private::IntoReturn::into_return(<#self_ty>::#ident(#ctx_arg), ctx)
+                }
+            });
+            class_attrs.push((
+                cfg,
+                quote!(::hpy::__private::ClassAttr { name: #py_name, make: #maker }),
+            ));
+            continue;
+        }
         if recv == Receiver::None {
             return Err(syn::Error::new(
                 f.sig.ident.span(),
-                "#[hpy_methods]: a method takes `&self`, `&mut self` or `this: &Obj<'_, Self>` (static methods are not supported by HPy 0.9)",
+                "#[hpy_methods]: a method takes `&self`, `&mut self` or `this: &Obj<'_, Self>` (or mark it #[staticmethod] or #[classmethod])",
             ));
         }
         if let Some(a) = getter.as_ref().or(setter.as_ref()) {
@@ -251,6 +309,18 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             }
             continue;
         }
+        if name == "__init__" {
+            let (marker, _) = gen.callable(f, &opts, &cfg, "init")?;
+            gen.def(cfg, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_tp_init, ::hpy::__private::initproc::<#marker>())));
+            gen.has_init.push(pred.unwrap_or(quote!(all())));
+            continue;
+        }
+        if crate::special::METHODS.contains(&name.as_str()) {
+            let what = if name == "__next__" { "next" } else { "meth" };
+            let (marker, g) = gen.callable(f, &opts, &cfg, what)?;
+            gen.def(cfg, method::meth_def(&marker, &g));
+            continue;
+        }
         if name.starts_with("__") && name.ends_with("__") {
             slot_fns.push(f.clone());
             continue;
@@ -258,7 +328,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         let (marker, g) = gen.callable(f, &opts, &cfg, "meth")?;
         gen.def(cfg, method::meth_def(&marker, &g));
     }
-    slots(&mut gen, &slot_fns)?;
+    slots(&mut gen, &slot_fns, sequence)?;
     properties(&mut gen)?;
 
     let Gen {
@@ -266,6 +336,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         defs,
         reflected,
         has_new,
+        has_init,
         ..
     } = gen;
     let list = |defs: Vec<(TokenStream, TokenStream)>| {
@@ -290,6 +361,18 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     let new_doc = new_doc
         .map(|d| quote!(const NEW_DOC: ::core::option::Option<&'static ::core::ffi::CStr> = #d;));
     let defines = list(defs);
+    let statics = (!statics.is_empty()).then(|| {
+        let (cfgs, items): (Vec<_>, Vec<_>) = statics.into_iter().unzip();
+        quote! {
+            const STATICS: &'static [(&'static ::core::ffi::CStr, bool)] = &[#(#cfgs #items),*];
+        }
+    });
+    let class_attrs = (!class_attrs.is_empty()).then(|| {
+        let (cfgs, attrs): (Vec<_>, Vec<_>) = class_attrs.into_iter().unzip();
+        quote! {
+            const CLASS_ATTRS: &'static [::hpy::__private::ClassAttr] = &[#(#cfgs #attrs),*];
+        }
+    });
     Ok(quote! {
         #imp
         #stub
@@ -299,8 +382,11 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             impl ::hpy::__private::ClassMethods for #self_ty {
                 const DEFINES: &'static [&'static ::hpy::__private::StaticDef] = #defines;
                 const HAS_NEW: bool = false #(|| cfg!(#has_new))*;
+                const HAS_INIT: bool = false #(|| cfg!(#has_init))*;
                 #new_doc
                 #reflected
+                #class_attrs
+                #statics
             }
         };
     })

@@ -135,7 +135,8 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     // The runtime check first (with the SDK's global, `PanicError`), then the globals and classes, the user's definitions and the
     // NULL terminator; the counts are of what is configured in.
     let n_defs = quote!(<[()]>::len(&[#(#def_cfgs (),)*]) + 3);
-    let n_globals = quote!(<[()]>::len(&[#(#global_cfgs (),)*]) + 2);
+    let n_globals =
+        quote!(<[()]>::len(&[#(#global_cfgs (),)*]) + ::hpy::__private::SDK_GLOBALS + 1);
     let init = format_ident!("HPyInit_{}", name, span = span);
     let init_ctx = format_ident!("HPyInitGlobalContext_{}", name, span = span);
     let major = format_ident!("get_required_hpy_major_version_{}", name, span = span);
@@ -174,7 +175,7 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
     items.push(syn::parse_quote! {
         #[doc(hidden)]
         static __HPY_GLOBALS: ::hpy::__private::StaticCell<[*mut ::hpy::sys::HPyGlobal; #n_globals]> =
-            ::hpy::__private::StaticCell::new([::hpy::__private::PANIC_ERROR.as_ptr(), #(#global_cfgs #globals.as_ptr(),)* ::core::ptr::null_mut()]);
+            ::hpy::__private::StaticCell::new(::hpy::__private::module_globals(::hpy::__private::PANIC_ERROR.as_ptr(), &::hpy::__private::KW_POOL, [#(#global_cfgs #globals.as_ptr(),)*]));
     });
     items.push(syn::parse_quote! {
         #[doc(hidden)]

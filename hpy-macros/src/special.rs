@@ -47,6 +47,8 @@ enum Ret {
     Hash,
     /// `()` or `HPyResult<()>`.
     Unit,
+    /// `Export` or `HPyResult<Export>` (`__getbuffer__`).
+    Export,
 }
 
 /// A row of the runtime's signature table as a special method uses it.
@@ -110,7 +112,61 @@ sigs! {
     /// A property setter.
     SETTER: "SetterSlot", "setter", V, "()", [Value("__v")],
         "the new value as its only parameter", Unit;
+    /// `sq_item` (`#[hpy_methods(sequence)]`), `sq_repeat`.
+    INDEX: "IndexSlot", "ssizeargfunc", ", __i: isize", H, [Pass("__i")], IDX, Object;
+    /// `sq_inplace_repeat`.
+    IREPEAT: "IndexSlot", "ssizeargfunc", ", __i: isize", H, [Pass("__i")], IDX, ObjectOrSelf;
+    /// `sq_ass_item` with a value.
+    SETINDEX: "IndexAssignSlot", "ssizeobjargproc", IV, "()", [Pass("__i"), Arg("__v")],
+        "the index (`isize`) and the value", Unit;
+    /// `sq_ass_item` without a value.
+    DELINDEX: "IndexAssignSlot", "ssizeobjargproc", IV, "()", [Pass("__i")], IDX, Unit;
+    /// `sq_concat`.
+    CONCAT: "BinarySlot", "binaryfunc", B, H, [Arg("__b")], OTHER, Object;
+    /// `sq_inplace_concat`.
+    ICONCAT: "BinarySlot", "binaryfunc", B, H, [Arg("__b")], OTHER, ObjectOrSelf;
+    /// `bf_getbuffer`.
+    GETBUFFER: "GetBufferSlot", "getbufferproc", "", "::hpy::Export", [], NOTHING, Export;
 }
+
+const IDX: &str = "the index (`isize`) as its only parameter";
+const IV: &str = ", __i: isize, __v: ::core::option::Option<&::hpy::Handle<'ctx>>";
+
+/// Special methods that are ordinary methods of the type, found by name by the interpreter
+/// (HPy 0.9 has no slot for them). On CPython, the type's own slot (`tp_iter`, `tp_iternext`,
+/// `tp_descr_get`, ...) is switched on after the type is made (`hpy::class`).
+pub(crate) const METHODS: &[&str] = &[
+    "__iter__",
+    "__next__",
+    "__reversed__",
+    "__length_hint__",
+    "__enter__",
+    "__exit__",
+    "__get__",
+    "__set__",
+    "__delete__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__getstate__",
+    "__setstate__",
+    "__getnewargs__",
+    "__getnewargs_ex__",
+    "__copy__",
+    "__deepcopy__",
+    "__format__",
+    "__sizeof__",
+    "__bytes__",
+    "__complex__",
+    "__round__",
+    "__trunc__",
+    "__floor__",
+    "__ceil__",
+    "__dir__",
+    "__fspath__",
+    "__getattr__",
+    "__setattr__",
+    "__delattr__",
+];
 
 /// Special methods of the instance alone or with fixed arguments: (name, slot, row).
 #[rustfmt::skip]
@@ -144,6 +200,18 @@ const SPECIAL: &[(&str, &str, Sig)] = &[
     ("__contains__", "HPy_sq_contains", CONTAINS),
     ("__richcmp__", "HPy_tp_richcompare", RICHCMP),
     ("__del__", "HPy_tp_finalize", DEL),
+    ("__concat__", "HPy_sq_concat", CONCAT),
+    ("__inplace_concat__", "HPy_sq_inplace_concat", ICONCAT),
+    ("__repeat__", "HPy_sq_repeat", INDEX),
+    ("__inplace_repeat__", "HPy_sq_inplace_repeat", IREPEAT),
+    ("__getbuffer__", "HPy_bf_getbuffer", GETBUFFER),
+];
+
+/// What `#[hpy_methods(sequence)]` changes: these go to the sequence slots, with an index.
+#[rustfmt::skip]
+const SEQUENCE: &[(&str, &str, Sig)] = &[
+    ("__len__", "HPy_sq_length", LEN),
+    ("__getitem__", "HPy_sq_item", INDEX),
 ];
 
 /// Operators whose instance may be either operand: (name, reflected name, slot, row).
@@ -164,6 +232,24 @@ const OPERATORS: &[(&str, &str, &str, Sig)] = &[
     ("__matmul__", "__rmatmul__", "HPy_nb_matrix_multiply", BINOP),
     ("__pow__", "__rpow__", "HPy_nb_power", POWOP),
 ];
+
+/// Whether the return type is `HPyResult<()>` or `Result<(), _>`.
+fn returns_unit_result(output: &ReturnType) -> bool {
+    let ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    let Type::Path(p) = &**ty else { return false };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    if last.ident != "HPyResult" && last.ident != "Result" {
+        return false;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    matches!(args.args.first(), Some(syn::GenericArgument::Type(Type::Tuple(t))) if t.elems.is_empty())
+}
 
 /// Extraction of a parameter of type `ty` into `var`.
 fn extract(var: &syn::Ident, src: Src, other: &str, ty: &Type) -> TokenStream {
@@ -230,6 +316,10 @@ impl Gen<'_> {
             Ret::ObjectOrSelf if matches!(f.sig.output, ReturnType::Default) => {
                 quote!({ #call; ::core::result::Result::Ok(::core::clone::Clone::clone(__self)) })
             }
+            // `HPyResult<()>`: the instance itself on success.
+            Ret::ObjectOrSelf if returns_unit_result(&f.sig.output) => {
+                quote!(#call.map(|()| ::core::clone::Clone::clone(__self)))
+            }
             Ret::Object | Ret::ObjectOrSelf => {
                 quote!(::hpy::__private::IntoReturn::into_return(#call, ctx))
             }
@@ -241,6 +331,7 @@ impl Gen<'_> {
             }
             Ret::Hash => quote!(::hpy::__private::IntoHash::into_hash(#call)),
             Ret::Unit => quote!(::hpy::__private::IntoValue::<()>::into_value(#call)),
+            Ret::Export => quote!(::hpy::__private::IntoValue::<::hpy::Export>::into_value(#call)),
         };
         let span = f.sig.ident.span();
         Ok(match this {
@@ -299,7 +390,7 @@ impl Gen<'_> {
 }
 
 /// The special methods.
-pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
+pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn], sequence: bool) -> syn::Result<()> {
     let find = |n: &str| fns.iter().find(|f| f.sig.ident == n);
     for f in fns {
         let name = f.sig.ident.to_string();
@@ -321,6 +412,8 @@ pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
     }
     for (n, slot, sig) in SPECIAL {
         let Some(f) = find(n) else { continue };
+        let seq = SEQUENCE.iter().find(|s| sequence && s.0 == *n);
+        let (slot, sig) = seq.map_or((slot, sig), |s| (&s.1, &s.2));
         let body = gen.body(f, sig, This::Checked)?;
         gen.special(n, slot, sig, cfg_attr(&cfg_pred(&f.attrs)), body);
     }
@@ -369,6 +462,11 @@ pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
     if set.is_none() && del.is_none() {
         return Ok(());
     }
+    let (set_sig, del_sig, slot_name, assign_sig) = if sequence {
+        (&SETINDEX, &DELINDEX, "HPy_sq_ass_item", &SETINDEX)
+    } else {
+        (&SETITEM, &DELITEM, "HPy_mp_ass_subscript", &SETITEM)
+    };
     let arm = |f: Option<&ImplItemFn>, sig: &Sig, what: &str| -> syn::Result<TokenStream> {
         let refuse = quote!(::core::result::Result::Err(::hpy::HPyErr::type_error(
             ::std::format!("'{}' object does not support item {}", __self.type_name(), #what)
@@ -381,8 +479,8 @@ pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
         })
     };
     let (set_arm, del_arm) = (
-        arm(set, &SETITEM, "assignment")?,
-        arm(del, &DELITEM, "deletion")?,
+        arm(set, set_sig, "assignment")?,
+        arm(del, del_sig, "deletion")?,
     );
     let pred = match (
         set.map(|f| cfg_pred(&f.attrs)),
@@ -396,12 +494,6 @@ pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
         ::core::option::Option::Some(__v) => #set_arm,
         ::core::option::Option::None => #del_arm,
     });
-    gen.special(
-        "__setitem__",
-        "HPy_mp_ass_subscript",
-        &SETITEM,
-        cfg_attr(&pred),
-        body,
-    );
+    gen.special("__setitem__", slot_name, assign_sig, cfg_attr(&pred), body);
     Ok(())
 }

@@ -273,6 +273,8 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
     let cfg = |f: &syn::ImplItemFn| crate::attrs::cfg_pred(&f.attrs).unwrap_or(quote!(all()));
     // (cfg, text) per item; properties as (cfg, name, type) and setters (name, type).
     let (mut getters, mut setters, mut methods) = (Vec::new(), Vec::new(), Vec::new());
+    // `__concat__` is `__add__`, without `__radd__`.
+    let mut no_reflected: Vec<String> = Vec::new();
     for item in &imp.items {
         let syn::ImplItem::Fn(f) = item else { continue };
         if has(f, "call_function") {
@@ -293,6 +295,29 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             let (_, params) = crate::method::parameters(&f.sig, 0)?;
             let def = function("__new__", Some("cls"), &params, sig, &ReturnType::Default)?;
             methods.push((cfg(f), def.replace(") -> None: ...", ") -> Self: ...")));
+            continue;
+        }
+        if has(f, "staticmethod") || has(f, "classmethod") {
+            let (_, mut params) = crate::method::parameters(&f.sig, 0)?;
+            let (decorator, first) = if has(f, "classmethod") {
+                // The first parameter receives the class.
+                if !params.is_empty() {
+                    params.remove(0);
+                }
+                ("classmethod", Some("cls"))
+            } else {
+                ("staticmethod", None)
+            };
+            let def = function(&name, first, &params, sig, &f.sig.output)?;
+            methods.push((cfg(f), format!("@{decorator}\n{def}")));
+            continue;
+        }
+        if has(f, "classattr") {
+            let ty = match &f.sig.output {
+                ReturnType::Default => "None".to_owned(),
+                ReturnType::Type(_, t) => py_type(t, false),
+            };
+            methods.push((cfg(f), format!("{name}: {ty}\n")));
             continue;
         }
         let (_, params) = crate::method::parameters(&f.sig, 1)?;
@@ -318,23 +343,46 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             setters.push((prop, ty));
             continue;
         }
+        // The buffer protocol has no Python method before 3.12 (`__buffer__`).
+        if name == "__getbuffer__" {
+            continue;
+        }
+        // The sequence slots' methods, under the names Python gives them.
+        let seq_name = match name.as_str() {
+            "__concat__" => Some("__add__"),
+            "__repeat__" => Some("__mul__"),
+            "__inplace_concat__" => Some("__iadd__"),
+            "__inplace_repeat__" => Some("__imul__"),
+            _ => None,
+        };
         let py_name = opts
             .name
             .as_ref()
             .map(|l| l.value())
+            .or(seq_name.map(str::to_owned))
             .unwrap_or_else(|| name.trim_start_matches("r#").to_owned());
-        // Special methods take their operands by position.
-        let dunder = name.starts_with("__") && name.ends_with("__") && name != "__call__";
+        // Special methods take their operands by position (`__init__` takes `#[new]`'s kind of
+        // parameters).
+        let dunder = name.starts_with("__")
+            && name.ends_with("__")
+            && name != "__call__"
+            && name != "__init__";
         let names: Vec<Ident> = params.iter().map(|p| Ident::new(&p.name, p.span)).collect();
         let positional = quote!(#(#names,)* /);
         let sig = match sig {
             None if dunder && !names.is_empty() => Some(&positional),
             sig => sig,
         };
-        methods.push((
-            cfg(f),
-            function(&py_name, Some("self"), &params, sig, &f.sig.output)?,
-        ));
+        if name == "__concat__" {
+            // `sq_concat` has no reflected form (`sq_repeat` gives CPython `__rmul__` too).
+            no_reflected.push(py_name.clone());
+        }
+        let mut text = function(&py_name, Some("self"), &params, sig, &f.sig.output)?;
+        if name == "__next__" {
+            // `None` ends the iteration: it is not an item.
+            text = text.replace(" | None: ...", ": ...");
+        }
+        methods.push((cfg(f), text));
     }
     let mut parts = Vec::new();
     for (cfg, prop, ty) in getters {
@@ -363,7 +411,8 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             continue;
         };
         let mut also: Vec<String> = Vec::new();
-        if let Some(op) = name
+        if no_reflected.iter().any(|n| n == name) {
+        } else if let Some(op) = name
             .strip_prefix("__r")
             .filter(|_| BINARY.iter().any(|b| format!("__r{b}") == name))
         {

@@ -93,6 +93,7 @@ mod types;
 
 mod conversions;
 
+mod buffer;
 mod class;
 mod eval;
 mod global;
@@ -108,6 +109,7 @@ pub mod __private;
 #[doc = include_str!("coverage.md")]
 pub mod coverage {}
 
+pub use buffer::{BufferCopy, BufferVec, Element, Export};
 pub use class::{CallFunction, ClassExport, ClassRef, Field, HPyClass, Obj, Ref, RefMut};
 pub use context::Context;
 pub use conversion::{FromPython, IntoPython};
@@ -117,8 +119,8 @@ pub use eval::SourceKind;
 pub use global::Global;
 pub use handle::Handle;
 pub use hpy_macros::{
-    call_function, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods, hpy_module,
-    new, setter,
+    call_function, classattr, classmethod, getter, hpy_class, hpy_exec, hpy_export, hpy_method,
+    hpy_methods, hpy_module, new, setter, staticmethod,
 };
 pub use raise::ExceptionClass;
 pub use tracker::Tracker;
@@ -166,8 +168,9 @@ mod guide {
 /// The names most modules need: `use hpy::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        call_function, getter, hpy_class, hpy_exec, hpy_export, hpy_method, hpy_methods,
-        hpy_module, new, setter, Bytes, CompareOp, Context, Dict, ExceptionType, Field, FromPython,
-        Global, HPyErr, HPyResult, Handle, IntoPython, List, Obj, Str, Tuple,
+        call_function, classattr, classmethod, getter, hpy_class, hpy_exec, hpy_export, hpy_method,
+        hpy_methods, hpy_module, new, setter, staticmethod, Bytes, CompareOp, Context, Dict,
+        ExceptionType, Field, FromPython, Global, HPyErr, HPyResult, Handle, IntoPython, List, Obj,
+        Str, Tuple,
     };
 }

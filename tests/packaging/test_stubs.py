@@ -82,6 +82,16 @@ def test_stubs_of_the_test_modules_type_check(tmp_path):
     # One number slot gives the reflected method too: __radd__ from __add__, __sub__ from __rsub__.
     assert "    def __radd__(self, other: int, /) -> int: ...\n" in cls, cls
     assert "    def __sub__(self, other: int, /) -> int: ...\n" in cls, cls
+    # Special methods without a slot and the sequence slots appear under their Python names.
+    steps = testmod[testmod.index("class Steps:"):]
+    for line in ("    def __init__(self, n: int, fill: int = ...) -> None: ...\n",
+                 "    def __next__(self) -> int: ...\n", "    def __getitem__(self, i: int, /) -> int: ...\n",
+                 "    def __add__(self, _other: Any, /) -> int: ...\n",
+                 "    def __rmul__(self, k: int, /) -> int: ...\n", "    START: int\n",
+                 "    @staticmethod\n    def double(x: int) -> int: ...\n",
+                 "    @classmethod\n    def name_of(cls, suffix: str) -> str: ...\n"):
+        assert line in steps, steps
+    assert "__radd__" not in steps and "__getbuffer__" not in steps and "__concat__" not in steps
     # The stubs of the test module with a class match it at run time as well.
     env = dict(os.environ, PYTHONPATH=str(tmp_path), MYPYPATH=str(tmp_path))
     env.pop("HPY", None)

@@ -49,6 +49,30 @@ def test_kwdemo_errors_match_python(hello, call):
     assert str(got.value) == str(expected.value)
 
 
+def test_keyword_names_remembered_per_call(hello):
+    """A function remembers the keyword names of its last call, so that a call site passing the
+    same names (CPython reuses the site's tuple) is matched with one identity check. Calls with
+    other names, orders, extras, clashes or too many keywords are still matched by name."""
+
+    def calls(f):
+        out = [f(1, c=3, d=4), f(1, d=4, c=3), f(1, b=7, c=3), f(1, 2, c=3, x=1)]
+        out.append(f(1, c=3, d=4, e=5, g=6, h=7, i=8, j=9, k=10))  # more than the 8 remembered
+        out.append(f(1, b=3, c=4))
+        try:
+            f(1, 2, b=3, c=4)  # the same names as the call before, `b` also given by position
+        except TypeError as e:
+            out.append(str(e))
+        return out
+
+    # Past the point where a function whose calls keep changing names stops remembering.
+    for _ in range(40):
+        assert calls(hello.kwdemo) == calls(kwdemo)
+    for _ in range(40):  # one call site, remembered
+        assert hello.kwdemo(1, c=3, d=4) == kwdemo(1, c=3, d=4)
+        with pytest.raises(TypeError, match=r"kwdemo\(\) got multiple values for argument 'b'"):
+            hello.kwdemo(1, 2, b=3, c=4)
+
+
 def test_kwdemo_conversion_error_names_the_argument(hello):
     with pytest.raises(TypeError, match=r"^kwdemo\(\) argument 'b': 'str' object cannot be"):
         hello.kwdemo(1, "x", c=3)

@@ -365,8 +365,10 @@ impl<'ctx> Decoder<'ctx, '_> {
         }
     }
 
-    /// An object's key and the `:` after it; the key goes onto `keys_pending`.
-    #[inline(never)]
+    /// An object's key and the `:` after it; the key goes onto `keys_pending`. Inlined: a call
+    /// per member cost `loads` 2 to 4% (instruction counts) and the object frame stays at 96
+    /// bytes, ujson's; `store`, inlined too, would make it 112.
+    #[inline(always)]
     fn object_key(&mut self) -> Result<(), Fail> {
         let key = self.string(true)?;
         self.skip_ws();

@@ -138,7 +138,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             );
         }
         if cur.is_none() {
-            self.out.extend_from_slice(b"null");
+            put_word(&mut self.out, b"null");
             return Some(Ok(()));
         }
         if let Some(b) = Bytes::cast(cur) {
@@ -151,12 +151,11 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
     }
 
     fn bool_value(&mut self, obj: &Handle<'ctx>) -> Done {
-        let word: &[u8] = if obj.extract::<bool>()? {
-            b"true"
+        if obj.extract::<bool>()? {
+            put_word(&mut self.out, b"true");
         } else {
-            b"false"
-        };
-        self.out.extend_from_slice(word);
+            put_word(&mut self.out, b"false");
+        }
         Ok(())
     }
 
@@ -377,34 +376,116 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
     /// after the others. With `sort_keys` the sorted list is a snapshot, as in ujson: added keys
     /// are not written, and a key deleted before its turn is a `RuntimeError` (ujson stops
     /// writing there, leaving unfinished JSON).
-    #[inline(never)]
+    #[inline(always)]
     fn dict(&mut self, dict: &Dict<'ctx>, level: u32) -> Done {
+        let exact = self.is_exact_dict(dict)?;
+        if exact && !self.opts.sort_keys {
+            self.exact_dict(dict, level)
+        } else {
+            self.any_dict(dict, level, exact)
+        }
+    }
+
+    /// The common case: a `dict` itself, in its own order. The same walk as [`Self::walk`],
+    /// without its bookkeeping until Python code runs (it then hands over to it).
+    #[inline(never)]
+    fn exact_dict(&mut self, dict: &Dict<'ctx>, level: u32) -> Done {
         if self.guard.exhausted() {
             return Err(stack::error().into());
         }
         self.out.push(b'{');
-        let mut keys = dict.keys()?;
+        let keys = dict.keys()?;
+        let n = keys.len()?;
+        let seen = self.foreign;
+        for i in 0..n {
+            let key = keys.get_item(i)?;
+            let value = match dict.get_item(&key) {
+                Ok(value) => value,
+                Err(e) => {
+                    self.deleted_key(e)?;
+                    return self.resume(dict, keys, i + 1, i, seen, level);
+                }
+            };
+            if i > 0 {
+                put(&mut self.out, &self.opts.item_sep);
+            }
+            self.newline_indent(level + 1);
+            self.key(&key)?;
+            put(&mut self.out, &self.opts.key_sep);
+            self.encode(&value, level + 1)?;
+            if self.foreign != seen {
+                return self.resume(dict, keys, i + 1, i + 1, seen, level);
+            }
+        }
+        if n > 0 {
+            self.newline_indent(level);
+        }
+        self.out.push(b'}');
+        Ok(())
+    }
+
+    /// A dict subclass, or any dict with `sort_keys`.
+    #[inline(never)]
+    fn any_dict(&mut self, dict: &Dict<'ctx>, level: u32, exact: bool) -> Done {
+        if self.guard.exhausted() {
+            return Err(stack::error().into());
+        }
+        self.out.push(b'{');
+        let keys = dict.keys()?;
         if self.opts.sort_keys {
             keys.call_method(&names::get(self.ctx, &m::NAME_SORT)?, ())?;
         }
-        let exact = self.is_exact_dict(dict)?;
-        let mut start = 0;
-        let mut written = 0;
+        let seen = self.foreign;
+        self.walk(dict, keys, 0, 0, seen, level, exact)
+    }
+
+    /// [`Self::walk`] for an exact dict after Python code ran: out of line, so that it adds
+    /// nothing to [`Self::exact_dict`]'s frame.
+    #[cold]
+    #[inline(never)]
+    fn resume(
+        &mut self,
+        dict: &Dict<'ctx>,
+        keys: hpy::List<'ctx>,
+        start: usize,
+        written: usize,
+        seen: u32,
+        level: u32,
+    ) -> Done {
+        self.walk(dict, keys, start, written, seen, level, true)
+    }
+
+    /// Writes the items of `dict` from `keys[start..]` (`written` already written, `{`
+    /// included), then the keys added meanwhile, and the closing `}`. `seen` is
+    /// [`Self::foreign`] before the first of `keys` was written.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn walk(
+        &mut self,
+        dict: &Dict<'ctx>,
+        mut keys: hpy::List<'ctx>,
+        mut start: usize,
+        mut written: usize,
+        mut seen: u32,
+        level: u32,
+        exact: bool,
+    ) -> Done {
         for _round in 0..MAX_DICT_ROUNDS {
-            let seen = self.foreign;
             let n = keys.len()?;
             for i in start..n {
                 let key = keys.get_item(i)?;
-                let value = if exact {
-                    dict.get(&key)?
+                let found = if exact {
+                    dict.get_item(&key)
                 } else {
-                    self.subclass_value(dict, &key)?
+                    self.subclass_value(dict, &key)
                 };
-                let Some(value) = value else {
-                    if self.opts.sort_keys {
-                        return Err(dict_changed());
+                let value = match found {
+                    Ok(value) => value,
+                    // A key deleted by Python code run for an earlier value.
+                    Err(e) => {
+                        self.deleted_key(e)?;
+                        continue;
                     }
-                    continue;
                 };
                 if written > 0 {
                     put(&mut self.out, &self.opts.item_sep);
@@ -423,6 +504,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
                 return Ok(());
             }
             // Python code ran: continue with the keys added since.
+            seen = self.foreign;
             let now = dict.keys()?;
             start = added_from(&now, &keys)?;
             keys = now;
@@ -439,16 +521,34 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         Ok(dict.get_type().is(ty))
     }
 
-    /// `dict.get(d, key)` unbound: the stored value, whatever the subclass defines.
+    /// `dict.get(d, key)` unbound: the stored value, whatever the subclass defines; a
+    /// `KeyError` if there is none.
     #[inline(never)]
-    fn subclass_value(
-        &self,
-        dict: &Dict<'ctx>,
-        key: &Handle<'ctx>,
-    ) -> HPyResult<Option<Handle<'ctx>>> {
+    fn subclass_value(&self, dict: &Dict<'ctx>, key: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
         let missing = names::get(self.ctx, &m::MISSING)?;
         let value = names::get(self.ctx, &m::DICT_GET)?.call((dict, key, &missing))?;
-        Ok((!value.is(&missing)).then_some(value))
+        if value.is(&missing) {
+            return Err(HPyErr::new(
+                ExceptionType::KeyError,
+                "deleted while encoding",
+            ));
+        }
+        Ok(value)
+    }
+
+    /// The failed lookup of a key the dict held when its keys were read: a key deleted since
+    /// (a `KeyError`) is skipped, or with `sort_keys` ends the call; other errors propagate.
+    #[cold]
+    #[inline(never)]
+    fn deleted_key(&self, e: HPyErr) -> Done {
+        if !e.matches(self.ctx, ExceptionType::KeyError) {
+            return Err(e.into());
+        }
+        e.discard(self.ctx);
+        if self.opts.sort_keys {
+            return Err(dict_changed());
+        }
+        Ok(())
     }
 
     /// A dict key: `str` and `bytes` as they are, `True`/`False`/`None` as JSON words, anything
@@ -519,6 +619,20 @@ fn put(out: &mut Vec<u8>, sep: &[u8]) {
     match sep {
         [b] => out.push(*b),
         _ => out.extend_from_slice(sep),
+    }
+}
+
+/// Appends a word of known length (`null`, `true`, ...) with one store, where
+/// `extend_from_slice` may stay a call to a copying loop.
+#[inline(always)]
+fn put_word<const N: usize>(out: &mut Vec<u8>, word: &[u8; N]) {
+    out.reserve(N);
+    let len = out.len();
+    // SAFETY: `reserve` made room for `N` more bytes after `len`; they are written from `word`
+    // (which cannot overlap the vector's buffer, a unique borrow) before the length covers them.
+    unsafe {
+        core::ptr::copy_nonoverlapping(word.as_ptr(), out.as_mut_ptr().add(len), N);
+        out.set_len(len + N);
     }
 }
 

@@ -76,11 +76,28 @@ pub fn error() -> HPyErr {
     )
 }
 
-/// The current stack pointer (`psm`, which `stacker` is built on: one instruction, and unlike
-/// the address of a local it takes no room in the caller's frame).
+/// The current stack pointer: one instruction where the architecture is known (unlike the
+/// address of a local, it takes no room in the caller's frame), else `psm`'s function (which
+/// `stacker` is built on).
 #[inline(always)]
 fn stack_pointer() -> usize {
-    psm::stack_pointer() as usize
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    {
+        let sp: usize;
+        // SAFETY: copies the stack pointer into a register; reads no memory, writes nothing
+        // else and leaves the flags and the stack as they are.
+        unsafe {
+            #[cfg(target_arch = "x86_64")]
+            core::arch::asm!("mov {}, rsp", out(reg) sp, options(nomem, nostack, preserves_flags));
+            #[cfg(target_arch = "aarch64")]
+            core::arch::asm!("mov {}, sp", out(reg) sp, options(nomem, nostack, preserves_flags));
+        }
+        sp
+    }
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        psm::stack_pointer() as usize
+    }
 }
 
 /// The highest address of the current thread's stack, once per thread.

@@ -2,6 +2,7 @@
 
 use std::mem::ManuallyDrop;
 
+use super::kwcache::{KwCache, KW_MAX};
 use crate::sys;
 use crate::{Context, FromPython, HPyErr, HPyResult, Handle};
 
@@ -144,11 +145,13 @@ impl<'call, 'ctx, const N: usize> Matched<'call, 'ctx, N> {
 ///
 /// A call with only positional arguments, as many as the function takes, is matched inline
 /// (with `desc` a constant, a handful of comparisons): it allocates nothing and makes no
-/// context calls. Every other call is matched out of line.
+/// context calls. Every other call is matched out of line; keyword names the function was
+/// last called with (`cache`, one per function) are matched with one identity check.
 #[inline(always)]
 pub fn parse_args<'call, 'ctx, const N: usize>(
     ctx: Context<'ctx>,
     desc: &FunctionDescription,
+    cache: &KwCache,
     raw: RawArgs<'call>,
 ) -> HPyResult<Matched<'call, 'ctx, N>> {
     let nargs = raw.nargs;
@@ -162,7 +165,7 @@ pub fn parse_args<'call, 'ctx, const N: usize>(
     if raw.kwnames._i == 0 && fits && !desc.required_keyword_only.iter().any(|&r| r) {
         slots[..named].copy_from_slice(&positional[..named]);
     } else {
-        match_slow(ctx, desc, raw, &mut slots, &mut extra_keywords)?;
+        match_slow(ctx, desc, cache, raw, &mut slots, &mut extra_keywords)?;
     }
     // SAFETY: every non-NULL slot is a borrowed argument handle, valid for the call and never
     // closed (ManuallyDrop).
@@ -185,6 +188,7 @@ pub fn parse_args<'call, 'ctx, const N: usize>(
 fn match_slow<'ctx>(
     ctx: Context<'ctx>,
     desc: &FunctionDescription,
+    cache: &KwCache,
     raw: RawArgs<'_>,
     slots: &mut [sys::HPy],
     extra: &mut Vec<(Handle<'ctx>, sys::HPy)>,
@@ -194,8 +198,10 @@ fn match_slow<'ctx>(
     let named = nargs.min(desc.positional);
     // SAFETY: `args` holds at least `nargs` handles (see `RawArgs::new`).
     slots[..named].copy_from_slice(unsafe { &std::slice::from_raw_parts(args, nargs)[..named] });
-    if raw.kwnames._i != 0 {
-        match_keywords(ctx, desc, raw, slots, extra)?;
+    // SAFETY: the keyword values follow the `nargs` positional arguments (see `RawArgs::new`).
+    let values = unsafe { args.add(nargs) };
+    if raw.kwnames._i != 0 && !cache.apply(ctx, raw.kwnames, values, slots) {
+        match_keywords(ctx, desc, cache, raw, slots, extra)?;
     }
     if nargs > desc.positional && !desc.varargs {
         return Err(too_many_positional(desc, nargs, slots));
@@ -218,6 +224,7 @@ fn match_slow<'ctx>(
 fn match_keywords<'ctx>(
     ctx: Context<'ctx>,
     desc: &FunctionDescription,
+    cache: &KwCache,
     raw: RawArgs<'_>,
     slots: &mut [sys::HPy],
     extra: &mut Vec<(Handle<'ctx>, sys::HPy)>,
@@ -230,6 +237,8 @@ fn match_keywords<'ctx>(
         return Err(HPyErr::fetch());
     }
     let mut posonly_as_keyword: Vec<String> = Vec::new();
+    // The parameter of each keyword, while every keyword names one (`None` after one does not).
+    let mut map: Option<[u8; KW_MAX]> = (nkw as usize <= KW_MAX).then_some([0; KW_MAX]);
     for k in 0..nkw as usize {
         // SAFETY: `k` is in range; the result is a new handle or NULL with an exception.
         let key = unsafe {
@@ -259,8 +268,18 @@ fn match_keywords<'ctx>(
                     name_text()
                 )))
             }
-            Some(i) => slots[i] = value,
-            None if desc.varkw => extra.push((key, value)),
+            Some(i) => {
+                slots[i] = value;
+                if let (Some(map), Ok(i)) = (&mut map, u8::try_from(i)) {
+                    map[k] = i;
+                } else {
+                    map = None;
+                }
+            }
+            None if desc.varkw => {
+                map = None;
+                extra.push((key, value))
+            }
             None if desc.params[..desc.positional_only]
                 .iter()
                 .any(|p| p.as_bytes() == name) =>
@@ -282,6 +301,9 @@ fn match_keywords<'ctx>(
             desc.name,
             posonly_as_keyword.join(", ")
         )));
+    }
+    if let Some(map) = map {
+        cache.remember(ctx, &kwnames, &map[..nkw as usize]);
     }
     Ok(())
 }

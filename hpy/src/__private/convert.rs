@@ -167,3 +167,37 @@ swapped! {
     /// [`Reflected`] for `__pow__` (a [`TernarySlot`]) without a modulo.
     SwapPow: TernarySlot |ctx| (, &ctx.none());
 }
+
+/// Finishes a `__next__`: `Some(value)` is the next item, `None` raises `StopIteration`.
+pub fn iter_next<'ctx, R: IntoIterNext<'ctx>>(
+    ctx: Context<'ctx>,
+) -> impl FnOnce(R) -> HPyResult<Handle<'ctx>> {
+    move |r| match r.into_iter_next()? {
+        Some(v) => crate::IntoPython::into_python(v, ctx),
+        None => Err(HPyErr::new(crate::ExceptionType::StopIteration, "")),
+    }
+}
+
+/// What `__next__` may return: `Option<T>` or `HPyResult<Option<T>>` of a convertible `T`.
+#[diagnostic::on_unimplemented(
+    message = "`__next__` returns `Option<T>` (`None` ends the iteration) or `HPyResult<Option<T>>`, not `{Self}`",
+    label = "must be `Option<T>` or `HPyResult<Option<T>>`"
+)]
+pub trait IntoIterNext<'ctx> {
+    /// The item type.
+    type Item: crate::IntoPython<'ctx>;
+    /// The next item, none, or the error.
+    fn into_iter_next(self) -> HPyResult<Option<Self::Item>>;
+}
+impl<'ctx, T: crate::IntoPython<'ctx>> IntoIterNext<'ctx> for Option<T> {
+    type Item = T;
+    fn into_iter_next(self) -> HPyResult<Option<T>> {
+        Ok(self)
+    }
+}
+impl<'ctx, T: crate::IntoPython<'ctx>> IntoIterNext<'ctx> for HPyResult<Option<T>> {
+    type Item = T;
+    fn into_iter_next(self) -> HPyResult<Option<T>> {
+        self
+    }
+}

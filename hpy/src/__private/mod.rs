@@ -8,9 +8,11 @@ use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoPython};
 
 mod args;
 mod convert;
+mod kwcache;
 mod slots;
 mod stub;
 pub use convert::*;
+pub use kwcache::{module_globals, KwCache, KW_POOL, SDK_GLOBALS};
 pub use slots::*;
 pub use stub::{stub_join, stub_len, NoStubMethods};
 
@@ -20,8 +22,8 @@ pub use args::{
     RawArgs,
 };
 
-pub use crate::class::ClassDefs;
 use crate::class::HPyClass;
+pub use crate::class::{ClassAttr, ClassDefs};
 pub use crate::ffi::def::{StaticCell, StaticDef};
 
 /// Body of the generated `HPyInitGlobalContext_<module>`: keeps the context for the
@@ -188,6 +190,12 @@ pub trait ClassMethods {
     const DEFINES: &'static [&'static StaticDef];
     /// Whether the block has a `#[new]`.
     const HAS_NEW: bool;
+    /// Whether the block has an `__init__`.
+    const HAS_INIT: bool = false;
+    /// The `#[classattr]`s, set on the type when it is made.
+    const CLASS_ATTRS: &'static [ClassAttr] = &[];
+    /// The `#[staticmethod]`s and `#[classmethod]`s (true): their names.
+    const STATICS: &'static [(&'static CStr, bool)] = &[];
     /// `__rOP__` methods for the reflected operators, added where the runtime does not derive
     /// them from the binary slots (PyPy).
     const REFLECTED: &'static [&'static StaticDef] = &[];
@@ -218,6 +226,9 @@ impl<T: ClassMethods + HPyClass> HasMethods for MethodsOf<T> {
             defines: T::DEFINES,
             reflected: T::REFLECTED,
             has_new: T::HAS_NEW,
+            has_init: T::HAS_INIT,
+            class_attrs: T::CLASS_ATTRS,
+            statics: T::STATICS,
             new_doc: T::NEW_DOC,
             lifecycle: lifecycle::<T>(),
         }
@@ -234,6 +245,9 @@ impl<T: HPyClass> NoMethods for &MethodsOf<T> {
             defines: &[],
             reflected: &[],
             has_new: false,
+            has_init: false,
+            class_attrs: &[],
+            statics: &[],
             new_doc: None,
             lifecycle: lifecycle::<T>(),
         }

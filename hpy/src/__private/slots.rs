@@ -57,6 +57,12 @@ slot_traits! {
     SetterSlot(a: &Handle<'ctx>, value: Option<&Handle<'ctx>>) -> ();
     /// A reflected operator as a method: `this.__rOP__(other)` is the slot called as `(other, this)`.
     Reflected(this: &Handle<'ctx>, other: &Handle<'ctx>) -> Handle<'ctx>;
+    /// A slot taking an index (`sq_item`, `sq_repeat`, `sq_inplace_repeat`).
+    IndexSlot(a: &Handle<'ctx>, i: isize) -> Handle<'ctx>;
+    /// `sq_ass_item`: `value` is `None` for a deletion.
+    IndexAssignSlot(a: &Handle<'ctx>, i: isize, value: Option<&Handle<'ctx>>) -> ();
+    /// `bf_getbuffer`: the export the class hands out.
+    GetBufferSlot(a: &Handle<'ctx>) -> crate::buffer::Export;
 }
 
 /// A handle argument that may be NULL (a deleted value); ABI-identical to `HPy`.
@@ -99,6 +105,7 @@ macro_rules! plain_args {
     )*};
 }
 plain_args!(Raw, usize, isize, u32, *mut c_void, *const sys::HPy);
+plain_args!(c_int, *mut sys::HPy_buffer);
 
 /// A function with HPy's signature and its CPython trampoline, both type-erased, and the
 /// signature the runtime calls them with.
@@ -391,6 +398,35 @@ table! {
             // SAFETY: the runtime passes `nargs` positional values and the keyword arguments.
             run(ctx, M::DESC.name, || unsafe { new_call::<M>(ctx, &cls, args, nargs as usize, kw.0) })
         };
+    /// `__init__` (`tp_init`): a method with arguments, whose result (None) is dropped.
+    initproc<M: KeywordsMethod>: HPyFunc_INITPROC / _HPyFunc_args_INITPROC,
+        (s: sys::HPy, args: *const sys::HPy, nargs: isize, kw: Raw) -> c_int,
+        cpy(self_: Obj, args: Obj, kw: Obj) -> c_int = 0,
+        |ctx| {
+            run_value(ctx, M::DESC.name, -1, || {
+                // SAFETY: the runtime passes `nargs` positional values and the keyword arguments.
+                unsafe { new_call::<M>(ctx, &s, args, nargs as usize, kw.0) }.map(|_| 0)
+            })
+        };
+    /// `sq_item`, `sq_repeat`, `sq_inplace_repeat`.
+    ssizeargfunc<M: IndexSlot>: HPyFunc_SSIZEARGFUNC / _HPyFunc_args_SSIZEARGFUNC,
+        (a: sys::HPy, i: isize) -> sys::HPy,
+        cpy(arg0: Obj, arg1: sys::HPy_ssize_t) -> Obj = null_mut(),
+        |ctx| run(ctx, M::NAME, || M::call(ctx, &a, i));
+    /// `sq_ass_item`.
+    ssizeobjargproc<M: IndexAssignSlot>: HPyFunc_SSIZEOBJARGPROC / _HPyFunc_args_SSIZEOBJARGPROC,
+        (a: sys::HPy, i: isize, v: Nullable) -> c_int,
+        cpy(arg0: Obj, arg1: sys::HPy_ssize_t, arg2: Obj) -> c_int = 0,
+        |ctx| run_value(ctx, M::NAME, -1, || M::call(ctx, &a, i, v.as_deref()).map(|()| 0));
+    /// `bf_getbuffer`: fills the view from the class's export (see `crate::buffer`).
+    getbufferproc<M: GetBufferSlot>: HPyFunc_GETBUFFERPROC / _HPyFunc_args_GETBUFFERPROC,
+        (a: sys::HPy, view: *mut sys::HPy_buffer, flags: c_int) -> c_int,
+        cpy(self_: Obj, view: *mut sys::cpy_Py_buffer, flags: c_int) -> c_int = 0,
+        |ctx| run_value(ctx, M::NAME, -1, || {
+            let export = M::call(ctx, &a)?;
+            // SAFETY: the runtime passes the view to fill, valid for the call.
+            unsafe { crate::buffer::fill_view(ctx, &a, export, view, flags) }.map(|()| 0)
+        });
 }
 
 /// Runs a user function whose C result is not a handle; `err` is the error value.
@@ -510,7 +546,8 @@ impl<T: HPyClass> KeywordsMethod for NoNew<T> {
             return Err(HPyErr::type_error(msg));
         }
         let (ptr, nargs) = args.positional();
-        if nargs != 0 || args.has_keywords() {
+        // With an `__init__`, the arguments are its (as `object.__new__` lets them through).
+        if (nargs != 0 || args.has_keywords()) && !T::methods().has_init {
             // In the words of `object.__new__`, which makes these instances on CPython.
             let module = cls.get_attr("__module__")?;
             let module = module.str()?;

@@ -27,6 +27,8 @@ pub struct ClassSpec {
     /// `HPyType_GenericNew` elsewhere) that gets `Default::default()` on first use; otherwise it
     /// raises `TypeError`. Either way arguments are refused (`TypeError`), as `object()` does.
     pub generic_new: bool,
+    /// `Class[...]` makes a `types.GenericAlias` (`#[hpy_class(generic)]`).
+    pub generic: bool,
     /// The value is not `Send` (`#[hpy_class(unsendable)]`): it may only be used, and is only
     /// dropped, on the thread that stored it.
     pub unsendable: bool,
@@ -373,9 +375,98 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
             return refuse_class(ctx, module, T::SPEC.py_name(), why);
         }
         let ty = self.make_type(ctx, name.extract::<&str>()?)?;
+        let defs = T::methods();
+        if crate::ffi::runtime::is_cpython() {
+            enable_named_slots(&ty, defs.defines)?;
+        }
+        if !defs.statics.is_empty() {
+            make_statics::<T>(ctx, &ty, defs.statics)?;
+        }
+        for attr in defs.class_attrs {
+            ty.set_attr(attr.name, &(attr.make)(ctx)?)?;
+        }
+        if T::SPEC.generic {
+            // `Class[int]` is a `types.GenericAlias`, as for a generic class in Python.
+            let types = ctx.import("types")?;
+            let classmethod = ctx.builtin("classmethod")?;
+            let alias = classmethod.call((types.get_attr("GenericAlias")?,))?;
+            ty.set_attr("__class_getitem__", &alias)?;
+        }
         self.global.set(ctx, &ty)?;
         module.set_attr(T::SPEC.py_name(), &ty)
     }
+}
+
+/// Special methods that CPython calls through a slot of the type (`tp_iter`, `tp_iternext`,
+/// `tp_descr_get`, `tp_descr_set`, `tp_getattro`, `tp_setattro`) but HPy 0.9 has no slot for: `#[hpy_methods]`
+/// makes them ordinary methods, which PyPy finds by name.
+const NAMED_SLOTS: &[&CStr] = &[
+    c"__iter__",
+    c"__next__",
+    c"__get__",
+    c"__set__",
+    c"__delete__",
+    c"__getattr__",
+    c"__setattr__",
+    c"__delattr__",
+];
+
+/// On CPython, a type made from a spec does not fill its slots from the methods it has; setting
+/// such a method again on the type does (as for a class statement), so that `iter(x)` and
+/// `next(x)` call `__iter__` and `__next__`.
+fn enable_named_slots(
+    ty: &Handle<'_>,
+    defines: &[&'static crate::ffi::def::StaticDef],
+) -> HPyResult<()> {
+    for d in defines {
+        let def = d.get();
+        // SAFETY: `def` points to a `StaticDef`'s definition, which lives for the process.
+        let def = unsafe { &*def };
+        if def.kind != sys::HPyDef_Kind::HPyDef_Kind_Meth {
+            continue;
+        }
+        // SAFETY: the kind says the union holds a method, whose name is a static C string.
+        let name = unsafe { CStr::from_ptr(def.__bindgen_anon_1.meth.name) };
+        if NAMED_SLOTS.contains(&name) {
+            let name = name.to_str().unwrap_or_default();
+            let method = ty.get_attr(name)?;
+            ty.set_attr(name, &method)?;
+        }
+    }
+    Ok(())
+}
+
+/// HPy 0.9 has no static or class methods: each is made a method of the type, bound to an
+/// instance that holds no value (made by `HPy_New`, never initialised, so never dropped), and that
+/// bound method is wrapped in `staticmethod` (the instance is ignored) or `classmethod` (the class
+/// comes as the first argument).
+fn make_statics<'ctx, T: HPyClass>(
+    ctx: Context<'ctx>,
+    ty: &Handle<'ctx>,
+    statics: &[(&'static CStr, bool)],
+) -> HPyResult<()> {
+    if T::SPEC.shape != BuiltinShape::Object {
+        return Err(HPyErr::type_error(format!(
+            "{}: static and class methods need a class that does not extend a built-in",
+            T::SPEC.py_name()
+        )));
+    }
+    let mut data: *mut core::ffi::c_void = core::ptr::null_mut();
+    // SAFETY: `ty` is the class's open type; `HPy_New` writes the address of the zeroed struct,
+    // whose state (0) says no value is stored.
+    let holder = unsafe { ctx.own(call!(ctx, ctx_New, ty.as_raw(), &raw mut data))? };
+    let (staticmethod, classmethod) = (ctx.builtin("staticmethod")?, ctx.builtin("classmethod")?);
+    for (name, is_class) in statics {
+        let name = name.to_str().unwrap_or_default();
+        let bound = holder.get_attr(name)?;
+        let wrapper = if *is_class {
+            &classmethod
+        } else {
+            &staticmethod
+        };
+        ty.set_attr(name, &wrapper.call((bound,))?)?;
+    }
+    Ok(())
 }
 
 /// Python code that makes a module refuse, by name, the classes this runtime cannot host: a

@@ -118,10 +118,26 @@ pub struct ClassDefs {
     pub reflected: &'static [&'static StaticDef],
     /// Whether the block has a `#[new]`.
     pub has_new: bool,
+    /// Whether the block has an `__init__` (`tp_init`).
+    pub has_init: bool,
+    /// The `#[classattr]`s.
+    pub class_attrs: &'static [ClassAttr],
+    /// The names of the `#[staticmethod]`s and `#[classmethod]`s (true).
+    pub statics: &'static [(&'static core::ffi::CStr, bool)],
     /// The `__doc__` of `#[new]`, with its text signature (see `__private::ClassMethods`).
     pub new_doc: Option<&'static core::ffi::CStr>,
     /// The definitions the type needs besides the block's.
     pub lifecycle: Lifecycle,
+}
+
+/// A `#[classattr]`: its name, and the function that makes its value when the type is made.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct ClassAttr {
+    /// The attribute's name.
+    pub name: &'static str,
+    /// Makes the value.
+    pub make: for<'ctx> fn(crate::Context<'ctx>) -> crate::HPyResult<crate::Handle<'ctx>>,
 }
 
 /// The makers of the `tp_destroy`, `tp_traverse` and default `tp_new` definitions of a class,

@@ -132,19 +132,25 @@ pub enum CompareOp {
 }
 
 impl<'ctx> Handle<'ctx> {
-    /// `self is other`.
+    /// `self is other` (`HPy_Is`). Two equal handles are one handle, so they need no call; on
+    /// CPython's universal runtime, where a handle is the object's address, that is every `is`
+    /// that holds.
     #[inline]
     pub fn is(&self, other: &Handle<'_>) -> bool {
-        // SAFETY: both handles are open.
-        unsafe { call!(self.ctx(), ctx_Is, self.as_raw(), other.as_raw()) != 0 }
+        self.as_raw()._i == other.as_raw()._i
+            // SAFETY: both handles are open.
+            || unsafe { call!(self.ctx(), ctx_Is, self.as_raw(), other.as_raw()) != 0 }
     }
 
-    /// `self is None`.
+    /// `self is None` (`HPy_Is` with `HPy_None`; no call when the handles are equal, see
+    /// [`Handle::is`]).
     #[inline]
     pub fn is_none(&self) -> bool {
         let ctx = self.ctx();
-        // SAFETY: the handle is open and `h_None` is a constant of the same context.
-        unsafe { call!(ctx, ctx_Is, self.as_raw(), crate::ffi::h_None(ctx)) != 0 }
+        let none = crate::ffi::h_None(ctx);
+        self.as_raw()._i == none._i
+            // SAFETY: the handle is open and `h_None` is a constant of the same context.
+            || unsafe { call!(ctx, ctx_Is, self.as_raw(), none) != 0 }
     }
 
     /// `bool(self)`.

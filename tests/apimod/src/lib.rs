@@ -9,6 +9,7 @@ mod errors;
 mod misc;
 mod number;
 mod object;
+mod protocols;
 mod text;
 mod unsendable;
 
@@ -23,6 +24,24 @@ mod apimod {
 
     #[hpy_export]
     use crate::unsendable::Local;
+
+    #[hpy_export]
+    use crate::protocols::{
+        countdown::Countdown,
+        dynamic::Dynamic,
+        floats::{bytes_of, sum_f64, sum_i32, Floats},
+        guarded::Guarded,
+        init_base::InitBase,
+        init_with_new::Both,
+        ints::Ints,
+        managed::Managed,
+        record::Record,
+        seq::Seq,
+        seq_mapped::Mapped,
+        span::Span,
+        span_iter::SpanIter,
+        temperature::Temperature,
+    };
 
     #[hpy_export]
     use crate::object::{

@@ -452,4 +452,73 @@ mod testmod {
     pub struct CfgOff {
         v: i64,
     }
+
+    /// A class with the special methods HPy 0.9 has no slot for and the sequence slots, for
+    /// the type stubs.
+    #[hpy_class(default)]
+    #[derive(Default)]
+    pub struct Steps {
+        n: i64,
+        data: hpy::BufferVec<u8>,
+    }
+
+    #[hpy_methods(sequence)]
+    impl Steps {
+        #[hpy_method(signature = (n, fill = 0))]
+        fn __init__(&mut self, n: i64, fill: u8) -> HPyResult<()> {
+            self.n = n;
+            *self.data.vec_mut()? = vec![fill; n.max(0) as usize];
+            Ok(())
+        }
+
+        fn __iter__<'ctx>(this: &Obj<'ctx, Self>) -> Obj<'ctx, Self> {
+            this.clone()
+        }
+
+        fn __next__(&mut self) -> Option<i64> {
+            (self.n > 0).then(|| {
+                self.n -= 1;
+                self.n
+            })
+        }
+
+        fn __len__(&self) -> usize {
+            self.data.len()
+        }
+
+        fn __getitem__(&self, ctx: Context<'_>, i: isize) -> HPyResult<u8> {
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| self.data.get(ctx, i))
+                .ok_or_else(|| HPyErr::new(ExceptionType::IndexError, "Steps index out of range"))
+        }
+
+        fn __concat__(&self, _other: &Handle<'_>) -> i64 {
+            self.n
+        }
+
+        fn __repeat__(&self, k: isize) -> i64 {
+            self.n * k as i64
+        }
+
+        fn __getbuffer__(&self) -> hpy::Export {
+            self.data.export().readonly()
+        }
+
+        #[classattr]
+        fn START() -> i64 {
+            3
+        }
+
+        #[staticmethod]
+        fn double(x: i64) -> i64 {
+            2 * x
+        }
+
+        #[classmethod]
+        fn name_of(cls: &Handle<'_>, suffix: &str) -> HPyResult<String> {
+            let name: String = cls.get_attr("__name__")?.extract()?;
+            Ok(name + suffix)
+        }
+    }
 }
