@@ -184,6 +184,32 @@ const _: () = {
             self.cast()
         }
     }
+    impl CpyArg<*mut sys::HPy_buffer> for *mut sys::cpy_Py_buffer {
+        #[inline(always)]
+        fn cpy_arg(self) -> *mut sys::HPy_buffer {
+            // `HPy_buffer` is `Py_buffer` with the `obj` pointer as a handle, which in this ABI
+            // is the same pointer (checked below): the view is filled in place, its `obj` an
+            // owned reference, which `PyBuffer_Release` drops.
+            self.cast()
+        }
+    }
+    const _: () = {
+        use core::mem::{offset_of, size_of};
+        use pyo3_ffi::Py_buffer as V;
+        use sys::HPy_buffer as H;
+        assert!(size_of::<V>() == size_of::<H>());
+        assert!(offset_of!(V, buf) == offset_of!(H, buf));
+        assert!(offset_of!(V, obj) == offset_of!(H, obj));
+        assert!(offset_of!(V, len) == offset_of!(H, len));
+        assert!(offset_of!(V, itemsize) == offset_of!(H, itemsize));
+        assert!(offset_of!(V, readonly) == offset_of!(H, readonly));
+        assert!(offset_of!(V, ndim) == offset_of!(H, ndim));
+        assert!(offset_of!(V, format) == offset_of!(H, format));
+        assert!(offset_of!(V, shape) == offset_of!(H, shape));
+        assert!(offset_of!(V, strides) == offset_of!(H, strides));
+        assert!(offset_of!(V, suboffsets) == offset_of!(H, suboffsets));
+        assert!(offset_of!(V, internal) == offset_of!(H, internal));
+    };
     impl CpyArg<usize> for sys::HPy_ssize_t {
         #[inline(always)]
         fn cpy_arg(self) -> usize {
@@ -209,6 +235,20 @@ macro_rules! trampoline {
             }
         }
         let t: unsafe extern "C" fn(Obj, Obj, Obj) -> Obj = tramp::<$M>;
+        // SAFETY: type erasure only: CPython calls `t` as the kind of function it is given as.
+        unsafe { transmute::<_, sys::cpy_PyCFunction>(t) }
+    }};
+    (<$M:ident: $B:path> HPyFunc_INITPROC / $Args:ident, $f:expr, $fty:ty, $cargs:tt -> $cr:ty = $zero:expr) => {{
+        unsafe extern "C" fn tramp<$M: $B>(this: Obj, args: Obj, kw: Obj) -> c_int {
+            let f: $fty = $f;
+            // SAFETY: CPython passes the instance, a tuple of the positional arguments and NULL
+            // or a dict; the tuple's items stay alive for the call.
+            unsafe {
+                let (items, n) = crate::ffi::tuple_items(args.cast());
+                f(crate::ffi::TOKEN, this.cpy_arg(), items.cast(), n, Raw(kw.cpy_arg()))
+            }
+        }
+        let t: unsafe extern "C" fn(Obj, Obj, Obj) -> c_int = tramp::<$M>;
         // SAFETY: type erasure only: CPython calls `t` as the kind of function it is given as.
         unsafe { transmute::<_, sys::cpy_PyCFunction>(t) }
     }};
