@@ -7,13 +7,28 @@
 # libraries they need from the mirror this machine's apt already uses, unpacks them into
 # target/cpythonX.Y/root (nothing on the system is replaced) and points the interpreter and its
 # extension modules at that suite's loader and libraries with patchelf. A finished tree is
-# reused. (No Debian suite has CPython 3.12 any more.)
+# reused. No Debian suite has CPython 3.12 any more: for 3.12 the script prints the interpreter
+# HPY_RS_PYTHON312 names, or else a `python3.12` on PATH or among pyenv's versions, and fails
+# if there is none.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/debian-prefix.sh"
 
-V="${1:?usage: scripts/cpython.sh 3.13|3.14|3.15}"
+V="${1:?usage: scripts/cpython.sh 3.12|3.13|3.14|3.15}"
+if [ "$V" = 3.12 ]; then
+    # The interpreter itself, not a launcher (pyenv's shim) that would pick another later.
+    pyenv_root="$(pyenv root 2>/dev/null || true)"
+    for candidate in "${HPY_RS_PYTHON312:-}" "$(command -v python3.12 || true)" \
+        ${pyenv_root:+"$pyenv_root"/versions/3.12*/bin/python3.12}; do
+        [ -n "$candidate" ] || continue
+        if real=$("$candidate" -c "import sys, ssl, ctypes, venv; assert sys.version_info[:2] == (3, 12); print(sys.executable)" 2>/dev/null); then
+            echo "$real"
+            exit 0
+        fi
+    done
+    die "no CPython 3.12 here: no Debian suite packages it any more; set HPY_RS_PYTHON312 to one (pyenv's, a distribution's)"
+fi
 case "$V" in
     3.13) SUITE=trixie ;;
     3.14 | 3.15) SUITE=sid ;;
