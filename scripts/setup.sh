@@ -117,7 +117,12 @@ $PYPY"
 cpython_env() {
     local v="$1" py prefix venv want whl
     py="$("$ROOT/scripts/cpython.sh" "$v")" || return 1
+    # Debian's packages keep the headers under the prefix (a 3.12 found elsewhere has its own).
+    local headers=()
     prefix="${py%/usr/bin/*}"
+    if [ "$prefix" != "$py" ]; then
+        headers=("CPATH=$prefix/usr/include/python$v:$prefix/usr/include")
+    fi
     venv="$ROOT/target/cpython$v-venv"
     want="$(cat "$ROOT/scripts/requirements.txt")
 $py"
@@ -133,16 +138,14 @@ $py"
         "$venv/bin/python" "$whl/pip" install -q --disable-pip-version-check --no-index "$whl" >&2
         # Debian keeps the headers under the prefix; with glibc 2.43's headers (sid) HPy's debug
         # runtime needs Python.h first and its -Werror spares one warning.
-        CPATH="$prefix/usr/include/python$v:$prefix/usr/include" \
-            CFLAGS="-include Python.h -Wno-error=discarded-qualifiers" \
+        env "${headers[@]}" CFLAGS="-include Python.h -Wno-error=discarded-qualifiers" \
             "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$ROOT/scripts/requirements.txt" >&2
         printf '%s' "$want" > "$venv/.requirements"
     fi
     local tag="cp${v/./}"
     if ! compgen -G "$ROOT/target/cache/hpy-wheels/hpy-0.9.0-$tag-$tag-*.whl" >/dev/null; then
         say "building a wheel of hpy 0.9.0 for CPython $v (target/cache/hpy-wheels)"
-        CPATH="$prefix/usr/include/python$v:$prefix/usr/include" \
-            CFLAGS="-include Python.h -Wno-error=discarded-qualifiers" \
+        env "${headers[@]}" CFLAGS="-include Python.h -Wno-error=discarded-qualifiers" \
             "$venv/bin/python" -m pip wheel -q --disable-pip-version-check --no-deps \
             -w "$ROOT/target/cache/hpy-wheels" hpy==0.9.0 >&2
     fi

@@ -336,7 +336,7 @@ fn build(args: BuildArgs) -> Result<()> {
         for lib in build_libraries_for(&args, &packages, Some((&interpreter, &target_dir)))? {
             let module = artifact::module_name_with(&lib, "PyInit_")?;
             let so = artifact::install_cpython(&lib, &module, &interpreter.ext_suffix, &out_dir)?;
-            eprintln!("    Wrote {}", so.display());
+            eprintln!("    Wrote {}{}", so.display(), stub_note(&out_dir, &module));
         }
         return Ok(());
     }
@@ -344,7 +344,21 @@ fn build(args: BuildArgs) -> Result<()> {
     for lib in build_libraries(&args, &packages)? {
         let module = artifact::module_name(&lib)?;
         let (so, py) = artifact::install(&lib, &module, &out_dir)?;
-        eprintln!("    Wrote {} and {}", so.display(), py.display());
+        eprintln!(
+            "    Wrote {}, {}{}",
+            so.display(),
+            py.display(),
+            stub_note(&out_dir, &module)
+        );
     }
     Ok(())
+}
+
+/// `" and <out>/<module>.pyi"` when the build wrote the module's type stub, else nothing.
+fn stub_note(out_dir: &std::path::Path, module: &str) -> String {
+    let pyi = out_dir.join(format!("{module}.pyi"));
+    match pyi.exists() {
+        true => format!(" and {}", pyi.display()),
+        false => String::new(),
+    }
 }

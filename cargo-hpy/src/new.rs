@@ -44,6 +44,11 @@ crate-type = ["cdylib"]
 [dependencies]
 hpy = {hpy_dep}
 
+[features]
+# The CPython-ABI backend, which `cargo hpy build --abi cpython` turns on; declared here so that
+# Cargo.lock records its dependencies (pyo3-ffi) like the others.
+cpython-abi = ["hpy/cpython-abi"]
+
 [profile.release]
 lto = "thin"
 codegen-units = 1

@@ -21,7 +21,7 @@ pub fn def_ident(f: &Ident) -> Ident {
 }
 
 /// Whether `ty` is `Context<...>` (by its last path segment).
-fn is_context(ty: &Type) -> bool {
+pub(crate) fn is_context(ty: &Type) -> bool {
     match ty {
         Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Context"),
         _ => false,

@@ -23,6 +23,37 @@ pub(crate) enum Receiver {
     None,
 }
 
+/// A class method's first parameter after the context receives the class: it must be a
+/// `Handle` (by reference or by value), or the class would be converted like an argument.
+fn check_class_parameter(sig: &syn::Signature) -> syn::Result<()> {
+    let is_handle = |ty: &Type| {
+        let ty = match ty {
+            Type::Reference(r) => &*r.elem,
+            other => other,
+        };
+        matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Handle"))
+    };
+    let mut typed = sig.inputs.iter().filter_map(|a| match a {
+        FnArg::Typed(pt) => Some(pt),
+        FnArg::Receiver(_) => None,
+    });
+    let first = match typed.next() {
+        Some(pt) if method::is_context(&pt.ty) => typed.next(),
+        other => other,
+    };
+    match first {
+        Some(pt) if is_handle(&pt.ty) => Ok(()),
+        Some(pt) => Err(syn::Error::new(
+            pt.ty.span(),
+            "#[classmethod]: the first parameter (after the context) receives the class: make it `cls: &Handle<'_>`, then the Python parameters",
+        )),
+        None => Err(syn::Error::new(
+            sig.ident.span(),
+            "#[classmethod]: add a first parameter for the class, `cls: &Handle<'_>` (or make it a #[staticmethod])",
+        )),
+    }
+}
+
 pub(crate) fn receiver(f: &ImplItemFn) -> Receiver {
     let is_obj = |ty: &Type| {
         matches!(ty, Type::Reference(r) if matches!(&*r.elem,
@@ -231,11 +262,15 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             continue;
         }
         if is_static || is_classmethod {
-            if recv != Receiver::None {
+            let by_value = matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
+            if recv != Receiver::None || by_value {
                 return Err(syn::Error::new(
-                    f.sig.ident.span(),
-                    "#[staticmethod] and #[classmethod] take no `self` (a class method's first parameter is the class)",
+                    f.sig.inputs.first().map_or(f.sig.ident.span(), |a| a.span()),
+                    "#[staticmethod] and #[classmethod] take no `self`: remove it (a class method's first parameter is the class, `cls: &Handle<'_>`), or remove the attribute to make a method",
                 ));
+            }
+            if is_classmethod {
+                check_class_parameter(&f.sig)?;
             }
             let (marker, g) = gen.callable(f, &opts, &cfg, "static")?;
             gen.def(cfg.clone(), method::meth_def(&marker, &g));

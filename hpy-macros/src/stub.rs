@@ -298,6 +298,10 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             continue;
         }
         if has(f, "staticmethod") || has(f, "classmethod") {
+            if matches!(f.sig.inputs.first(), Some(syn::FnArg::Receiver(_))) {
+                // Refused, with the fix, where the methods are generated.
+                continue;
+            }
             let (_, mut params) = crate::method::parameters(&f.sig, 0)?;
             let (decorator, first) = if has(f, "classmethod") {
                 // The first parameter receives the class.

@@ -74,7 +74,8 @@ pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
                 "HPy {version}'s CPython runtime cannot host classes on CPython 3.{minor}: it marks \
                  its types with the type flag bit 2, which CPython 3.13 took for inline values, \
                  so using an instance can crash the interpreter (hpy issue 493). Module functions \
-                 work; for classes use CPython 3.11 or 3.12, or PyPy"
+                 work; for classes build the module for this CPython with `cargo hpy build \
+                 --abi cpython`, or use CPython 3.11 or 3.12, or PyPy"
             ));
         }
     }

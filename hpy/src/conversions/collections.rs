@@ -17,25 +17,33 @@ use crate::types::list::list_from_iter;
 use crate::types::Dict;
 use crate::{Context, FromPython, HPyErr, HPyResult, Handle, IntoPython};
 
-/// The items of an iterable as a tuple or list handle, refusing `str` like PyO3 does.
-fn sequence_of<'ctx>(obj: &Handle<'ctx>, target: &str) -> HPyResult<Handle<'ctx>> {
+/// The items of an iterable as a tuple or list handle, refusing `str` like PyO3 does. `what`
+/// names, in Python's terms, what the items become (`"a list"`, `"a set"`), for the errors:
+/// TypeError `expected an iterable for a list, not 'str'` or `... not 'int'`.
+fn sequence_of<'ctx>(obj: &Handle<'ctx>, what: &str) -> HPyResult<Handle<'ctx>> {
     if obj.is_list() || obj.is_tuple() {
         return Ok(obj.clone());
     }
+    let refuse = || {
+        HPyErr::type_error(format!(
+            "expected an iterable for {what}, not '{}'{}",
+            obj.type_name(),
+            if obj.is_str() {
+                " (a str is not taken as its characters: pass list(s) for that)"
+            } else {
+                ""
+            }
+        ))
+    };
     if obj.is_str() {
-        return Err(HPyErr::type_error(format!(
-            "can't extract 'str' to {target}"
-        )));
+        return Err(refuse());
     }
     let tuple = obj.ctx().builtin("tuple")?;
     tuple.call((obj,)).map_err(|e| {
         let ctx = obj.ctx();
         if e.matches(ctx, crate::ExceptionType::TypeError) {
             e.discard(ctx);
-            HPyErr::type_error(format!(
-                "'{}' object cannot be converted to {target}",
-                obj.type_name()
-            ))
+            refuse()
         } else {
             e
         }
@@ -68,7 +76,7 @@ where
                 return Ok(v);
             }
         }
-        let seq = sequence_of(obj, "Vec")?;
+        let seq = sequence_of(obj, "a list")?;
         convert_items(&seq, |item| T::from_python(item))
     }
 }
@@ -126,7 +134,7 @@ fn mapping_items<'ctx>(obj: &Handle<'ctx>) -> HPyResult<Vec<(Handle<'ctx>, Handl
     if !obj.has_attr("keys") {
         return Err(crate::conversion::wrong_type(obj, "a mapping"));
     }
-    let keys = sequence_of(&obj.call_method("keys", ())?, "keys")?;
+    let keys = sequence_of(&obj.call_method("keys", ())?, "the keys of a dict")?;
     convert_items(&keys, |k| Ok((k.clone(), obj.get_item(k)?)))
 }
 
@@ -203,7 +211,7 @@ where
     S: BuildHasher + Default,
 {
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        let seq = sequence_of(obj, "HashSet")?;
+        let seq = sequence_of(obj, "a set")?;
         Ok(convert_items(&seq, |item| T::from_python(item))?
             .into_iter()
             .collect())
@@ -215,7 +223,7 @@ where
     T: for<'b> FromPython<'b, 'ctx> + Ord,
 {
     fn from_python(obj: &'a Handle<'ctx>) -> HPyResult<Self> {
-        let seq = sequence_of(obj, "BTreeSet")?;
+        let seq = sequence_of(obj, "a set")?;
         Ok(convert_items(&seq, |item| T::from_python(item))?
             .into_iter()
             .collect())
