@@ -115,7 +115,7 @@ else
         if py="$(cpython_env "$v")"; then
             others+=("$py")
         elif [ "$v" = 3.12 ] || [ "$v" = 3.15 ]; then
-            echo "note: CPython $v could not be provisioned (see above); it is left out of this run and shows as not run in the matrix" >&2
+            echo "note: CPython $v could not be provisioned (see above); it is left out of this run" >&2
         else
             echo "error: CPython $v could not be provisioned (see above); set HPY_RS_PYTHONS to name your own interpreters" >&2
             exit 1
