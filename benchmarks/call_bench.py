@@ -39,6 +39,8 @@ def load_native(name, directory):
 
 
 # (label, statement, setup): `m` is the module; `add` is add_ints where the module has one.
+# `Foo`'s methods read no struct in any implementation, as in the C module; `noargs_self` (the
+# Rust ports only) takes `&self`.
 CASES = [
     ("noargs()", "f()", "f = m.noargs"),
     ("onearg(1)", "f(1)", "f = m.onearg"),
@@ -51,6 +53,7 @@ CASES = [
     ("call_with_tuple(g, (1, 2))", "f(g, t)", "f = m.call_with_tuple; g = lambda a, b: a; t = (1, 2)"),
     ("Foo()", "F()", "F = m.Foo"),
     ("obj.noargs()", "o.noargs()", "o = m.Foo()"),
+    ("obj.noargs_self() (reads the struct)", "o.noargs_self()", "o = m.Foo()"),
     ("obj.onearg(1)", "o.onearg(1)", "o = m.Foo()"),
     ("len(obj)", "len(o)", "o = m.Foo()"),
     ("obj[0]", "o[0]", "o = m.Foo()"),
@@ -93,6 +96,8 @@ def main():
                 continue
             namespace = {"m": module, "add": adds[name]}
             exec(setup, namespace)
+            if stmt.startswith("o.") and not hasattr(namespace["o"], stmt[2:].split("(")[0]):
+                continue  # a method only the Rust ports have
             timers[label, name] = timeit.Timer(stmt, globals=namespace, timer=time.thread_time)
     empty = timeit.Timer("pass", timer=time.thread_time)
 

@@ -19,28 +19,32 @@ impl Foo {
         Foo::default()
     }
 
-    fn noargs(&self) {}
+    // As in the C module, the methods do not read the struct (`slf: &Bound<Self>` borrows
+    // nothing); `noargs_self` takes `&self` to show what the borrow costs.
+    fn noargs(_slf: &Bound<'_, Self>) {}
 
-    fn onearg(&self, _arg: &Bound<'_, PyAny>) {}
+    fn noargs_self(&self) {}
+
+    fn onearg(_slf: &Bound<'_, Self>, _arg: &Bound<'_, PyAny>) {}
 
     #[pyo3(signature = (*args))]
-    fn varargs(&self, args: &Bound<'_, PyTuple>) {
+    fn varargs(_slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) {
         let _ = args;
     }
 
-    fn allocate_int(&self) -> i64 {
+    fn allocate_int(_slf: &Bound<'_, Self>) -> i64 {
         2048
     }
 
-    fn allocate_tuple(&self) -> (i64, i64) {
+    fn allocate_tuple(_slf: &Bound<'_, Self>) -> (i64, i64) {
         (2048, 2049)
     }
 
-    fn __len__(&self) -> usize {
+    fn __len__(_slf: &Bound<'_, Self>) -> usize {
         42
     }
 
-    fn __getitem__(&self, _i: isize) {}
+    fn __getitem__(_slf: &Bound<'_, Self>, _i: isize) {}
 
     fn words(&self) -> (i64, i64) {
         (self.x, self.y)
