@@ -164,8 +164,15 @@ pub fn parse_args<'call, 'ctx, const N: usize>(
     let fits = nargs >= desc.required_positional && (nargs <= desc.positional || desc.varargs);
     if raw.kwnames._i == 0 && fits && !desc.required_keyword_only.iter().any(|&r| r) {
         slots[..named].copy_from_slice(&positional[..named]);
-    } else {
+    } else if desc.varkw {
         match_slow(ctx, desc, cache, raw, &mut slots, &mut extra_keywords)?;
+    } else {
+        // A function without `**kwargs` never has extra keywords: with a vector of its own here,
+        // `extra_keywords` is never written, and the compiler drops it (and its drop) from the
+        // inline path.
+        let mut unused = Vec::new();
+        match_slow(ctx, desc, cache, raw, &mut slots, &mut unused)?;
+        debug_assert!(unused.is_empty());
     }
     // SAFETY: every non-NULL slot is a borrowed argument handle, valid for the call and never
     // closed (ManuallyDrop).
