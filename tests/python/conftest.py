@@ -16,6 +16,7 @@ exist there; test_cpython_abi.py checks for leaks with reference counts, gc and 
 Tests that only make sense for the universal ABI skip with `universal_only`.
 """
 
+import gc
 import importlib.util
 import os
 import pathlib
@@ -115,6 +116,19 @@ requires_classes = pytest.mark.skipif(
     reason="HPy 0.9.0's CPython runtime cannot host classes on CPython 3.13+ (its type-flag bit 2 "
     "is 3.13's inline-values bit); the SDK leaves them out, tested by test_classes_refused.py",
 )
+
+
+PYPY = sys.implementation.name == "pypy"
+NESTED_CALLS_ABORT = (
+    "PyPy's debug mode aborts ('Wrong HPy Context!') when a function of an HPy module is called "
+    "from inside another; pinned by test_pypy_debug_nested_call_aborts"
+)
+
+
+def collect():
+    """A few full collections, so that objects in cycles and their finalizers are gone."""
+    for _ in range(3):
+        gc.collect()
 
 
 @pytest.fixture(autouse=True, params=[INTERPRETER])

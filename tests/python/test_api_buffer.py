@@ -4,24 +4,15 @@ read-only views, resizing refused while exported), and `BufferCopy<T>` parameter
 exporter, checking format, item size and contiguity."""
 
 import array
-import gc
 import hashlib
 import struct
-import sys
 
 import pytest
 
-from conftest import requires_classes
+from conftest import NESTED_CALLS_ABORT, PYPY, collect, requires_classes
 
 pytestmark = requires_classes
 
-PYPY = sys.implementation.name == "pypy"
-NESTED_CALLS_ABORT = "PyPy's debug mode aborts ('Wrong HPy Context!') when a function of an HPy module is called from inside another; pinned by test_pypy_debug_nested_call_aborts"
-
-
-def collect():
-    for _ in range(3):
-        gc.collect()
 
 
 def test_export_shares_memory(apimod):

@@ -14,20 +14,11 @@ import sys
 
 import pytest
 
-from conftest import requires_classes
-
-pytestmark = requires_classes
-
-PYPY = sys.implementation.name == "pypy"
+from conftest import NESTED_CALLS_ABORT, PYPY, collect, requires_classes
 
 # PyPy 3.11's HPy (0.9.1.dev61) differs from CPython's runtime for types; where the SDK cannot
 # hide a difference, the test pins what PyPy does (see the README's PyPy table).
-NESTED_CALLS_ABORT = "PyPy's debug mode aborts ('Wrong HPy Context!') when a function of an HPy module is called from inside another; pinned by test_pypy_debug_nested_call_aborts"
-
-
-def collect():
-    for _ in range(3):
-        gc.collect()
+pytestmark = requires_classes
 
 
 def test_type_name_module_doc(apimod):

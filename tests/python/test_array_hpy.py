@@ -7,7 +7,6 @@ running interpreter, and put on sys.path for these tests only; where the index h
 for this interpreter, the numpy tests skip and say so."""
 
 import array
-import gc
 import pathlib
 import pickle
 import subprocess
@@ -15,18 +14,12 @@ import sys
 
 import pytest
 
-from conftest import requires_classes
+from conftest import collect, PYPY, requires_classes
 
 pytestmark = requires_classes
 
-PYPY = sys.implementation.name == "pypy"
 NUMPY = "numpy==2.4.6"
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-
-
-def collect():
-    for _ in range(3):
-        gc.collect()
 
 
 @pytest.fixture(scope="session")
