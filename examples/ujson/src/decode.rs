@@ -95,20 +95,19 @@ fn new_str<'ctx>(ctx: Context<'ctx>, text: &str) -> HPyResult<Handle<'ctx>> {
     Ok(Str::new(ctx, text)?.into_handle())
 }
 
-/// FNV-1a over the key.
+/// The key's hash (foldhash, fixed seed: the cache lives for one call).
 #[inline]
 fn hash(key: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in key {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    h ^ (h >> 29)
+    use core::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(key)
 }
 
 /// The parser state of one `loads` call.
 pub struct Decoder<'ctx, 'a> {
     ctx: Context<'ctx>,
     s: &'a [u8],
+    /// Whether `s` is known to be valid UTF-8 (it came from a `str`).
+    valid_utf8: bool,
     pos: usize,
     depth: u32,
     wide: Vec<u32>,
@@ -118,11 +117,25 @@ pub struct Decoder<'ctx, 'a> {
     guard: Guard,
 }
 
+/// The document: the UTF-8 of a `str`, valid by its type, or bytes to be checked.
+#[derive(Clone, Copy)]
+pub enum Input<'a> {
+    /// A `str`'s UTF-8: its strings need no UTF-8 check.
+    Text(&'a str),
+    /// `bytes` (or a `str` with lone surrogates, encoded with `surrogatepass`).
+    Bytes(&'a [u8]),
+}
+
 /// Decodes one JSON document (surrounding whitespace allowed).
-pub fn decode<'ctx>(ctx: Context<'ctx>, s: &[u8], guard: Guard) -> Parsed<'ctx> {
+pub fn decode<'ctx>(ctx: Context<'ctx>, input: Input<'_>, guard: Guard) -> Parsed<'ctx> {
+    let (s, valid_utf8) = match input {
+        Input::Text(text) => (text.as_bytes(), true),
+        Input::Bytes(bytes) => (bytes, false),
+    };
     let mut d = Decoder {
         ctx,
         s,
+        valid_utf8,
         pos: 0,
         depth: 0,
         wide: Vec::new(),
@@ -387,7 +400,14 @@ impl<'ctx> Decoder<'ctx, '_> {
         let rest = &self.s[start.min(self.s.len())..];
         let end = memchr::memchr3(b'"', b'\\', 0, rest);
         if let Some(n) = end.filter(|&n| rest[n] == b'"') {
-            if let Ok(text) = simdutf8::basic::from_utf8(&rest[..n]) {
+            let text = if self.valid_utf8 {
+                // SAFETY: `s` is the UTF-8 of a `str`, and the run lies between two ASCII bytes
+                // (the quotes), so on character boundaries: it is valid UTF-8 too.
+                Some(unsafe { core::str::from_utf8_unchecked(&rest[..n]) })
+            } else {
+                simdutf8::basic::from_utf8(&rest[..n]).ok()
+            };
+            if let Some(text) = text {
                 self.pos = start + n + 1;
                 return if is_key {
                     Ok(self.keys.get_or_make(self.ctx, text)?)

@@ -271,14 +271,17 @@ mod ujson_hpy {
 
     fn load_any<'ctx>(ctx: Context<'ctx>, obj: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
         let owned;
-        let data: &[u8] = if obj.is_bytes() {
-            obj.as_bytes()?
+        let data = if obj.is_bytes() {
+            decode::Input::Bytes(obj.as_bytes()?)
         } else if let Some(text) = hpy::Str::cast(obj) {
             owned = encode::utf8_surrogatepass(text)?;
-            owned.as_slice()
+            match &owned {
+                encode::Utf8::Borrowed(text) => decode::Input::Text(text),
+                encode::Utf8::Owned(_) => decode::Input::Bytes(owned.as_slice()),
+            }
         } else if obj.type_check(&ctx.builtin("bytearray")?) {
             let copy = ctx.builtin_type(hpy::BuiltinType::Bytes).call((obj,))?;
-            return load_bytes(ctx, copy.as_bytes()?);
+            return load_bytes(ctx, decode::Input::Bytes(copy.as_bytes()?));
         } else {
             let is_buffer = match ctx.builtin_type(hpy::BuiltinType::MemoryView).call((obj,)) {
                 Ok(_) => true,
@@ -296,7 +299,7 @@ mod ujson_hpy {
         load_bytes(ctx, data)
     }
 
-    fn load_bytes<'ctx>(ctx: Context<'ctx>, data: &[u8]) -> HPyResult<Handle<'ctx>> {
+    fn load_bytes<'ctx>(ctx: Context<'ctx>, data: decode::Input<'_>) -> HPyResult<Handle<'ctx>> {
         match decode::decode(ctx, data, stack::Guard::new(ctx)?) {
             Ok(v) => Ok(v),
             Err(fail) => match fail.why() {
