@@ -78,15 +78,17 @@ def test_second_load_into_the_same_mode_works(tmp_path, mode):
 @pytest.mark.parametrize("mode", ["universal", "debug"])
 def test_import_from_a_sub_interpreter_is_refused(tmp_path, mode):
     code = LOAD + textwrap.dedent(f"""
+        # A legacy (shared-GIL) sub-interpreter: an isolated one (3.12's default) refuses every
+        # single-phase module, hpy.universal included, before HPy gets to say anything.
         try:
             import _xxsubinterpreters as interpreters  # CPython 3.11, 3.12
-            sub_config = ()
+            sub_args, sub_kwargs = (), {{"isolated": False}}
         except ImportError:
-            import _interpreters as interpreters  # CPython 3.13+: a legacy (shared-GIL) one
-            sub_config = ("legacy",)
+            import _interpreters as interpreters  # CPython 3.13+
+            sub_args, sub_kwargs = ("legacy",), {{}}
         main = load({mode!r})
         assert main.add(1, 2) == 3
-        sub = interpreters.create(*sub_config)
+        sub = interpreters.create(*sub_args, **sub_kwargs)
         interpreters.run_string(sub, '''
         import importlib.util, sys
         import hpy.universal as u
