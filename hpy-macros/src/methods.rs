@@ -107,6 +107,7 @@ impl Gen<'_> {
 
     /// Adds `static DEF = expr;` to the defines, present under `cfg`.
     pub(crate) fn def(&mut self, cfg: TokenStream, expr: TokenStream) {
+        self.counter += 1;
         let def = format_ident!("__HPY_DEF_{}", self.counter);
         self.items.push(quote! {
             #cfg #[allow(non_upper_case_globals)]

@@ -415,7 +415,13 @@ pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn], sequence: bool) -> sy
         let seq = SEQUENCE.iter().find(|s| sequence && s.0 == *n);
         let (slot, sig) = seq.map_or((slot, sig), |s| (&s.1, &s.2));
         let body = gen.body(f, sig, This::Checked)?;
-        gen.special(n, slot, sig, cfg_attr(&cfg_pred(&f.attrs)), body);
+        let cfg = cfg_attr(&cfg_pred(&f.attrs));
+        let m = gen.special(n, slot, sig, cfg.clone(), body);
+        if *n == "__len__" && seq.is_none() {
+            // Also `sq_length`, as CPython gives a Python class with `__len__`: `len()` asks the
+            // sequence slot first, and reaches the mapping one only through `PyMapping_Size`.
+            gen.def(cfg, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_sq_length, ::hpy::__private::lenfunc::<#m>())));
+        }
     }
     // The instance may be either operand: an arm per direction, each returning when its
     // operand is an instance.
