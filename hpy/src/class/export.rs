@@ -472,11 +472,15 @@ fn make_statics<'ctx, T: HPyClass>(
 /// Python code that makes a module refuse, by name, the classes this runtime cannot host: a
 /// module `__getattr__` (PEP 562) raising `AttributeError` with the reason, for the names in
 /// `__hpy_refused__`.
+///
+/// The errors carry `obj=None`: otherwise CPython records the module as the error's `obj`, and an
+/// exec hook failing with it would keep the module alive after HPy 0.9.0's runtime has freed the
+/// module's definition, which the next garbage collection then reads (a crash seen on 3.13).
 const REFUSE_CLASSES: &str = "\
 def __getattr__(name, _refused=__hpy_refused__):
     if name in _refused:
-        raise AttributeError(f\"module {__name__!r} has no class {name!r}: {_refused[name]}\")
-    raise AttributeError(f\"module {__name__!r} has no attribute {name!r}\")
+        raise AttributeError(f\"module {__name__!r} has no class {name!r}: {_refused[name]}\", name=name, obj=None)
+    raise AttributeError(f\"module {__name__!r} has no attribute {name!r}\", name=name, obj=None)
 ";
 
 /// Leaves the class `class` out of `module`, whose `__getattr__` then says why: the module and its
