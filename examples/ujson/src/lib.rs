@@ -1,4 +1,4 @@
-//! `ujson_hpy`: a drop-in replacement for [ujson](https://pypi.org/project/ujson/) 6, written
+//! `ujson_hpy`: a drop-in replacement for [ujson](https://github.com/ultrajson/ultrajson) 6, written
 //! in Rust with the `hpy` crate only, so one binary runs on CPython, PyPy and HPy's debug mode.
 //!
 //! `loads`/`decode`, `dumps`/`encode`, `load`, `dump`, `JSONDecodeError` and `__version__`
