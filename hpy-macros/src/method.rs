@@ -393,6 +393,13 @@ pub fn callable(
     let call = quote_spanned! {ret_span=>
         ::hpy::__private::IntoReturn::into_return(#user_call, ctx)
     };
+    // Without `*args`/`**kwargs` only the slots are needed: taking them out of the match ends
+    // its life before any conversion, so the call needs no unwinding cleanup for it.
+    let bind_slots = if varargs || varkw {
+        quote!(let __slots = &__matched.slots;)
+    } else {
+        quote!(let __slots = &__matched.into_slots();)
+    };
     let impl_ = quote! {
         impl ::hpy::__private::KeywordsMethod for #marker {
             const DESC: ::hpy::__private::FunctionDescription =
@@ -414,7 +421,7 @@ pub fn callable(
             ) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
                 static __KW: ::hpy::__private::KwCache = ::hpy::__private::KwCache::new();
                 let __matched = ::hpy::__private::parse_args::<#n>(ctx, &Self::DESC, &__KW, args)?;
-                let __slots = &__matched.slots;
+                #bind_slots
                 let _ = (&__slots, __self);
                 #(#extracts)*
                 #setup

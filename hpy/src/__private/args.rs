@@ -99,6 +99,14 @@ pub struct Matched<'call, 'ctx, const N: usize> {
 }
 
 impl<'call, 'ctx, const N: usize> Matched<'call, 'ctx, N> {
+    /// The matched parameters alone, for a function without `*args` or `**kwargs`: the rest is
+    /// dropped here (for such a function it is empty), so nothing with a destructor stays alive
+    /// while the arguments are converted and the function runs.
+    #[inline(always)]
+    pub fn into_slots(self) -> Slots<'ctx, N> {
+        self.slots
+    }
+
     /// The extra positional arguments, borrowed.
     pub fn varargs(&self) -> crate::VarArgs<'call, 'ctx> {
         // SAFETY: borrowed argument handles of this call, valid for `'call`.
