@@ -1,5 +1,5 @@
 //! `Foo`: the microbenchmarks' type, with the module's functions as methods, a length and
-//! items. As in the C module, the methods do not read the instance's struct (they take
+//! items (the sequence slots, as in the C module). As in the C module, the methods do not read the instance's struct (they take
 //! `this: &Obj<'_, Self>`, which costs no runtime call); `noargs_self` takes `&self` to show what
 //! reading it costs.
 
@@ -14,7 +14,8 @@ pub struct Foo {
     y: i64,
 }
 
-#[hpy_methods]
+// The sequence slots, as the C module's `Foo` (`HPy_sq_item`, `HPy_sq_length`).
+#[hpy_methods(sequence)]
 impl Foo {
     /// Returns `None`.
     fn noargs(this: &Obj<'_, Self>) {
