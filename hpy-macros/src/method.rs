@@ -20,12 +20,14 @@ pub fn def_ident(f: &Ident) -> Ident {
     )
 }
 
+/// Whether `ty` is a path whose last segment is `name` (`Context`, `hpy::Handle<'_>`, ...).
+pub(crate) fn is_named(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
 /// Whether `ty` is `Context<...>` (by its last path segment).
 pub(crate) fn is_context(ty: &Type) -> bool {
-    match ty {
-        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Context"),
-        _ => false,
-    }
+    is_named(ty, "Context")
 }
 
 /// Whether `ty` is `Option<...>` (by its last path segment).

@@ -26,12 +26,9 @@ pub(crate) enum Receiver {
 /// A class method's first parameter after the context receives the class: it must be a
 /// `Handle` (by reference or by value), or the class would be converted like an argument.
 fn check_class_parameter(sig: &syn::Signature) -> syn::Result<()> {
-    let is_handle = |ty: &Type| {
-        let ty = match ty {
-            Type::Reference(r) => &*r.elem,
-            other => other,
-        };
-        matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Handle"))
+    let is_handle = |ty: &Type| match ty {
+        Type::Reference(r) => method::is_named(&r.elem, "Handle"),
+        other => method::is_named(other, "Handle"),
     };
     let mut typed = sig.inputs.iter().filter_map(|a| match a {
         FnArg::Typed(pt) => Some(pt),
@@ -55,10 +52,7 @@ fn check_class_parameter(sig: &syn::Signature) -> syn::Result<()> {
 }
 
 pub(crate) fn receiver(f: &ImplItemFn) -> Receiver {
-    let is_obj = |ty: &Type| {
-        matches!(ty, Type::Reference(r) if matches!(&*r.elem,
-        Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Obj")))
-    };
+    let is_obj = |ty: &Type| matches!(ty, Type::Reference(r) if method::is_named(&r.elem, "Obj"));
     match f.sig.inputs.first() {
         Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_some() => {
             Receiver::Mut

@@ -220,35 +220,28 @@ const _: () = {
 
 /// The CPython-ABI trampoline of a signature, type-erased: what CPython calls, which calls the
 /// impl `f` directly with the context token and the objects as handles (a handle is the object
-/// pointer), and returns its result as it is. `__new__`'s arguments (a tuple and a dict) are
-/// passed as the tuple's item array, its length and the dict.
+/// pointer), and returns its result as it is. `__new__`'s and `__init__`'s arguments (a tuple and
+/// a dict) are passed as the tuple's item array, its length and the dict.
 #[cfg(feature = "cpython-abi")]
 macro_rules! trampoline {
-    (<$M:ident: $B:path> HPyFunc_NEWFUNC / $Args:ident, $f:expr, $fty:ty, $cargs:tt -> $cr:ty = $zero:expr) => {{
-        unsafe extern "C" fn tramp<$M: $B>(cls: Obj, args: Obj, kw: Obj) -> Obj {
+    (<$M:ident: $B:path> HPyFunc_NEWFUNC / $($rest:tt)*) => {
+        trampoline!(@tuple_dict <$M: $B> $($rest)*)
+    };
+    (<$M:ident: $B:path> HPyFunc_INITPROC / $($rest:tt)*) => {
+        trampoline!(@tuple_dict <$M: $B> $($rest)*)
+    };
+    // `__new__` and `__init__`: the type or instance, a tuple and NULL or a dict.
+    (@tuple_dict <$M:ident: $B:path> $Args:ident, $f:expr, $fty:ty, $cargs:tt -> $cr:ty = $zero:expr) => {{
+        unsafe extern "C" fn tramp<$M: $B>(first: Obj, args: Obj, kw: Obj) -> $cr {
             let f: $fty = $f;
-            // SAFETY: CPython passes the type, a tuple of the positional arguments and NULL or a
-            // dict; the tuple's items stay alive for the call.
+            // SAFETY: CPython passes the type (or instance), a tuple of the positional arguments
+            // and NULL or a dict; the tuple's items stay alive for the call.
             unsafe {
                 let (items, n) = crate::ffi::tuple_items(args.cast());
-                f(crate::ffi::TOKEN, cls.cpy_arg(), items.cast(), n, Raw(kw.cpy_arg())).cpy_arg()
+                f(crate::ffi::TOKEN, first.cpy_arg(), items.cast(), n, Raw(kw.cpy_arg())).cpy_arg()
             }
         }
-        let t: unsafe extern "C" fn(Obj, Obj, Obj) -> Obj = tramp::<$M>;
-        // SAFETY: type erasure only: CPython calls `t` as the kind of function it is given as.
-        unsafe { transmute::<_, sys::cpy_PyCFunction>(t) }
-    }};
-    (<$M:ident: $B:path> HPyFunc_INITPROC / $Args:ident, $f:expr, $fty:ty, $cargs:tt -> $cr:ty = $zero:expr) => {{
-        unsafe extern "C" fn tramp<$M: $B>(this: Obj, args: Obj, kw: Obj) -> c_int {
-            let f: $fty = $f;
-            // SAFETY: CPython passes the instance, a tuple of the positional arguments and NULL
-            // or a dict; the tuple's items stay alive for the call.
-            unsafe {
-                let (items, n) = crate::ffi::tuple_items(args.cast());
-                f(crate::ffi::TOKEN, this.cpy_arg(), items.cast(), n, Raw(kw.cpy_arg()))
-            }
-        }
-        let t: unsafe extern "C" fn(Obj, Obj, Obj) -> c_int = tramp::<$M>;
+        let t: unsafe extern "C" fn(Obj, Obj, Obj) -> $cr = tramp::<$M>;
         // SAFETY: type erasure only: CPython calls `t` as the kind of function it is given as.
         unsafe { transmute::<_, sys::cpy_PyCFunction>(t) }
     }};

@@ -24,26 +24,23 @@ fn sequence_of<'ctx>(obj: &Handle<'ctx>, what: &str) -> HPyResult<Handle<'ctx>> 
     if obj.is_list() || obj.is_tuple() {
         return Ok(obj.clone());
     }
-    let refuse = || {
+    let refuse = |hint: &str| {
         HPyErr::type_error(format!(
-            "expected an iterable for {what}, not '{}'{}",
-            obj.type_name(),
-            if obj.is_str() {
-                " (a str is not taken as its characters: pass list(s) for that)"
-            } else {
-                ""
-            }
+            "expected an iterable for {what}, not '{}'{hint}",
+            obj.type_name()
         ))
     };
     if obj.is_str() {
-        return Err(refuse());
+        return Err(refuse(
+            " (a str is not taken as its characters: pass list(s) for that)",
+        ));
     }
     let tuple = obj.ctx().builtin("tuple")?;
     tuple.call((obj,)).map_err(|e| {
         let ctx = obj.ctx();
         if e.matches(ctx, crate::ExceptionType::TypeError) {
             e.discard(ctx);
-            refuse()
+            refuse("")
         } else {
             e
         }
