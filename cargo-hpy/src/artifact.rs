@@ -60,38 +60,61 @@ pub fn so_name(module: &str) -> String {
     format!("{module}.hpy0.{}", std::env::consts::DLL_EXTENSION)
 }
 
+/// What an install wrote: the library, the loader stub (universal ABI only) and the type stub
+/// (when the library describes its module).
+pub struct Installed {
+    pub so: PathBuf,
+    pub py: Option<PathBuf>,
+    pub pyi: Option<PathBuf>,
+}
+
 /// Copies the library to `<out>/<module>.hpy0.so` and writes `<out>/<module>.py` and, from the
 /// description in the library, `<out>/<module>.pyi`.
-pub fn install(lib: &Path, module: &str, out: &Path) -> Result<(PathBuf, PathBuf)> {
+pub fn install(lib: &Path, module: &str, out: &Path) -> Result<Installed> {
     let so_name = so_name(module);
-    let so = out.join(&so_name);
-    // Write next to the target and rename: a process that has the old file mapped keeps it intact.
-    let tmp = out.join(format!(".{so_name}.tmp"));
-    std::fs::copy(lib, &tmp).with_context(|| format!("copying {}", lib.display()))?;
-    std::fs::rename(&tmp, &so).with_context(|| format!("writing {}", so.display()))?;
+    let so = copy_library(lib, out, &so_name)?;
     let py = out.join(format!("{module}.py"));
     std::fs::write(&py, crate::loader::stub(module, &so_name))
         .with_context(|| format!("writing {}", py.display()))?;
-    if let Some(stub) = crate::pyi::read(lib, module)? {
-        let pyi = out.join(format!("{module}.pyi"));
-        std::fs::write(&pyi, stub).with_context(|| format!("writing {}", pyi.display()))?;
-    }
-    Ok((so, py))
+    let pyi = write_type_stub(lib, module, out)?;
+    Ok(Installed {
+        so,
+        py: Some(py),
+        pyi,
+    })
 }
 
 /// Copies a CPython-ABI library to `<out>/<module><ext_suffix>` and writes `<out>/<module>.pyi`
 /// from the description in the library (no loader stub: CPython imports the file itself).
-pub fn install_cpython(lib: &Path, module: &str, ext_suffix: &str, out: &Path) -> Result<PathBuf> {
-    let so_name = format!("{module}{ext_suffix}");
-    let so = out.join(&so_name);
-    let tmp = out.join(format!(".{so_name}.tmp"));
+pub fn install_cpython(
+    lib: &Path,
+    module: &str,
+    ext_suffix: &str,
+    out: &Path,
+) -> Result<Installed> {
+    let so = copy_library(lib, out, &format!("{module}{ext_suffix}"))?;
+    let pyi = write_type_stub(lib, module, out)?;
+    Ok(Installed { so, py: None, pyi })
+}
+
+/// Copies `lib` to `<out>/<name>` through a temporary file and a rename: a process that has the
+/// old file mapped keeps it intact.
+fn copy_library(lib: &Path, out: &Path, name: &str) -> Result<PathBuf> {
+    let so = out.join(name);
+    let tmp = out.join(format!(".{name}.tmp"));
     std::fs::copy(lib, &tmp).with_context(|| format!("copying {}", lib.display()))?;
     std::fs::rename(&tmp, &so).with_context(|| format!("writing {}", so.display()))?;
-    if let Some(stub) = crate::pyi::read(lib, module)? {
-        let pyi = out.join(format!("{module}.pyi"));
-        std::fs::write(&pyi, stub).with_context(|| format!("writing {}", pyi.display()))?;
-    }
     Ok(so)
+}
+
+/// Writes `<out>/<module>.pyi` from the description in the library, if it has one.
+fn write_type_stub(lib: &Path, module: &str, out: &Path) -> Result<Option<PathBuf>> {
+    let Some(stub) = crate::pyi::read(lib, module)? else {
+        return Ok(None);
+    };
+    let pyi = out.join(format!("{module}.pyi"));
+    std::fs::write(&pyi, stub).with_context(|| format!("writing {}", pyi.display()))?;
+    Ok(Some(pyi))
 }
 
 #[cfg(test)]

@@ -335,30 +335,34 @@ fn build(args: BuildArgs) -> Result<()> {
             .into_std_path_buf();
         for lib in build_libraries_for(&args, &packages, Some((&interpreter, &target_dir)))? {
             let module = artifact::module_name_with(&lib, "PyInit_")?;
-            let so = artifact::install_cpython(&lib, &module, &interpreter.ext_suffix, &out_dir)?;
-            eprintln!("    Wrote {}{}", so.display(), stub_note(&out_dir, &module));
+            let installed =
+                artifact::install_cpython(&lib, &module, &interpreter.ext_suffix, &out_dir)?;
+            eprintln!("    Wrote {}", wrote(&installed));
         }
         return Ok(());
     }
     create_out_dir(&out_dir)?;
     for lib in build_libraries(&args, &packages)? {
         let module = artifact::module_name(&lib)?;
-        let (so, py) = artifact::install(&lib, &module, &out_dir)?;
-        eprintln!(
-            "    Wrote {}, {}{}",
-            so.display(),
-            py.display(),
-            stub_note(&out_dir, &module)
-        );
+        let installed = artifact::install(&lib, &module, &out_dir)?;
+        eprintln!("    Wrote {}", wrote(&installed));
     }
     Ok(())
 }
 
-/// `" and <out>/<module>.pyi"` when the build wrote the module's type stub, else nothing.
-fn stub_note(out_dir: &std::path::Path, module: &str) -> String {
-    let pyi = out_dir.join(format!("{module}.pyi"));
-    match pyi.exists() {
-        true => format!(" and {}", pyi.display()),
-        false => String::new(),
+/// The files an install wrote, for the build's report: `a`, `a and b`, `a, b and c`.
+fn wrote(installed: &artifact::Installed) -> String {
+    let files: Vec<String> = [
+        Some(&installed.so),
+        installed.py.as_ref(),
+        installed.pyi.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|p| p.display().to_string())
+    .collect();
+    match files.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => files.join(""),
     }
 }
