@@ -12,10 +12,22 @@ last columns give its time divided by the C API module's and PyO3's.
 Rounds are interleaved (every case, every implementation, then again), each timing `number`
 calls with the thread's CPU time; the table gives the median nanoseconds per call with the
 loop's own cost subtracted, and the SDK's ratio to each other implementation. Prints Markdown.
+
+Before each timed loop a full collection runs, and the order of the implementations rotates
+each round, so that no loop pays for the garbage of the one before it (on PyPy the C-API
+module's objects are freed late, in whatever code runs next).
+
+With --isolate K (the default on PyPy: 3), each case of each implementation runs in K processes
+of its own, which share out the rounds; the medians are over all their rounds. On PyPy the JIT
+compiles each timed loop: in one process the traces of the other loops change what a loop
+costs, by more than the implementations differ.
 """
 
 import argparse
+import gc
 import importlib.util
+import json
+import subprocess
 import statistics
 import sys
 import time
@@ -60,6 +72,53 @@ CASES = [
 ]
 
 
+def measure(timers, empty, rounds, number):
+    """Times every timer `rounds` times after one warm-up round (which lets the JIT compile the
+    loops on PyPy), in an order that rotates by one each round, with a full collection before each
+    timed loop (so no loop pays for another's garbage); returns the seconds per call of each, and
+    of the empty loop."""
+    for timer in timers.values():
+        timer.timeit(number)
+    samples = {key: [] for key in timers}
+    keys = list(timers)
+    loop = []
+    if not keys:  # a case this implementation lacks
+        return samples, loop
+    for r in range(rounds):
+        gc.collect()
+        loop.append(empty.timeit(number) / number)
+        shift = r % len(keys)
+        for key in keys[shift:] + keys[:shift]:
+            gc.collect()
+            samples[key].append(timers[key].timeit(number) / number)
+    return samples, loop
+
+
+def isolated(opts, names):
+    """Runs each case of each implementation in `opts.isolate` child processes (this script with
+    --case and --impl), which share out the rounds, and pools their samples."""
+    samples, loop = {}, []
+    share = [opts.rounds // opts.isolate + (i < opts.rounds % opts.isolate) for i in range(opts.isolate)]
+    argv = [opts.rust, opts.c_hpy, opts.cpy, *([opts.pyo3] if opts.pyo3 else []),
+            *(["--cpython-abi", opts.cpython_abi] if opts.cpython_abi else []), "--number", str(opts.number)]
+    for rep, rounds in enumerate(share):
+        if rounds == 0:
+            continue
+        for index in range(len(CASES)):
+            shift = (rep + index) % len(names)
+            for name in names[shift:] + names[:shift]:
+                out = subprocess.run(
+                    [sys.executable, __file__, *argv, "--isolate", "0", "--rounds", str(rounds),
+                     "--case", str(index), "--impl", name],
+                    check=True, capture_output=True, text=True,
+                ).stdout
+                result = json.loads(out)
+                loop += result["loop"]
+                for label, impl, values in result["samples"]:
+                    samples.setdefault((label, impl), []).extend(values)
+    return samples, loop
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("rust")
@@ -69,6 +128,10 @@ def main():
     parser.add_argument("--cpython-abi", dest="cpython_abi")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--number", type=int, default=200_000)
+    parser.add_argument("--isolate", type=int, default=3 if sys.implementation.name == "pypy" else 0,
+                        metavar="K", help="processes per case (0: every case in this process)")
+    parser.add_argument("--case", type=int, help=argparse.SUPPRESS)  # a child of --isolate
+    parser.add_argument("--impl", help=argparse.SUPPRESS)
     opts = parser.parse_args()
 
     impls = {
@@ -89,9 +152,12 @@ def main():
         adds["SDK, CPython ABI"] = impls["SDK, CPython ABI"].add_ints
     assert impls["Rust SDK"] is not impls["C HPy"]
 
+    cases = CASES if opts.case is None else [CASES[opts.case]]
     timers = {}
-    for label, stmt, setup in CASES:
+    for label, stmt, setup in cases:
         for name, module in impls.items():
+            if opts.impl is not None and name != opts.impl:
+                continue
             if "add" in setup and adds[name] is None:
                 continue
             namespace = {"m": module, "add": adds[name]}
@@ -101,14 +167,13 @@ def main():
             timers[label, name] = timeit.Timer(stmt, globals=namespace, timer=time.thread_time)
     empty = timeit.Timer("pass", timer=time.thread_time)
 
-    for timer in timers.values():  # warm-up (and the JIT on PyPy)
-        timer.timeit(opts.number)
-    samples = {key: [] for key in timers}
-    loop = []
-    for _ in range(opts.rounds):
-        loop.append(empty.timeit(opts.number) / opts.number)
-        for key, timer in timers.items():
-            samples[key].append(timer.timeit(opts.number) / opts.number)
+    if opts.isolate and opts.case is None:
+        samples, loop = isolated(opts, list(impls))
+    else:
+        samples, loop = measure(timers, empty, opts.rounds, opts.number)
+        if opts.case is not None:
+            json.dump({"loop": loop, "samples": [[k[0], k[1], v] for k, v in samples.items()]}, sys.stdout)
+            return
     base = statistics.median(loop)
     ns = {key: max(statistics.median(v) - base, 0.0) * 1e9 for key, v in samples.items()}
 
@@ -117,8 +182,10 @@ def main():
     abi_others = [n for n in ("C API", "PyO3") if n in impls] if "SDK, CPython ABI" in impls else []
     impl = f"{sys.implementation.name} {sys.version.split()[0]}"
     print(f"### {impl}, hpy {hpy.universal.get_version()[0]}\n")
-    print(f"Median ns per call over {opts.rounds} interleaved rounds of {opts.number:,} calls "
-          f"(CPU time of the thread, the empty loop's {base * 1e9:.1f} ns subtracted); "
+    where = (f"each case of each implementation in {opts.isolate} processes of its own" if opts.isolate
+             else "every case in one process")
+    print(f"Median ns per call over {opts.rounds} interleaved rounds of {opts.number:,} calls, "
+          f"{where} (CPU time of the thread, the empty loop's {base * 1e9:.1f} ns subtracted); "
           "ratio = the Rust SDK's time divided by the other's.\n")
     head = "| call | " + " | ".join(names) + " | " + " | ".join(f"SDK / {n}" for n in others)
     head += "".join(f" | SDK, CPython ABI / {n}" for n in abi_others) + " |"

@@ -209,20 +209,41 @@ def test_python_subclass(apimod, hpy_mode):
 
 
 def test_not_subclassable_and_not_instantiable(apimod):
-    if PYPY:
-        # PyPy's HPy ignores the missing HPy_TPFLAGS_BASETYPE; the SDK refuses the instances.
-        class Sub(apimod.Store):
-            pass
-
-        with pytest.raises(TypeError, match="that class is not marked `subclass`"):
-            Sub([1])
-    else:
-        with pytest.raises(TypeError):
-            class Sub(apimod.Store):
+    # CPython refuses the class statement (no HPy_TPFLAGS_BASETYPE); PyPy's HPy ignores the flag,
+    # and there the SDK's `__init_subclass__` refuses it, in CPython's words.
+    for cls in (apimod.Store, apimod.Counter, apimod.Sealed):
+        with pytest.raises(TypeError, match=rf"^type 'apimod\.{cls.__name__}' is not an acceptable base type$"):
+            class Sub(cls):
                 pass
     with pytest.raises(TypeError, match="cannot create 'Sealed' instances"):
         apimod.Sealed()
     assert apimod.make_sealed(7).secret == 7
+
+
+def test_subclass_past_init_subclass(apimod):
+    class Quiet:
+        def __init_subclass__(cls, **kwargs):
+            pass  # does not call super().__init_subclass__, so the SDK's is not reached
+
+    if not PYPY:
+        with pytest.raises(TypeError, match="not an acceptable base type"):
+            class Refused(Quiet, apimod.Store):
+                pass
+        return
+    # Store needs Drop: PyPy would crash destroying an instance of the subclass, so none is made.
+    class Sub(Quiet, apimod.Store):
+        pass
+
+    with pytest.raises(TypeError, match="that class is not marked `subclass`"):
+        Sub([1])
+    # Counter needs no Drop and holds no Field: an instance of the subclass is harmless, and made.
+    class Harmless(Quiet, apimod.Counter):
+        pass
+
+    h = Harmless()
+    assert h.bump() == 1 and h.count == 1
+    del h
+    gc.collect()
 
 
 def test_generic_new_and_default(apimod):

@@ -114,6 +114,20 @@ impl<T: HPyClass> ClassExport<T> {
         T::SPEC.shape != BuiltinShape::Object && !crate::ffi::runtime::is_cpython()
     }
 
+    /// Whether the type keeps its base's `__new__` (else it gets `no_new`, unless it has a
+    /// `#[new]`). A class extending a built-in does. So does an `#[hpy_class(default)]`, whose
+    /// base's `__new__` makes the same zeroed instance (its value made on first use) without
+    /// entering the module: on CPython `object.__new__`, which refuses arguments as for a C type
+    /// without `tp_new`; on PyPy the runtime's own, which takes any, so the SDK adds an
+    /// `__init__` refusing them. Not on PyPy when an instance of a Python subclass (which PyPy's
+    /// HPy lets be made) could crash the process: there `no_new` refuses such instances.
+    fn inherits_new() -> bool {
+        T::SPEC.shape != BuiltinShape::Object
+            || (T::SPEC.generic_new
+                && (crate::ffi::runtime::is_cpython()
+                    || crate::class::subclass_instances_harmless::<T>()))
+    }
+
     /// The spec, made on first use; `module` qualifies the type's name (`module.Name`), which
     /// gives the type its `__module__`.
     fn build(&self, module: &str) -> &Built {
@@ -129,14 +143,7 @@ impl<T: HPyClass> ClassExport<T> {
             if !T::SPEC.field_offsets.is_empty() {
                 own.push(Box::new((defs.lifecycle.traverse)()));
             }
-            // A class extending a built-in keeps the base's `__new__`. So does an
-            // `#[hpy_class(default)]` on CPython, where `object.__new__` makes the same zeroed
-            // instance (its value made on first use) without entering the module, and refuses
-            // arguments as a C type without `tp_new` does; PyPy's HPy lets Python subclasses of
-            // any class be made, which `no_new` refuses there.
-            let inherits_new = T::SPEC.shape != BuiltinShape::Object
-                || (T::SPEC.generic_new && crate::ffi::runtime::is_cpython());
-            if !defs.has_new && !inherits_new {
+            if !defs.has_new && !Self::inherits_new() {
                 own.push(Box::new((defs.lifecycle.no_new)()));
             }
             let cpython = crate::ffi::runtime::is_cpython();
@@ -374,8 +381,18 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
         if let Some(why) = crate::ffi::runtime::no_classes() {
             return refuse_class(ctx, module, T::SPEC.py_name(), why);
         }
-        let ty = self.make_type(ctx, name.extract::<&str>()?)?;
+        let module_name = name.extract::<&str>()?;
+        let ty = self.make_type(ctx, module_name)?;
         let defs = T::methods();
+        if !crate::ffi::runtime::is_cpython() {
+            let qualified = format!("{module_name}.{}", T::SPEC.py_name());
+            if !T::SPEC.subclass {
+                super::pypy::refuse_python_subclasses(ctx, &ty, &qualified)?;
+            }
+            if Self::inherits_new() && T::SPEC.shape == BuiltinShape::Object && !defs.has_init {
+                super::pypy::refuse_arguments(ctx, &ty, &qualified)?;
+            }
+        }
         if crate::ffi::runtime::is_cpython() {
             enable_named_slots(&ty, defs.defines)?;
         }

@@ -59,6 +59,7 @@
 mod export;
 mod layout;
 mod obj;
+mod pypy;
 
 pub use export::{ClassExport, ClassRef};
 pub use obj::{CallFunction, Obj, Ref, RefMut};
@@ -73,7 +74,9 @@ pub(crate) use layout::payload;
 pub(crate) use layout::raw_field as raw_field_of;
 #[doc(hidden)]
 pub use layout::{value_offset, Header};
-pub(crate) use obj::{check_subclass_instance, refuse_subtype_on_pypy};
+pub(crate) use obj::{
+    check_subclass_instance, refuse_subtype_on_pypy, subclass_instances_harmless,
+};
 
 use crate::ffi::def::StaticDef;
 use crate::sys;

@@ -291,15 +291,24 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     }
 }
 
+/// Whether an instance of a Python subclass of `T` is harmless on PyPy: PyPy's HPy fails an
+/// RPython assertion (killing the process) when it calls `tp_destroy` on such an instance, and
+/// `T` has no `tp_destroy` when it needs no `Drop` and holds no `Field` (as a `subclass` class).
+pub(crate) const fn subclass_instances_harmless<T: HPyClass>() -> bool {
+    T::SPEC.subclass || (!core::mem::needs_drop::<T>() && T::SPEC.field_offsets.is_empty())
+}
+
 /// PyPy 3.11's HPy lets Python code subclass any HPy type: it ignores the missing
-/// `HPy_TPFLAGS_BASETYPE`. There, an instance of a Python subclass of a class not marked
-/// `subclass` is refused when it is made.
+/// `HPy_TPFLAGS_BASETYPE`. The SDK's `__init_subclass__` refuses the class statement there, but
+/// a second base can get past it; an instance of a Python subclass of a class whose instances
+/// would crash PyPy (see [`subclass_instances_harmless`]) is therefore also refused when it is
+/// made. Other classes pay nothing per call.
 #[inline]
 pub(crate) fn refuse_subtype_on_pypy<T: HPyClass>(
     ctx: Context<'_>,
     ty: &Handle<'_>,
 ) -> HPyResult<()> {
-    if T::SPEC.subclass || crate::ffi::runtime::is_cpython() {
+    if subclass_instances_harmless::<T>() || crate::ffi::runtime::is_cpython() {
         return Ok(());
     }
     if ty.is(&T::export().type_object(ctx)?) {
