@@ -7,13 +7,13 @@ and, on CPython, PyO3's port. It takes call_bench.py's cases and directories:
 
 Time on a shared machine moves by more than the differences this is for, and on PyPy by far
 more (a loop's cost changes with what else the JIT compiled, and from process to process). This
-counts instructions instead, with valgrind's callgrind (self-modifying code checked, so PyPy's
-JIT runs under it): each case runs as `for _ in range(n): <call>` in a function of a fresh
-interpreter, after a warm-up of the same loop (which the JIT compiles on PyPy), for n = small and
-n = large, with the hash seed fixed and address randomisation off; the figure is
-(I(large) - I(small)) / (large - small), the median of R runs. It includes what the loop itself
-costs, so the ratios understate differences in the call alone. Needs `valgrind` and `setarch`.
-Prints Markdown.
+counts instructions instead, with valgrind's callgrind (self-modifying code checked, so that
+PyPy's JIT runs under it). Each case of each implementation runs in a fresh interpreter (hash
+seed fixed, address randomisation off) as `for _ in range(n): <call>` in a function: once to
+warm up (the JIT compiles the loop on PyPy), then for n = small and n = large, each inside a
+region that a small C helper marks with callgrind's client requests. The figure is
+(I(large) - I(small)) / (large - small) less the same for an empty loop, the median of R runs.
+Needs `valgrind` (with its headers) and a C compiler. Prints Markdown.
 """
 
 import argparse
@@ -23,46 +23,81 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from call_bench import CASES  # noqa: E402
 
-CHILD = """
-import importlib.util, sys
-kind, directory, name, stmt, setup, n = sys.argv[1:7]
+# Counts the instructions of body() alone, and dumps them under `label`.
+REGION_C = """
+#include <valgrind/callgrind.h>
+void hpy_bench_region(void (*body)(void), const char *label) {
+    CALLGRIND_ZERO_STATS;
+    CALLGRIND_TOGGLE_COLLECT;
+    body();
+    CALLGRIND_TOGGLE_COLLECT;
+    CALLGRIND_DUMP_STATS_AT(label);
+}
+"""
+
+CHILD = r"""
+import ctypes, importlib.util, sys
+region, kind, directory, name, stmt, setup, small, large = sys.argv[1:9]
 if kind == "hpy":
     import hpy.universal
-    path = f"{directory}/{name}.hpy0.so"
-    spec = importlib.util.spec_from_file_location(name, path)
-    m = hpy.universal.load(name, path, spec, mode=hpy.universal.MODE_UNIVERSAL)
-else:
+    def load(name):
+        path = f"{directory}/{name}.hpy0.so"
+        spec = importlib.util.spec_from_file_location(name, path)
+        return hpy.universal.load(name, path, spec, mode=hpy.universal.MODE_UNIVERSAL)
+    m = load(name)
+elif kind == "native":
     sys.path.insert(0, directory)
     m = importlib.import_module(name)
+else:
+    m = None
 ns = {"m": m}
 if "add" in setup:
-    ns["add"] = m.add_ints if hasattr(m, "add_ints") else None
-    if kind == "hpy" and ns["add"] is None:
-        path = f"{directory}/cargs.hpy0.so"
-        spec = importlib.util.spec_from_file_location("cargs", path)
-        ns["add"] = hpy.universal.load("cargs", path, spec, mode=hpy.universal.MODE_UNIVERSAL).add
+    ns["add"] = m.add_ints if hasattr(m, "add_ints") else load("cargs").add
 exec(setup, ns)
-exec(f"def run(n):\\n    for _ in range(n):\\n        {stmt}\\n", ns)
-ns["run"](20000)
-ns["run"](int(n))
+exec(f"def run(n):\n    for _ in range(n):\n        {stmt}\n", ns)
+run = ns["run"]
+run(20000)
+lib = ctypes.CDLL(region)
+lib.hpy_bench_region.argtypes = [ctypes.CFUNCTYPE(None), ctypes.c_char_p]
+for label, n in (("small", int(small)), ("large", int(large))):
+    body = ctypes.CFUNCTYPE(None)(lambda: run(n))
+    lib.hpy_bench_region(body, label.encode())
 """
 
 
-def instructions(impl, stmt, setup, n):
+def instructions(region, impl, stmt, setup, small, large):
+    """I(large) - I(small) for one case of one implementation, in a fresh interpreter."""
     kind, directory, name = impl
     env = dict(os.environ, PYTHONHASHSEED="0")
-    cmd = ["setarch", "-R", "valgrind", "--tool=callgrind", "--smc-check=all",
-           "--callgrind-out-file=/dev/null", sys.executable, "-c", CHILD,
-           kind, directory, name, stmt, setup, str(n)]
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    found = re.search(r"Collected : (\d+)", r.stderr)
-    if r.returncode != 0 or not found:
+    with tempfile.TemporaryDirectory() as out:
+        cmd = ["setarch", "-R", "valgrind", "--tool=callgrind", "--smc-check=all", "--collect-atstart=no",
+               f"--callgrind-out-file={out}/cg.%p", sys.executable, "-c", CHILD,
+               region, kind, directory, name, stmt, setup, str(small), str(large)]
+        r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        counts = {}
+        for f in os.listdir(out):
+            text = open(os.path.join(out, f)).read()
+            label = re.search(r"^desc: Trigger: Client Request: (\w+)", text, re.M)
+            total = re.search(r"^summary: (\d+)", text, re.M)
+            if label and total:
+                counts[label.group(1)] = int(total.group(1))
+    if r.returncode != 0 or set(counts) != {"small", "large"}:
         raise RuntimeError(f"callgrind failed for {name} in {directory}, {stmt!r}: {r.stderr[-2000:]}")
-    return int(found.group(1))
+    return counts["large"] - counts["small"]
+
+
+def build_region(directory):
+    source = os.path.join(directory, "region.c")
+    with open(source, "w") as f:
+        f.write(REGION_C)
+    lib = os.path.join(directory, "libregion.so")
+    subprocess.run(["cc", "-shared", "-fPIC", "-O1", source, "-o", lib], check=True)
+    return lib
 
 
 def main():
@@ -72,9 +107,10 @@ def main():
     parser.add_argument("cpy")
     parser.add_argument("pyo3", nargs="?")
     parser.add_argument("--small", type=int, default=100_000)
-    parser.add_argument("--large", type=int, default=600_000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--large", type=int, default=400_000)
+    parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--only", help="the cases whose label contains this text")
     opts = parser.parse_args()
 
     impls = {
@@ -85,37 +121,41 @@ def main():
     if opts.pyo3 and sys.implementation.name == "cpython":
         impls["PyO3"] = ("native", os.path.abspath(opts.pyo3), "pyo3_simple")
 
+    cases = [case for case in CASES if opts.only is None or opts.only in case[0]]
+
     def applies(name, label, setup):
         if "add" in setup and name == "C API":
             return False  # cpy_simple has no add_ints
         return not ("noargs_self" in label and name in ("C HPy", "C API"))
 
-    with concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
+    span = opts.large - opts.small
+    with tempfile.TemporaryDirectory() as tmp, concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
+        region = build_region(tmp)
+
+        def submit(impl, stmt, setup):
+            return [pool.submit(instructions, region, impl, stmt, setup, opts.small, opts.large)
+                    for _ in range(opts.repeats)]
+
+        empty = submit(("none", "", ""), "pass", "")
         jobs = {
-            (label, name, n): [pool.submit(instructions, impl, stmt, setup, n) for _ in range(opts.repeats)]
-            for label, stmt, setup in CASES
+            (label, name): submit(impl, stmt, setup)
+            for label, stmt, setup in cases
             for name, impl in impls.items()
             if applies(name, label, setup)
-            for n in (opts.small, opts.large)
         }
-        counts = {key: statistics.median(f.result() for f in futures) for key, futures in jobs.items()}
-
-    per_call = {
-        (label, name): (counts[label, name, opts.large] - counts[label, name, opts.small]) / (opts.large - opts.small)
-        for label, _, setup in CASES
-        for name in impls
-        if applies(name, label, setup)
-    }
+        loop = statistics.median(f.result() for f in empty) / span
+        per_call = {key: statistics.median(f.result() for f in futures) / span - loop
+                    for key, futures in jobs.items()}
     names = list(impls)
     others = names[1:]
     impl = f"{sys.implementation.name} {sys.version.split()[0]}"
     print(f"### {impl}\n")
-    print(f"Instructions per loop iteration (callgrind; (I({opts.large:,}) - I({opts.small:,})) / "
-          f"{opts.large - opts.small:,}, median of {opts.repeats} runs); ratio = the Rust SDK's count "
-          "divided by the other's.\n")
+    print(f"Instructions per call (callgrind; (I({opts.large:,} calls) - I({opts.small:,} calls)) / "
+          f"{span:,}, median of {opts.repeats} runs, the empty loop's {loop:.1f} subtracted); "
+          "ratio = the Rust SDK's count divided by the other's.\n")
     print("| call | " + " | ".join(names) + " | " + " | ".join(f"SDK / {n}" for n in others) + " |")
     print("|---|" + "---:|" * (len(names) + len(others)))
-    for label, _, _ in CASES:
+    for label, _, _ in cases:
         cells = [f"{per_call[label, n]:.0f}" if (label, n) in per_call else "n/a" for n in names]
         ratios = [
             f"{per_call[label, 'Rust SDK'] / per_call[label, n]:.2f}" if (label, n) in per_call else "n/a"

@@ -1,12 +1,14 @@
-"""Reads two runs of HPy's microbench/test_microbench.py (its BENCHMARKS summary: one line per
-test with the cpy and hpy timings), one with the C `hpy_simple` and one with the Rust SDK's, and
-prints one Markdown table: each test's time with the C-API module, the C HPy module and the Rust
-module, and the Rust module's time divided by the C HPy module's.
+"""Reads runs of HPy's microbench/test_microbench.py (its BENCHMARKS summary: one line per test
+with the cpy and hpy timings), some with the C `hpy_simple` and as many with the Rust SDK's
+(run alternately), and prints one Markdown table: each test's median time with the C-API module,
+the C HPy module and the Rust module over those runs, and the Rust module's median time divided
+by the C HPy module's.
 
-Usage: python microbench_report.py TITLE C_LOG RUST_LOG
+Usage: python microbench_report.py TITLE C_LOG[,C_LOG...] RUST_LOG[,RUST_LOG...]
 """
 
 import re
+import statistics
 import sys
 
 # "TestModule::test_noargs      193.41 us       215.93 us [1.12]": the suite prints seconds
@@ -26,23 +28,33 @@ def timings(path):
     return table
 
 
+def medians(paths):
+    """Each test's median (cpy, hpy) timing over the runs in `paths`."""
+    runs = [timings(p) for p in paths]
+    return {
+        test: tuple(statistics.median(run[test][i] for run in runs) for i in (0, 1))
+        for test in runs[0]
+        if all(test in run for run in runs)
+    }
+
+
 def main():
-    title, c_log, rust_log = sys.argv[1:4]
-    c, rust = timings(c_log), timings(rust_log)
+    title, c_logs, rust_logs = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(",")
+    c, rust = medians(c_logs), medians(rust_logs)
     print(f"### {title}\n")
     print("| test | C API, ms | C HPy, ms | Rust SDK, ms | Rust / C HPy |")
     print("|---|---:|---:|---:|---:|")
     ratios = []
     for test, (cpy, c_hpy) in c.items():
         if test not in rust:
-            sys.exit(f"{test} is missing from the Rust run")
+            sys.exit(f"{test} is missing from the Rust runs")
         r = rust[test][1]
         ratio = r / c_hpy if c_hpy else float("nan")
         ratios.append(ratio)
         print(f"| `{test}` | {cpy:.1f} | {c_hpy:.1f} | {r:.1f} | {ratio:.2f} |")
     ratios.sort()
-    print(f"\n{len(ratios)} tests; Rust / C HPy from {ratios[0]:.2f} to {ratios[-1]:.2f}, "
-          f"median {ratios[len(ratios) // 2]:.2f}.\n")
+    print(f"\n{len(ratios)} tests, medians of {len(c_logs)} runs with each module; Rust / C HPy from "
+          f"{ratios[0]:.2f} to {ratios[-1]:.2f}, median {ratios[len(ratios) // 2]:.2f}.\n")
 
 
 if __name__ == "__main__":

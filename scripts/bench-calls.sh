@@ -3,9 +3,13 @@
 # the Rust SDK's port (benchmarks/microbench), HPy 0.9.0's own C `hpy_simple.c` (universal ABI)
 # and `cpy_simple.c` (C API), both from the hpy 0.9.0 sdist fetched from PyPI at run time, and
 # PyO3's port (benchmarks/microbench-pyo3, CPython only). Then, on CPython and on PyPy:
-#   1. HPy's own microbench/test_microbench.py, unmodified, against the C module and against the
-#      Rust one (its table compares each with the C-API module);
-#   2. benchmarks/call_bench.py, every implementation side by side in one process.
+#   1. benchmarks/call_bench.py: time per call, every implementation side by side (on PyPy each
+#      case of each implementation in processes of its own);
+#   2. benchmarks/call_instructions.py: instructions per call under valgrind's callgrind, which
+#      the machine's noise and PyPy's JIT do not move (valgrind is installed if missing);
+#   3. HPy's own microbench/test_microbench.py, unmodified, three times against the C module and
+#      three times against the Rust one, alternately (its table compares each with the C-API
+#      module).
 # Writes docs/call-benchmark.md.
 #
 #   ./scripts/bench-calls.sh [--fast]      (--fast: test_microbench.py's 100x shorter loops)
@@ -13,6 +17,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 pypy_env
+command -v valgrind >/dev/null 2>&1 && [ -f /usr/include/valgrind/callgrind.h ] || apt_install valgrind
 fast=()
 [ "${1:-}" = "--fast" ] && fast=(--fast)
 
@@ -75,10 +80,10 @@ tmp="$work/report.md"
     echo "\`.hpy0.so\` files loaded in universal mode. As in the C module, no port's \`Foo\` methods"
     echo "read the instance's struct (the Rust ones take \`this: &Obj<'_, Self>\`, PyO3's \`&Bound<Self>\`);"
     echo "\`obj.noargs_self()\`, in the Rust and PyO3 ports only, takes \`&self\` to show what reading it"
-    echo "costs. The machine is shared: CPython's ratios move by a few hundredths between runs, PyPy's"
-    echo "by more (the JIT traces each timed loop)."
+    echo "costs. The machine is shared: CPython's times move by a few hundredths between runs, PyPy's"
+    echo "by more, so the instruction counts below are the figures to compare across runs."
     echo
-    echo "## Side by side (benchmarks/call_bench.py)"
+    echo "## Time per call, side by side (benchmarks/call_bench.py)"
     echo
 } > "$tmp"
 for python in "${pythons[@]}"; do
@@ -87,22 +92,40 @@ for python in "${pythons[@]}"; do
     "$python" "$ROOT/benchmarks/call_bench.py" "$work/rust" "$work/c" "$work/cpy-$impl" "$work/pyo3" | tee -a "$tmp"
 done
 {
+    echo "## Instructions per call (benchmarks/call_instructions.py)"
+    echo
+    echo "Counted by valgrind's callgrind, each case of each implementation in a fresh interpreter,"
+    echo "so neither the machine's load nor what else the JIT compiled moves them: two runs of the"
+    echo "same case differ by less than one instruction per call. They include what the call costs"
+    echo "the interpreter (on PyPy, the JIT's code around the call)."
+    echo
+} >> "$tmp"
+for python in "${pythons[@]}"; do
+    impl="$("$python" -c 'import sys; print(sys.implementation.name)')"
+    say "call_instructions.py on $impl (valgrind)"
+    "$python" "$ROOT/benchmarks/call_instructions.py" "$work/rust" "$work/c" "$work/cpy-$impl" "$work/pyo3" | tee -a "$tmp"
+done
+{
     echo "## HPy's own microbench/test_microbench.py"
     echo
-    echo "Unmodified, run once with \`hpy_simple\` the C module and once with it the Rust one (the"
-    echo "cpy column is the C-API module both times, so it shows the runs' drift). Wall time of its"
-    echo "loops, as the suite measures it${fast:+ (with --fast: 100,000 iterations)}."
+    echo "Unmodified, run three times with \`hpy_simple\` the C module and three times with it the Rust"
+    echo "one, alternately (the cpy column is the C-API module, from the C module's runs). Median wall"
+    echo "time of its loops, as the suite measures it${fast:+ (with --fast: 100,000 iterations)}."
     echo
 } >> "$tmp"
 for python in "${pythons[@]}"; do
     impl="$("$python" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])')"
-    for which in c rust; do
-        say "test_microbench.py on $impl with the $which hpy_simple"
-        (cd "$bench" && PYTHONPATH="$work/$which:$work/cpy-${impl%% *}:$ROOT/benchmarks/microbench/shim" \
-            "$python" -m pytest -q -p no:cacheprovider "${fast[@]}" test_microbench.py) > "$work/micro-$which.log" 2>&1 \
-            || { cat "$work/micro-$which.log"; exit 1; }
+    for run in 1 2 3; do
+        for which in c rust; do
+            say "test_microbench.py on $impl with the $which hpy_simple (run $run of 3)"
+            (cd "$bench" && PYTHONPATH="$work/$which:$work/cpy-${impl%% *}:$ROOT/benchmarks/microbench/shim" \
+                "$python" -m pytest -q -p no:cacheprovider "${fast[@]}" test_microbench.py) > "$work/micro-$which-$run.log" 2>&1 \
+                || { cat "$work/micro-$which-$run.log"; exit 1; }
+        done
     done
-    "$VENV_PYTHON" "$ROOT/benchmarks/microbench_report.py" "$impl" "$work/micro-c.log" "$work/micro-rust.log" | tee -a "$tmp"
+    "$VENV_PYTHON" "$ROOT/benchmarks/microbench_report.py" "$impl" \
+        "$work/micro-c-1.log,$work/micro-c-2.log,$work/micro-c-3.log" \
+        "$work/micro-rust-1.log,$work/micro-rust-2.log,$work/micro-rust-3.log" | tee -a "$tmp"
 done
 mv "$tmp" "$report"
 say "wrote docs/call-benchmark.md"

@@ -63,7 +63,8 @@ impl RawArgs<'_> {
     /// # Safety
     ///
     /// `args` holds `nargs` positional handles followed by one handle per name in the tuple
-    /// `kwnames` (or `kwnames` is NULL), all borrowed and valid for the call.
+    /// `kwnames` (or `kwnames` is NULL), all borrowed, valid for the call, and none of them
+    /// HPy_NULL (a runtime passes the objects it was given).
     pub(crate) unsafe fn new(args: *const sys::HPy, nargs: usize, kwnames: sys::HPy) -> Self {
         RawArgs {
             args,
@@ -167,12 +168,34 @@ pub fn parse_args<'call, 'ctx, const N: usize>(
     // the call `'call`.
     let positional: &'call [sys::HPy] = unsafe { std::slice::from_raw_parts(raw.args, nargs) };
     let named = nargs.min(desc.positional);
-    let mut slots = [sys::HPy_NULL; N];
-    let mut extra_keywords = Vec::new();
+    let extra_positional = if desc.varargs {
+        &positional[named..]
+    } else {
+        &[][..]
+    };
     let fits = nargs >= desc.required_positional && (nargs <= desc.positional || desc.varargs);
     if raw.kwnames._i == 0 && fits && !desc.required_keyword_only.iter().any(|&r| r) {
-        slots[..named].copy_from_slice(&positional[..named]);
-    } else if desc.varkw {
+        let slots = core::array::from_fn(|i| {
+            let h = *positional[..named].get(i)?;
+            if i < desc.required_positional {
+                // SAFETY: an argument is not HPy_NULL (see `RawArgs::new`). Said, the
+                // conversions of the required parameters skip their check for a missing one.
+                unsafe { core::hint::assert_unchecked(h._i != 0) };
+            }
+            // SAFETY: a borrowed argument handle, valid for the call and never closed
+            // (ManuallyDrop).
+            (h._i != 0).then(|| unsafe { Handle::borrowed(ctx, h) })
+        });
+        return Ok(Matched {
+            slots,
+            extra_positional,
+            extra_keywords: Vec::new(),
+            ctx,
+        });
+    }
+    let mut slots = [sys::HPy_NULL; N];
+    let mut extra_keywords = Vec::new();
+    if desc.varkw {
         match_slow(ctx, desc, cache, raw, &mut slots, &mut extra_keywords)?;
     } else {
         // A function without `**kwargs` never has extra keywords: with a vector of its own here,
@@ -187,11 +210,7 @@ pub fn parse_args<'call, 'ctx, const N: usize>(
     let slots = slots.map(|h| (h._i != 0).then(|| unsafe { Handle::borrowed(ctx, h) }));
     Ok(Matched {
         slots,
-        extra_positional: if desc.varargs {
-            &positional[named..]
-        } else {
-            &[][..]
-        },
+        extra_positional,
         extra_keywords,
         ctx,
     })
@@ -557,10 +576,18 @@ pub fn extract<'a, 'ctx, T: FromPython<'a, 'ctx>>(
 ) -> HPyResult<T> {
     match slot {
         Some(h) => T::from_python(h).map_err(|e| e.in_argument(desc.name, desc.params[index])),
-        None => Err(HPyErr::system_error(
-            "required argument missing after matching",
-        )),
+        None => Err(missing_after_matching()),
     }
+}
+
+/// The error for a required parameter found empty after matching, which the matching rules out
+/// (and the O convention's runtime, which never passes NULL). An `extern "C"` function cannot
+/// unwind (a panic would abort), so a trampoline whose other calls cannot unwind either needs no
+/// landing pad, and no register saving for one, on its fast path.
+#[cold]
+#[inline(never)]
+extern "C" fn missing_after_matching() -> HPyErr {
+    HPyErr::system_error("required argument missing after matching")
 }
 
 /// Like [`extract`], for an optional parameter: a missing argument gives `T::default()`.

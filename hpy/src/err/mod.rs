@@ -23,6 +23,7 @@ pub type HPyResult<T> = Result<T, HPyErr>;
 ///   [`HPyErr::discard`] (the exception is cleared). Dropping it otherwise leaves the exception set,
 ///   and the next return value is rejected by the interpreter with a `SystemError`.
 #[must_use = "an HPyErr must be returned, or discarded with `HPyErr::discard`"]
+#[repr(transparent)] // one nullable pointer, so a non-unwinding `extern "C"` function may return it
 pub struct HPyErr(Option<Box<Lazy>>);
 
 struct Lazy {
