@@ -3,7 +3,7 @@
 //! `benchmarks/call_bench.py`) can time the SDK against the C module doing the same work.
 //!
 //! As in the C module, `Foo`'s methods do not read the instance's struct (see `foo.rs`); the
-//! Rust struct is 16 bytes larger than the C one (the SDK's borrow and owner words).
+//! Rust struct is 8 bytes larger than the C one (the SDK's borrow state).
 
 mod foo;
 

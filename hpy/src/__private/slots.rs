@@ -14,7 +14,7 @@ use core::ptr::null_mut;
 #[cfg(not(feature = "cpython-abi"))]
 use super::call_real;
 use super::{run, ExecHook, KeywordsMethod, NoArgsMethod, RawArgs, StaticCell, StaticDef};
-use crate::class::{value_offset, CallFunction, HPyClass, Header};
+use crate::class::{value_offset, CallFunction, HPyClass};
 use crate::sys;
 use crate::{CompareOp, Context, HPyErr, HPyResult, Handle};
 
@@ -702,7 +702,7 @@ unsafe extern "C" fn destroy_impl<T: HPyClass>(data: *mut c_void) {
     // SAFETY: the runtime passes the struct of an instance that is being freed; the value was
     // stored iff the state is not UNINIT, and nothing can borrow it any more.
     unsafe {
-        if (*data.cast::<Header>()).has_value_to_drop::<T>() {
+        if crate::class::has_value_to_drop::<T>(data) {
             let value = data.add(value_offset::<T>()).cast::<T>();
             // A panicking `Drop` must not unwind into the runtime; the value is then leaked.
             let _ =
@@ -736,7 +736,7 @@ unsafe extern "C" fn traverse_impl<T: HPyClass>(
 ) -> c_int {
     let Some(visit) = visit else { return 0 };
     for i in 0..T::SPEC.field_offsets.len() {
-        let f = crate::class::raw_field_of(data.cast(), i);
+        let f = crate::class::raw_field_of::<T>(data.cast(), i);
         // SAFETY: `f` is one of the instance's raw fields; the visitor skips nothing by itself.
         let r = unsafe {
             if (*f)._i != 0 {
@@ -782,7 +782,7 @@ unsafe fn fields_of<T: HPyClass>(obj: Obj) -> impl Iterator<Item = *mut sys::HPy
             sys::HPy { _i: obj as isize },
         )
     };
-    (0..T::SPEC.field_offsets.len()).map(move |i| crate::class::raw_field_of(data, i))
+    (0..T::SPEC.field_offsets.len()).map(move |i| crate::class::raw_field_of::<T>(data, i))
 }
 
 /// `tp_dealloc` of `T`'s type (CPython ABI): see `ffi::class_dealloc`.

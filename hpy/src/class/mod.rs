@@ -69,11 +69,12 @@ pub use export::{ClassSpec, ModuleItem};
 
 #[cfg(feature = "cpython-abi")]
 pub(crate) use export::shape_code;
+pub(crate) use layout::has_value_to_drop;
 #[cfg(feature = "cpython-abi")]
 pub(crate) use layout::payload;
 pub(crate) use layout::raw_field as raw_field_of;
 #[doc(hidden)]
-pub use layout::{value_offset, Header};
+pub use layout::value_offset;
 pub(crate) use obj::{
     check_subclass_instance, refuse_subtype_on_pypy, subclass_instances_harmless,
 };

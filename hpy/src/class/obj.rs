@@ -5,7 +5,9 @@ use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
 
-use super::layout::{payload, raw_field, value_offset, Header, FREE, MUT, UNINIT};
+use super::layout::{
+    check_thread, claim, payload, raw_field, value_offset, Header, FREE, MUT, UNINIT,
+};
 use super::{Field, HPyClass};
 use crate::err::status;
 use crate::sys;
@@ -68,7 +70,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
                 .write(value);
             let header = &*data.as_ptr().cast::<Header>();
             header.state.set(FREE);
-            header.claim::<T>();
+            claim::<T>(data.as_ptr());
         }
         Ok(Obj {
             handle: h,
@@ -164,7 +166,8 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     /// Stores `T::default()` into an instance made without `#[new]`, if the class allows it.
     fn ensure_init(&self) -> HPyResult<()> {
         if self.header().state.get() != UNINIT {
-            return self.header().check_thread::<T>();
+            // SAFETY: the struct of this live instance of `T`.
+            return unsafe { check_thread::<T>(self.data().as_ptr()) };
         }
         match T::lazy_default() {
             Some(v) => {
@@ -173,7 +176,8 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
                 // SAFETY: the value slot is unused (UNINIT) and sized for `T`.
                 unsafe { self.value_ptr().write(v) };
                 self.header().state.set(FREE);
-                self.header().claim::<T>();
+                // SAFETY: the struct of this live instance of `T`.
+                unsafe { claim::<T>(self.data().as_ptr()) };
                 Ok(())
             }
             None => Err(HPyErr::type_error(format!(
@@ -242,7 +246,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     pub fn load(&self, field: &Field) -> HPyResult<Option<Handle<'ctx>>> {
         let i = self.field_index(field)?;
         let ctx = self.handle.ctx();
-        let raw = raw_field(self.data().as_ptr(), i);
+        let raw = raw_field::<T>(self.data().as_ptr(), i);
         // SAFETY: `raw` is one of this instance's raw fields, only written by `HPyField_Store`.
         unsafe {
             if (*raw)._i == 0 {
@@ -258,7 +262,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) -> HPyResult<()> {
         let i = self.field_index(field)?;
         let ctx = self.handle.ctx();
-        let raw = raw_field(self.data().as_ptr(), i);
+        let raw = raw_field::<T>(self.data().as_ptr(), i);
         let v = crate::handle::raw_or_null(value);
         // SAFETY: `raw` is one of this instance's raw fields and the owner is the instance;
         // `Store` does not steal `v`.
