@@ -1,9 +1,9 @@
-"""Per-call cost of HPy's microbenchmark module written four ways, side by side in one process:
+"""Per-call cost of HPy's microbenchmark module written four ways, side by side:
 the Rust SDK (benchmarks/microbench, universal ABI), the C original `hpy_simple.c` (universal
 ABI), the C-API original `cpy_simple.c`, and on CPython PyO3 (benchmarks/microbench-pyo3).
 
 Usage: python call_bench.py RUST_DIR C_HPY_DIR CPY_DIR [PYO3_DIR] [--cpython-abi DIR]
-       [--rounds N] [--number N]
+       [--rounds N] [--number N] [--isolate K]
 
 With --cpython-abi, the SDK's port built for the CPython ABI (`cargo hpy build --abi cpython`,
 `hpy_simple.cpython-3XY-<platform>.so` in DIR) runs beside them as "SDK, CPython ABI", and the
@@ -13,9 +13,9 @@ Rounds are interleaved (every case, every implementation, then again), each timi
 calls with the thread's CPU time; the table gives the median nanoseconds per call with the
 loop's own cost subtracted, and the SDK's ratio to each other implementation. Prints Markdown.
 
-Before each timed loop a full collection runs, and the order of the implementations rotates
-each round, so that no loop pays for the garbage of the one before it (on PyPy the C-API
-module's objects are freed late, in whatever code runs next).
+Before each timed loop a full collection runs, and the order of the loops rotates each round,
+so that no loop pays for the garbage of the one before it (on PyPy the C-API module's objects
+are freed late, in whatever code runs next).
 
 With --isolate K (the default on PyPy: 3), each case of each implementation runs in K processes
 of its own, which share out the rounds; the medians are over all their rounds. On PyPy the JIT
@@ -69,6 +69,8 @@ CASES = [
     ("obj.onearg(1)", "o.onearg(1)", "o = m.Foo()"),
     ("len(obj)", "len(o)", "o = m.Foo()"),
     ("obj[0]", "o[0]", "o = m.Foo()"),
+    # The mapping slot, which PyO3 gives `__getitem__` (not in the C module).
+    ("obj[0], mapping slot", "o[0]", "o = m.MappingFoo()"),
 ]
 
 
@@ -161,6 +163,8 @@ def main():
             if "add" in setup and adds[name] is None:
                 continue
             namespace = {"m": module, "add": adds[name]}
+            if "MappingFoo" in setup and not hasattr(module, "MappingFoo"):
+                continue  # only the Rust and PyO3 ports have it
             exec(setup, namespace)
             if stmt.startswith("o.") and not hasattr(namespace["o"], stmt[2:].split("(")[0]):
                 continue  # a method only the Rust ports have

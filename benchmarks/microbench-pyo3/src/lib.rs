@@ -108,5 +108,7 @@ fn pyo3_simple(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(allocate_tuple, m)?)?;
     m.add_class::<Foo>()?;
     m.add("HTFoo", m.getattr("Foo")?)?;
+    // Foo's `__getitem__` and `__len__` already use the mapping slots, as PyO3 makes them.
+    m.add("MappingFoo", m.getattr("Foo")?)?;
     Ok(())
 }

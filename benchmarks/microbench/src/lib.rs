@@ -6,6 +6,7 @@
 //! Rust struct is 8 bytes larger than the C one (the SDK's borrow state).
 
 mod foo;
+mod mapping_foo;
 
 /// HPy microbenchmarks
 #[hpy::hpy_module]
@@ -15,6 +16,8 @@ mod hpy_simple {
 
     #[hpy_export]
     use crate::foo::Foo;
+    #[hpy_export]
+    use crate::mapping_foo::MappingFoo;
 
     /// Returns `None`.
     #[hpy_method]
