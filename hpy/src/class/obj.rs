@@ -319,7 +319,7 @@ pub(crate) fn refuse_subtype_on_pypy<T: HPyClass>(
         return Ok(());
     }
     Err(HPyErr::type_error(format!(
-        "cannot create instances of '{}', a Python subclass of '{}': that class is not marked `subclass` (PyPy's HPy does not refuse the subclass itself)",
+        "cannot create instances of '{}', a Python subclass of '{}': that class is not marked `subclass` (the subclass got past its `__init_subclass__` through another base's)",
         crate::Type::try_from_handle(ty.clone())?.name()?,
         T::SPEC.py_name()
     )))
