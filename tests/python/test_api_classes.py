@@ -220,6 +220,32 @@ def test_not_subclassable_and_not_instantiable(apimod):
     assert apimod.make_sealed(7).secret == 7
 
 
+def test_new_called_directly(apimod):
+    # As CPython's `__new__` wrapper: the class must be the type or a subtype, and a default
+    # class's `__new__` refuses arguments.
+    with pytest.raises(TypeError, match=r"is not a subtype of"):
+        apimod.Store.__new__(apimod.Counter, [1])
+    with pytest.raises(TypeError, match=r"^apimod\.Counter\(\) takes no arguments$"):
+        apimod.Counter.__new__(apimod.Counter, 1, x=2)
+    assert apimod.Counter.__new__(apimod.Counter).bump() == 1
+
+
+def test_object_new_without_struct(apimod):
+    # CPython refuses `object.__new__` for a type with its own `__new__`, and makes a default
+    # class's instance; PyPy makes an instance without a struct, which the SDK refuses to use.
+    if not PYPY:
+        with pytest.raises(TypeError, match=r"object\.__new__\(apimod\.Store\) is not safe"):
+            object.__new__(apimod.Store)
+        assert object.__new__(apimod.Counter).bump() == 1
+        return
+    for make, use in ((apimod.Counter, lambda o: o.bump()), (apimod.Store, len)):
+        o = object.__new__(make)
+        with pytest.raises(TypeError, match=rf"object\.__new__\({make.__name__}\) is not safe"):
+            use(o)
+        del o
+        gc.collect()
+
+
 def test_subclass_past_init_subclass(apimod):
     class Quiet:
         def __init_subclass__(cls, **kwargs):

@@ -110,17 +110,17 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
 
     /// The instance's struct (`HPy_AsStruct` on first use).
     #[inline(always)]
-    fn data(&self) -> NonNull<u8> {
+    fn data(&self) -> HPyResult<NonNull<u8>> {
         match NonNull::new(self.data.get()) {
-            Some(p) => p,
+            Some(p) => Ok(p),
             None => {
                 let h = &self.handle;
                 // SAFETY: `h` is an instance of `T`'s type or a subtype whose struct is reachable
-                // (the constructors' contract); the struct pointer of a live instance is never
-                // NULL.
-                let p = unsafe { NonNull::new_unchecked(payload::<T>(h.ctx(), h.as_raw())) };
+                // (the constructors' contract).
+                let p = NonNull::new(unsafe { payload::<T>(h.ctx(), h.as_raw()) })
+                    .ok_or_else(no_struct::<T>)?;
                 self.data.set(p.as_ptr());
-                p
+                Ok(p)
             }
         }
     }
@@ -151,33 +151,35 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
         self.handle
     }
 
-    fn header(&self) -> &Header {
+    fn header(&self) -> HPyResult<&Header> {
         // SAFETY: every instance struct starts with the header; it lives as long as `self`.
-        unsafe { &*self.data().as_ptr().cast::<Header>() }
+        Ok(unsafe { &*self.data()?.as_ptr().cast::<Header>() })
     }
 
-    fn value_ptr(&self) -> *mut T {
-        self.data()
+    fn value_ptr(&self) -> HPyResult<*mut T> {
+        Ok(self
+            .data()?
             .as_ptr()
             .wrapping_add(value_offset::<T>())
-            .cast()
+            .cast())
     }
 
     /// Stores `T::default()` into an instance made without `#[new]`, if the class allows it.
     fn ensure_init(&self) -> HPyResult<()> {
-        if self.header().state.get() != UNINIT {
+        let header = self.header()?;
+        if header.state.get() != UNINIT {
             // SAFETY: the struct of this live instance of `T`.
-            return unsafe { check_thread::<T>(self.data().as_ptr()) };
+            return unsafe { check_thread::<T>(self.data()?.as_ptr()) };
         }
         match T::lazy_default() {
             Some(v) => {
                 // `lazy_default` cannot re-enter Python (it gets no context), so the state is
                 // still UNINIT here.
                 // SAFETY: the value slot is unused (UNINIT) and sized for `T`.
-                unsafe { self.value_ptr().write(v) };
-                self.header().state.set(FREE);
+                unsafe { self.value_ptr()?.write(v) };
+                header.state.set(FREE);
                 // SAFETY: the struct of this live instance of `T`.
-                unsafe { claim::<T>(self.data().as_ptr()) };
+                unsafe { claim::<T>(self.data()?.as_ptr()) };
                 Ok(())
             }
             None => Err(HPyErr::type_error(format!(
@@ -192,7 +194,8 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     #[inline]
     pub fn borrow(&self) -> HPyResult<Ref<'_, T>> {
         self.ensure_init()?;
-        let state = &self.header().state;
+        let header = self.header()?;
+        let state = &header.state;
         let s = state.get();
         if s == MUT {
             return Err(HPyErr::runtime_error(format!(
@@ -203,8 +206,8 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
         state.set(s + 1);
         Ok(Ref {
             // SAFETY: the value is initialised and no mutable borrow exists (flag checked).
-            value: unsafe { &*self.value_ptr() },
-            header: self.header(),
+            value: unsafe { &*self.value_ptr()? },
+            header,
         })
     }
 
@@ -212,7 +215,8 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     #[inline]
     pub fn borrow_mut(&self) -> HPyResult<RefMut<'_, T>> {
         self.ensure_init()?;
-        let state = &self.header().state;
+        let header = self.header()?;
+        let state = &header.state;
         if state.get() != FREE {
             return Err(HPyErr::runtime_error(format!(
                 "{} object is already borrowed",
@@ -222,14 +226,14 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
         state.set(MUT);
         Ok(RefMut {
             // SAFETY: the value is initialised and no other borrow exists (flag checked).
-            value: unsafe { &mut *self.value_ptr() },
-            header: self.header(),
+            value: unsafe { &mut *self.value_ptr()? },
+            header,
         })
     }
 
     /// Which raw field `field` names; an error if it is not a member of this instance's value.
     fn field_index(&self, field: &Field) -> HPyResult<usize> {
-        let off = (field as *const Field as usize).wrapping_sub(self.value_ptr() as usize);
+        let off = (field as *const Field as usize).wrapping_sub(self.value_ptr()? as usize);
         T::SPEC
             .field_offsets
             .iter()
@@ -246,7 +250,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     pub fn load(&self, field: &Field) -> HPyResult<Option<Handle<'ctx>>> {
         let i = self.field_index(field)?;
         let ctx = self.handle.ctx();
-        let raw = raw_field::<T>(self.data().as_ptr(), i);
+        let raw = raw_field::<T>(self.data()?.as_ptr(), i);
         // SAFETY: `raw` is one of this instance's raw fields, only written by `HPyField_Store`.
         unsafe {
             if (*raw)._i == 0 {
@@ -262,7 +266,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     pub fn store(&self, field: &Field, value: Option<&Handle<'ctx>>) -> HPyResult<()> {
         let i = self.field_index(field)?;
         let ctx = self.handle.ctx();
-        let raw = raw_field::<T>(self.data().as_ptr(), i);
+        let raw = raw_field::<T>(self.data()?.as_ptr(), i);
         let v = crate::handle::raw_or_null(value);
         // SAFETY: `raw` is one of this instance's raw fields and the owner is the instance;
         // `Store` does not steal `v`.
@@ -302,27 +306,54 @@ pub(crate) const fn subclass_instances_harmless<T: HPyClass>() -> bool {
     T::SPEC.subclass || (!core::mem::needs_drop::<T>() && T::SPEC.field_offsets.is_empty())
 }
 
-/// PyPy 3.11's HPy lets Python code subclass any HPy type: it ignores the missing
-/// `HPy_TPFLAGS_BASETYPE`. The SDK's `__init_subclass__` refuses the class statement there, but
-/// a second base can get past it; an instance of a Python subclass of a class whose instances
-/// would crash PyPy (see [`subclass_instances_harmless`]) is therefore also refused when it is
-/// made. Other classes pay nothing per call.
+/// The check CPython's `__new__` wrapper makes and PyPy's HPy does not: that `ty`, the class
+/// `T::__new__` was called with, is `T`'s type or a subtype of it (else `HPy_New` would make an
+/// instance of another class, whose struct the Rust value would overrun). And, as PyPy's HPy
+/// ignores a missing `HPy_TPFLAGS_BASETYPE`: the SDK's `__init_subclass__` refuses the class
+/// statement there, but a second base can get past it, so an instance of a Python subclass of a
+/// class whose instances would crash PyPy (see [`subclass_instances_harmless`]) is refused too.
 #[inline]
-pub(crate) fn refuse_subtype_on_pypy<T: HPyClass>(
-    ctx: Context<'_>,
-    ty: &Handle<'_>,
+pub(crate) fn refuse_subtype_on_pypy<'ctx, T: HPyClass>(
+    ctx: Context<'ctx>,
+    ty: &Handle<'ctx>,
 ) -> HPyResult<()> {
-    if subclass_instances_harmless::<T>() || crate::ffi::runtime::is_cpython() {
+    if crate::ffi::runtime::is_cpython() {
         return Ok(());
     }
-    if ty.is(&T::export().type_object(ctx)?) {
+    let own = T::export().type_object(ctx)?;
+    if ty.is(&own) {
+        return Ok(());
+    }
+    not_own_type::<T>(ty, own)
+}
+
+#[cold]
+fn not_own_type<'ctx, T: HPyClass>(ty: &Handle<'ctx>, own: Handle<'ctx>) -> HPyResult<()> {
+    let ty = crate::Type::try_from_handle(ty.clone())?;
+    let name = ty.name()?;
+    if !ty.is_subtype(&crate::Type::try_from_handle(own)?) {
+        let own = T::SPEC.py_name();
+        return Err(HPyErr::type_error(format!(
+            "{own}.__new__({name}): {name} is not a subtype of {own}"
+        )));
+    }
+    if subclass_instances_harmless::<T>() {
         return Ok(());
     }
     Err(HPyErr::type_error(format!(
-        "cannot create instances of '{}', a Python subclass of '{}': that class is not marked `subclass` (the subclass got past its `__init_subclass__` through another base's)",
-        crate::Type::try_from_handle(ty.clone())?.name()?,
+        "cannot create instances of '{name}', a Python subclass of '{}': that class is not marked `subclass` (the subclass got past its `__init_subclass__` through another base's)",
         T::SPEC.py_name()
     )))
+}
+
+/// PyPy's `object.__new__(cls)` makes an instance of an HPy type without a struct (CPython
+/// refuses to: `cls.__new__` must make it); its struct address is NULL.
+#[cold]
+fn no_struct<T: HPyClass>() -> HPyErr {
+    HPyErr::type_error(format!(
+        "this {name} object has no instance data: object.__new__({name}) is not safe, use {name}.__new__()",
+        name = T::SPEC.py_name()
+    ))
 }
 
 /// HPy's debug mode aborts the process when the struct of an instance of a Python subclass of an

@@ -11,11 +11,13 @@ def __init_subclass__(cls, /, **kwargs):
     raise TypeError(f\"type {_name!r} is not an acceptable base type\")
 ";
 
-/// In the words of `object.__init__` on CPython for a class without `__init__` or `__new__`.
+/// In the words of `object.__new__` on CPython for a class without `__init__` or `__new__`;
+/// `_new` is the runtime's own `__new__`.
 const REFUSE_ARGUMENTS: &str = "\
-def __init__(self, /, *args, **kwargs):
+def __new__(cls, /, *args, **kwargs):
     if args or kwargs:
         raise TypeError(f\"{_name}() takes no arguments\")
+    return _new(cls)
 ";
 
 /// Makes `class Sub(ty)` raise `TypeError`, in CPython's words for a type without
@@ -28,34 +30,44 @@ pub(super) fn refuse_python_subclasses<'ctx>(
     ty: &Handle<'ctx>,
     name: &str,
 ) -> HPyResult<()> {
-    let hook = define(ctx, REFUSE_SUBCLASSES, "__init_subclass__", name)?;
+    let hook = define(ctx, REFUSE_SUBCLASSES, "__init_subclass__", name, None)?;
     let hook = ctx.builtin("classmethod")?.call((hook,))?;
     ty.set_attr("__init_subclass__", &hook)
 }
 
-/// Gives `ty` an `__init__` that refuses arguments (`TypeError: name() takes no arguments`), for
-/// a type whose instances PyPy's generic `__new__` makes, which takes any.
+/// Wraps the `__new__` of `ty`, PyPy's generic one, which takes any arguments, in one that
+/// refuses them (`TypeError: name() takes no arguments`), as `object.__new__` does on CPython.
 pub(super) fn refuse_arguments<'ctx>(
     ctx: Context<'ctx>,
     ty: &Handle<'ctx>,
     name: &str,
 ) -> HPyResult<()> {
-    ty.set_attr(
-        "__init__",
-        &define(ctx, REFUSE_ARGUMENTS, "__init__", name)?,
-    )
+    let generic = ty.get_attr("__new__")?;
+    let new = define(
+        ctx,
+        REFUSE_ARGUMENTS,
+        "__new__",
+        name,
+        Some(("_new", &generic)),
+    )?;
+    ty.set_attr("__new__", &ctx.builtin("staticmethod")?.call((new,))?)
 }
 
 /// Runs `source`, which defines the function `function` reading the global `_name` (set to
-/// `name`), and returns the function, its `__qualname__` set to `<class>.<function>`.
+/// `name`) and maybe the global `extra`, and returns the function, its `__qualname__` set to
+/// `<class>.<function>`.
 fn define<'ctx>(
     ctx: Context<'ctx>,
     source: &str,
     function: &str,
     name: &str,
+    extra: Option<(&str, &Handle<'ctx>)>,
 ) -> HPyResult<Handle<'ctx>> {
     let namespace = Dict::new(ctx)?;
     namespace.set("_name", name)?;
+    if let Some((key, value)) = extra {
+        namespace.set(key, value)?;
+    }
     let code = ctx.compile(source, "<hpy>", SourceKind::File)?;
     ctx.eval_code(&code, &namespace, None)?;
     let f = namespace
