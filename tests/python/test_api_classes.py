@@ -246,6 +246,49 @@ def test_object_new_without_struct(apimod):
         gc.collect()
 
 
+def test_subclasses_pypy_cannot_host(apimod):
+    # Point is marked `subclass`. CPython refuses the layout conflict itself, and runs __del__.
+    with pytest.raises(TypeError, match="cannot both be bases|not an acceptable base type"):
+        class Multi(apimod.Point, apimod.Counter):
+            pass
+    with pytest.raises(TypeError, match="cannot both be bases|lay-out conflict"):
+        class Multi2(apimod.Point, apimod.InitBase):
+            pass
+
+    class Finalized:
+        def __del__(self):
+            pass
+
+    if PYPY:
+        with pytest.raises(TypeError, match="cannot have __del__ on PyPy"):
+            class WithDel(apimod.Point):
+                def __del__(self):
+                    pass
+        with pytest.raises(TypeError, match="cannot have __del__ on PyPy"):
+            class MixedDel(apimod.Point, Finalized):
+                pass
+
+    class Plain(apimod.Point):
+        pass
+
+    class Deeper(Plain):
+        pass
+
+    # The hook lets ordinary subclasses through, at any depth (instances: test_python_subclass).
+    assert issubclass(Deeper, apimod.Point)
+
+
+def test_pickling_needs_reduce(apimod):
+    import copy
+    import pickle
+
+    c = apimod.Counter()
+    c.bump()
+    for save in (copy.copy, pickle.dumps):
+        with pytest.raises(TypeError, match=r"^cannot pickle 'apimod\.Counter' object$"):
+            save(c)
+
+
 def test_subclass_past_init_subclass(apimod):
     class Quiet:
         def __init_subclass__(cls, **kwargs):

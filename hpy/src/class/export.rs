@@ -386,11 +386,16 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
         let defs = T::methods();
         if !crate::ffi::runtime::is_cpython() {
             let qualified = format!("{module_name}.{}", T::SPEC.py_name());
-            if !T::SPEC.subclass {
+            if T::SPEC.subclass {
+                super::pypy::check_python_subclasses(ctx, &ty, &qualified)?;
+            } else {
                 super::pypy::refuse_python_subclasses(ctx, &ty, &qualified)?;
             }
             if Self::inherits_new() && T::SPEC.shape == BuiltinShape::Object && !defs.has_init {
                 super::pypy::refuse_arguments(ctx, &ty, &qualified)?;
+            }
+            if !method_names(defs.defines).any(|m| PICKLING.contains(&m)) {
+                super::pypy::refuse_pickling(ctx, &ty, &qualified)?;
             }
         }
         if crate::ffi::runtime::is_cpython() {
@@ -428,6 +433,28 @@ const NAMED_SLOTS: &[&CStr] = &[
     c"__delattr__",
 ];
 
+/// The methods that let `pickle` and `copy` save an object's state.
+const PICKLING: &[&CStr] = &[
+    c"__reduce__",
+    c"__reduce_ex__",
+    c"__getstate__",
+    c"__getnewargs__",
+    c"__getnewargs_ex__",
+];
+
+/// The names of the methods among `defines`.
+fn method_names<'a>(
+    defines: &'a [&'static crate::ffi::def::StaticDef],
+) -> impl Iterator<Item = &'static CStr> + 'a {
+    defines.iter().filter_map(|d| {
+        // SAFETY: `d` is a `StaticDef`'s definition, which lives for the process.
+        let def = unsafe { &*d.get() };
+        // SAFETY: the kind says the union holds a method, whose name is a static C string.
+        (def.kind == sys::HPyDef_Kind::HPyDef_Kind_Meth)
+            .then(|| unsafe { CStr::from_ptr(def.__bindgen_anon_1.meth.name) })
+    })
+}
+
 /// On CPython, a type made from a spec does not fill its slots from the methods it has; setting
 /// such a method again on the type does (as for a class statement), so that `iter(x)` and
 /// `next(x)` call `__iter__` and `__next__`.
@@ -435,15 +462,7 @@ fn enable_named_slots(
     ty: &Handle<'_>,
     defines: &[&'static crate::ffi::def::StaticDef],
 ) -> HPyResult<()> {
-    for d in defines {
-        let def = d.get();
-        // SAFETY: `def` points to a `StaticDef`'s definition, which lives for the process.
-        let def = unsafe { &*def };
-        if def.kind != sys::HPyDef_Kind::HPyDef_Kind_Meth {
-            continue;
-        }
-        // SAFETY: the kind says the union holds a method, whose name is a static C string.
-        let name = unsafe { CStr::from_ptr(def.__bindgen_anon_1.meth.name) };
+    for name in method_names(defines) {
         if NAMED_SLOTS.contains(&name) {
             let name = name.to_str().unwrap_or_default();
             let method = ty.get_attr(name)?;

@@ -1,14 +1,44 @@
 //! What PyPy's HPy leaves to the SDK for a class made from a spec: refusing Python subclasses
-//! of a class without `HPy_TPFLAGS_BASETYPE`, and arguments to a class whose instances its
-//! generic `__new__` makes. Both are Python functions set on the type: the JIT sees through them,
-//! so a call pays nothing for them that it would not pay in C.
+//! of a class without `HPy_TPFLAGS_BASETYPE`, and those of a `subclass` class it cannot host;
+//! arguments to a class whose instances its generic `__new__` makes; pickling an object whose
+//! state it cannot see. Each is a Python function set on the type: the JIT sees through them, so
+//! a call pays nothing for them that it would not pay in C.
 
 use crate::{Context, Dict, HPyErr, HPyResult, Handle, SourceKind};
 
 /// `type.__new__` calls the `__init_subclass__` of the new class's first base that has one.
+/// `_hpy_layout` marks the SDK's classes (each has one of these hooks).
 const REFUSE_SUBCLASSES: &str = "\
 def __init_subclass__(cls, /, **kwargs):
     raise TypeError(f\"type {_name!r} is not an acceptable base type\")
+__init_subclass__._hpy_layout = True
+";
+
+/// The `__init_subclass__` of a `subclass` class (`_type`): refuses what PyPy's HPy accepts and
+/// cannot run, then lets the other bases' hooks run.
+const CHECK_SUBCLASSES: &str = "\
+def __init_subclass__(cls, /, **kwargs):
+    for k in cls.__mro__:
+        if k is _type:
+            continue
+        hook = getattr(vars(k).get(\"__init_subclass__\"), \"__func__\", None)
+        if getattr(hook, \"_hpy_layout\", False):
+            raise TypeError(f\"{cls.__qualname__}: {_name!r} and '{k.__module__}.{k.__qualname__}' cannot both be bases: their instance data would overlap (PyPy's HPy does not refuse it)\")
+        if \"__del__\" in vars(k):
+            raise TypeError(f\"{cls.__qualname__}: a subclass of {_name!r} cannot have __del__ on PyPy (its HPy aborts the process when it finalizes such an instance)\")
+    super(_type, cls).__init_subclass__(**kwargs)
+__init_subclass__._hpy_layout = True
+";
+
+/// `object.__reduce_ex__` on CPython refuses an object whose type has instance data and no
+/// pickling methods; PyPy's pickles it as if it had none, and `copy` or `pickle.loads` then make
+/// an instance with the default value (or fail in `__new__`).
+const REFUSE_PICKLING: &str = "\
+def __reduce_ex__(self, protocol, /):
+    t = type(self)
+    if t.__reduce__ is not object.__reduce__ or t.__getstate__ is not object.__getstate__:
+        return object.__reduce_ex__(self, protocol)
+    raise TypeError(f\"cannot pickle {_name if t is _type else t.__name__!r} object\")
 ";
 
 /// In the words of `object.__new__` on CPython for a class without `__init__` or `__new__`;
@@ -33,6 +63,38 @@ pub(super) fn refuse_python_subclasses<'ctx>(
     let hook = define(ctx, REFUSE_SUBCLASSES, "__init_subclass__", name, None)?;
     let hook = ctx.builtin("classmethod")?.call((hook,))?;
     ty.set_attr("__init_subclass__", &hook)
+}
+
+/// Gives the `subclass` class `ty` an `__init_subclass__` that refuses, in the class statement, a
+/// Python subclass PyPy's HPy would accept but cannot host: one with another of the SDK's classes
+/// as a base (the two structs would overlap; CPython refuses the layout conflict), or with a
+/// `__del__` (PyPy's HPy aborts the process when it finalizes such an instance).
+pub(super) fn check_python_subclasses<'ctx>(
+    ctx: Context<'ctx>,
+    ty: &Handle<'ctx>,
+    name: &str,
+) -> HPyResult<()> {
+    let hook = define(
+        ctx,
+        CHECK_SUBCLASSES,
+        "__init_subclass__",
+        name,
+        Some(("_type", ty)),
+    )?;
+    let hook = ctx.builtin("classmethod")?.call((hook,))?;
+    ty.set_attr("__init_subclass__", &hook)
+}
+
+/// Gives `ty`, a class without pickling methods, a `__reduce_ex__` that raises CPython's
+/// `TypeError: cannot pickle 'Name' object` (unless a Python subclass defines `__reduce__` or
+/// `__getstate__`).
+pub(super) fn refuse_pickling<'ctx>(
+    ctx: Context<'ctx>,
+    ty: &Handle<'ctx>,
+    name: &str,
+) -> HPyResult<()> {
+    let reduce = define(ctx, REFUSE_PICKLING, "__reduce_ex__", name, Some(("_type", ty)))?;
+    ty.set_attr("__reduce_ex__", &reduce)
 }
 
 /// Wraps the `__new__` of `ty`, PyPy's generic one, which takes any arguments, in one that
