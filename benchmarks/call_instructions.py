@@ -151,7 +151,8 @@ def main():
     impl = f"{sys.implementation.name} {sys.version.split()[0]}"
     print(f"### {impl}\n")
     print(f"Instructions per call (callgrind; (I({opts.large:,} calls) - I({opts.small:,} calls)) / "
-          f"{span:,}, median of {opts.repeats} runs, the empty loop's {loop:.1f} subtracted); "
+          f"{span:,}, {'one run' if opts.repeats == 1 else f'median of {opts.repeats} runs'}, "
+          f"the empty loop's {loop:.1f} subtracted); "
           "ratio = the Rust SDK's count divided by the other's.\n")
     print("| call | " + " | ".join(names) + " | " + " | ".join(f"SDK / {n}" for n in others) + " |")
     print("|---|" + "---:|" * (len(names) + len(others)))

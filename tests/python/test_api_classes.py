@@ -221,12 +221,16 @@ def test_not_subclassable_and_not_instantiable(apimod):
 
 
 def test_new_called_directly(apimod):
-    # As CPython's `__new__` wrapper: the class must be the type or a subtype, and a default
-    # class's `__new__` refuses arguments.
+    # As CPython's `__new__` wrapper: the class must be the type or a subtype.
     with pytest.raises(TypeError, match=r"is not a subtype of"):
         apimod.Store.__new__(apimod.Counter, [1])
-    with pytest.raises(TypeError, match=r"^apimod\.Counter\(\) takes no arguments$"):
-        apimod.Counter.__new__(apimod.Counter, 1, x=2)
+    if PYPY:
+        # PyPy's own `__new__` makes default classes' instances; the SDK's `__init__` refuses
+        # arguments in a call of the class, not in a direct call of `__new__` (see runtimes.md).
+        assert apimod.Counter.__new__(apimod.Counter, 1, x=2).bump() == 1
+    else:
+        with pytest.raises(TypeError, match=r"^apimod\.Counter\(\) takes no arguments$"):
+            apimod.Counter.__new__(apimod.Counter, 1, x=2)
     assert apimod.Counter.__new__(apimod.Counter).bump() == 1
 
 

@@ -118,8 +118,8 @@ impl<T: HPyClass> ClassExport<T> {
     /// `#[new]`). A class extending a built-in does. So does an `#[hpy_class(default)]`, whose
     /// base's `__new__` makes the same zeroed instance (its value made on first use) without
     /// entering the module: on CPython `object.__new__`, which refuses arguments as for a C type
-    /// without `tp_new`; on PyPy the runtime's own, which takes any, so the SDK wraps it in a
-    /// `__new__` refusing them. Not on PyPy when an instance of a Python subclass (which PyPy's
+    /// without `tp_new`; on PyPy the runtime's own, which takes any, so the SDK adds an
+    /// `__init__` refusing them. Not on PyPy when an instance of a Python subclass (which PyPy's
     /// HPy lets be made) could crash the process: there `no_new` refuses such instances.
     fn inherits_new() -> bool {
         T::SPEC.shape != BuiltinShape::Object
