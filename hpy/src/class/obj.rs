@@ -151,35 +151,42 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
         self.handle
     }
 
-    fn header(&self) -> HPyResult<&Header> {
+    /// The header of the struct at `data` (this instance's, from [`Obj::data`]).
+    fn header_at(&self, data: NonNull<u8>) -> &Header {
         // SAFETY: every instance struct starts with the header; it lives as long as `self`.
-        Ok(unsafe { &*self.data()?.as_ptr().cast::<Header>() })
+        unsafe { &*data.as_ptr().cast::<Header>() }
     }
 
-    fn value_ptr(&self) -> HPyResult<*mut T> {
-        Ok(self
-            .data()?
-            .as_ptr()
-            .wrapping_add(value_offset::<T>())
-            .cast())
+    /// Where the value sits in the struct at `data` (this instance's, from [`Obj::data`]).
+    fn value_at(data: NonNull<u8>) -> *mut T {
+        data.as_ptr().wrapping_add(value_offset::<T>()).cast()
     }
 
-    /// Stores `T::default()` into an instance made without `#[new]`, if the class allows it.
-    fn ensure_init(&self) -> HPyResult<()> {
-        let header = self.header()?;
+    /// Stores `T::default()` into an instance made without `#[new]`, if the class allows it;
+    /// returns the header of the struct at `data` (this instance's).
+    #[inline(always)]
+    fn ensure_init(&self, data: NonNull<u8>) -> HPyResult<&Header> {
+        let header = self.header_at(data);
         if header.state.get() != UNINIT {
             // SAFETY: the struct of this live instance of `T`.
-            return unsafe { check_thread::<T>(self.data()?.as_ptr()) };
+            unsafe { check_thread::<T>(data.as_ptr()) }?;
+            return Ok(header);
         }
+        self.init_default(data)?;
+        Ok(header)
+    }
+
+    #[cold]
+    fn init_default(&self, data: NonNull<u8>) -> HPyResult<()> {
         match T::lazy_default() {
             Some(v) => {
                 // `lazy_default` cannot re-enter Python (it gets no context), so the state is
                 // still UNINIT here.
                 // SAFETY: the value slot is unused (UNINIT) and sized for `T`.
-                unsafe { self.value_ptr()?.write(v) };
-                header.state.set(FREE);
+                unsafe { Self::value_at(data).write(v) };
+                self.header_at(data).state.set(FREE);
                 // SAFETY: the struct of this live instance of `T`.
-                unsafe { claim::<T>(self.data()?.as_ptr()) };
+                unsafe { claim::<T>(data.as_ptr()) };
                 Ok(())
             }
             None => Err(HPyErr::type_error(format!(
@@ -193,8 +200,8 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     /// Borrows the Rust value; `RuntimeError` while it is mutably borrowed.
     #[inline]
     pub fn borrow(&self) -> HPyResult<Ref<'_, T>> {
-        self.ensure_init()?;
-        let header = self.header()?;
+        let data = self.data()?;
+        let header = self.ensure_init(data)?;
         let state = &header.state;
         let s = state.get();
         if s == MUT {
@@ -206,7 +213,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
         state.set(s + 1);
         Ok(Ref {
             // SAFETY: the value is initialised and no mutable borrow exists (flag checked).
-            value: unsafe { &*self.value_ptr()? },
+            value: unsafe { &*Self::value_at(data) },
             header,
         })
     }
@@ -214,8 +221,8 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
     /// Borrows the Rust value mutably; `RuntimeError` while it is borrowed.
     #[inline]
     pub fn borrow_mut(&self) -> HPyResult<RefMut<'_, T>> {
-        self.ensure_init()?;
-        let header = self.header()?;
+        let data = self.data()?;
+        let header = self.ensure_init(data)?;
         let state = &header.state;
         if state.get() != FREE {
             return Err(HPyErr::runtime_error(format!(
@@ -226,14 +233,15 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
         state.set(MUT);
         Ok(RefMut {
             // SAFETY: the value is initialised and no other borrow exists (flag checked).
-            value: unsafe { &mut *self.value_ptr()? },
+            value: unsafe { &mut *Self::value_at(data) },
             header,
         })
     }
 
     /// Which raw field `field` names; an error if it is not a member of this instance's value.
     fn field_index(&self, field: &Field) -> HPyResult<usize> {
-        let off = (field as *const Field as usize).wrapping_sub(self.value_ptr()? as usize);
+        let off =
+            (field as *const Field as usize).wrapping_sub(Self::value_at(self.data()?) as usize);
         T::SPEC
             .field_offsets
             .iter()
