@@ -74,6 +74,23 @@ CASES = [
 ]
 
 
+def applies(name, label, setup):
+    """Whether the implementation `name` has the case: the C-API module has no `add_ints` (the C
+    HPy one's is `cargs.c`), and only the Rust and PyO3 ports have `noargs_self` and
+    `MappingFoo`."""
+    if "add" in setup and name == "C API":
+        return False
+    return not (("noargs_self" in label or "MappingFoo" in setup) and name in ("C HPy", "C API"))
+
+
+def module_arguments(parser):
+    """The directories of the builds, as both this script and call_instructions.py take them."""
+    parser.add_argument("rust")
+    parser.add_argument("c_hpy")
+    parser.add_argument("cpy")
+    parser.add_argument("pyo3", nargs="?")
+
+
 def measure(timers, empty, rounds, number):
     """Times every timer `rounds` times after one warm-up round (which lets the JIT compile the
     loops on PyPy), in an order that rotates by one each round, with a full collection before each
@@ -123,10 +140,7 @@ def isolated(opts, names):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("rust")
-    parser.add_argument("c_hpy")
-    parser.add_argument("cpy")
-    parser.add_argument("pyo3", nargs="?")
+    module_arguments(parser)
     parser.add_argument("--cpython-abi", dest="cpython_abi")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--number", type=int, default=200_000)
@@ -160,14 +174,10 @@ def main():
         for name, module in impls.items():
             if opts.impl is not None and name != opts.impl:
                 continue
-            if "add" in setup and adds[name] is None:
+            if not applies(name, label, setup):
                 continue
             namespace = {"m": module, "add": adds[name]}
-            if "MappingFoo" in setup and not hasattr(module, "MappingFoo"):
-                continue  # only the Rust and PyO3 ports have it
             exec(setup, namespace)
-            if stmt.startswith("o.") and not hasattr(namespace["o"], stmt[2:].split("(")[0]):
-                continue  # a method only the Rust ports have
             timers[label, name] = timeit.Timer(stmt, globals=namespace, timer=time.thread_time)
     empty = timeit.Timer("pass", timer=time.thread_time)
 

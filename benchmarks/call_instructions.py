@@ -26,7 +26,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from call_bench import CASES  # noqa: E402
+from call_bench import CASES, applies, module_arguments  # noqa: E402
 
 # Counts the instructions of body() alone, and dumps them under `label`.
 REGION_C = """
@@ -102,10 +102,7 @@ def build_region(directory):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("rust")
-    parser.add_argument("c_hpy")
-    parser.add_argument("cpy")
-    parser.add_argument("pyo3", nargs="?")
+    module_arguments(parser)
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--large", type=int, default=400_000)
     parser.add_argument("--repeats", type=int, default=1)
@@ -122,11 +119,6 @@ def main():
         impls["PyO3"] = ("native", os.path.abspath(opts.pyo3), "pyo3_simple")
 
     cases = [case for case in CASES if opts.only is None or opts.only in case[0]]
-
-    def applies(name, label, setup):
-        if "add" in setup and name == "C API":
-            return False  # cpy_simple has no add_ints
-        return not (("noargs_self" in label or "MappingFoo" in setup) and name in ("C HPy", "C API"))
 
     span = opts.large - opts.small
     with tempfile.TemporaryDirectory() as tmp, concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:

@@ -591,7 +591,7 @@ impl<T: HPyClass> KeywordsMethod for NoNew<T> {
             );
             return Err(HPyErr::type_error(msg));
         }
-        crate::class::refuse_subtype_on_pypy::<T>(ctx, cls)?;
+        crate::class::check_new_type_on_pypy::<T>(ctx, cls)?;
         // SAFETY: the type is open and the positional arguments are borrowed for the call.
         unsafe {
             ctx.own(call!(

@@ -76,7 +76,7 @@ pub(crate) use layout::raw_field as raw_field_of;
 #[doc(hidden)]
 pub use layout::value_offset;
 pub(crate) use obj::{
-    check_subclass_instance, refuse_subtype_on_pypy, subclass_instances_harmless,
+    check_new_type_on_pypy, check_subclass_instance, subclass_instances_harmless,
 };
 
 use crate::ffi::def::StaticDef;

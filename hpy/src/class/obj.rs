@@ -52,7 +52,7 @@ impl<'ctx, T: HPyClass> Obj<'ctx, T> {
                 T::SPEC.py_name()
             )));
         }
-        refuse_subtype_on_pypy::<T>(ctx, ty)?;
+        check_new_type_on_pypy::<T>(ctx, ty)?;
         let mut data: *mut core::ffi::c_void = core::ptr::null_mut();
         // SAFETY: `ty` is an open type handle; `HPy_New` writes the address of the zeroed struct.
         let h = unsafe { ctx.own(call!(ctx, ctx_New, ty.as_raw(), &raw mut data))? };
@@ -321,7 +321,7 @@ pub(crate) const fn subclass_instances_harmless<T: HPyClass>() -> bool {
 /// statement there, but a second base can get past it, so an instance of a Python subclass of a
 /// class whose instances would crash PyPy (see [`subclass_instances_harmless`]) is refused too.
 #[inline]
-pub(crate) fn refuse_subtype_on_pypy<'ctx, T: HPyClass>(
+pub(crate) fn check_new_type_on_pypy<'ctx, T: HPyClass>(
     ctx: Context<'ctx>,
     ty: &Handle<'ctx>,
 ) -> HPyResult<()> {

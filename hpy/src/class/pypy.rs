@@ -53,16 +53,14 @@ def __init__(self, /, *args, **kwargs):
 /// Makes `class Sub(ty)` raise `TypeError`, in CPython's words for a type without
 /// `HPy_TPFLAGS_BASETYPE`: `ty` gets a class method `__init_subclass__` that raises. A second
 /// base whose own `__init_subclass__` does not call `super()`'s gets past it; that is why
-/// [`refuse_subtype_on_pypy`](super::refuse_subtype_on_pypy) still refuses the instances of a
+/// [`check_new_type_on_pypy`](super::check_new_type_on_pypy) still refuses the instances of a
 /// class whose instances would crash PyPy. `name` is the type's qualified name.
 pub(super) fn refuse_python_subclasses<'ctx>(
     ctx: Context<'ctx>,
     ty: &Handle<'ctx>,
     name: &str,
 ) -> HPyResult<()> {
-    let hook = define(ctx, REFUSE_SUBCLASSES, "__init_subclass__", name, None)?;
-    let hook = ctx.builtin("classmethod")?.call((hook,))?;
-    ty.set_attr("__init_subclass__", &hook)
+    install(ctx, ty, name, REFUSE_SUBCLASSES, "__init_subclass__", true)
 }
 
 /// Gives the `subclass` class `ty` an `__init_subclass__` that refuses, in the class statement, a
@@ -74,15 +72,7 @@ pub(super) fn check_python_subclasses<'ctx>(
     ty: &Handle<'ctx>,
     name: &str,
 ) -> HPyResult<()> {
-    let hook = define(
-        ctx,
-        CHECK_SUBCLASSES,
-        "__init_subclass__",
-        name,
-        Some(("_type", ty)),
-    )?;
-    let hook = ctx.builtin("classmethod")?.call((hook,))?;
-    ty.set_attr("__init_subclass__", &hook)
+    install(ctx, ty, name, CHECK_SUBCLASSES, "__init_subclass__", true)
 }
 
 /// Gives `ty`, a class without pickling methods, a `__reduce_ex__` that raises CPython's
@@ -93,14 +83,7 @@ pub(super) fn refuse_pickling<'ctx>(
     ty: &Handle<'ctx>,
     name: &str,
 ) -> HPyResult<()> {
-    let reduce = define(
-        ctx,
-        REFUSE_PICKLING,
-        "__reduce_ex__",
-        name,
-        Some(("_type", ty)),
-    )?;
-    ty.set_attr("__reduce_ex__", &reduce)
+    install(ctx, ty, name, REFUSE_PICKLING, "__reduce_ex__", false)
 }
 
 /// Gives `ty`, whose instances PyPy's generic `__new__` makes (which takes any arguments), an
@@ -111,25 +94,23 @@ pub(super) fn refuse_arguments<'ctx>(
     ty: &Handle<'ctx>,
     name: &str,
 ) -> HPyResult<()> {
-    let init = define(ctx, REFUSE_ARGUMENTS, "__init__", name, None)?;
-    ty.set_attr("__init__", &init)
+    install(ctx, ty, name, REFUSE_ARGUMENTS, "__init__", false)
 }
 
-/// Runs `source`, which defines the function `function` reading the global `_name` (set to
-/// `name`) and maybe the global `extra`, and returns the function, its `__qualname__` set to
-/// `<class>.<function>`.
-fn define<'ctx>(
+/// Runs `source`, which defines the function `function` reading the globals `_name` (`name`, the
+/// type's qualified name) and `_type` (`ty`), and sets it on `ty` under its own name, as a class
+/// method if `class_method`; its `__qualname__` is `<class>.<function>`.
+fn install<'ctx>(
     ctx: Context<'ctx>,
+    ty: &Handle<'ctx>,
+    name: &str,
     source: &str,
     function: &str,
-    name: &str,
-    extra: Option<(&str, &Handle<'ctx>)>,
-) -> HPyResult<Handle<'ctx>> {
+    class_method: bool,
+) -> HPyResult<()> {
     let namespace = Dict::new(ctx)?;
     namespace.set("_name", name)?;
-    if let Some((key, value)) = extra {
-        namespace.set(key, value)?;
-    }
+    namespace.set("_type", ty)?;
     let code = ctx.compile(source, "<hpy>", SourceKind::File)?;
     ctx.eval_code(&code, &namespace, None)?;
     let f = namespace
@@ -137,5 +118,9 @@ fn define<'ctx>(
         .ok_or_else(|| HPyErr::system_error(format!("{function} was not defined")))?;
     let class = name.rsplit('.').next().unwrap_or(name);
     f.set_attr("__qualname__", format!("{class}.{function}").as_str())?;
-    Ok(f)
+    if class_method {
+        ty.set_attr(function, &ctx.builtin("classmethod")?.call((f,))?)
+    } else {
+        ty.set_attr(function, &f)
+    }
 }
