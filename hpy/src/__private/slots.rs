@@ -195,7 +195,7 @@ const _: () = {
     }
     const _: () = {
         use core::mem::{offset_of, size_of};
-        use pyo3_ffi::Py_buffer as V;
+        use hpy_cpython::pyo3_ffi::Py_buffer as V;
         use sys::HPy_buffer as H;
         assert!(size_of::<V>() == size_of::<H>());
         assert!(offset_of!(V, buf) == offset_of!(H, buf));

@@ -14,31 +14,14 @@
 use core::ffi::CStr;
 
 use hpy_sys as sys;
-use pyo3_ffi as py;
 
 pub(crate) use super::AsContext;
 
-mod constants;
-pub(crate) mod functions;
-pub(crate) mod module;
-pub(crate) mod types;
-
-pub(crate) use constants::*;
+// The functions themselves live in `hpy-cpython`, shared with the universal runtime for CPython.
+pub(crate) use hpy_cpython::{constants::*, functions, h, module, types};
 
 /// The context token every call receives in the CPython ABI: non-null, never dereferenced.
 pub(crate) const TOKEN: *mut sys::HPyContext = core::ptr::NonNull::dangling().as_ptr();
-
-/// The object of a handle.
-#[inline(always)]
-pub(crate) fn o(x: sys::HPy) -> *mut py::PyObject {
-    x._i as *mut py::PyObject
-}
-
-/// The handle of an object pointer (NULL stays `HPy_NULL`).
-#[inline(always)]
-pub(crate) fn h(p: *mut py::PyObject) -> sys::HPy {
-    sys::HPy { _i: p as isize }
-}
 
 /// Every function is there: nothing to check.
 ///
@@ -67,7 +50,7 @@ pub(crate) mod trampoline {
     use core::ffi::{c_char, c_void};
 
     use hpy_sys as sys;
-    use pyo3_ffi as py;
+    use hpy_cpython::pyo3_ffi as py;
 
     /// No loader context in the CPython ABI.
     ///

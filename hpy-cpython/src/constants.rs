@@ -6,19 +6,30 @@
 use hpy_sys as sys;
 use pyo3_ffi as py;
 
-use super::{h, AsContext};
+use crate::h;
 
 /// `h_X` → the object an expression gives.
 macro_rules! cpython_constants {
     ($($name:ident = $e:expr;)*) => {$(
         #[doc = concat!("The CPython-ABI `", stringify!($name), "` (borrowed).")]
         #[inline(always)]
-        pub(crate) fn $name(_ctx: impl AsContext) -> sys::HPy {
+        pub fn $name(_ctx: impl Copy) -> sys::HPy {
             #[allow(unused_unsafe)]
             // SAFETY: reading CPython's static objects (set up before any extension runs).
             h(unsafe { $e })
         }
-    )*};
+    )*
+
+        /// Puts every constant into `ctx` (CPython's objects, borrowed: they live as long as
+        /// the interpreter).
+        ///
+        /// # Safety
+        ///
+        /// The interpreter is initialised and the GIL held.
+        pub unsafe fn fill_context(ctx: &mut sys::HPyContext) {
+            $(ctx.$name = $name(());)*
+        }
+    };
 }
 
 cpython_constants! {

@@ -21,22 +21,22 @@ use std::sync::Mutex;
 use hpy_sys::*;
 use pyo3_ffi as py;
 
-use super::{h, o};
+use crate::{h, o};
 
 const fn align16(n: usize) -> usize {
     n.div_ceil(16) * 16
 }
 
 /// Offset of the HPy struct in an instance of a class whose builtin shape is `object`.
-pub(crate) const OBJECT_AT: usize = align16(size_of::<py::PyObject>());
+pub const OBJECT_AT: usize = align16(size_of::<py::PyObject>());
 /// ... `float`.
-pub(crate) const FLOAT_AT: usize = align16(size_of::<py::PyFloatObject>());
+pub const FLOAT_AT: usize = align16(size_of::<py::PyFloatObject>());
 /// ... `list`.
-pub(crate) const LIST_AT: usize = align16(size_of::<py::PyListObject>());
+pub const LIST_AT: usize = align16(size_of::<py::PyListObject>());
 
 /// The struct of the instance `x`, at `at` bytes.
 #[inline(always)]
-pub(crate) fn as_struct(x: HPy, at: usize) -> *mut c_void {
+pub fn as_struct(x: HPy, at: usize) -> *mut c_void {
     o(x).cast::<u8>().wrapping_add(at).cast()
 }
 
@@ -73,7 +73,7 @@ unsafe fn find<R>(mut tp: *mut py::PyTypeObject, f: impl Fn(&TypeInfo) -> R) -> 
 /// # Safety
 ///
 /// `t` is a live object.
-pub(crate) unsafe fn builtin_shape(t: HPy) -> HPyType_BuiltinShape {
+pub unsafe fn builtin_shape(t: HPy) -> HPyType_BuiltinShape {
     // SAFETY: checked to be a type first.
     unsafe {
         if py::PyType_Check(o(t)) == 0 {
@@ -106,7 +106,7 @@ unsafe fn fail(exc: *mut py::PyObject, msg: &str) -> HPy {
 }
 
 /// The `PyMethodDef` flags of an HPy method signature.
-pub(crate) fn meth_flags(sig: HPyFunc_Signature) -> Option<c_int> {
+pub fn meth_flags(sig: HPyFunc_Signature) -> Option<c_int> {
     Some(match sig {
         HPyFunc_Signature::HPyFunc_VARARGS => py::METH_FASTCALL,
         HPyFunc_Signature::HPyFunc_KEYWORDS => py::METH_FASTCALL | py::METH_KEYWORDS,
@@ -117,7 +117,7 @@ pub(crate) fn meth_flags(sig: HPyFunc_Signature) -> Option<c_int> {
 }
 
 /// A `PyMethodDef` for an HPy method (its trampoline is what CPython calls).
-pub(crate) fn method_def(m: &HPyMeth) -> Option<py::PyMethodDef> {
+pub fn method_def(m: &HPyMeth) -> Option<py::PyMethodDef> {
     let flags = meth_flags(m.signature)?;
     Some(py::PyMethodDef {
         ml_name: m.name,
@@ -137,7 +137,7 @@ pub(crate) fn method_def(m: &HPyMeth) -> Option<py::PyMethodDef> {
 ///
 /// `spec` points to a live spec whose strings and definitions live for the rest of the
 /// process (as `class/export.rs` makes them); `params` is NULL or a terminated array.
-pub(crate) unsafe fn type_from_spec(
+pub unsafe fn type_from_spec(
     spec: *mut HPyType_Spec,
     params: *mut HPyType_SpecParam,
 ) -> HPy {
@@ -368,7 +368,7 @@ unsafe extern "C" fn call_slot(
 /// # Safety
 ///
 /// `x` is live and `func` points to a static call function.
-pub(crate) unsafe fn set_call_function(x: HPy, func: *mut HPyCallFunction) -> c_int {
+pub unsafe fn set_call_function(x: HPy, func: *mut HPyCallFunction) -> c_int {
     // SAFETY: forwarded; the slot belongs to the object.
     unsafe {
         match vectorcall_slot(o(x)) {
@@ -394,7 +394,7 @@ pub(crate) unsafe fn set_call_function(x: HPy, func: *mut HPyCallFunction) -> c_
 ///
 /// `h_type` is a live type made here or a subclass of one (the SDK calls it with a class's type
 /// or the `cls` its `__new__` received, checked to be a subclass); `data` is writable.
-pub(crate) unsafe fn new_instance(h_type: HPy, data: *mut *mut c_void) -> HPy {
+pub unsafe fn new_instance(h_type: HPy, data: *mut *mut c_void) -> HPy {
     // SAFETY: forwarded; the allocation is checked, the base chain is of live types.
     unsafe {
         let tp = o(h_type).cast::<py::PyTypeObject>();
@@ -426,7 +426,7 @@ pub(crate) unsafe fn new_instance(h_type: HPy, data: *mut *mut c_void) -> HPy {
 /// # Safety
 ///
 /// `x` is a live object.
-pub(crate) unsafe fn dump(x: HPy) {
+pub unsafe fn dump(x: HPy) {
     // SAFETY: reading a live object; failures of `repr` are cleared.
     unsafe {
         let p = o(x);
@@ -461,7 +461,7 @@ pub(crate) unsafe fn dump(x: HPy) {
 ///
 /// `args` is a live tuple.
 #[inline(always)]
-pub(crate) unsafe fn tuple_items(args: *mut py::PyObject) -> (*const *mut py::PyObject, isize) {
+pub unsafe fn tuple_items(args: *mut py::PyObject) -> (*const *mut py::PyObject, isize) {
     // SAFETY: a tuple's items are stored inline after its header, `ob_size` of them.
     unsafe {
         let t = args.cast::<py::PyTupleObject>();
@@ -486,7 +486,7 @@ fn builtin_base(shape: HPyType_BuiltinShape) -> *mut py::PyTypeObject {
 /// # Safety
 ///
 /// Called by CPython as the `tp_dealloc` of a type made here for shape `shape`.
-pub(crate) unsafe fn class_dealloc(
+pub unsafe fn class_dealloc(
     obj: *mut py::PyObject,
     shape: HPyType_BuiltinShape,
     drop_value: impl FnOnce(),
@@ -521,7 +521,7 @@ pub(crate) unsafe fn class_dealloc(
 /// # Safety
 ///
 /// Called by CPython's GC with a live instance; `fields` are its raw fields.
-pub(crate) unsafe fn class_traverse(
+pub unsafe fn class_traverse(
     obj: *mut py::PyObject,
     shape: HPyType_BuiltinShape,
     fields: impl Iterator<Item = *mut HPyField>,
@@ -559,7 +559,7 @@ pub(crate) unsafe fn class_traverse(
 /// # Safety
 ///
 /// `fields` are the raw fields of a live instance.
-pub(crate) unsafe fn clear_fields(fields: impl Iterator<Item = *mut HPyField>) {
+pub unsafe fn clear_fields(fields: impl Iterator<Item = *mut HPyField>) {
     // SAFETY: each field holds NULL or an owned reference, released after being unlinked.
     unsafe {
         for f in fields {
@@ -574,7 +574,7 @@ pub(crate) unsafe fn clear_fields(fields: impl Iterator<Item = *mut HPyField>) {
 /// # Safety
 ///
 /// Called by CPython's GC with a live instance; `fields` are its raw fields.
-pub(crate) unsafe fn class_clear(
+pub unsafe fn class_clear(
     obj: *mut py::PyObject,
     shape: HPyType_BuiltinShape,
     fields: impl Iterator<Item = *mut HPyField>,

@@ -10,7 +10,7 @@ use core::ptr::null_mut;
 use hpy_sys::*;
 use pyo3_ffi as py;
 
-use super::{h, o, AsContext};
+use crate::{h, o};
 
 /// Turns rows `ctx_Name(arg: Type, ...) -> Ret = body;` into functions of the same signature as
 /// the universal backend's; the context is ignored.
@@ -25,12 +25,36 @@ macro_rules! cpython_functions {
             /// pointers (NULL only where HPy allows `HPy_NULL`), pointers are valid.
             #[inline(always)]
             #[allow(unused_variables, clippy::unused_unit)]
-            pub(crate) unsafe fn $name(_ctx: impl AsContext, $($arg: $ty),*) $(-> $ret)? {
+            pub unsafe fn $name(_ctx: impl Copy, $($arg: $ty),*) $(-> $ret)? {
                 #[allow(unused_unsafe)]
                 // SAFETY: forwarded to the C API function(s), whose contract is the caller's.
                 unsafe { $body }
             }
         )*
+
+        /// Puts every function of this module, in its `extern "C"` form, into `ctx`.
+        pub fn fill_context(ctx: &mut HPyContext) {
+            $(ctx.$name = Some(abi::$name);)*
+        }
+
+        /// The same functions with the C ABI of `HPyContext`'s members, for the universal
+        /// runtime's context table (the context pointer is ignored as above).
+        pub mod abi {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[doc = concat!("`HPyContext.", stringify!($name), "` over CPython's C API.")]
+                ///
+                /// # Safety
+                ///
+                /// As the function of the same name in the parent module.
+                #[allow(clippy::unused_unit)]
+                pub unsafe extern "C" fn $name(ctx: *mut HPyContext, $($arg: $ty),*) $(-> $ret)? {
+                    // SAFETY: the caller's contract is the parent function's.
+                    unsafe { super::$name(ctx, $($arg),*) }
+                }
+            )*
+        }
     };
 }
 
@@ -133,6 +157,29 @@ cpython_functions! {
     ctx_Long_FromUInt64_t(v: u64) -> HPy = new(py::PyLong_FromUnsignedLongLong(v));
     ctx_Long_FromSize_t(value: usize) -> HPy = new(py::PyLong_FromSize_t(value));
     ctx_Long_FromSsize_t(value: HPy_ssize_t) -> HPy = new(py::PyLong_FromSsize_t(value));
+    ctx_Long_AsInt32_t(x: HPy) -> i32 = {
+        let v = py::PyLong_AsLong(o(x));
+        match i32::try_from(v) {
+            Ok(v) => v,
+            Err(_) => {
+                py::PyErr_SetString(py::PyExc_OverflowError, c"Python int too large to convert to C int32_t".as_ptr());
+                -1
+            }
+        }
+    };
+    ctx_Long_AsUInt32_t(x: HPy) -> u32 = {
+        let v = py::PyLong_AsUnsignedLong(o(x));
+        if v == core::ffi::c_ulong::MAX && !py::PyErr_Occurred().is_null() {
+            return u32::MAX;
+        }
+        match u32::try_from(v) {
+            Ok(v) => v,
+            Err(_) => {
+                py::PyErr_SetString(py::PyExc_OverflowError, c"Python int too large to convert to C uint32_t".as_ptr());
+                u32::MAX
+            }
+        }
+    };
     ctx_Long_AsUInt32_tMask(x: HPy) -> u32 = py::PyLong_AsUnsignedLongMask(o(x)) as u32;
     ctx_Long_AsInt64_t(x: HPy) -> i64 = py::PyLong_AsLongLong(o(x));
     ctx_Long_AsUInt64_t(x: HPy) -> u64 = py::PyLong_AsUnsignedLongLong(o(x));
@@ -221,7 +268,7 @@ cpython_functions! {
     ctx_Err_WriteUnraisable(obj: HPy) = py::PyErr_WriteUnraisable(o(obj));
     ctx_IsTrue(x: HPy) -> c_int = py::PyObject_IsTrue(o(x));
     ctx_Type_FromSpec(spec: *mut HPyType_Spec, params: *mut HPyType_SpecParam) -> HPy =
-        super::types::type_from_spec(spec, params);
+        crate::types::type_from_spec(spec, params);
     ctx_Type_GenericNew(type_: HPy, args: *const HPy, nargs: HPy_ssize_t, kw: HPy) -> HPy =
         new(py::PyType_GenericNew(o(type_).cast(), null_mut(), null_mut()));
     ctx_GetAttr(obj: HPy, name: HPy) -> HPy = new(py::PyObject_GetAttr(o(obj), o(name)));
@@ -267,8 +314,8 @@ cpython_functions! {
     };
     ctx_TypeCheck(obj: HPy, type_: HPy) -> c_int = py::PyObject_TypeCheck(o(obj), o(type_).cast());
     ctx_Is(obj: HPy, other: HPy) -> c_int = (obj._i == other._i) as c_int;
-    ctx_AsStruct_Object(x: HPy) -> *mut c_void = super::types::as_struct(x, super::types::OBJECT_AT);
-    ctx_New(h_type: HPy, data: *mut *mut c_void) -> HPy = super::types::new_instance(h_type, data);
+    ctx_AsStruct_Object(x: HPy) -> *mut c_void = crate::types::as_struct(x, crate::types::OBJECT_AT);
+    ctx_New(h_type: HPy, data: *mut *mut c_void) -> HPy = crate::types::new_instance(h_type, data);
     ctx_Repr(obj: HPy) -> HPy = new(py::PyObject_Repr(o(obj)));
     ctx_Str(obj: HPy) -> HPy = new(py::PyObject_Str(o(obj)));
     ctx_ASCII(obj: HPy) -> HPy = new(py::PyObject_ASCII(o(obj)));
@@ -355,14 +402,14 @@ cpython_functions! {
     ctx_LeavePythonExecution() -> HPyThreadState = HPyThreadState { _i: py::PyEval_SaveThread() as isize };
     ctx_Global_Store(global: *mut HPyGlobal, x: HPy) = store(&raw mut (*global)._i, x);
     ctx_Global_Load(global: HPyGlobal) -> HPy = load(global._i);
-    ctx_Dump(x: HPy) = super::types::dump(x);
+    ctx_Dump(x: HPy) = crate::types::dump(x);
     ctx_AsStruct_Type(x: HPy) -> *mut c_void = null_mut();
     ctx_AsStruct_Long(x: HPy) -> *mut c_void = null_mut();
-    ctx_AsStruct_Float(x: HPy) -> *mut c_void = super::types::as_struct(x, super::types::FLOAT_AT);
+    ctx_AsStruct_Float(x: HPy) -> *mut c_void = crate::types::as_struct(x, crate::types::FLOAT_AT);
     ctx_AsStruct_Unicode(x: HPy) -> *mut c_void = null_mut();
     ctx_AsStruct_Tuple(x: HPy) -> *mut c_void = null_mut();
-    ctx_AsStruct_List(x: HPy) -> *mut c_void = super::types::as_struct(x, super::types::LIST_AT);
-    ctx_Type_GetBuiltinShape(h_type: HPy) -> HPyType_BuiltinShape = super::types::builtin_shape(h_type);
+    ctx_AsStruct_List(x: HPy) -> *mut c_void = crate::types::as_struct(x, crate::types::LIST_AT);
+    ctx_Type_GetBuiltinShape(h_type: HPy) -> HPyType_BuiltinShape = crate::types::builtin_shape(h_type);
     ctx_DelItem(obj: HPy, key: HPy) -> c_int = py::PyObject_DelItem(o(obj), o(key));
     ctx_DelItem_i(obj: HPy, idx: HPy_ssize_t) -> c_int = with_index(idx, |k| py::PyObject_DelItem(o(obj), k));
     ctx_DelItem_s(obj: HPy, utf8_key: *const c_char) -> c_int =
@@ -432,7 +479,7 @@ cpython_functions! {
     ctx_Dict_Copy(x: HPy) -> HPy = new(py::PyDict_Copy(o(x)));
     ctx_Slice_Unpack(slice: HPy, start: *mut HPy_ssize_t, stop: *mut HPy_ssize_t, step: *mut HPy_ssize_t) -> c_int =
         py::PySlice_Unpack(o(slice), start, stop, step);
-    ctx_SetCallFunction(x: HPy, func: *mut HPyCallFunction) -> c_int = super::types::set_call_function(x, func);
+    ctx_SetCallFunction(x: HPy, func: *mut HPyCallFunction) -> c_int = crate::types::set_call_function(x, func);
     ctx_Call(callable: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy =
         new(py::PyObject_Vectorcall(o(callable), args.cast(), nargs, o(kwnames)));
     ctx_CallMethod(name: HPy, args: *const HPy, nargs: usize, kwnames: HPy) -> HPy =

@@ -1,0 +1,97 @@
+//! The universal context: one `HPyContext` for the process, filled once (with the GIL held) and
+//! never freed.
+//!
+//! Its functions are `hpy-cpython`'s (the same code as the SDK's CPython ABI, in its
+//! `extern "C"` form), except where a runtime must do more than a module compiled for the
+//! CPython ABI:
+//!
+//! * `ctx_Type_FromSpec`, `ctx_New`, `ctx_Type_GenericNew`, `ctx_AsStruct_*`,
+//!   `ctx_Type_GetBuiltinShape` and `ctx_SetCallFunction` are [`crate::types`]': the CPython
+//!   ABI's versions rely on the SDK's own definitions (a `tp_destroy` slot that carries the whole
+//!   `tp_dealloc`, for one), while a runtime hosts any module, C ones included, with HPy's
+//!   general rules;
+//! * `ctx_CallRealFunctionFromTrampoline` ([`crate::call`]): in the CPython ABI trampolines
+//!   call their impl directly, so nothing there needs it;
+//! * `ctx_AsPyObject`, `ctx_FromPyObject` and `ctx_AsStruct_Legacy` ([`crate::legacy`]): the
+//!   hybrid ABI's, which the SDK's CPython ABI does not offer.
+//!
+//! A handle is the `PyObject*` itself: HPy 0.9.0's runtime adds 1 to it, to catch modules that
+//! read a handle as an object, at one instruction per conversion; the debug mode is the tool for
+//! catching misuse, so this runtime keeps universal handles free.
+
+use std::sync::OnceLock;
+
+use hpy_sys as sys;
+use pyo3::Python;
+
+/// The context's name (`HPyContext.name`).
+pub const NAME: &core::ffi::CStr = c"HPy Universal ABI (hpy-rs runtime, CPython)";
+
+/// The address of the universal context, once made.
+struct ContextPtr(*mut sys::HPyContext);
+// SAFETY: the context is written once, before the pointer is published, and only read after;
+// the functions it holds are called with the GIL held.
+unsafe impl Send for ContextPtr {}
+// SAFETY: as above.
+unsafe impl Sync for ContextPtr {}
+
+static UNIVERSAL: OnceLock<ContextPtr> = OnceLock::new();
+
+/// The universal context (made on first use; `py` proves the GIL is held, which reading
+/// CPython's constants needs).
+pub fn universal(_py: Python<'_>) -> *mut sys::HPyContext {
+    UNIVERSAL
+        .get_or_init(|| {
+            let mut ctx = Box::new(sys::HPyContext::default());
+            fill(&mut ctx);
+            ContextPtr(Box::into_raw(ctx))
+        })
+        .0
+}
+
+/// Fills every member of `ctx`.
+fn fill(ctx: &mut sys::HPyContext) {
+    ctx.name = NAME.as_ptr();
+    ctx.abi_version = sys::HPY_ABI_VERSION as i32;
+    // SAFETY: the interpreter is running and the GIL is held (`universal`'s caller).
+    unsafe { hpy_cpython::constants::fill_context(ctx) };
+    hpy_cpython::functions::fill_context(ctx);
+    crate::types::fill_context(ctx);
+    crate::legacy::fill_context(ctx);
+    ctx.ctx_CallRealFunctionFromTrampoline = Some(crate::call::member());
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every function member of the context is set (the bindings' struct has 180; a member left
+    /// NULL would crash the module that calls it).
+    #[test]
+    fn every_function_is_filled() {
+        let mut ctx = hpy_sys::HPyContext::default();
+        super::fill_functions_for_test(&mut ctx);
+        let words = core::mem::size_of::<hpy_sys::HPyContext>() / 8;
+        let base = (&raw const ctx).cast::<usize>();
+        let first_fn = core::mem::offset_of!(hpy_sys::HPyContext, ctx_Dup) / 8;
+        let constants = [
+            core::mem::offset_of!(hpy_sys::HPyContext, h_ComplexType),
+            core::mem::offset_of!(hpy_sys::HPyContext, h_BytesType),
+            core::mem::offset_of!(hpy_sys::HPyContext, h_MemoryViewType),
+            core::mem::offset_of!(hpy_sys::HPyContext, h_CapsuleType),
+            core::mem::offset_of!(hpy_sys::HPyContext, h_SliceType),
+            core::mem::offset_of!(hpy_sys::HPyContext, h_Builtins),
+        ];
+        for i in (first_fn..words).filter(|i| !constants.contains(&(i * 8))) {
+            // SAFETY: reading the words of a plain struct of pointer-sized members.
+            assert_ne!(unsafe { base.add(i).read() }, 0, "context word {i} is NULL");
+        }
+    }
+}
+
+/// `fill` without the constants, which need a running interpreter.
+#[cfg(test)]
+fn fill_functions_for_test(ctx: &mut sys::HPyContext) {
+    hpy_cpython::functions::fill_context(ctx);
+    crate::types::fill_context(ctx);
+    crate::legacy::fill_context(ctx);
+    ctx.ctx_CallRealFunctionFromTrampoline = Some(crate::call::member());
+}
