@@ -40,6 +40,23 @@ fn get_version() -> (&'static str, String) {
     (HPY_VERSION, format!("hpy-rs-runtime {}", env!("CARGO_PKG_VERSION")))
 }
 
+/// `_debug.__getattr__` and `_trace.__getattr__` until those modes exist: any public name is a
+/// function that raises `NotImplementedError` naming itself when called, so that `hpy.debug` and
+/// `hpy.trace` (which read their functions when imported) import, and using them says what is
+/// missing. Dunder names raise `AttributeError`.
+#[pyfunction]
+fn not_yet(py: Python<'_>, name: String) -> PyResult<Bound<'_, pyo3::types::PyCFunction>> {
+    if name.starts_with("__") {
+        return Err(pyo3::exceptions::PyAttributeError::new_err(name));
+    }
+    pyo3::types::PyCFunction::new_closure(py, None, None, move |_args, _kwargs| -> PyResult<()> {
+        Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
+            "hpy_rs_runtime does not implement HPy's debug and trace modes yet ({name}): load \
+             modules in universal mode"
+        )))
+    })
+}
+
 /// The module `hpy_rs_runtime`.
 #[pymodule]
 fn hpy_rs_runtime(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -51,5 +68,14 @@ fn hpy_rs_runtime(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(loader::load, m)?)?;
     m.add_function(wrap_pyfunction!(loader::_load_bootstrap, m)?)?;
     m.add_function(wrap_pyfunction!(loader::install, m)?)?;
+    for (name, what) in [("_debug", "debug"), ("_trace", "trace")] {
+        let sub = PyModule::new(m.py(), name)?;
+        sub.setattr(
+            "__doc__",
+            format!("HPy's {what} mode, which hpy_rs_runtime does not implement yet: every function raises NotImplementedError."),
+        )?;
+        sub.setattr("__getattr__", wrap_pyfunction!(not_yet, &sub)?)?;
+        m.add_submodule(&sub)?;
+    }
     Ok(())
 }
