@@ -4,6 +4,11 @@
 ``cargo hpy wheel --editable`` and ``cargo hpy sdist`` in the project folder (the one holding
 ``pyproject.toml`` and ``Cargo.toml``) and return the name of the file whose path the command
 prints on its last line of output.
+
+The wheel commands name the interpreter running the build (``--python sys.executable``): an HPy
+crate's universal wheel ignores it, and a crate that is a CPython extension of its own (PyO3 or
+pyo3-ffi, such as the runtime hpy-rs-runtime) is built for that interpreter, as a
+``cp3XY-cp3XY-<platform>`` wheel.
 """
 
 import os
@@ -85,14 +90,20 @@ def get_requires_for_build_sdist(config_settings=None):
     return []
 
 
+def _interpreter():
+    """The interpreter the wheel is for: the one running the build."""
+    return ["--python", sys.executable]
+
+
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     """Builds the wheel with ``cargo hpy wheel`` into ``wheel_directory``."""
-    return _run(["wheel"] + _settings(config_settings), wheel_directory)
+    return _run(["wheel"] + _interpreter() + _settings(config_settings), wheel_directory)
 
 
 def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
     """Builds an editable wheel: the module stays in the project's target folder."""
-    return _run(["wheel", "--editable"] + _settings(config_settings), wheel_directory)
+    return _run(["wheel", "--editable"] + _interpreter() + _settings(config_settings),
+                wheel_directory)
 
 
 def build_sdist(sdist_directory, config_settings=None):

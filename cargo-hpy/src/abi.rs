@@ -1,6 +1,8 @@
 //! `--abi cpython`: building a module as an ordinary CPython extension (the `hpy` crate's
 //! `cpython-abi` feature) for one interpreter, named by `--python` (default: `PYO3_PYTHON`, else
-//! `python3`).
+//! `python3`). Crates that are CPython extensions of their own (built on PyO3 or `pyo3-ffi`,
+//! such as the runtime `hpy-rs-runtime`) are built the same way, per interpreter, by
+//! `cargo hpy wheel`.
 //!
 //! The build is per CPython version (`<module>.cpython-3XY-<platform>.so`, the file name the
 //! interpreter's `EXT_SUFFIX` gives), not abi3: the backend uses CPython's non-limited API
@@ -32,9 +34,29 @@ pub struct Interpreter {
     pub ext_suffix: String,
     /// `sys.implementation.cache_tag`, e.g. `cpython-311`.
     pub cache_tag: String,
+    /// The wheel's Python tag, e.g. `cp311`.
+    pub python_tag: String,
+    /// The wheel's ABI tag: the Python tag, with `t` for a free-threaded build and `d` for a
+    /// debug build (`cp313t`), as `packaging.tags` computes it.
+    pub abi_tag: String,
 }
 
 impl Interpreter {
+    /// The interpreters `--python` names, in order, or the default one (`PYO3_PYTHON`, else
+    /// `python3`) when it names none.
+    pub fn find_all(pythons: &[PathBuf]) -> Result<Vec<Self>> {
+        if pythons.is_empty() {
+            return Ok(vec![Self::find(None)?]);
+        }
+        pythons.iter().map(|p| Self::find(Some(p))).collect()
+    }
+
+    /// The Cargo target directory of builds for this interpreter:
+    /// `<target dir>/hpy-abi/<cache tag>`.
+    pub fn target_dir(&self, target_directory: &Path) -> PathBuf {
+        target_directory.join("hpy-abi").join(&self.cache_tag)
+    }
+
     /// Asks `python` (or `PYO3_PYTHON`, else `python3`) for its extension suffix; refuses an
     /// interpreter that is not CPython.
     pub fn find(python: Option<&Path>) -> Result<Self> {
@@ -55,7 +77,10 @@ impl Interpreter {
             .args([
                 "-c",
                 "import sys, sysconfig; print(sys.implementation.name); \
-                 print(sysconfig.get_config_var('EXT_SUFFIX')); print(sys.implementation.cache_tag)",
+                 print(sysconfig.get_config_var('EXT_SUFFIX')); print(sys.implementation.cache_tag); \
+                 tag = 'cp%d%d' % sys.version_info[:2]; print(tag); \
+                 print(tag + ('t' if sysconfig.get_config_var('Py_GIL_DISABLED') else '') \
+                 + ('d' if hasattr(sys, 'gettotalrefcount') else ''))",
             ])
             .output()
             .with_context(|| format!("running {}", python.display()))?;
@@ -68,13 +93,14 @@ impl Interpreter {
         }
         let text = String::from_utf8_lossy(&out.stdout);
         let lines: Vec<&str> = text.lines().collect();
-        let [implementation, ext_suffix, cache_tag] = lines.as_slice() else {
+        let [implementation, ext_suffix, cache_tag, python_tag, abi_tag] = lines.as_slice() else {
             bail!("unexpected answer from {}: {text}", python.display());
         };
         if *implementation != "cpython" {
             bail!(
-                "{} is {implementation}, not CPython: --abi cpython builds CPython extensions; \
-                 other interpreters load the universal build (--abi universal)",
+                "{} is {implementation}, not CPython: CPython extensions (--abi cpython, or a \
+                 crate built on PyO3 or pyo3-ffi) are built for CPython; other interpreters load \
+                 the universal build",
                 python.display()
             );
         }
@@ -82,6 +108,8 @@ impl Interpreter {
             python,
             ext_suffix: ext_suffix.to_string(),
             cache_tag: cache_tag.to_string(),
+            python_tag: python_tag.to_string(),
+            abi_tag: abi_tag.to_string(),
         })
     }
 }

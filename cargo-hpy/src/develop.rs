@@ -77,18 +77,23 @@ pub fn develop(args: &BuildArgs) -> Result<()> {
     let tmp = tempfile::tempdir().context("creating a temporary folder")?;
     let mut wheel_args = args.clone();
     wheel_args.out = Some(tmp.path().to_path_buf());
-    let (wheel, project) = crate::wheel::build(&wheel_args, true)?;
+    // A CPython extension crate is built for the environment's interpreter.
+    wheel_args.python = vec![python.clone()];
+    let (wheels, project) = crate::wheel::build(&wheel_args, true)?;
+    let [wheel] = wheels.as_slice() else {
+        bail!("expected one editable wheel, got {}", wheels.len());
+    };
 
-    // The wheel itself, replacing any earlier install; then its dependencies (hpy on CPython),
-    // which are usually there already.
+    // The wheel itself, replacing any earlier install; then its dependencies (the HPy runtime on
+    // CPython), which are usually there already.
     let uses_pip = installer(&python)?.get_program() != "uv";
     let reinstall = if uses_pip {
         ["--force-reinstall", "--no-deps"]
     } else {
         ["--reinstall", "--no-deps"]
     };
-    run(installer(&python)?.args(reinstall).arg(&wheel))?;
-    run(installer(&python)?.arg(&wheel))?;
+    run(installer(&python)?.args(reinstall).arg(wheel))?;
+    run(installer(&python)?.arg(wheel))?;
 
     let site = run(Command::new(&python).args([
         "-c",

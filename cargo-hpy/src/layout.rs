@@ -20,7 +20,8 @@ pub struct PythonSource {
 }
 
 /// Reads `[tool.hpy-rs]` from the crate's `pyproject.toml`; `module` is the name the library
-/// exports (`HPyInit_<module>`), which must be the last part of `module-name`.
+/// exports (`HPyInit_<module>`, or `PyInit_<module>` for a CPython extension crate), which must
+/// be the last part of `module-name`.
 pub fn python_source(crate_dir: &Path, module: &str) -> Result<Option<PythonSource>> {
     let path = crate_dir.join("pyproject.toml");
     if !path.is_file() {
@@ -67,18 +68,30 @@ pub fn python_source(crate_dir: &Path, module: &str) -> Result<Option<PythonSour
 }
 
 impl PythonSource {
+    /// Adds the files under the source folder to a wheel (see [`PythonSource::files`]).
+    pub fn add_files(&self, writer: &mut crate::wheel::WheelWriter, module: &str) -> Result<()> {
+        for (name, file) in self.files(module)? {
+            let data =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            writer.add(&name, &data, false)?;
+        }
+        Ok(())
+    }
+
     /// The files under the source folder (path in the wheel, path on disk), sorted, without
-    /// bytecode caches and without the module's own build output (left there by `develop`).
+    /// bytecode caches and without the module's own build output (left there by `develop`: the
+    /// loader, the type stub, and any library `<module>.*.so`, universal or for a CPython).
     pub fn files(&self, module: &str) -> Result<Vec<(String, PathBuf)>> {
         let own: Vec<String> = ["py", "pyi"]
             .iter()
             .map(|ext| format!("{}/{module}.{ext}", self.package))
-            .chain([format!(
-                "{}/{}",
-                self.package,
-                crate::artifact::so_name(module)
-            )])
             .collect();
+        let library_prefix = format!("{}/{module}.", self.package);
+        let library_suffix = format!(".{}", std::env::consts::DLL_EXTENSION);
+        let is_library = |rel: &str| {
+            rel.strip_prefix(&library_prefix)
+                .is_some_and(|rest| rest.ends_with(&library_suffix))
+        };
         let mut out = Vec::new();
         let mut dirs = vec![self.root.clone()];
         while let Some(dir) = dirs.pop() {
@@ -99,7 +112,7 @@ impl PythonSource {
                     .expect("below the root")
                     .to_string_lossy()
                     .replace('\\', "/");
-                if !own.contains(&rel) {
+                if !own.contains(&rel) && !is_library(&rel) {
                     out.push((rel, path));
                 }
             }

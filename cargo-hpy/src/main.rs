@@ -1,6 +1,8 @@
 //! `cargo hpy`: builds HPy extension crates into `<module>.hpy0.so` plus the Python stub that
 //! loads it, packages them as wheels and sdists, installs them for development, and starts new
-//! projects.
+//! projects. Crates that are CPython extensions of their own (a cdylib on PyO3 or `pyo3-ffi`
+//! exporting `PyInit_<module>`, such as the runtime `hpy-rs-runtime`) are packaged too, as one
+//! `cp3XY-cp3XY-<platform>` wheel per CPython.
 
 mod abi;
 mod artifact;
@@ -38,7 +40,9 @@ struct Hpy {
 enum HpyCommand {
     /// Build the extension crates and write `<module>.hpy0.so` and `<module>.py` for each.
     Build(BuildArgs),
-    /// Build one extension crate into a wheel (`py3-none-<platform>`); prints its path last.
+    /// Build one crate into a wheel; prints the path of each wheel, one a line. An HPy crate
+    /// gives one universal wheel (`py3-none-<platform>`); a CPython extension crate (PyO3 or
+    /// pyo3-ffi) one `cp3XY-cp3XY-<platform>` wheel per interpreter given with `--python`.
     Wheel(WheelArgs),
     /// Build one extension crate into a source distribution (`.tar.gz`); prints its path last.
     Sdist(SdistArgs),
@@ -69,21 +73,24 @@ pub struct BuildArgs {
     /// Features to enable, passed to `cargo build` (e.g. `hpy/bindgen`).
     #[arg(short = 'F', long)]
     features: Vec<String>,
-    /// The ABI to build for: `universal` (HPy's, `<module>.hpy0.so`, the default) or `cpython`
-    /// (an ordinary CPython extension for the interpreter `--python` names,
+    /// The ABI to build an HPy crate for: `universal` (HPy's, `<module>.hpy0.so`, the default)
+    /// or `cpython` (an ordinary CPython extension for each interpreter `--python` names,
     /// `<module>.cpython-3XY-<platform>.so`; only `cargo hpy build`).
     #[arg(long, value_enum, default_value = "universal")]
     abi: abi::Abi,
-    /// With `--abi cpython`: the CPython to build for (default: `PYO3_PYTHON`, else `python3`).
-    #[arg(long)]
-    python: Option<PathBuf>,
+    /// The CPython to build for, with `--abi cpython` and for crates that are CPython extensions
+    /// (PyO3, pyo3-ffi); repeat it to build for several (default: `PYO3_PYTHON`, else
+    /// `python3`). A universal build serves every interpreter and ignores it.
+    #[arg(long, short = 'i', visible_alias = "interpreter")]
+    python: Vec<PathBuf>,
 }
 
 impl BuildArgs {
-    /// Refuses `--abi cpython` for the commands that package universal modules only.
+    /// Refuses `--abi cpython` for the commands that package HPy crates as universal modules
+    /// only.
     fn universal_only(&self, command: &str) -> Result<()> {
         if self.abi != abi::Abi::Universal {
-            bail!("`cargo hpy {command}` packages universal modules only; build a CPython-ABI module with `cargo hpy build --abi cpython`");
+            bail!("`cargo hpy {command}` packages HPy crates as universal modules only; build a CPython-ABI module with `cargo hpy build --abi cpython`");
         }
         Ok(())
     }
@@ -123,7 +130,11 @@ fn main() {
     let result = match hpy.command {
         HpyCommand::Build(args) => build(args),
         HpyCommand::Wheel(args) => args.build.universal_only("wheel").and_then(|()| {
-            wheel::build(&args.build, args.editable).map(|(w, _)| println!("{}", w.display()))
+            wheel::build(&args.build, args.editable).map(|(wheels, _)| {
+                for w in wheels {
+                    println!("{}", w.display());
+                }
+            })
         }),
         HpyCommand::Sdist(args) => sdist::sdist(&args).map(|s| println!("{}", s.display())),
         HpyCommand::Develop(args) => args
@@ -142,12 +153,37 @@ fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
+/// What kind of Python extension a crate builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An HPy module: a cdylib depending on `hpy`, exporting `HPyInit_<module>`.
+    Hpy,
+    /// An ordinary CPython extension: a cdylib depending on `pyo3` or `pyo3-ffi` (and not on
+    /// `hpy`), exporting `PyInit_<module>`; built per CPython version.
+    Cpython,
+}
+
+/// The kind of extension `p` builds, if it builds one.
+fn kind(p: &Package) -> Option<Kind> {
+    let cdylib = p
+        .targets
+        .iter()
+        .any(|t| t.crate_types.iter().any(|k| k.to_string() == "cdylib"));
+    let depends = |name: &str| p.dependencies.iter().any(|d| d.name == name);
+    if !cdylib {
+        None
+    } else if depends("hpy") {
+        Some(Kind::Hpy)
+    } else if depends("pyo3") || depends("pyo3-ffi") {
+        Some(Kind::Cpython)
+    } else {
+        None
+    }
+}
+
 /// Whether a package builds a cdylib and depends on `hpy`.
 fn is_extension(p: &Package) -> bool {
-    p.targets
-        .iter()
-        .any(|t| t.crate_types.iter().any(|k| k.to_string() == "cdylib"))
-        && p.dependencies.iter().any(|d| d.name == "hpy")
+    kind(p) == Some(Kind::Hpy)
 }
 
 fn metadata(manifest_path: Option<&Path>) -> Result<Metadata> {
@@ -184,15 +220,24 @@ fn current_package<'m>(meta: &'m Metadata, manifest_path: Option<&Path>) -> Opti
     }
 }
 
+/// The HPy crates a command works on: those requested, else the current one, else every member
+/// that is one. With `cpython_crates`, CPython extension crates ([`Kind::Cpython`]) count too
+/// (the packaging commands); `cargo hpy build` builds HPy crates only.
 fn selected_packages<'m>(
     meta: &'m Metadata,
     requested: &[String],
     manifest_path: Option<&Path>,
+    cpython_crates: bool,
 ) -> Result<Vec<&'m Package>> {
+    let wanted = |p: &Package| match kind(p) {
+        Some(Kind::Hpy) => true,
+        Some(Kind::Cpython) => cpython_crates,
+        None => false,
+    };
     let members = meta.workspace_packages();
     if requested.is_empty() {
         // The crate whose manifest was named (or whose folder we are in) if it is one.
-        if let Some(current) = current_package(meta, manifest_path).filter(|p| is_extension(p)) {
+        if let Some(current) = current_package(meta, manifest_path).filter(|p| wanted(p)) {
             return Ok(vec![current]);
         }
         let found: Vec<&Package> = members.into_iter().filter(|p| is_extension(p)).collect();
@@ -206,10 +251,21 @@ fn selected_packages<'m>(
         let Some(p) = members.iter().find(|p| p.name.as_str() == name.as_str()) else {
             bail!("package `{name}` is not a member of this workspace");
         };
-        if !is_extension(p) {
+        if !wanted(p) {
+            if kind(p) == Some(Kind::Cpython) {
+                bail!(
+                    "package `{name}` is a CPython extension (PyO3 or pyo3-ffi), not an HPy \
+                     extension: package it with `cargo hpy wheel -p {name} --python PYTHON`"
+                );
+            }
             bail!(
                 "package `{name}` is not an HPy extension: it needs `crate-type = [\"cdylib\"]` \
-                 and a dependency on `hpy`"
+                 and a dependency on `hpy`{}",
+                if cpython_crates {
+                    " (or, for a CPython extension, on `pyo3` or `pyo3-ffi`)"
+                } else {
+                    ""
+                }
             );
         }
         found.push(*p);
@@ -217,13 +273,13 @@ fn selected_packages<'m>(
     Ok(found)
 }
 
-/// The one extension crate a packaging command works on.
+/// The one crate a packaging command works on: an HPy crate or a CPython extension crate.
 fn one_package<'m>(
     meta: &'m Metadata,
     requested: &[String],
     manifest_path: Option<&Path>,
 ) -> Result<&'m Package> {
-    match selected_packages(meta, requested, manifest_path)?.as_slice() {
+    match selected_packages(meta, requested, manifest_path, true)?.as_slice() {
         [one] => Ok(one),
         many => {
             let names: Vec<&str> = many.iter().map(|p| p.name.as_str()).collect();
@@ -240,20 +296,34 @@ fn build_libraries(args: &BuildArgs, packages: &[&Package]) -> Result<Vec<PathBu
     build_libraries_for(args, packages, None)
 }
 
-/// `cargo build` of the packages' libraries; with `cpython`, for the CPython ABI of that
-/// interpreter, in its own target directory `target_dir`.
+/// A build for one CPython: the interpreter (`PYO3_PYTHON`), its own Cargo target directory, and
+/// whether to turn on the `hpy` crate's `cpython-abi` feature (HPy crates; a CPython extension
+/// crate is built as it is).
+pub struct CpythonBuild<'a> {
+    /// The interpreter built for.
+    pub interpreter: &'a abi::Interpreter,
+    /// The Cargo target directory of its builds.
+    pub target_dir: &'a Path,
+    /// Whether to build with `hpy/cpython-abi`.
+    pub hpy_feature: bool,
+}
+
+/// `cargo build` of the packages' libraries; with `cpython`, for that interpreter, in its own
+/// target directory.
 fn build_libraries_for(
     args: &BuildArgs,
     packages: &[&Package],
-    cpython: Option<(&abi::Interpreter, &Path)>,
+    cpython: Option<CpythonBuild<'_>>,
 ) -> Result<Vec<PathBuf>> {
     let mut cmd = cargo();
     cmd.args(["build", "--lib", "--message-format=json-render-diagnostics"]);
-    if let Some((interpreter, target_dir)) = cpython {
-        cmd.args(["--features", "hpy/cpython-abi"])
-            .arg("--target-dir")
-            .arg(target_dir)
-            .env("PYO3_PYTHON", &interpreter.python);
+    if let Some(build) = cpython {
+        if build.hpy_feature {
+            cmd.args(["--features", "hpy/cpython-abi"]);
+        }
+        cmd.arg("--target-dir")
+            .arg(build.target_dir)
+            .env("PYO3_PYTHON", &build.interpreter.python);
     }
     if args.release {
         cmd.arg("--release");
@@ -309,7 +379,7 @@ fn create_out_dir(dir: &Path) -> Result<()> {
 
 fn build(args: BuildArgs) -> Result<()> {
     let meta = metadata(args.manifest_path.as_deref())?;
-    let packages = selected_packages(&meta, &args.packages, args.manifest_path.as_deref())?;
+    let packages = selected_packages(&meta, &args.packages, args.manifest_path.as_deref(), false)?;
     let profile = if args.release { "release" } else { "debug" };
     let out_dir = args.out.clone().unwrap_or_else(|| {
         meta.target_directory
@@ -318,7 +388,6 @@ fn build(args: BuildArgs) -> Result<()> {
             .into_std_path_buf()
     });
     if args.abi == abi::Abi::Cpython {
-        let interpreter = abi::Interpreter::find(args.python.as_deref())?;
         let out_dir = args.out.clone().unwrap_or_else(|| {
             meta.target_directory
                 .join("hpy")
@@ -328,16 +397,19 @@ fn build(args: BuildArgs) -> Result<()> {
         });
         std::fs::create_dir_all(&out_dir)
             .with_context(|| format!("creating {}", out_dir.display()))?;
-        let target_dir = meta
-            .target_directory
-            .join("hpy-abi")
-            .join(&interpreter.cache_tag)
-            .into_std_path_buf();
-        for lib in build_libraries_for(&args, &packages, Some((&interpreter, &target_dir)))? {
-            let module = artifact::module_name_with(&lib, "PyInit_")?;
-            let installed =
-                artifact::install_cpython(&lib, &module, &interpreter.ext_suffix, &out_dir)?;
-            eprintln!("    Wrote {}", wrote(&installed));
+        for interpreter in abi::Interpreter::find_all(&args.python)? {
+            let target_dir = interpreter.target_dir(meta.target_directory.as_std_path());
+            let cpython = CpythonBuild {
+                interpreter: &interpreter,
+                target_dir: &target_dir,
+                hpy_feature: true,
+            };
+            for lib in build_libraries_for(&args, &packages, Some(cpython))? {
+                let module = artifact::module_name_with(&lib, "PyInit_")?;
+                let installed =
+                    artifact::install_cpython(&lib, &module, &interpreter.ext_suffix, &out_dir)?;
+                eprintln!("    Wrote {}", wrote(&installed));
+            }
         }
         return Ok(());
     }

@@ -11,9 +11,18 @@ use pep440_rs::Version;
 use pep508_rs::{PackageName, Requirement};
 use pyproject_toml::{License, PyProjectToml, ReadMe};
 
-/// The requirement every wheel carries: HPy's runtime on CPython. PyPy has HPy built in, and
-/// pip on PyPy would otherwise try (and fail) to build hpy from source.
-pub const HPY_RUNTIME: &str = "hpy==0.9.0; platform_python_implementation == 'CPython'";
+use crate::Kind;
+
+/// The requirement every universal wheel carries: an HPy runtime on CPython, this project's
+/// `hpy-rs-runtime` (a wheel per CPython version, so no C compiler is needed). PyPy has HPy built
+/// in, and the marker keeps pip and uv on PyPy from looking for a runtime.
+pub const HPY_RUNTIME: &str = "hpy-rs-runtime; platform_python_implementation == 'CPython'";
+
+/// The distributions that provide an HPy runtime on CPython: a static `[project]`
+/// `dependencies` naming either one satisfies the check of [`Project::read`] (`hpy`, the
+/// `hpy==0.9.0` package, is the older choice, and the loader stub still uses it when
+/// `hpy-rs-runtime` is not installed).
+const RUNTIME_DISTRIBUTIONS: [&str; 2] = ["hpy-rs-runtime", "hpy"];
 
 /// What the metadata files say about one distribution.
 #[derive(Debug)]
@@ -57,8 +66,10 @@ fn content_type(file: &str) -> &'static str {
 }
 
 impl Project {
-    /// Reads the metadata of `package`; `[project]` values win over `Cargo.toml`'s.
-    pub fn read(package: &Package) -> Result<Project> {
+    /// Reads the metadata of `package`; `[project]` values win over `Cargo.toml`'s. An HPy crate
+    /// ([`Kind::Hpy`]) requires an HPy runtime on CPython ([`HPY_RUNTIME`]); a CPython extension
+    /// crate only what its `pyproject.toml` lists.
+    pub fn read(package: &Package, kind: Kind) -> Result<Project> {
         let crate_dir = package
             .manifest_path
             .parent()
@@ -90,8 +101,9 @@ impl Project {
         let mut requires_dist: Vec<Requirement> = project
             .and_then(|p| p.dependencies.clone())
             .unwrap_or_default();
-        let hpy = PackageName::from_str("hpy").expect("a valid name");
-        if !requires_dist.iter().any(|r| r.name == hpy) {
+        let runtimes =
+            RUNTIME_DISTRIBUTIONS.map(|n| PackageName::from_str(n).expect("a valid name"));
+        if kind == Kind::Hpy && !requires_dist.iter().any(|r| runtimes.contains(&r.name)) {
             // PEP 621: a `[project]` whose dependencies are not `dynamic` lists them all, and
             // installers (uv) read them from pyproject.toml without asking the backend.
             let dynamic = project.is_none_or(|p| {
@@ -239,7 +251,7 @@ mod tests {
         let r: Requirement = Requirement::from_str(HPY_RUNTIME).unwrap();
         assert_eq!(
             r.to_string(),
-            "hpy==0.9.0 ; platform_python_implementation == 'CPython'"
+            "hpy-rs-runtime ; platform_python_implementation == 'CPython'"
         );
     }
 }

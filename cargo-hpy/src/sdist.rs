@@ -283,7 +283,7 @@ pub fn sdist(args: &SdistArgs) -> Result<PathBuf> {
     let meta = crate::metadata(args.manifest_path.as_deref())?;
     let requested: Vec<String> = args.package.iter().cloned().collect();
     let package = crate::one_package(&meta, &requested, args.manifest_path.as_deref())?;
-    let project = Project::read(package)?;
+    let project = Project::read(package, crate::kind(package).unwrap_or(crate::Kind::Hpy))?;
     let out_dir = args
         .out
         .clone()
