@@ -66,8 +66,9 @@ build-backend = "hpy_rs_build"
 name = "{name}"
 version = "0.1.0"
 description = "An HPy extension module written in Rust"
-requires-python = ">=3.8"
-# The HPy runtime: CPython needs the hpy package, PyPy has it built in.
+requires-python = ">=3.11"
+# The HPy runtime: CPython needs hpy-rs-runtime (a wheel per CPython version), PyPy has HPy built
+# in.
 dependencies = ["{runtime}"]
 "#,
                 runtime = crate::metadata::HPY_RUNTIME
@@ -118,7 +119,8 @@ def test_greet():
             format!(
                 r#"# {name}
 
-An HPy extension module in Rust: one `{name}.hpy0.so` for CPython (with `hpy==0.9.0`) and PyPy 3.11.
+An HPy extension module in Rust: one `{name}.hpy0.so` for CPython 3.11+ (with the runtime
+`hpy-rs-runtime`, which pip installs with the wheel) and PyPy 3.11.
 
 ```sh
 python -m venv .venv && source .venv/bin/activate

@@ -27,10 +27,34 @@ pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
     Ok(())
 }
 
-/// Records the running runtime's layout; runs as the module's first exec slot.
+/// What the names of the contexts of this project's runtime (`hpy_rs_runtime`) contain: its
+/// universal context is `"HPy Universal ABI (hpy-rs runtime, CPython)"`. A module loaded by it
+/// asks `hpy_rs_runtime` for the HPy version (no `hpy` package needs to be installed), and its
+/// classes are not refused on CPython 3.13+.
+#[cfg(not(feature = "cpython-abi"))]
+const HPY_RS_RUNTIME_MARK: &str = "hpy-rs runtime";
+
+/// The names of the contexts of hpy 0.9.0's CPython runtime (the `hpy` package, whose types carry
+/// type-flag bit 2, CPython 3.13's inline-values bit), in universal, debug and trace mode.
+#[cfg(not(feature = "cpython-abi"))]
+const HPY_090_CONTEXTS: [&str; 3] = [
+    "HPy Universal ABI (CPython backend)",
+    "HPy Debug Mode ABI",
+    "HPy Trace Mode ABI",
+];
+
+/// Records the running runtime's layout; runs as the module's first exec slot. The runtime is
+/// told by its context's name: `hpy_rs_runtime`'s, or else the one `hpy.universal` is (hpy 0.9.0
+/// on CPython, PyPy's built-in HPy).
 #[cfg(not(feature = "cpython-abi"))]
 pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
-    let module = crate::cstr::with_cstr("hpy.universal", |name| {
+    let context_name = ctx.name();
+    let runtime = if context_name.contains(HPY_RS_RUNTIME_MARK) {
+        "hpy_rs_runtime"
+    } else {
+        "hpy.universal"
+    };
+    let module = crate::cstr::with_cstr(runtime, |name| {
         // SAFETY: `Import_ImportModule` is a pre-tail member; `name` is NUL-terminated.
         unsafe { ctx.own(call!(ctx, ctx_Import_ImportModule, name)) }
     })??;
@@ -64,7 +88,9 @@ pub(crate) fn detect(ctx: Context<'_>) -> HPyResult<()> {
     let encoding = sys_module.call_method("getfilesystemencoding", ())?;
     let encoding = encoding.extract::<&str>()?.to_ascii_lowercase();
     crate::ffi::runtime::set_interpreter(cpython, matches!(encoding.as_str(), "utf-8" | "utf8"));
-    if cpython && version == "0.9.0" {
+    // Only hpy 0.9.0's own runtime has the type-flag defect; hpy_rs_runtime reports the same
+    // HPy version (the ABI it implements) and hosts classes on every CPython.
+    if cpython && version == "0.9.0" && HPY_090_CONTEXTS.contains(&context_name) {
         let minor: u32 = sys_module
             .get_attr("version_info")?
             .get_item(1)?
