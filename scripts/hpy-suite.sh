@@ -87,7 +87,7 @@ args+=(--hpy-rs-last-test "$last")
 say "HPy 0.9.0's test suite on $version against hpy_rs_runtime${*:+ ($*)}"
 cd "$src"
 status=0
-HPY_RS_RUNTIME=hpy-rs PYTHONPATH="$ROOT/tests/hpy_suite${PYTHONPATH:+:$PYTHONPATH}" \
+HPY_RS_RUNTIME=hpy-rs \
     "$python" -m pytest "${args[@]}" "$@" || status=$?
 if [ "$status" -gt 128 ]; then
     echo "error: pytest was killed by signal $((status - 128)) ($(kill -l "$((status - 128))" 2>/dev/null || echo '?'))" \

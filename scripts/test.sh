@@ -22,7 +22,13 @@
 #      (check-wheel-contents, twine check), `pip install .` of a `cargo hpy new` project and its
 #      test, `pip install -e .` and `cargo hpy develop`, sdists, and the generated type stubs
 #      (mypy's stubtest, mypy --strict). pip, hpy 0.9.0, pytest and mypy are downloaded from the
-#      package index into the test's wheelhouse; the environments install from it alone.
+#      package index into the test's wheelhouse; the environments install from it alone;
+#   8. hpy_rs_runtime, our own universal runtime (runtime/), on every CPython above: built in
+#      release mode for each (scripts/build-runtime.sh), then tests/python in universal mode
+#      through it (HPY_RS_RUNTIME=hpy-rs), and HPy 0.9.0's own test suite against it
+#      (scripts/hpy-suite.sh, the universal and hybrid ABIs), each test in a child process of its
+#      own (a crash fails that test only). Failures there do not stop the run before the matrix;
+#      the command fails at its end.
 # Every module is built with Rust alone: LIBCLANG_PATH names an empty directory and HPY_PYTHON no
 # interpreter (tests/python/test_rust_only_build.py does the same for a release build).
 # PyPy comes from scripts/pypy.sh, or from HPY_RS_PYPY; if neither works the run fails.
@@ -158,5 +164,24 @@ CARGO_HPY="$ROOT/target/debug/cargo-hpy" \
     HPY_RS_PACKAGING_PYTHONS="$VENV_PYTHON $PYPY_VENV_PYTHON ${others[*]}" \
     "$VENV_PYTHON" -m pytest "$ROOT/tests/packaging" -p no:cacheprovider -v "$@"
 
+# hpy_rs_runtime: tests/python in universal mode (the modes it implements) through our runtime,
+# and HPy 0.9.0's own suite against it, on each CPython. Their results go to their own JUnit files
+# (<interpreter>-hpy-rs-pytest.xml, <interpreter>-hpy-suite.xml) and columns of the matrix.
+runtime_failed=()
+for python in "$VENV_PYTHON" "${others[@]}"; do
+    k="$(key "$python")"
+    "$ROOT/scripts/build-runtime.sh" "$python" >/dev/null
+    say "pytest on $("$python" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])'), modules from target/hpy/test, through hpy_rs_runtime"
+    HPY_RS_RUNTIME=hpy-rs HPY_RS_MODULES="$ROOT/target/hpy/test" "$python" -m pytest "$ROOT/tests/python" \
+        -p hpy_rs_plugin --hpy-rs-isolate -p no:cacheprovider -o junit_suite_name="hpy-rs-runtime-$k" \
+        --junitxml "$MATRIX/$k-hpy-rs-pytest.xml" -q "$@" || runtime_failed+=("tests/python on $k")
+    HPY_RS_SUITE_JUNITXML="$MATRIX/$k-hpy-suite.xml" "$ROOT/scripts/hpy-suite.sh" "$python" \
+        -k "universal or hybrid" -q || runtime_failed+=("HPy 0.9.0's suite on $k")
+done
+
 say "the interpreter matrix (also in target/matrix/matrix.md)"
 "$VENV_PYTHON" "$ROOT/scripts/matrix.py" "$MATRIX" | tee "$MATRIX/matrix.md"
+if [ "${#runtime_failed[@]}" -gt 0 ]; then
+    echo "error: failures through hpy_rs_runtime: ${runtime_failed[*]} (see above)" >&2
+    exit 1
+fi

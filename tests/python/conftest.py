@@ -14,12 +14,20 @@ imported as the ordinary extension `<name>.cpython-3XY-<platform>.so`, without t
 in the one mode `cpython-abi` (test ids `test_add[cpython-cpython-abi]`). Debug mode does not
 exist there; test_cpython_abi.py checks for leaks with reference counts, gc and tracemalloc.
 Tests that only make sense for the universal ABI skip with `universal_only`.
+
+With HPY_RS_RUNTIME=hpy-rs the universal modules are loaded by hpy_rs_runtime, this project's own
+runtime (runtime/), installed as `hpy.universal` (scripts/build-runtime.sh makes it importable
+and, through a .pth file, makes the interpreters the tests start use it too), instead of hpy
+0.9.0's. Only the modes it implements are tested (`hpy_mode`); a test that loads a module in
+another mode, or whose name or parameters name one, is skipped with the reason. The test command
+writes these results to their own JUnit file (`<interpreter>-hpy-rs-pytest.xml`).
 """
 
 import gc
 import importlib.util
 import os
 import pathlib
+import re
 import shutil
 import sys
 
@@ -32,6 +40,21 @@ ABI = os.environ.get("HPY_RS_ABI", "universal")
 if ABI not in ("universal", "cpython"):
     raise RuntimeError(f"HPY_RS_ABI must be universal or cpython, not {ABI!r}")
 CPYTHON_ABI = ABI == "cpython"
+RUNTIME = os.environ.get("HPY_RS_RUNTIME", "hpy")
+if RUNTIME not in ("hpy", "hpy-rs"):
+    raise RuntimeError(f"HPY_RS_RUNTIME must be hpy (hpy 0.9.0's) or hpy-rs, not {RUNTIME!r}")
+# Whether the universal modules are loaded by hpy_rs_runtime (CPython only).
+HPY_RS_RUNTIME = RUNTIME == "hpy-rs" and not CPYTHON_ABI
+
+if HPY_RS_RUNTIME:
+    try:
+        import hpy_rs_runtime
+    except ImportError as e:
+        raise RuntimeError(
+            "HPY_RS_RUNTIME=hpy-rs, but hpy_rs_runtime cannot be imported: build it for this "
+            f"interpreter first (scripts/build-runtime.sh {sys.executable})"
+        ) from e
+    hpy_rs_runtime.install()
 
 if CPYTHON_ABI:
     # The CPython-ABI modules must not need HPy's Python package: it is never imported here.
@@ -49,6 +72,27 @@ else:
         "trace": hpy.universal.MODE_TRACE,
     }
     _DEFAULT_DIR = ROOT / "target" / "hpy" / "debug"
+    if HPY_RS_RUNTIME and hpy.universal is not hpy_rs_runtime:
+        raise RuntimeError(f"HPY_RS_RUNTIME=hpy-rs, but hpy.universal is {hpy.universal!r}")
+
+
+def _implements(mode):
+    """Whether the runtime implements `mode`: hpy_rs_runtime's placeholder debug and trace
+    modules raise NotImplementedError from every function until those modes exist."""
+    if not HPY_RS_RUNTIME or mode == "universal":
+        return True
+    probe = {"debug": ("_debug", "new_generation"), "trace": ("_trace", "get_call_counts")}
+    module, function = probe[mode]
+    try:
+        getattr(getattr(hpy.universal, module), function)()
+    except NotImplementedError:
+        return False
+    return True
+
+
+# The modes of MODES this run can load modules in.
+AVAILABLE_MODES = [mode for mode in MODES if CPYTHON_ABI or _implements(mode)]
+MISSING_MODES = [mode for mode in MODES if mode not in AVAILABLE_MODES]
 MODULE_DIR = pathlib.Path(os.environ.get("HPY_RS_MODULES", _DEFAULT_DIR))
 _loaded = {}
 
@@ -73,12 +117,18 @@ def built_module(name):
 
 @pytest.fixture(scope="session")
 def mode_dirs(tmp_path_factory):
-    return tmp_path_factory.mktemp("modes")
+    # One directory for the run, not one per session: with hpy_rs_plugin's --hpy-rs-isolate each
+    # test is a session of its own (in a forked child), and every child shares these copies.
+    path = tmp_path_factory.getbasetemp() / "modes"
+    path.mkdir(exist_ok=True)
+    return path
 
 
 def load(name, mode, mode_dirs):
     """The module `name` loaded in `mode`, from that mode's own copy of the file."""
     key = (name, mode)
+    if mode in MISSING_MODES:
+        pytest.skip(f"hpy_rs_runtime does not implement HPy's {mode} mode yet")
     if key not in _loaded and mode == "cpython-abi":
         # An ordinary extension module, imported from its file.
         so = built_module(name)
@@ -91,7 +141,8 @@ def load(name, mode, mode_dirs):
         target_dir = mode_dirs / mode
         target_dir.mkdir(exist_ok=True)
         so = target_dir / src.name
-        shutil.copy(src, so)
+        if not so.exists():  # made by this run (a fresh base directory), never rewritten
+            shutil.copy(src, so)
         spec = importlib.util.spec_from_file_location(name, so)
         module = hpy.universal.load(name, str(so), spec, mode=MODES[mode])
         module.__file__ = str(so)
@@ -107,6 +158,7 @@ INTERPRETER = sys.implementation.name
 # own debug-mode handle objects are such types too, so a reported leak cannot be inspected there.
 HPY_TYPES_BROKEN = (
     not CPYTHON_ABI
+    and not HPY_RS_RUNTIME  # hpy_rs_runtime also reports HPy version 0.9.0
     and INTERPRETER == "cpython"
     and sys.version_info >= (3, 13)
     and hpy.universal.get_version()[0] == "0.9.0"
@@ -137,13 +189,45 @@ def interpreter(request):
     return request.param
 
 
-@pytest.fixture(params=["cpython-abi"] if CPYTHON_ABI else ["universal", "debug"])
+@pytest.fixture(
+    params=["cpython-abi"]
+    if CPYTHON_ABI
+    else [mode for mode in ("universal", "debug") if mode in AVAILABLE_MODES]
+)
 def hpy_mode(request):
     return request.param
 
 
+def _names_missing_mode(item):
+    """The first mode the runtime lacks that the test's name or string parameters name (as a
+    word: `test_import_debug_mode_...`, `hello:debug`, `TRACE`)."""
+    words = set(re.split(r"[^a-z0-9]+", getattr(item, "originalname", item.name).lower()))
+    callspec = getattr(item, "callspec", None)
+    for value in callspec.params.values() if callspec else ():
+        if isinstance(value, str):
+            words.update(re.split(r"[^a-z0-9]+", value.lower()))
+    return next((mode for mode in MISSING_MODES if mode in words), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skips the tests about modes the runtime does not implement (through the stub's HPY=...,
+    in a subprocess, ...), which would otherwise fail for that reason alone."""
+    for item in items if MISSING_MODES else ():
+        mode = _names_missing_mode(item)
+        if mode:
+            item.add_marker(pytest.mark.skip(
+                reason=f"about HPy's {mode} mode, which hpy_rs_runtime does not implement yet"
+            ))
+
+
 def pytest_report_header(config):
-    runtime = "CPython ABI" if CPYTHON_ABI else f"HPy runtime {hpy.universal.get_version()[0]}"
+    if CPYTHON_ABI:
+        runtime = "CPython ABI"
+    elif HPY_RS_RUNTIME:
+        version = ", ".join(hpy.universal.get_version())
+        runtime = f"hpy_rs_runtime ({version}; modes: {', '.join(AVAILABLE_MODES)})"
+    else:
+        runtime = f"HPy runtime {hpy.universal.get_version()[0]}"
     return f"{runtime} on {INTERPRETER} {sys.version.split()[0]}; modules from {MODULE_DIR}"
 
 
