@@ -23,7 +23,9 @@ use pyo3_ffi as py;
 
 use crate::{h, o};
 
-const fn align16(n: usize) -> usize {
+/// `n` rounded up to a multiple of 16, the platform's maximum alignment: where HPy puts an
+/// instance's struct after its builtin base's.
+pub const fn align16(n: usize) -> usize {
     n.div_ceil(16) * 16
 }
 
@@ -105,20 +107,29 @@ unsafe fn fail(exc: *mut py::PyObject, msg: &str) -> HPy {
     HPy_NULL
 }
 
-/// The `PyMethodDef` flags of an HPy method signature.
-pub fn meth_flags(sig: HPyFunc_Signature) -> Option<c_int> {
+/// The `PyMethodDef` flags of an HPy method signature (taken as the integer a C module may
+/// have put there: any value, not only the enum's).
+pub fn meth_flags(sig: u32) -> Option<c_int> {
+    const VARARGS: u32 = HPyFunc_Signature::HPyFunc_VARARGS as u32;
+    const KEYWORDS: u32 = HPyFunc_Signature::HPyFunc_KEYWORDS as u32;
+    const NOARGS: u32 = HPyFunc_Signature::HPyFunc_NOARGS as u32;
+    const O: u32 = HPyFunc_Signature::HPyFunc_O as u32;
     Some(match sig {
-        HPyFunc_Signature::HPyFunc_VARARGS => py::METH_FASTCALL,
-        HPyFunc_Signature::HPyFunc_KEYWORDS => py::METH_FASTCALL | py::METH_KEYWORDS,
-        HPyFunc_Signature::HPyFunc_NOARGS => py::METH_NOARGS,
-        HPyFunc_Signature::HPyFunc_O => py::METH_O,
+        VARARGS => py::METH_FASTCALL,
+        KEYWORDS => py::METH_FASTCALL | py::METH_KEYWORDS,
+        NOARGS => py::METH_NOARGS,
+        O => py::METH_O,
         _ => return None,
     })
 }
 
-/// A `PyMethodDef` for an HPy method (its trampoline is what CPython calls).
+/// A `PyMethodDef` for an HPy method (its trampoline is what CPython calls); `None` for a
+/// signature methods cannot have.
 pub fn method_def(m: &HPyMeth) -> Option<py::PyMethodDef> {
-    let flags = meth_flags(m.signature)?;
+    // SAFETY: the field is a C enum, four bytes read as the integer they hold (a module compiled
+    // from C may hold a value the Rust enum lacks).
+    let sig = unsafe { (&raw const m.signature).cast::<u32>().read() };
+    let flags = meth_flags(sig)?;
     Some(py::PyMethodDef {
         ml_name: m.name,
         // SAFETY: the trampoline of each signature has the C signature its flags name; the
@@ -137,10 +148,7 @@ pub fn method_def(m: &HPyMeth) -> Option<py::PyMethodDef> {
 ///
 /// `spec` points to a live spec whose strings and definitions live for the rest of the
 /// process (as `class/export.rs` makes them); `params` is NULL or a terminated array.
-pub unsafe fn type_from_spec(
-    spec: *mut HPyType_Spec,
-    params: *mut HPyType_SpecParam,
-) -> HPy {
+pub unsafe fn type_from_spec(spec: *mut HPyType_Spec, params: *mut HPyType_SpecParam) -> HPy {
     // SAFETY: forwarded (see above); every pointer read comes from the spec.
     unsafe {
         let spec = &*spec;

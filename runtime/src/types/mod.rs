@@ -1,0 +1,291 @@
+//! HPy types in the universal runtime, with HPy 0.9's general rules, for any module (made by
+//! this SDK or compiled from C with `hpy.devel`, legacy parts included):
+//!
+//! * [`ctx_Type_FromSpec`] ([`spec`], [`create`]): every builtin shape, bases, bases tuple and
+//!   metaclass, legacy slots, HPy members, getsets, methods and slots, `HPy_tp_destroy`,
+//!   `HPy_tp_traverse`, `HPy_tp_call` (vectorcall with a per-instance call function);
+//! * [`ctx_New`], [`ctx_Type_GenericNew`]: instances (zeroed, with their call function);
+//! * `ctx_AsStruct_*`: the struct of an instance of each shape, at a fixed offset ([`shape`]);
+//! * [`ctx_Type_GetBuiltinShape`], [`ctx_SetCallFunction`];
+//! * [`traverse_with`] for the `HPyFunc_TRAVERSEPROC` trampolines ([`crate::call`]), and the
+//!   `tp_dealloc`/`tp_clear` of HPy types ([`lifecycle`]).
+//!
+//! HPy types are recognised through a registry keyed by a pointer each type owns
+//! ([`registry`]), never through a `tp_flags` bit or data stored in the type object, which
+//! CPython 3.13 and later reuse.
+
+#![allow(non_snake_case)]
+
+use core::ffi::{c_int, c_void};
+
+use hpy_cpython::pyo3_ffi as py;
+use hpy_cpython::types::{FLOAT_AT, LIST_AT, OBJECT_AT};
+use hpy_cpython::{h, o};
+use hpy_sys::*;
+
+mod create;
+pub mod lifecycle;
+pub mod registry;
+pub mod shape;
+mod spec;
+
+pub use lifecycle::traverse_with;
+
+/// Sets `exc` with `msg`; returns `HPy_NULL` (the error value of most callers).
+///
+/// # Safety
+///
+/// `exc` is a live exception type; the GIL is held.
+pub(crate) unsafe fn fail(exc: *mut py::PyObject, msg: &str) -> HPy {
+    // A message with a NUL byte is cut there rather than lost.
+    let text = msg.split('\0').next().unwrap_or_default();
+    let msg = std::ffi::CString::new(text).unwrap_or_default();
+    // SAFETY: a live exception type and a NUL-terminated message.
+    unsafe { py::PyErr_SetString(exc, msg.as_ptr()) };
+    HPy_NULL
+}
+
+/// `HPyType_FromSpec(ctx, spec, params)`: see [`spec::type_from_spec`] (shapes, params, errors).
+///
+/// # Safety
+///
+/// Called by a module with the GIL held; `spec` and its definitions live for the rest of the
+/// process, `params` is NULL or ended by kind 0.
+pub unsafe extern "C" fn ctx_Type_FromSpec(
+    _ctx: *mut HPyContext,
+    spec: *mut HPyType_Spec,
+    params: *mut HPyType_SpecParam,
+) -> HPy {
+    // SAFETY: forwarded.
+    unsafe { spec::type_from_spec(spec, params) }
+}
+
+/// Allocates a zeroed instance of `tp` with its `tp_alloc` and sets its call function; the
+/// struct's address goes to `data` (if not NULL). `tp` is a live type.
+#[inline]
+unsafe fn new_instance(tp: *mut py::PyTypeObject, data: *mut *mut c_void) -> HPy {
+    // SAFETY: a live type; `tp_alloc` returns a new zeroed instance (or NULL with an exception);
+    // a custom allocator's instance is zeroed after the object header here, as HPy_New
+    // promises.
+    unsafe {
+        let alloc = (*tp).tp_alloc.unwrap_or(py::PyType_GenericAlloc);
+        let obj = alloc(tp, 0);
+        if obj.is_null() {
+            return HPy_NULL;
+        }
+        if alloc as *const () != py::PyType_GenericAlloc as *const () {
+            let start = size_of::<py::PyObject>();
+            let end = (*tp).tp_basicsize.max(0) as usize;
+            if end > start {
+                core::ptr::write_bytes(obj.cast::<u8>().add(start), 0, end - start);
+            }
+        }
+        let d = registry::of_type(tp);
+        if let Some(d) = d {
+            lifecycle::init_call(obj, d.call);
+        }
+        if !data.is_null() {
+            *data = obj.cast::<u8>().add(d.map_or(0, |d| d.head)).cast();
+        }
+        h(obj)
+    }
+}
+
+/// `HPy_New(ctx, type, &data)`: a new instance of `type` (HPy types, their Python subclasses,
+/// and any other type, whose "struct" is then the object itself, HPy's legacy rule), zeroed,
+/// with `*data` pointing to its struct. `TypeError` if `type` is not a type.
+///
+/// Unlike HPy 0.9.0, which uses `PyObject_New`, this allocates with the type's `tp_alloc`, which
+/// knows the layouts CPython adds to Python subclasses (managed dicts, inline values).
+///
+/// # Safety
+///
+/// Called by a module with the GIL held; `h_type` is an open handle, `data` NULL or writable.
+pub unsafe extern "C" fn ctx_New(
+    _ctx: *mut HPyContext,
+    h_type: HPy,
+    data: *mut *mut c_void,
+) -> HPy {
+    let tp = o(h_type);
+    // SAFETY: an open handle's object is live.
+    unsafe {
+        if tp.is_null() || py::PyType_Check(tp) == 0 {
+            return fail(py::PyExc_TypeError, "HPy_New arg 1 must be a type");
+        }
+        new_instance(tp.cast(), data)
+    }
+}
+
+/// `HPyType_GenericNew(ctx, type, args, nargs, kw)`: a new zeroed instance of `type` (the
+/// arguments are ignored), with its call function set. `TypeError` if `type` is not a type.
+///
+/// # Safety
+///
+/// Called by a module with the GIL held; `type_` is an open handle.
+pub unsafe extern "C" fn ctx_Type_GenericNew(
+    _ctx: *mut HPyContext,
+    type_: HPy,
+    _args: *const HPy,
+    _nargs: HPy_ssize_t,
+    _kw: HPy,
+) -> HPy {
+    let tp = o(type_);
+    // SAFETY: an open handle's object is live.
+    unsafe {
+        if tp.is_null() || py::PyType_Check(tp) == 0 {
+            return fail(
+                py::PyExc_TypeError,
+                "HPy_Type_GenericNew arg 1 must be a type",
+            );
+        }
+        new_instance(tp.cast(), core::ptr::null_mut())
+    }
+}
+
+/// The address `at` bytes into the object of `x`.
+#[inline(always)]
+fn at(x: HPy, at: usize) -> *mut c_void {
+    (x._i as *mut u8).wrapping_add(at).cast()
+}
+
+/// `_HPy_AsStruct_Object`: the struct of an instance of an `Object`-shaped type.
+///
+/// # Safety
+///
+/// None needed (address arithmetic only); the result is meaningful for such an instance.
+pub unsafe extern "C" fn ctx_AsStruct_Object(_ctx: *mut HPyContext, x: HPy) -> *mut c_void {
+    at(x, OBJECT_AT)
+}
+
+/// `_HPy_AsStruct_Type`: ... of a `Type`-shaped type (a metaclass).
+///
+/// # Safety
+///
+/// As [`ctx_AsStruct_Object`].
+pub unsafe extern "C" fn ctx_AsStruct_Type(_ctx: *mut HPyContext, x: HPy) -> *mut c_void {
+    at(x, shape::type_at())
+}
+
+/// `_HPy_AsStruct_Long`: ... of a `Long`-shaped type.
+///
+/// # Safety
+///
+/// As [`ctx_AsStruct_Object`].
+pub unsafe extern "C" fn ctx_AsStruct_Long(_ctx: *mut HPyContext, x: HPy) -> *mut c_void {
+    at(x, shape::long_at())
+}
+
+/// `_HPy_AsStruct_Float`: ... of a `Float`-shaped type.
+///
+/// # Safety
+///
+/// As [`ctx_AsStruct_Object`].
+pub unsafe extern "C" fn ctx_AsStruct_Float(_ctx: *mut HPyContext, x: HPy) -> *mut c_void {
+    at(x, FLOAT_AT)
+}
+
+/// `_HPy_AsStruct_Unicode`: ... of a `Unicode`-shaped type.
+///
+/// # Safety
+///
+/// As [`ctx_AsStruct_Object`].
+pub unsafe extern "C" fn ctx_AsStruct_Unicode(_ctx: *mut HPyContext, x: HPy) -> *mut c_void {
+    at(x, shape::unicode_at())
+}
+
+/// `_HPy_AsStruct_Tuple`: ... of a `Tuple`-shaped type.
+///
+/// # Safety
+///
+/// As [`ctx_AsStruct_Object`].
+pub unsafe extern "C" fn ctx_AsStruct_Tuple(_ctx: *mut HPyContext, x: HPy) -> *mut c_void {
+    at(x, shape::tuple_at())
+}
+
+/// `_HPy_AsStruct_List`: ... of a `List`-shaped type.
+///
+/// # Safety
+///
+/// As [`ctx_AsStruct_Object`].
+pub unsafe extern "C" fn ctx_AsStruct_List(_ctx: *mut HPyContext, x: HPy) -> *mut c_void {
+    at(x, LIST_AT)
+}
+
+/// `HPyType_GetBuiltinShape(ctx, type)`: the shape of an HPy type, or of the nearest HPy base of
+/// a Python subclass; `Legacy` for other types (as HPy). `TypeError` (and -2) if `type` is not a
+/// type.
+///
+/// # Safety
+///
+/// Called by a module with the GIL held; `h_type` is an open handle.
+pub unsafe extern "C" fn ctx_Type_GetBuiltinShape(
+    _ctx: *mut HPyContext,
+    h_type: HPy,
+) -> HPyType_BuiltinShape {
+    let tp = o(h_type);
+    // SAFETY: an open handle's object is live.
+    unsafe {
+        if tp.is_null() || py::PyType_Check(tp) == 0 {
+            fail(py::PyExc_TypeError, "arg must be a type");
+            return -2;
+        }
+        registry::of_type(tp.cast()).map_or(HPyType_BuiltinShape_HPyType_BuiltinShape_Legacy, |d| {
+            d.shape
+        })
+    }
+}
+
+/// `HPy_SetCallFunction(ctx, obj, func)`: the call function of this instance (the word at its
+/// type's `tp_vectorcall_offset`). `TypeError` unless `obj` is an instance of an HPy type with
+/// `HPy_tp_call` or a `__vectorcalloffset__` member (HPy's message); 0 on success, -1 on error.
+///
+/// # Safety
+///
+/// Called by a module with the GIL held; `x` is an open handle, `func` NULL or a live
+/// `HPyCallFunction`.
+pub unsafe extern "C" fn ctx_SetCallFunction(
+    _ctx: *mut HPyContext,
+    x: HPy,
+    func: *mut HPyCallFunction,
+) -> c_int {
+    let obj = o(x);
+    // SAFETY: an open handle's object is live; the slot is checked to lie inside the instance.
+    unsafe {
+        let tp = py::Py_TYPE(obj);
+        let off = (*tp).tp_vectorcall_offset;
+        let inside =
+            off > 0 && off as usize + size_of::<usize>() <= (*tp).tp_basicsize.max(0) as usize;
+        if !inside || registry::of_type(tp).is_none() {
+            let name = core::ffi::CStr::from_ptr((*tp).tp_name).to_string_lossy();
+            let name: String = name.chars().take(50).collect();
+            fail(
+                py::PyExc_TypeError,
+                &format!("type '{name}' does not implement the HPy call protocol"),
+            );
+            return -1;
+        }
+        let f = func.as_ref().and_then(|f| f.cpy_trampoline);
+        obj.cast::<u8>()
+            .add(off as usize)
+            .cast::<cpy_vectorcallfunc>()
+            .write_unaligned(f);
+        0
+    }
+}
+
+/// Puts the type functions of the runtime into `ctx` (over `hpy-cpython`'s, which are the SDK's
+/// CPython ABI's).
+pub fn fill_context(ctx: &mut HPyContext) {
+    ctx.ctx_Type_FromSpec = Some(ctx_Type_FromSpec);
+    ctx.ctx_New = Some(ctx_New);
+    ctx.ctx_Type_GenericNew = Some(ctx_Type_GenericNew);
+    ctx.ctx_AsStruct_Object = Some(ctx_AsStruct_Object);
+    ctx.ctx_AsStruct_Type = Some(ctx_AsStruct_Type);
+    ctx.ctx_AsStruct_Long = Some(ctx_AsStruct_Long);
+    ctx.ctx_AsStruct_Float = Some(ctx_AsStruct_Float);
+    ctx.ctx_AsStruct_Unicode = Some(ctx_AsStruct_Unicode);
+    ctx.ctx_AsStruct_Tuple = Some(ctx_AsStruct_Tuple);
+    ctx.ctx_AsStruct_List = Some(ctx_AsStruct_List);
+    ctx.ctx_Type_GetBuiltinShape = Some(ctx_Type_GetBuiltinShape);
+    ctx.ctx_SetCallFunction = Some(ctx_SetCallFunction);
+}
