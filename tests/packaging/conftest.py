@@ -4,10 +4,13 @@ Fresh environments are made for each interpreter of HPY_RS_PACKAGING_PYTHONS (sp
 paths; default: the interpreter running pytest, plus HPY_RS_PYPY when set), either with pip
 (`venv --without-pip`, then pip installed from its wheel) or by uv (no pip in them). They install
 from a local wheelhouse only (`--no-index --find-links`): the wheels `cargo hpy wheel` makes of
-examples/hello and examples/ujson, the build backend's wheel, and pip, hpy 0.9.0, pytest and mypy
-downloaded once from the package index. hpy 0.9.0 has no wheels past CPython 3.11: those of
-HPY_RS_HPY_WHEELS (default target/cache/hpy-wheels, built by scripts/setup.sh's cpython_env) are
-copied in. CARGO_HPY names the cargo-hpy executable under test.
+examples/hello and examples/ujson, the runtime hpy-rs-runtime's wheel for each CPython of the
+list and the interpreter running pytest (which the universal wheels require on CPython), the
+build backend's wheel, and pip, hpy 0.9.0 (the older runtime, which the loader stubs fall back
+to), pytest and mypy downloaded once from the package index. hpy 0.9.0 has no wheels past
+CPython 3.11: those of HPY_RS_HPY_WHEELS (default target/cache/hpy-wheels, built by
+scripts/setup.sh's cpython_env) are copied in. CARGO_HPY names the cargo-hpy executable under
+test.
 """
 
 import os
@@ -95,12 +98,45 @@ def wheel_of(wheelhouse, dist):
     return found
 
 
+def cpython_tag(python):
+    """The wheel Python tag of a CPython (`cp311`), or None for another interpreter."""
+    out = run(python, "-c", "import sys; print(sys.implementation.name, '%d%d' % sys.version_info[:2])")
+    name, version = out.split()
+    return "cp" + version if name == "cpython" else None
+
+
+def runtime_wheels(wheelhouse):
+    """The runtime's wheels in the wheelhouse: Python tag (`cp311`) to path."""
+    return {w.name.split("-")[2]: w for w in Path(wheelhouse).glob("hpy_rs_runtime-*.whl")}
+
+
+def runtime_has_debug_mode(python, env):
+    """Whether the runtime the loader stub picks in the environment of `python` offers HPy's
+    debug mode. hpy_rs_runtime's `_debug` functions raise NotImplementedError until it does."""
+    code = ("import sys\n"
+            "try:\n    import hpy_rs_runtime as u\n"
+            "except ModuleNotFoundError:\n    import hpy.universal as u\n"
+            "try:\n    u._debug.new_generation()\n"
+            "except NotImplementedError:\n    sys.exit(3)\n")
+    result = subprocess.run([str(python), "-c", code], env=env)
+    assert result.returncode in (0, 3), result
+    return result.returncode == 0
+
+
 @pytest.fixture(scope="session")
 def wheelhouse(tmp_path_factory):
     """The wheels under test, the backend's wheel, and what fresh environments install."""
     wh = tmp_path_factory.mktemp("wheelhouse")
     for crate in ("hello", "ujson_hpy"):
         cargo_hpy("wheel", "-p", crate, "--out", wh, cwd=ROOT)
+    # The runtime: one wheel per CPython (`-i` repeated), as the README builds them.
+    cpythons = {}
+    for python in [sys.executable] + list(INTERPRETERS.values()):
+        tag = cpython_tag(python)
+        if tag:
+            cpythons.setdefault(tag, python)
+    interpreters = [arg for python in cpythons.values() for arg in ("-i", python)]
+    cargo_hpy("wheel", "-p", "hpy-rs-runtime", *interpreters, "--out", wh, cwd=ROOT)
     run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
         "-w", wh, ROOT / "backend")
     run(sys.executable, "-m", "pip", "download", "-q", "--only-binary", ":all:", "-d", wh,
