@@ -26,7 +26,7 @@
 #                                PYTEST_ARGS works too, relative to the sdist's root)
 #   HPY_RS_SUITE_ISOLATE=0       run the tests in one pytest process (faster, but the first crash
 #                                ends the run; the script then names the test that was running)
-#   HPY_RS_SUITE_TIMEOUT=SECONDS per-test limit when isolated (default 300)
+#   HPY_RS_SUITE_TIMEOUT=SECONDS per-test limit when isolated (default 120)
 # Exits with pytest's status, or 3 if pytest died (signal) without isolation.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -78,7 +78,7 @@ mv "$src/hpy" "$src/hpy-sources-moved-aside"
 args=(-p hpy_rs_plugin -p no:cacheprovider -o testpaths=test --ignore=test/hpy_devel
       --basetemp "$work/tmp" -o junit_suite_name="hpy-0.9.0-suite-on-hpy_rs_runtime-$key")
 if [ "${HPY_RS_SUITE_ISOLATE:-1}" != 0 ]; then
-    args+=(--hpy-rs-isolate --hpy-rs-timeout "${HPY_RS_SUITE_TIMEOUT:-300}")
+    args+=(--hpy-rs-isolate --hpy-rs-timeout "${HPY_RS_SUITE_TIMEOUT:-120}")
 fi
 [ -z "$junit" ] || { mkdir -p "$(dirname "$junit")"; args+=(--junitxml "$junit"); }
 last="$work/last-test"

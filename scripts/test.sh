@@ -173,7 +173,8 @@ for python in "$VENV_PYTHON" "${others[@]}"; do
     "$ROOT/scripts/build-runtime.sh" "$python" >/dev/null
     say "pytest on $("$python" -c 'import sys; print(sys.implementation.name, sys.version.split()[0])'), modules from target/hpy/test, through hpy_rs_runtime"
     HPY_RS_RUNTIME=hpy-rs HPY_RS_MODULES="$ROOT/target/hpy/test" "$python" -m pytest "$ROOT/tests/python" \
-        -p hpy_rs_plugin --hpy-rs-isolate -p no:cacheprovider -o junit_suite_name="hpy-rs-runtime-$k" \
+        -p hpy_rs_plugin --hpy-rs-isolate --hpy-rs-timeout 120 -p no:cacheprovider \
+        -o junit_suite_name="hpy-rs-runtime-$k" \
         --junitxml "$MATRIX/$k-hpy-rs-pytest.xml" -q "$@" || runtime_failed+=("tests/python on $k")
     HPY_RS_SUITE_JUNITXML="$MATRIX/$k-hpy-suite.xml" "$ROOT/scripts/hpy-suite.sh" "$python" \
         -k "universal or hybrid" -q || runtime_failed+=("HPy 0.9.0's suite on $k")
