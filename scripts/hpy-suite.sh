@@ -74,7 +74,12 @@ tar -xzf "$sdist" -C "$work"
 src="$work/hpy-0.9.0"
 mv "$src/hpy" "$src/hpy-sources-moved-aside"
 
-# 4. pytest from the sdist's root.
+# 4. pytest from the sdist's root. The hybrid ABI's modules include Python.h; Debian's packages
+# (scripts/cpython.sh unpacks them into a prefix) keep pyconfig.h in
+# <prefix>/usr/include/<multiarch>/python3.X, which Python.h reaches through the parent of
+# Python's include directory.
+include="$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')"
+export CPATH="$(dirname "$include")${CPATH:+:$CPATH}"
 args=(-p hpy_rs_plugin -p no:cacheprovider -o testpaths=test --ignore=test/hpy_devel
       --basetemp "$work/tmp" -o junit_suite_name="hpy-0.9.0-suite-on-hpy_rs_runtime-$key")
 if [ "${HPY_RS_SUITE_ISOLATE:-1}" != 0 ]; then
