@@ -1,7 +1,7 @@
 """The runtime hpy-rs-runtime as a distribution: `cargo hpy wheel -p hpy-rs-runtime -i PYTHON ...`
 makes one well-formed `cp3XY-cp3XY-<platform>` wheel per CPython, which installs offline into a
-fresh environment; `pip install ./runtime` builds and installs it for the interpreter running
-pip; and a universal wheel installs on CPython 3.13 with no C compiler reachable, pulling the
+fresh environment; `pip install ./runtime` and `pip install` of its sdist build and install it
+for the interpreter running pip; and a universal wheel installs on CPython 3.13 with no C compiler reachable, pulling the
 runtime in through its Requires-Dist, without the hpy package."""
 
 import base64
@@ -106,6 +106,19 @@ def test_pip_install_of_the_checkout_builds_for_the_interpreter(wheelhouse, tmp_
     files = run(python, "-c", "import importlib.metadata as m; "
                 "print(sorted(str(f) for f in m.files('hpy-rs-runtime')))", env=env)
     assert "'hpy_rs_runtime%s'" % sysconfig.get_config_var("EXT_SUFFIX") in files, files
+
+
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="the runtime is for CPython")
+def test_runtime_sdist_installs(wheelhouse, tmp_path):
+    # `cargo hpy sdist` of a CPython extension crate: its path dependencies (hpy-sys, hpy-cpython)
+    # travel in the archive, and pip builds it with the backend for the interpreter running pip.
+    out = cargo_hpy("sdist", "-p", "hpy-rs-runtime", "--out", tmp_path, cwd=ROOT)
+    sdist = Path(out.strip().splitlines()[-1])
+    assert sdist.name == "hpy_rs_runtime-%s.tar.gz" % VERSION
+    python = make_venv(tmp_path / "venv", sys.executable, "pip", wheelhouse)
+    env = offline_env(wheelhouse)
+    install(python, "pip", sdist, "-C", "profile=dev", env=env, cwd=tmp_path)
+    assert run(python, "-c", CHECK_RUNTIME, env=env, cwd=tmp_path).strip() == RUNTIME_OK
 
 
 def cpython313():
