@@ -177,7 +177,7 @@ for python in "$VENV_PYTHON" "${others[@]}"; do
         -o junit_suite_name="hpy-rs-runtime-$k" \
         --junitxml "$MATRIX/$k-hpy-rs-pytest.xml" -q "$@" || runtime_failed+=("tests/python on $k")
     HPY_RS_SUITE_JUNITXML="$MATRIX/$k-hpy-suite.xml" "$ROOT/scripts/hpy-suite.sh" "$python" \
-        -k "universal or hybrid" -q || runtime_failed+=("HPy 0.9.0's suite on $k")
+        -k "universal or hybrid" -q --tb=short || runtime_failed+=("HPy 0.9.0's suite on $k")
 done
 
 say "the interpreter matrix (also in target/matrix/matrix.md)"
