@@ -496,3 +496,54 @@ unsafe fn capsule_destructor(d: *mut HPyCapsule_Destructor) -> Option<py::PyCaps
     // which is `PyCapsule_Destructor`'s signature.
     unsafe { d.as_ref()?.cpy_trampoline.map(|f| core::mem::transmute(f)) }
 }
+
+/// The next entry of a dict in storage order (CPython's `PyDict_Next`, with new references):
+/// 1 with `*key` and `*value` set and `*pos` advanced, or 0 at the end or if `dict` is not a
+/// dict. Raises nothing. Not an HPy 0.9 context function: the SDK's CPython ABI calls it
+/// directly, and the universal runtime offers it as `hpy_sys::hpy_rs::Extensions::ctx_Dict_Next`.
+///
+/// # Safety
+///
+/// The GIL is held; `dict` is a live object; `pos`, `key` and `value` are writable, and `*pos`
+/// is 0 or a value an earlier call on the same dict left there.
+#[inline]
+pub unsafe fn dict_next(
+    dict: HPy,
+    pos: *mut HPy_ssize_t,
+    key: *mut HPy,
+    value: *mut HPy,
+) -> c_int {
+    // SAFETY: the caller's contract; the entry's objects are borrowed from the dict and get a
+    // reference of their own before the handles are handed out.
+    unsafe {
+        if py::PyDict_Check(o(dict)) == 0 {
+            return 0;
+        }
+        let mut k = null_mut();
+        let mut v = null_mut();
+        if py::PyDict_Next(o(dict), pos, &mut k, &mut v) == 0 {
+            return 0;
+        }
+        py::Py_INCREF(k);
+        py::Py_INCREF(v);
+        *key = h(k);
+        *value = h(v);
+        1
+    }
+}
+
+/// [`dict_next`] with the context argument of `hpy_sys::hpy_rs::DictNext` (ignored).
+///
+/// # Safety
+///
+/// As [`dict_next`].
+pub unsafe extern "C" fn ctx_Dict_Next(
+    _ctx: *mut HPyContext,
+    dict: HPy,
+    pos: *mut HPy_ssize_t,
+    key: *mut HPy,
+    value: *mut HPy,
+) -> c_int {
+    // SAFETY: forwarded.
+    unsafe { dict_next(dict, pos, key, value) }
+}

@@ -63,6 +63,49 @@ pub mod pypy {
     pub type HPyContext = _HPyContext_s;
 }
 
+/// What hpy-rs's own universal runtime for CPython (`hpy_rs_runtime`) offers beyond HPy 0.9.0's
+/// context. Hand-written: this is the project's own ABI, not HPy's.
+///
+/// Its contexts have a name containing [`hpy_rs::RUNTIME_MARK`], and their `_private` member
+/// points to a static [`hpy_rs::Extensions`] table whose `magic` is [`hpy_rs::MAGIC`]. Members
+/// are only ever appended; `size` says how many bytes of the table the runtime fills. A module
+/// checks the name, the magic and the size before using a member, and keeps working without
+/// them on every other runtime.
+pub mod hpy_rs {
+    use super::{HPy, HPyContext, HPy_ssize_t};
+
+    /// The part of `HPyContext.name` that marks a context of hpy-rs's runtime.
+    pub const RUNTIME_MARK: &str = "(hpy-rs runtime";
+
+    /// `Extensions.magic`: the bytes `hpyrsExt` as a little-endian word.
+    pub const MAGIC: u64 = u64::from_le_bytes(*b"hpyrsExt");
+
+    /// `ctx_Dict_Next(ctx, dict, pos, key, value)`: the next entry of the dict `dict` (or of a
+    /// subclass) in storage order, as CPython's `PyDict_Next` walks it, starting at `*pos == 0`;
+    /// returns 1 and stores new handles in `*key` and `*value` (and advances `*pos`), or 0 at the
+    /// end or if `dict` is not a dict. Raises nothing. Changes to the dict during a walk behave
+    /// as for `PyDict_Next`.
+    pub type DictNext = unsafe extern "C" fn(
+        ctx: *mut HPyContext,
+        dict: HPy,
+        pos: *mut HPy_ssize_t,
+        key: *mut HPy,
+        value: *mut HPy,
+    ) -> core::ffi::c_int;
+
+    /// The table `HPyContext._private` points to in hpy-rs's runtime.
+    #[repr(C)]
+    #[derive(Debug, Clone, Copy)]
+    pub struct Extensions {
+        /// [`MAGIC`].
+        pub magic: u64,
+        /// The size in bytes of the table as the runtime fills it.
+        pub size: usize,
+        /// See [`DictNext`].
+        pub ctx_Dict_Next: Option<DictNext>,
+    }
+}
+
 /// The HPy ABI major version a module built with these bindings requires.
 pub const ABI_VERSION: u32 = HPY_ABI_VERSION;
 /// The HPy ABI minor version a module built with these bindings requires.

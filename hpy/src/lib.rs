@@ -126,7 +126,8 @@ pub use raise::ExceptionClass;
 pub use tracker::Tracker;
 pub use types::{
     adjust_indices, Args, AttrName, BuiltinShape, BuiltinType, Bytes, Capsule, CompareOp, Dict,
-    Int, ItemKey, Kwargs, List, ListBuilder, Slice, SliceIndices, Str, Tuple, TupleBuilder, Type,
+    DictEntries, Int, ItemKey, Kwargs, List, ListBuilder, Slice, SliceIndices, Str, Tuple,
+    TupleBuilder, Type,
 };
 pub use varargs::{Arg, VarArgs};
 

@@ -25,7 +25,16 @@ use hpy_sys as sys;
 use pyo3::Python;
 
 /// The context's name (`HPyContext.name`).
+/// It contains `hpy_sys::hpy_rs::RUNTIME_MARK`, which tells modules that `_private` points to
+/// [`EXTENSIONS`].
 pub const NAME: &core::ffi::CStr = c"HPy Universal ABI (hpy-rs runtime, CPython)";
+
+/// What this runtime offers beyond HPy 0.9.0's context (`HPyContext._private` points here).
+pub static EXTENSIONS: sys::hpy_rs::Extensions = sys::hpy_rs::Extensions {
+    magic: sys::hpy_rs::MAGIC,
+    size: core::mem::size_of::<sys::hpy_rs::Extensions>(),
+    ctx_Dict_Next: Some(hpy_cpython::functions::ctx_Dict_Next),
+};
 
 /// The address of the universal context, once made.
 struct ContextPtr(*mut sys::HPyContext);
@@ -52,6 +61,8 @@ pub fn universal(_py: Python<'_>) -> *mut sys::HPyContext {
 /// Fills every member of `ctx`.
 fn fill(ctx: &mut sys::HPyContext) {
     ctx.name = NAME.as_ptr();
+    // Read only: modules never write through `_private`.
+    ctx._private = (&raw const EXTENSIONS).cast_mut().cast();
     ctx.abi_version = sys::HPY_ABI_VERSION as i32;
     // SAFETY: the interpreter is running and the GIL is held (`universal`'s caller).
     unsafe { hpy_cpython::constants::fill_context(ctx) };
@@ -65,6 +76,12 @@ fn fill(ctx: &mut sys::HPyContext) {
 mod tests {
     /// Every function member of the context is set (the bindings' struct has 180; a member left
     /// NULL would crash the module that calls it).
+    #[test]
+    fn the_name_marks_the_extensions() {
+        let name = super::NAME.to_str().unwrap();
+        assert!(name.contains(hpy_sys::hpy_rs::RUNTIME_MARK));
+    }
+
     #[test]
     fn every_function_is_filled() {
         let mut ctx = hpy_sys::HPyContext::default();

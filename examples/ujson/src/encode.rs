@@ -376,14 +376,59 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
     /// after the others. With `sort_keys` the sorted list is a snapshot, as in ujson: added keys
     /// are not written, and a key deleted before its turn is a `RuntimeError` (ujson stops
     /// writing there, leaving unfinished JSON).
+    ///
+    /// Where the runtime can walk a dict's storage (the CPython ABI, and hpy-rs's runtime:
+    /// [`Dict::iter_storage`]), that walk is ujson's own (`PyDict_Next`), for a dict and a
+    /// subclass alike, and changes made meanwhile give ujson's result by construction.
     #[inline(always)]
     fn dict(&mut self, dict: &Dict<'ctx>, level: u32) -> Done {
+        if !self.opts.sort_keys {
+            if let Some(entries) = dict.iter_storage() {
+                return self.storage_dict(dict, entries, level);
+            }
+        }
         let exact = self.is_exact_dict(dict)?;
         if exact && !self.opts.sort_keys {
             self.exact_dict(dict, level)
         } else {
             self.any_dict(dict, level, exact)
         }
+    }
+
+    /// A dict written from a walk of its storage. Python code run meanwhile may add entries,
+    /// which the walk then writes too; past [`MAX_DICT_ROUNDS`] entries more than the dict had,
+    /// the dict is taken to grow without end (`RuntimeError`, as the key-list walk raises).
+    #[inline(never)]
+    fn storage_dict(
+        &mut self,
+        dict: &Dict<'ctx>,
+        entries: hpy::DictEntries<'_, 'ctx>,
+        level: u32,
+    ) -> Done {
+        if self.guard.exhausted() {
+            return Err(stack::error().into());
+        }
+        let limit = dict.len()?.saturating_add(MAX_DICT_ROUNDS as usize);
+        self.out.push(b'{');
+        let mut count = 0usize;
+        for (key, value) in entries {
+            if count >= limit {
+                return Err(dict_changed());
+            }
+            if count > 0 {
+                put(&mut self.out, &self.opts.item_sep);
+            }
+            self.newline_indent(level + 1);
+            self.key(&key)?;
+            put(&mut self.out, &self.opts.key_sep);
+            self.encode(&value, level + 1)?;
+            count += 1;
+        }
+        if count > 0 {
+            self.newline_indent(level);
+        }
+        self.out.push(b'}');
+        Ok(())
     }
 
     /// The common case: a `dict` itself, in its own order. The same walk as [`Self::walk`],

@@ -11,7 +11,10 @@ use crate::sys;
 pub(crate) fn new_str(_ctx: impl AsContext, s: &str) -> sys::HPy {
     // SAFETY: `s` is `len` bytes of valid UTF-8; CPython copies them.
     super::cpython::h(unsafe {
-        hpy_cpython::pyo3_ffi::PyUnicode_FromStringAndSize(s.as_ptr().cast(), s.len() as hpy_cpython::pyo3_ffi::Py_ssize_t)
+        hpy_cpython::pyo3_ffi::PyUnicode_FromStringAndSize(
+            s.as_ptr().cast(),
+            s.len() as hpy_cpython::pyo3_ffi::Py_ssize_t,
+        )
     })
 }
 

@@ -83,6 +83,7 @@ macro_rules! context_functions {
 mod constants;
 mod constructors;
 pub(crate) mod def;
+pub(crate) mod extensions;
 #[cfg(not(feature = "cpython-abi"))]
 mod functions;
 pub(crate) mod runtime;

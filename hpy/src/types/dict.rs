@@ -49,8 +49,31 @@ impl<'ctx> Dict<'ctx> {
         expect_type(copy, Handle::is_dict, Dict::new_unchecked, "HPyDict_Copy")
     }
 
-    /// The `(key, value)` pairs, in insertion order (a snapshot).
+    /// The entries in storage order, read from the dict's storage without running any Python
+    /// code (no `__hash__`, `__eq__` or `__getitem__`), or `None` where the runtime offers no
+    /// such walk: HPy 0.9's API has none. It exists in the CPython ABI and on hpy-rs's own
+    /// runtime (`hpy_rs_runtime`), both with CPython's `PyDict_Next`; hpy 0.9.0's runtime and
+    /// PyPy's HPy return `None` (use [`Dict::items`], which falls back to a lookup per key).
+    ///
+    /// Changes made to the dict during the walk behave as for `PyDict_Next`: entries deleted
+    /// before their turn are not seen, and entries added may or may not be.
+    pub fn iter_storage(&self) -> Option<DictEntries<'_, 'ctx>> {
+        let next = crate::ffi::extensions::dict_next(self.ctx())?;
+        Some(DictEntries {
+            dict: self,
+            pos: 0,
+            next,
+        })
+    }
+
+    /// The `(key, value)` pairs, in insertion order (a snapshot): read from the storage where
+    /// the runtime can ([`Dict::iter_storage`]), otherwise the keys (`HPyDict_Keys`) and a
+    /// lookup of each (which runs the keys' `__hash__` and `__eq__`, and misses a key whose hash
+    /// changed since it was inserted).
     pub fn items(&self) -> HPyResult<Vec<(Handle<'ctx>, Handle<'ctx>)>> {
+        if let Some(entries) = self.iter_storage() {
+            return Ok(entries.collect());
+        }
         let keys = self.keys()?;
         let n = keys.len()?;
         let mut out = Vec::with_capacity(n);
@@ -60,6 +83,41 @@ impl<'ctx> Dict<'ctx> {
             out.push((k, v));
         }
         Ok(out)
+    }
+}
+
+/// A walk over a dict's entries in storage order ([`Dict::iter_storage`]): each item is a new
+/// `(key, value)` pair of handles. It raises nothing.
+pub struct DictEntries<'a, 'ctx> {
+    dict: &'a Dict<'ctx>,
+    pos: isize,
+    next: crate::sys::hpy_rs::DictNext,
+}
+
+impl<'ctx> Iterator for DictEntries<'_, 'ctx> {
+    type Item = (Handle<'ctx>, Handle<'ctx>);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let ctx = self.dict.ctx();
+        let mut key = crate::sys::HPy_NULL;
+        let mut value = crate::sys::HPy_NULL;
+        // SAFETY: `next` is the running runtime's `ctx_Dict_Next`, called with its context, an
+        // open handle and a position that only it has written; on 1 it stored two new handles,
+        // which become owned here.
+        unsafe {
+            if (self.next)(
+                ctx.as_ptr(),
+                self.dict.as_raw(),
+                &mut self.pos,
+                &mut key,
+                &mut value,
+            ) == 0
+            {
+                return None;
+            }
+            Some((Handle::from_raw(ctx, key), Handle::from_raw(ctx, value)))
+        }
     }
 }
 

@@ -208,7 +208,7 @@ pub use self::bytes::Bytes;
 pub use builtin_types::{BuiltinShape, BuiltinType};
 pub use call::{Args, Kwargs};
 pub use capsule::Capsule;
-pub use dict::Dict;
+pub use dict::{Dict, DictEntries};
 pub use int::Int;
 pub use list::List;
 pub use list::ListBuilder;

@@ -49,8 +49,8 @@ pub(crate) fn abi_version(_ctx: impl AsContext) -> i32 {
 pub(crate) mod trampoline {
     use core::ffi::{c_char, c_void};
 
-    use hpy_sys as sys;
     use hpy_cpython::pyo3_ffi as py;
+    use hpy_sys as sys;
 
     /// No loader context in the CPython ABI.
     ///
