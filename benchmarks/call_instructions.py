@@ -50,6 +50,16 @@ if kind == "hpy":
         spec = importlib.util.spec_from_file_location(name, path)
         return hpy.universal.load(name, path, spec, mode=hpy.universal.MODE_UNIVERSAL)
     m = load(name)
+elif kind == "hpy-rs":
+    # hpy_rs_runtime from the directory HPY_RS_RUNTIME_DIR names (runtime_instructions.py).
+    import os
+    sys.path.insert(0, os.environ["HPY_RS_RUNTIME_DIR"])
+    import hpy_rs_runtime
+    def load(name):
+        path = f"{directory}/{name}.hpy0.so"
+        spec = importlib.util.spec_from_file_location(name, path)
+        return hpy_rs_runtime.load(name, path, spec, mode=hpy_rs_runtime.MODE_UNIVERSAL)
+    m = load(name)
 elif kind == "native":
     sys.path.insert(0, directory)
     m = importlib.import_module(name)

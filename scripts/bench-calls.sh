@@ -7,7 +7,9 @@
 #      case of each implementation in processes of its own);
 #   2. benchmarks/call_instructions.py: instructions per call under valgrind's callgrind, which
 #      the machine's noise and PyPy's JIT do not move (valgrind is installed if missing);
-#   3. HPy's own microbench/test_microbench.py, unmodified, three times against the C module and
+#   3. benchmarks/runtime_instructions.py (CPython 3.11): the same counts through hpy 0.9.0's
+#      runtime and through hpy_rs_runtime, beside the Rust port built for the CPython ABI;
+#   4. HPy's own microbench/test_microbench.py, unmodified, three times against the C module and
 #      three times against the Rust one, alternately (its table compares each with the C-API
 #      module).
 # Writes docs/call-benchmark.md.
@@ -68,6 +70,11 @@ PYO3_PYTHON="$VENV_PYTHON" cargo build -q --release --manifest-path "$ROOT/bench
 mkdir -p "$work/pyo3"
 cp "$work/pyo3-target/release/libpyo3_simple.so" "$work/pyo3/pyo3_simple.so"
 
+say "cargo hpy build --abi cpython --release -p microbench, and hpy_rs_runtime (CPython 3.11)"
+cargo run -q -p cargo-hpy -- hpy build --abi cpython --python "$VENV_PYTHON" --release -p microbench \
+    --out "$work/rust-cpython-abi"
+runtime_dir="$("$ROOT/scripts/build-runtime.sh" "$VENV_PYTHON")"
+
 report="$ROOT/docs/call-benchmark.md"
 tmp="$work/report.md"
 {
@@ -105,6 +112,16 @@ for python in "${pythons[@]}"; do
     say "call_instructions.py on $impl (valgrind)"
     "$python" "$ROOT/benchmarks/call_instructions.py" "$work/rust" "$work/c" "$work/cpy-$impl" "$work/pyo3" | tee -a "$tmp"
 done
+{
+    echo "## The universal runtimes for CPython (benchmarks/runtime_instructions.py)"
+    echo
+    echo "The same module files loaded through hpy 0.9.0's \`hpy.universal\` and through hpy-rs's"
+    echo "\`hpy_rs_runtime\`, and the Rust port built for the CPython ABI (no runtime), counted as above."
+    echo
+} >> "$tmp"
+say "runtime_instructions.py on CPython (valgrind)"
+"$VENV_PYTHON" "$ROOT/benchmarks/runtime_instructions.py" "$work/rust" "$work/c" "$work/rust-cpython-abi" \
+    "$runtime_dir" | tee -a "$tmp"
 {
     echo "## HPy's own microbench/test_microbench.py"
     echo
