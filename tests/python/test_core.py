@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CPYTHON_ABI, HPY_TYPES_BROKEN, load, universal_only
+from conftest import CPYTHON_ABI, HPY_RS_RUNTIME, HPY_TYPES_BROKEN, load, universal_only
 
 if not CPYTHON_ABI:
     from hpy.debug import LeakDetector
@@ -157,7 +157,10 @@ def test_context_name(testmod, hpy_mode):
         assert name == "cpython-abi"
         return
     expected = {"debug": "HPy Debug Mode ABI", "universal": "HPy Universal ABI"}[hpy_mode]
-    if sys.implementation.name == "pypy":
+    if HPY_RS_RUNTIME:
+        # hpy_rs_runtime marks its contexts (the SDK finds its extensions by that mark).
+        assert name == f"{expected} (hpy-rs runtime, CPython)"
+    elif sys.implementation.name == "pypy":
         assert name == f"{expected} (PyPy backend)"
     elif hpy_mode == "debug":
         assert name == expected
