@@ -162,6 +162,14 @@ pub fn do_load(
 ) -> PyResult<Py<PyAny>> {
     let short = short_name(py, name)?;
     let err = |msg: String| HPyLoadError::new_err(py, msg);
+    // SAFETY: both only read the interpreter state of the running thread, which holds the GIL.
+    let main = unsafe { ffi::PyInterpreterState_Get() == ffi::PyInterpreterState_Main() };
+    if !main {
+        return Err(err(format!(
+            "cannot load '{short}' in a sub-interpreter: HPy 0.9 modules and this runtime's \
+             context keep per-process state, which only the main interpreter may use"
+        )));
+    }
     // SAFETY: loading a shared library runs its initialisers; an HPy module's are the
     // compiler's. The library is never unloaded (its functions back the module's objects).
     let lib = unsafe {
