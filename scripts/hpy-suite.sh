@@ -27,6 +27,8 @@
 #   HPY_RS_SUITE_ISOLATE=0       run the tests in one pytest process (faster, but the first crash
 #                                ends the run; the script then names the test that was running)
 #   HPY_RS_SUITE_TIMEOUT=SECONDS per-test limit when isolated (default 120)
+#   HPY_RS_SUITE_RUNTIME=hpy     run against hpy 0.9.0's own runtime instead (the baseline of the
+#                                README's comparison; crashes are counted per test as above)
 # Exits with pytest's status, or 3 if pytest died (signal) without isolation.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -89,10 +91,16 @@ fi
 last="$work/last-test"
 args+=(--hpy-rs-last-test "$last")
 
-say "HPy 0.9.0's test suite on $version against hpy_rs_runtime${*:+ ($*)}"
+runtime=hpy-rs
+against=hpy_rs_runtime
+if [ "${HPY_RS_SUITE_RUNTIME:-hpy-rs}" = hpy ]; then
+    runtime=hpy
+    against="hpy 0.9.0's runtime (baseline)"
+fi
+say "HPy 0.9.0's test suite on $version against $against${*:+ ($*)}"
 cd "$src"
 status=0
-HPY_RS_RUNTIME=hpy-rs \
+HPY_RS_RUNTIME=$runtime HPY_RS_SUITE_RUNTIME=$runtime \
     "$python" -m pytest "${args[@]}" "$@" || status=$?
 if [ "$status" -gt 128 ]; then
     echo "error: pytest was killed by signal $((status - 128)) ($(kill -l "$((status - 128))" 2>/dev/null || echo '?'))" \

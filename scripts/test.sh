@@ -26,7 +26,8 @@
 #   8. hpy_rs_runtime, our own universal runtime (runtime/), on every CPython above: built in
 #      release mode for each (scripts/build-runtime.sh), then tests/python in universal mode
 #      through it (HPY_RS_RUNTIME=hpy-rs), and HPy 0.9.0's own test suite against it
-#      (scripts/hpy-suite.sh, the universal and hybrid ABIs), each test in a child process of its
+#      (scripts/hpy-suite.sh, the universal and hybrid ABIs) and tests/runtime (C modules built
+#      by hpy.devel: HPy's proof-of-concept), each test in a child process of its
 #      own (a crash fails that test only). Failures there do not stop the run before the matrix;
 #      the command fails at its end.
 # Every module is built with Rust alone: LIBCLANG_PATH names an empty directory and HPY_PYTHON no
@@ -178,6 +179,9 @@ for python in "$VENV_PYTHON" "${others[@]}"; do
         --junitxml "$MATRIX/$k-hpy-rs-pytest.xml" -q "$@" || runtime_failed+=("tests/python on $k")
     HPY_RS_SUITE_JUNITXML="$MATRIX/$k-hpy-suite.xml" "$ROOT/scripts/hpy-suite.sh" "$python" \
         -k "universal or hybrid" -q --tb=short || runtime_failed+=("HPy 0.9.0's suite on $k")
+    say "C modules built by hpy.devel (HPy's proof-of-concept) through hpy_rs_runtime on $k"
+    "$python" -m pytest "$ROOT/tests/runtime" -p no:cacheprovider -q \
+        --junitxml "$MATRIX/$k-hpy-devel-modules.xml" || runtime_failed+=("tests/runtime on $k")
 done
 
 say "the interpreter matrix (also in target/matrix/matrix.md)"

@@ -1,5 +1,8 @@
 """pytest plugin (`-p hpy_rs_plugin`): run a test suite against hpy_rs_runtime, surviving crashes.
 
+(With HPY_RS_SUITE_RUNTIME=hpy it leaves hpy 0.9.0's runtime in place and only isolates the
+tests: the baseline that scripts/hpy-suite.sh compares with.)
+
 Loaded by scripts/hpy-suite.sh (HPy 0.9.0's own test suite) and by the test command's
 tests/python run through our runtime. It
 
@@ -35,14 +38,23 @@ import hpy_rs_switch
 
 CRASH_PREFIX = "CRASHED"
 
-# Installed when the plugin is imported: pytest imports `-p` plugins before conftest files.
-os.environ[hpy_rs_switch.ENV] = hpy_rs_switch.VALUE
-RUNTIME = hpy_rs_switch.activate()
+# With HPY_RS_SUITE_RUNTIME=hpy the plugin only isolates the tests and leaves hpy 0.9.0's
+# runtime in place: the same run against the runtime ours replaces, for comparison.
+BASELINE = os.environ.get("HPY_RS_SUITE_RUNTIME", "hpy-rs") == "hpy"
+
+if BASELINE:
+    import hpy.universal as RUNTIME
+else:
+    # Installed when the plugin is imported: pytest imports `-p` plugins before conftest files.
+    os.environ[hpy_rs_switch.ENV] = hpy_rs_switch.VALUE
+    RUNTIME = hpy_rs_switch.activate()
 
 
 def _mode_available(mode):
     """Whether hpy_rs_runtime implements HPy's `mode` (debug or trace): its placeholder modules
     raise NotImplementedError from every function."""
+    if BASELINE:
+        return True
     probe = {"debug": ("_debug", "new_generation"), "trace": ("_trace", "get_call_counts")}[mode]
     try:
         getattr(getattr(RUNTIME, probe[0]), probe[1])()
@@ -79,8 +91,9 @@ def pytest_report_header(config):
     missing = ", ".join(MISSING_MODES) or "none"
     isolated = config.getoption("hpy_rs_isolate")
     isolate = "each test in a child process" if isolated else "one process"
+    name = "hpy 0.9.0's runtime" if BASELINE else "hpy_rs_runtime"
     return [
-        f"hpy.universal: hpy_rs_runtime ({version}) from {RUNTIME.__file__}",
+        f"hpy.universal: {name} ({version}) from {RUNTIME.__file__}",
         f"hpy_rs_runtime modes not implemented yet: {missing}; tests run in {isolate}",
     ]
 
