@@ -96,6 +96,8 @@ against=hpy_rs_runtime
 if [ "${HPY_RS_SUITE_RUNTIME:-hpy-rs}" = hpy ]; then
     runtime=hpy
     against="hpy 0.9.0's runtime (baseline)"
+    # The plugin (which the .pth puts on the path only for hpy_rs_runtime runs).
+    export PYTHONPATH="$ROOT/tests/hpy_suite${PYTHONPATH:+:$PYTHONPATH}"
 fi
 say "HPy 0.9.0's test suite on $version against $against${*:+ ($*)}"
 cd "$src"
