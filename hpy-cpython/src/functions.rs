@@ -329,8 +329,14 @@ cpython_functions! {
     ctx_Bytes_AsString(x: HPy) -> *const c_char = py::PyBytes_AsString(o(x));
     ctx_Bytes_AS_STRING(x: HPy) -> *const c_char = py::PyBytes_AsString(o(x));
     ctx_Bytes_FromString(bytes: *const c_char) -> HPy = new(py::PyBytes_FromString(bytes));
-    ctx_Bytes_FromStringAndSize(bytes: *const c_char, len: HPy_ssize_t) -> HPy =
-        new(py::PyBytes_FromStringAndSize(bytes, len));
+    ctx_Bytes_FromStringAndSize(bytes: *const c_char, len: HPy_ssize_t) -> HPy = if bytes.is_null() {
+        // CPython would hand out uninitialised bytes to fill in place; an HPy bytes object
+        // cannot be written to, so HPy refuses NULL.
+        py::PyErr_SetString(py::PyExc_ValueError, c"NULL char * passed to HPyBytes_FromStringAndSize".as_ptr());
+        HPy_NULL
+    } else {
+        new(py::PyBytes_FromStringAndSize(bytes, len))
+    };
     ctx_Unicode_FromString(utf8: *const c_char) -> HPy = new(py::PyUnicode_FromString(utf8));
     ctx_Unicode_Check(x: HPy) -> c_int = py::PyUnicode_Check(o(x));
     ctx_Unicode_AsASCIIString(x: HPy) -> HPy = new(py::PyUnicode_AsASCIIString(o(x)));
@@ -415,11 +421,18 @@ cpython_functions! {
     ctx_DelItem_s(obj: HPy, utf8_key: *const c_char) -> c_int =
         with_str_key(utf8_key, -1, |k| py::PyObject_DelItem(o(obj), k));
     ctx_Capsule_New(pointer: *mut c_void, utf8_name: *const c_char, destructor: *mut HPyCapsule_Destructor) -> HPy =
-        new(py::PyCapsule_New(pointer, utf8_name, capsule_destructor(destructor)));
+        match capsule_destructor(destructor) {
+            Ok(d) => new(py::PyCapsule_New(pointer, utf8_name, d)),
+            Err(()) => HPy_NULL,
+        };
     ctx_Capsule_Get(capsule: HPy, key: _HPyCapsule_key, utf8_name: *const c_char) -> *mut c_void = match key {
         _HPyCapsule_key_HPyCapsule_key_Pointer => py::PyCapsule_GetPointer(o(capsule), utf8_name),
         _HPyCapsule_key_HPyCapsule_key_Name => py::PyCapsule_GetName(o(capsule)).cast_mut().cast(),
         _HPyCapsule_key_HPyCapsule_key_Context => py::PyCapsule_GetContext(o(capsule)),
+        _HPyCapsule_key_HPyCapsule_key_Destructor => {
+            py::PyErr_SetString(py::PyExc_ValueError, c"Invalid operation: get HPyCapsule_key_Destructor".as_ptr());
+            null_mut()
+        }
         _ => {
             py::PyErr_SetString(py::PyExc_ValueError, c"HPyCapsule_Get: invalid key".as_ptr());
             null_mut()
@@ -430,8 +443,10 @@ cpython_functions! {
         _HPyCapsule_key_HPyCapsule_key_Pointer => py::PyCapsule_SetPointer(o(capsule), value),
         _HPyCapsule_key_HPyCapsule_key_Name => py::PyCapsule_SetName(o(capsule), value.cast()),
         _HPyCapsule_key_HPyCapsule_key_Context => py::PyCapsule_SetContext(o(capsule), value),
-        _HPyCapsule_key_HPyCapsule_key_Destructor =>
-            py::PyCapsule_SetDestructor(o(capsule), capsule_destructor(value.cast())),
+        _HPyCapsule_key_HPyCapsule_key_Destructor => match capsule_destructor(value.cast()) {
+            Ok(d) => py::PyCapsule_SetDestructor(o(capsule), d),
+            Err(()) => -1,
+        },
         _ => {
             py::PyErr_SetString(py::PyExc_ValueError, c"HPyCapsule_Set: invalid key".as_ptr());
             -1
@@ -486,15 +501,31 @@ cpython_functions! {
         new(py::PyObject_VectorcallMethod(o(name), args.cast(), nargs, o(kwnames)));
 }
 
-/// The CPython destructor of an HPy capsule destructor (its `cpy_trampoline`), if any.
+/// The CPython destructor of an HPy capsule destructor (its `cpy_trampoline`): `Ok(None)` for
+/// no destructor, `Err` with `ValueError` set for one that lacks its trampoline or impl (HPy's
+/// rule).
 ///
 /// # Safety
 ///
-/// `d` is NULL or points to a live `HPyCapsule_Destructor`.
-unsafe fn capsule_destructor(d: *mut HPyCapsule_Destructor) -> Option<py::PyCapsule_Destructor> {
+/// `d` is NULL or points to a live `HPyCapsule_Destructor`; the GIL is held.
+unsafe fn capsule_destructor(
+    d: *mut HPyCapsule_Destructor,
+) -> Result<Option<py::PyCapsule_Destructor>, ()> {
     // SAFETY: `d` is NULL or valid (caller's contract); the trampoline takes the capsule object,
     // which is `PyCapsule_Destructor`'s signature.
-    unsafe { d.as_ref()?.cpy_trampoline.map(|f| core::mem::transmute(f)) }
+    unsafe {
+        let Some(d) = d.as_ref() else { return Ok(None) };
+        match (d.cpy_trampoline, d.impl_) {
+            (Some(f), Some(_)) => Ok(Some(core::mem::transmute(f))),
+            _ => {
+                py::PyErr_SetString(
+                    py::PyExc_ValueError,
+                    c"Invalid HPyCapsule destructor".as_ptr(),
+                );
+                Err(())
+            }
+        }
+    }
 }
 
 /// The next entry of a dict in storage order (CPython's `PyDict_Next`, with new references):
@@ -507,12 +538,7 @@ unsafe fn capsule_destructor(d: *mut HPyCapsule_Destructor) -> Option<py::PyCaps
 /// The GIL is held; `dict` is a live object; `pos`, `key` and `value` are writable, and `*pos`
 /// is 0 or a value an earlier call on the same dict left there.
 #[inline]
-pub unsafe fn dict_next(
-    dict: HPy,
-    pos: *mut HPy_ssize_t,
-    key: *mut HPy,
-    value: *mut HPy,
-) -> c_int {
+pub unsafe fn dict_next(dict: HPy, pos: *mut HPy_ssize_t, key: *mut HPy, value: *mut HPy) -> c_int {
     // SAFETY: the caller's contract; the entry's objects are borrowed from the dict and get a
     // reference of their own before the handles are handed out.
     unsafe {

@@ -60,27 +60,38 @@ pub unsafe fn create_module_def(def: *mut sys::HPyModuleDef) -> *mut py::PyModul
         let mut create = false;
         let mut other = false;
         let mut d = def.defines;
+        // A module compiled from C may hold any integer in the definitions' enum fields: they
+        // are read as the integers they are, never as the bindings' Rust enums.
+        const METH: u32 = sys::HPyDef_Kind::HPyDef_Kind_Meth as u32;
+        const SLOT: u32 = sys::HPyDef_Kind::HPyDef_Kind_Slot as u32;
+        const CREATE: u32 = sys::HPySlot_Slot::HPy_mod_create as u32;
+        const EXEC: u32 = sys::HPySlot_Slot::HPy_mod_exec as u32;
         while !d.is_null() && !(*d).is_null() {
-            let x = &**d;
+            let x: *const sys::HPyDef = *d;
             d = d.add(1);
-            match x.kind {
-                sys::HPyDef_Kind::HPyDef_Kind_Meth => {
+            let kind = (&raw const (*x).kind).cast::<u32>().read();
+            match kind {
+                METH => {
                     other = true;
-                    match crate::types::method_def(&x.__bindgen_anon_1.meth) {
+                    match crate::types::method_def(&raw const (*x).__bindgen_anon_1.meth) {
                         Some(m) => methods.push(m),
                         None => {
-                            return system_error(&format!(
-                                "Unsupported HPyMeth signature ({}) in HPyModuleDef.defines",
-                                x.__bindgen_anon_1.meth.signature as u32
-                            ))
+                            // HPy's type and message (its tests compare them).
+                            py::PyErr_SetString(
+                                py::PyExc_ValueError,
+                                c"Unsupported HPyMeth signature".as_ptr(),
+                            );
+                            return core::ptr::null_mut();
                         }
                     }
                 }
-                sys::HPyDef_Kind::HPyDef_Kind_Slot => {
-                    let s = &x.__bindgen_anon_1.slot;
-                    let value = s.cpy_trampoline.map_or(core::ptr::null_mut(), |f| f as *mut c_void);
-                    let slot = match s.slot {
-                        sys::HPySlot_Slot::HPy_mod_create => {
+                SLOT => {
+                    let s = &raw const (*x).__bindgen_anon_1.slot;
+                    let value = (*s)
+                        .cpy_trampoline
+                        .map_or(core::ptr::null_mut(), |f| f as *mut c_void);
+                    let slot = match (&raw const (*s).slot).cast::<u32>().read() {
+                        CREATE => {
                             if create {
                                 return system_error(
                                     "Multiple definitions of the HPy_mod_create slot in \
@@ -90,14 +101,13 @@ pub unsafe fn create_module_def(def: *mut sys::HPyModuleDef) -> *mut py::PyModul
                             create = true;
                             py::Py_mod_create
                         }
-                        sys::HPySlot_Slot::HPy_mod_exec => {
+                        EXEC => {
                             other = true;
                             py::Py_mod_exec
                         }
                         s => {
                             return system_error(&format!(
-                                "Unsupported slot in HPyModuleDef.defines (value: {}).",
-                                s as u32
+                                "Unsupported slot in HPyModuleDef.defines (value: {s})."
                             ))
                         }
                     };

@@ -125,20 +125,26 @@ pub fn meth_flags(sig: u32) -> Option<c_int> {
 
 /// A `PyMethodDef` for an HPy method (its trampoline is what CPython calls); `None` for a
 /// signature methods cannot have.
-pub fn method_def(m: &HPyMeth) -> Option<py::PyMethodDef> {
+///
+/// # Safety
+///
+/// `m` points to a live method definition (whose signature may hold any integer).
+pub unsafe fn method_def(m: *const HPyMeth) -> Option<py::PyMethodDef> {
     // SAFETY: the field is a C enum, four bytes read as the integer they hold (a module compiled
-    // from C may hold a value the Rust enum lacks).
-    let sig = unsafe { (&raw const m.signature).cast::<u32>().read() };
+    // from C may hold a value the Rust enum lacks); `m` is live (caller's contract).
+    let sig = unsafe { (&raw const (*m).signature).cast::<u32>().read() };
     let flags = meth_flags(sig)?;
+    // SAFETY: plain fields of the live definition.
+    let (name, trampoline, doc) = unsafe { ((*m).name, (*m).cpy_trampoline, (*m).doc) };
     Some(py::PyMethodDef {
-        ml_name: m.name,
+        ml_name: name,
         // SAFETY: the trampoline of each signature has the C signature its flags name; the
         // union only reinterprets the function pointer.
         ml_meth: unsafe {
-            core::mem::transmute::<cpy_PyCFunction, py::PyMethodDefPointer>(m.cpy_trampoline)
+            core::mem::transmute::<cpy_PyCFunction, py::PyMethodDefPointer>(trampoline)
         },
         ml_flags: flags,
-        ml_doc: m.doc,
+        ml_doc: doc,
     })
 }
 
@@ -214,8 +220,7 @@ pub unsafe fn type_from_spec(spec: *mut HPyType_Spec, params: *mut HPyType_SpecP
                     }
                 }
                 HPyDef_Kind::HPyDef_Kind_Meth => {
-                    let m = &def.__bindgen_anon_1.meth;
-                    match method_def(m) {
+                    match method_def(&raw const def.__bindgen_anon_1.meth) {
                         Some(md) => methods.push(md),
                         None => {
                             return fail(

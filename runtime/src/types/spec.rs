@@ -285,7 +285,7 @@ pub unsafe fn type_from_spec(spec: *mut HPyType_Spec, params: *mut HPyType_SpecP
 
         let mut methods: Vec<py::PyMethodDef> = Vec::new();
         for d in defs.iter().filter(|d| kind(d) == KIND_METH) {
-            match hpy_cpython::types::method_def(&d.__bindgen_anon_1.meth) {
+            match hpy_cpython::types::method_def(&raw const d.__bindgen_anon_1.meth) {
                 Some(m) => methods.push(m),
                 None => return fail(py::PyExc_ValueError, "Unsupported HPyMeth signature"),
             }
