@@ -27,22 +27,49 @@ fn hp(x: HPy) -> *mut cpy_PyObject {
 }
 
 /// The signature numbers of `HPyFunc_Signature` (taken as an integer: a C caller may pass any).
-mod sig {
+pub(crate) mod sig {
     #![allow(non_upper_case_globals)]
     use hpy_sys::HPyFunc_Signature as S;
     macro_rules! numbers {
         ($($n:ident),*) => { $(pub const $n: u32 = S::$n as u32;)* };
     }
     numbers!(
-        HPyFunc_VARARGS, HPyFunc_KEYWORDS, HPyFunc_NOARGS, HPyFunc_O,
-        HPyFunc_GETBUFFERPROC, HPyFunc_RELEASEBUFFERPROC, HPyFunc_UNARYFUNC, HPyFunc_BINARYFUNC,
-        HPyFunc_TERNARYFUNC, HPyFunc_INQUIRY, HPyFunc_LENFUNC, HPyFunc_SSIZEARGFUNC,
-        HPyFunc_SSIZESSIZEARGFUNC, HPyFunc_SSIZEOBJARGPROC, HPyFunc_SSIZESSIZEOBJARGPROC,
-        HPyFunc_OBJOBJARGPROC, HPyFunc_FREEFUNC, HPyFunc_GETATTRFUNC, HPyFunc_GETATTROFUNC,
-        HPyFunc_SETATTRFUNC, HPyFunc_SETATTROFUNC, HPyFunc_REPRFUNC, HPyFunc_HASHFUNC,
-        HPyFunc_RICHCMPFUNC, HPyFunc_GETITERFUNC, HPyFunc_ITERNEXTFUNC, HPyFunc_DESCRGETFUNC,
-        HPyFunc_DESCRSETFUNC, HPyFunc_INITPROC, HPyFunc_NEWFUNC, HPyFunc_GETTER, HPyFunc_SETTER,
-        HPyFunc_OBJOBJPROC, HPyFunc_TRAVERSEPROC, HPyFunc_DESTRUCTOR, HPyFunc_CAPSULE_DESTRUCTOR,
+        HPyFunc_VARARGS,
+        HPyFunc_KEYWORDS,
+        HPyFunc_NOARGS,
+        HPyFunc_O,
+        HPyFunc_GETBUFFERPROC,
+        HPyFunc_RELEASEBUFFERPROC,
+        HPyFunc_UNARYFUNC,
+        HPyFunc_BINARYFUNC,
+        HPyFunc_TERNARYFUNC,
+        HPyFunc_INQUIRY,
+        HPyFunc_LENFUNC,
+        HPyFunc_SSIZEARGFUNC,
+        HPyFunc_SSIZESSIZEARGFUNC,
+        HPyFunc_SSIZEOBJARGPROC,
+        HPyFunc_SSIZESSIZEOBJARGPROC,
+        HPyFunc_OBJOBJARGPROC,
+        HPyFunc_FREEFUNC,
+        HPyFunc_GETATTRFUNC,
+        HPyFunc_GETATTROFUNC,
+        HPyFunc_SETATTRFUNC,
+        HPyFunc_SETATTROFUNC,
+        HPyFunc_REPRFUNC,
+        HPyFunc_HASHFUNC,
+        HPyFunc_RICHCMPFUNC,
+        HPyFunc_GETITERFUNC,
+        HPyFunc_ITERNEXTFUNC,
+        HPyFunc_DESCRGETFUNC,
+        HPyFunc_DESCRSETFUNC,
+        HPyFunc_INITPROC,
+        HPyFunc_NEWFUNC,
+        HPyFunc_GETTER,
+        HPyFunc_SETTER,
+        HPyFunc_OBJOBJPROC,
+        HPyFunc_TRAVERSEPROC,
+        HPyFunc_DESTRUCTOR,
+        HPyFunc_CAPSULE_DESTRUCTOR,
         HPyFunc_MOD_CREATE
     );
 }
@@ -107,7 +134,9 @@ pub unsafe extern "C" fn call_real(
                 let (items, n) = tuple_args(a.args);
                 a.result = hp(f(ctx, ph(a.self_), items, n, ph(a.kw)))
             }),
-            sig::HPyFunc_UNARYFUNC | sig::HPyFunc_REPRFUNC | sig::HPyFunc_GETITERFUNC
+            sig::HPyFunc_UNARYFUNC
+            | sig::HPyFunc_REPRFUNC
+            | sig::HPyFunc_GETITERFUNC
             | sig::HPyFunc_ITERNEXTFUNC => {
                 go!(HPyFunc_unaryfunc, _HPyFunc_args_UNARYFUNC, |f, a| {
                     a.result = hp(f(ctx, ph(a.arg0)))
@@ -138,14 +167,18 @@ pub unsafe extern "C" fn call_real(
                 })
             }
             sig::HPyFunc_SSIZESSIZEARGFUNC => {
-                go!(HPyFunc_ssizessizeargfunc, _HPyFunc_args_SSIZESSIZEARGFUNC, |f, a| {
-                    a.result = hp(f(ctx, ph(a.arg0), a.arg1, a.arg2))
-                })
+                go!(
+                    HPyFunc_ssizessizeargfunc,
+                    _HPyFunc_args_SSIZESSIZEARGFUNC,
+                    |f, a| a.result = hp(f(ctx, ph(a.arg0), a.arg1, a.arg2))
+                )
             }
             sig::HPyFunc_SSIZEOBJARGPROC => {
-                go!(HPyFunc_ssizeobjargproc, _HPyFunc_args_SSIZEOBJARGPROC, |f, a| {
-                    a.result = f(ctx, ph(a.arg0), a.arg1, ph(a.arg2))
-                })
+                go!(
+                    HPyFunc_ssizeobjargproc,
+                    _HPyFunc_args_SSIZEOBJARGPROC,
+                    |f, a| a.result = f(ctx, ph(a.arg0), a.arg1, ph(a.arg2))
+                )
             }
             sig::HPyFunc_SSIZESSIZEOBJARGPROC => go!(
                 HPyFunc_ssizessizeobjargproc,
@@ -153,9 +186,11 @@ pub unsafe extern "C" fn call_real(
                 |f, a| a.result = f(ctx, ph(a.arg0), a.arg1, a.arg2, ph(a.arg3))
             ),
             sig::HPyFunc_OBJOBJARGPROC | sig::HPyFunc_SETATTROFUNC | sig::HPyFunc_DESCRSETFUNC => {
-                go!(HPyFunc_objobjargproc, _HPyFunc_args_OBJOBJARGPROC, |f, a| {
-                    a.result = f(ctx, ph(a.arg0), ph(a.arg1), ph(a.arg2))
-                })
+                go!(
+                    HPyFunc_objobjargproc,
+                    _HPyFunc_args_OBJOBJARGPROC,
+                    |f, a| a.result = f(ctx, ph(a.arg0), ph(a.arg1), ph(a.arg2))
+                )
             }
             sig::HPyFunc_OBJOBJPROC => go!(HPyFunc_objobjproc, _HPyFunc_args_OBJOBJPROC, |f, a| {
                 a.result = f(ctx, ph(a.arg0), ph(a.arg1))
@@ -188,17 +223,21 @@ pub unsafe extern "C" fn call_real(
                 f(ctx, ph(a.arg0))
             }),
             sig::HPyFunc_GETBUFFERPROC => {
-                go!(HPyFunc_getbufferproc, _HPyFunc_args_GETBUFFERPROC, |f, a| {
-                    let mut hbuf: HPy_buffer = core::mem::zeroed();
-                    a.result = f(ctx, ph(a.self_), &mut hbuf, a.flags);
-                    let view = &mut *a.view.cast::<py::Py_buffer>();
-                    if a.result < 0 {
-                        view.obj = core::ptr::null_mut();
-                    } else {
-                        // The handle's reference becomes the view's (a handle is the object).
-                        buffer_to_py(&hbuf, view);
+                go!(
+                    HPyFunc_getbufferproc,
+                    _HPyFunc_args_GETBUFFERPROC,
+                    |f, a| {
+                        let mut hbuf: HPy_buffer = core::mem::zeroed();
+                        a.result = f(ctx, ph(a.self_), &mut hbuf, a.flags);
+                        let view = &mut *a.view.cast::<py::Py_buffer>();
+                        if a.result < 0 {
+                            view.obj = core::ptr::null_mut();
+                        } else {
+                            // The handle's reference becomes the view's (a handle is the object).
+                            buffer_to_py(&hbuf, view);
+                        }
                     }
-                })
+                )
             }
             sig::HPyFunc_RELEASEBUFFERPROC => go!(
                 HPyFunc_releasebufferproc,
@@ -265,7 +304,7 @@ unsafe fn tuple_args(args: *mut cpy_PyObject) -> (*const HPy, HPy_ssize_t) {
 }
 
 /// Copies an HPy buffer into CPython's (the object's reference moves with it).
-fn buffer_to_py(src: &HPy_buffer, dest: &mut py::Py_buffer) {
+pub(crate) fn buffer_to_py(src: &HPy_buffer, dest: &mut py::Py_buffer) {
     dest.buf = src.buf;
     dest.obj = o(src.obj);
     dest.len = src.len;
@@ -284,7 +323,7 @@ fn buffer_to_py(src: &HPy_buffer, dest: &mut py::Py_buffer) {
 /// # Safety
 ///
 /// `src` is a live view (its object NULL or live).
-unsafe fn buffer_from_py(src: &py::Py_buffer) -> HPy_buffer {
+pub(crate) unsafe fn buffer_from_py(src: &py::Py_buffer) -> HPy_buffer {
     // SAFETY: the view's object is NULL or live.
     unsafe { py::Py_XINCREF(src.obj) };
     HPy_buffer {
@@ -304,7 +343,8 @@ unsafe fn buffer_from_py(src: &py::Py_buffer) -> HPy_buffer {
 
 /// `call_real` with the type of the context member (`HPyFunc_Signature` is a C enum there; the
 /// function reads it as the integer it is, so that no value a caller passes is invalid).
-pub fn member() -> unsafe extern "C" fn(*mut HPyContext, HPyFunc_Signature, HPyCFunction, *mut c_void) {
+pub fn member(
+) -> unsafe extern "C" fn(*mut HPyContext, HPyFunc_Signature, HPyCFunction, *mut c_void) {
     // SAFETY: `HPyFunc_Signature` is `repr(u32)`: both function types have the same C ABI.
     unsafe {
         core::mem::transmute::<

@@ -72,6 +72,15 @@ fn fill(ctx: &mut sys::HPyContext) {
     ctx.ctx_CallRealFunctionFromTrampoline = Some(crate::call::member());
 }
 
+/// `fill` without the constants, which need a running interpreter.
+#[cfg(test)]
+fn fill_functions_for_test(ctx: &mut sys::HPyContext) {
+    hpy_cpython::functions::fill_context(ctx);
+    crate::types::fill_context(ctx);
+    crate::legacy::fill_context(ctx);
+    ctx.ctx_CallRealFunctionFromTrampoline = Some(crate::call::member());
+}
+
 #[cfg(test)]
 mod tests {
     /// Every function member of the context is set (the bindings' struct has 180; a member left
@@ -102,13 +111,4 @@ mod tests {
             assert_ne!(unsafe { base.add(i).read() }, 0, "context word {i} is NULL");
         }
     }
-}
-
-/// `fill` without the constants, which need a running interpreter.
-#[cfg(test)]
-fn fill_functions_for_test(ctx: &mut sys::HPyContext) {
-    hpy_cpython::functions::fill_context(ctx);
-    crate::types::fill_context(ctx);
-    crate::legacy::fill_context(ctx);
-    ctx.ctx_CallRealFunctionFromTrampoline = Some(crate::call::member());
 }

@@ -18,6 +18,8 @@
 //! * `install()` registers this module as `hpy.universal` in `sys.modules` (and an `hpy`
 //!   package if none can be imported), so that code importing `hpy.universal` uses it.
 //!
+//! `_debug` is HPy's debug mode API ([`debug::module`]); `_trace` is a placeholder.
+//!
 //! Loading failures raise [`HPyLoadError`](loader), a subclass of both `ImportError` and
 //! `RuntimeError` (HPy 0.9.0 raises `RuntimeError`; an import machinery expects `ImportError`).
 
@@ -25,6 +27,7 @@ use pyo3::prelude::*;
 
 pub mod call;
 pub mod context;
+pub mod debug;
 pub mod legacy;
 pub mod loader;
 pub mod types;
@@ -37,13 +40,16 @@ pub const HPY_VERSION: &str = "0.9.0";
 /// implemented and this runtime's own.
 #[pyfunction]
 fn get_version() -> (&'static str, String) {
-    (HPY_VERSION, format!("hpy-rs-runtime {}", env!("CARGO_PKG_VERSION")))
+    (
+        HPY_VERSION,
+        format!("hpy-rs-runtime {}", env!("CARGO_PKG_VERSION")),
+    )
 }
 
-/// `_debug.__getattr__` and `_trace.__getattr__` until those modes exist: any public name is a
-/// function that raises `NotImplementedError` naming itself when called, so that `hpy.debug` and
-/// `hpy.trace` (which read their functions when imported) import, and using them says what is
-/// missing. Dunder names raise `AttributeError`.
+/// `_trace.__getattr__` until the trace mode exists: any public name is a function that raises
+/// `NotImplementedError` naming itself when called, so that `hpy.trace` (which reads its
+/// functions when imported) imports, and using it says what is missing. Dunder names raise
+/// `AttributeError`.
 #[pyfunction]
 fn not_yet(py: Python<'_>, name: String) -> PyResult<Bound<'_, pyo3::types::PyCFunction>> {
     if name.starts_with("__") {
@@ -51,7 +57,7 @@ fn not_yet(py: Python<'_>, name: String) -> PyResult<Bound<'_, pyo3::types::PyCF
     }
     pyo3::types::PyCFunction::new_closure(py, None, None, move |_args, _kwargs| -> PyResult<()> {
         Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
-            "hpy_rs_runtime does not implement HPy's debug and trace modes yet ({name}): load \
+            "hpy_rs_runtime does not implement HPy's trace mode yet ({name}): load \
              modules in universal mode"
         )))
     })
@@ -68,14 +74,19 @@ fn hpy_rs_runtime(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(loader::load, m)?)?;
     m.add_function(wrap_pyfunction!(loader::_load_bootstrap, m)?)?;
     m.add_function(wrap_pyfunction!(loader::install, m)?)?;
-    for (name, what) in [("_debug", "debug"), ("_trace", "trace")] {
-        let sub = PyModule::new(m.py(), name)?;
-        sub.setattr(
-            "__doc__",
-            format!("HPy's {what} mode, which hpy_rs_runtime does not implement yet: every function raises NotImplementedError."),
-        )?;
-        sub.setattr("__getattr__", wrap_pyfunction!(not_yet, &sub)?)?;
-        m.add_submodule(&sub)?;
-    }
+    let debug = PyModule::new(m.py(), "_debug")?;
+    debug.setattr(
+        "__doc__",
+        "HPy's debug mode: handles of modules loaded in debug mode, and its settings.",
+    )?;
+    debug::module::populate(&debug)?;
+    m.add_submodule(&debug)?;
+    let trace = PyModule::new(m.py(), "_trace")?;
+    trace.setattr(
+        "__doc__",
+        "HPy's trace mode, which hpy_rs_runtime does not implement yet: every function raises NotImplementedError.",
+    )?;
+    trace.setattr("__getattr__", wrap_pyfunction!(not_yet, &trace)?)?;
+    m.add_submodule(&trace)?;
     Ok(())
 }

@@ -132,7 +132,10 @@ unsafe fn symbol<T: Copy>(lib: &libloading::os::unix::Library, symbol: &str) -> 
 /// Checks the ABI tag in the file name against the version the module asks for.
 fn check_abi_tag(short: &str, path: &str, major: u32, minor: u32) -> Result<(), String> {
     if let Some(at) = path.find(".hpy") {
-        let digits: String = path[at + 4..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        let digits: String = path[at + 4..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
         if !digits.is_empty() {
             let tag: u64 = digits.parse().unwrap_or(u64::MAX);
             if tag == u64::from(major) {
@@ -172,21 +175,23 @@ pub fn do_load(
     }
     // SAFETY: loading a shared library runs its initialisers; an HPy module's are the
     // compiler's. The library is never unloaded (its functions back the module's objects).
-    let lib = unsafe {
-        libloading::os::unix::Library::open(Some(path), libloading::os::unix::RTLD_NOW)
-    }
-    .map_err(|e| {
-        err(format!(
+    let lib =
+        unsafe { libloading::os::unix::Library::open(Some(path), libloading::os::unix::RTLD_NOW) }
+            .map_err(|e| {
+                err(format!(
             "Error during loading of the HPy extension module at path '{path}'. Error message \
              from dlopen/WinAPI: {e}"
         ))
-    })?;
+            })?;
     type Version = unsafe extern "C" fn() -> u32;
     let minor_name = format!("get_required_hpy_minor_version_{short}");
     let major_name = format!("get_required_hpy_major_version_{short}");
     // SAFETY: HPy declares both as `uint32_t (void)`.
     let (minor, major) = unsafe {
-        match (symbol::<Version>(&lib, &minor_name), symbol::<Version>(&lib, &major_name)) {
+        match (
+            symbol::<Version>(&lib, &minor_name),
+            symbol::<Version>(&lib, &major_name),
+        ) {
             (Ok(mi), Ok(ma)) => (mi(), ma()),
             (Err(e), _) | (_, Err(e)) => {
                 return Err(err(format!(
@@ -208,7 +213,8 @@ pub fn do_load(
 
     let ctx = match mode {
         Mode::Universal => crate::context::universal(py),
-        Mode::Debug | Mode::Trace => {
+        Mode::Debug => crate::debug::context(py),
+        Mode::Trace => {
             return Err(err(format!(
                 "cannot load '{short}' in HPy {} mode: hpy_rs_runtime does not implement that \
                  mode yet (load it in universal mode)",
@@ -342,7 +348,9 @@ fn mode_from_env(name: &str, env: &Bound<'_, PyAny>) -> PyResult<Mode> {
         Some(Some(m)) => Ok(m),
         // A per-module list that does not name this module leaves it in universal mode.
         None => Ok(Mode::Universal),
-        Some(None) => Err(PyValueError::new_err(format!("invalid HPy mode: {value:.50}"))),
+        Some(None) => Err(PyValueError::new_err(format!(
+            "invalid HPy mode: {value:.50}"
+        ))),
     }
 }
 
@@ -381,14 +389,18 @@ pub fn _load_bootstrap(
         let sys = py.import("sys")?;
         sys.getattr("stdout")?.call_method1(
             "write",
-            (format!("Loading '{module_name}' in HPy universal mode{with}\n"),),
+            (format!(
+                "Loading '{module_name}' in HPy universal mode{with}\n"
+            ),),
         )?;
     }
     let path: String = py
         .import("os")?
         .call_method1("fspath", (file,))?
         .extract()
-        .map_err(|_| PyTypeError::new_err("_load_bootstrap() argument 'file': must be a str path"))?;
+        .map_err(|_| {
+            PyTypeError::new_err("_load_bootstrap() argument 'file': must be a str path")
+        })?;
     let m = do_load(py, module_name, &path, mode, spec)?;
     let m = m.bind(py);
     m.setattr("__file__", file)?;
