@@ -182,6 +182,25 @@ pub fn enter(ctx: *mut sys::HPyContext) -> *mut sys::HPyContext {
     }
 }
 
+/// A context made invalid while the universal function a wrapper calls runs (Python code it
+/// runs may call into the module again, with another copy, and must not use this one); valid
+/// again when dropped.
+pub struct Suspended(usize);
+
+/// Suspends `ctx` (already checked by [`enter`]) until the guard is dropped.
+#[inline]
+pub fn suspend(ctx: *mut sys::HPyContext) -> Suspended {
+    let i = index_of(ctx).unwrap_or(0);
+    VALID[i].store(false, Ordering::Relaxed);
+    Suspended(i)
+}
+
+impl Drop for Suspended {
+    fn drop(&mut self) {
+        VALID[self.0].store(true, Ordering::Relaxed);
+    }
+}
+
 /// "Wrong HPy Context!": the process ends.
 pub fn wrong_context() -> ! {
     eprintln!("Error: Wrong HPy Context!");

@@ -15,12 +15,12 @@ use std::sync::{LazyLock, Mutex, MutexGuard};
 use hpy_cpython::pyo3_ffi as py;
 use hpy_sys::HPy;
 
+use super::raw::RawData;
+
 /// How many closed handles are remembered by default (HPy 0.9.0's default).
 pub const DEFAULT_CLOSED_QUEUE_MAX: usize = 1024;
 /// How many bytes of raw data of closed handles are kept (poisoned) by default.
 pub const DEFAULT_RAW_DATA_MAX: isize = 10 * 1024 * 1024;
-/// The byte written over raw data when its handle closes.
-pub const POISON: u8 = 0xDB;
 
 /// One debug handle.
 #[derive(Debug)]
@@ -36,7 +36,7 @@ pub struct DebugHandle {
     pub immortal: bool,
     /// Copies of raw data handed out for it (`HPyUnicode_AsUTF8AndSize` and the like); the last
     /// one's size is the one reported.
-    pub raw: Vec<Box<[u8]>>,
+    pub raw: Vec<RawData>,
     /// Its place in the order of opening.
     seq: u64,
 }
@@ -44,11 +44,11 @@ pub struct DebugHandle {
 impl DebugHandle {
     /// The size of the raw data attached, or -1 for none.
     pub fn raw_data_size(&self) -> isize {
-        self.raw.last().map_or(-1, |d| d.len() as isize)
+        self.raw.last().map_or(-1, |d| d.len as isize)
     }
 
     fn raw_total(&self) -> isize {
-        self.raw.iter().map(|d| d.len() as isize).sum()
+        self.raw.iter().map(|d| d.len as isize).sum()
     }
 }
 
@@ -121,23 +121,35 @@ impl State {
         }
     }
 
-    /// Opens a handle for `obj` (never NULL).
+    /// Opens a handle for `obj` (never NULL). With the closed queue full, the oldest closed
+    /// handle is reused (same address, as HPy 0.9.0 reuses its memory): Python views of it then
+    /// show the new handle.
     fn open(&mut self, obj: usize, immortal: bool) -> HPy {
-        if self.closed.len() >= self.closed_max {
-            if let Some(oldest) = self.closed.pop_front() {
-                self.free(oldest);
-            }
-        }
         let seq = self.next_seq;
         self.next_seq += 1;
-        let d = Box::new(DebugHandle {
+        let record = DebugHandle {
             obj,
             generation: self.generation,
             closed: false,
             immortal,
             raw: Vec::new(),
             seq,
-        });
+        };
+        let reused = if self.closed.len() >= self.closed_max {
+            self.closed
+                .pop_front()
+                .and_then(|oldest| self.handles.remove(&oldest))
+        } else {
+            None
+        };
+        let d = match reused {
+            Some(mut d) => {
+                self.raw_size -= d.raw_total();
+                *d = record;
+                d
+            }
+            None => Box::new(record),
+        };
         let addr = &raw const *d as usize;
         self.handles.insert(addr, d);
         // Context constants are never leaks: they are not listed among the open handles.
@@ -168,15 +180,17 @@ impl State {
                 d.raw.clear();
             } else {
                 raw_size += total;
-                for data in &mut d.raw {
-                    data.fill(POISON);
+                for data in &d.raw {
+                    data.protect();
                 }
             }
         }
         self.raw_size = raw_size;
         self.open.remove(&seq);
         self.closed.push_back(addr);
-        while self.closed.len() > self.closed_max {
+        // One out for one in: a queue longer than a lowered maximum shrinks as handles are
+        // opened (which reuse the oldest) rather than all at once, as in HPy 0.9.0.
+        if self.closed.len() > self.closed_max {
             if let Some(oldest) = self.closed.pop_front() {
                 self.free(oldest);
             }
@@ -266,8 +280,8 @@ pub fn take(h: HPy) -> *mut py::PyObject {
     obj
 }
 
-/// Attaches a copy of `len` bytes at `ptr` to the handle `h` and returns the copy, which stays
-/// readable while `h` is open and is overwritten when it closes. NULL stays NULL.
+/// Attaches a copy of `len` bytes at `ptr` to the handle `h` and returns the copy, which is
+/// read-only while `h` is open and inaccessible once it closes ([`RawData`]). NULL stays NULL.
 ///
 /// # Safety
 ///
@@ -277,7 +291,10 @@ pub unsafe fn attach_raw(h: HPy, ptr: *const u8, len: usize) -> *const u8 {
         return ptr;
     }
     // SAFETY: `len` readable bytes (caller's contract).
-    let copy: Box<[u8]> = unsafe { core::slice::from_raw_parts(ptr, len) }.into();
+    let Some(copy) = (unsafe { RawData::copy(ptr, len) }) else {
+        // No pages to be had: the original, unprotected.
+        return ptr;
+    };
     let mut st = state();
     match st.handles.get_mut(&(h._i as usize)) {
         Some(d) => {

@@ -7,8 +7,9 @@
 //!   invalid-handle hook (`_debug.set_on_invalid_handle`), whose default is a fatal error.
 //! * Every context function unwraps its handle arguments and wraps its handle result
 //!   ([`wrappers`], generated from the list of functions; [`special`] for those that do more).
-//! * Raw data (`HPyUnicode_AsUTF8AndSize`, `HPyBytes_AsString`, `HPyType_GetName`) is a copy
-//!   owned by the handle, overwritten when the handle closes and freed later.
+//! * Raw data (`HPyUnicode_AsUTF8AndSize`, `HPyBytes_AsString`, `HPyType_GetName`) is a
+//!   read-only copy owned by the handle ([`raw`]), made inaccessible when the handle closes and
+//!   freed later.
 //! * Calls from trampolines ([`call`]) open debug handles for their arguments and close them
 //!   after; each call runs with another copy of the context, and a context used outside its call
 //!   is a fatal error ([`context`]).
@@ -20,6 +21,7 @@ pub mod call;
 pub mod context;
 pub mod handles;
 pub mod module;
+pub mod raw;
 pub mod special;
 pub mod wrappers;
 

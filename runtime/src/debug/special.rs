@@ -10,7 +10,7 @@ use hpy_cpython::pyo3_ffi as py;
 use hpy_cpython::{h, o};
 use hpy_sys::*;
 
-use super::context::{enter, universal_fn_missing};
+use super::context::{enter, suspend, universal_fn_missing};
 use super::handles::{self, Closing};
 
 /// The universal context's function `$name` (called with `u` as its context).
@@ -106,8 +106,10 @@ unsafe extern "C" fn ctx_Type_GenericNew(
     let kw = h(handles::unwrap(kw));
     // SAFETY: `nargs` handles at `args` (HPy's contract).
     let uargs = unsafe { unwrap_all(args, nargs.max(0) as usize) };
+    let suspended = suspend(ctx);
     // SAFETY: the universal forms of the caller's arguments.
     let r = unsafe { ufn!(u, ctx_Type_GenericNew)(u, t, uargs.as_ptr(), nargs, kw) };
+    drop(suspended);
     handles::open(o(r))
 }
 
@@ -146,7 +148,10 @@ unsafe extern "C" fn ctx_Call(
             c"HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL",
         );
         let uargs = unwrap_all(args, nargs + nkw);
-        ufn!(u, ctx_Call)(u, c, uargs.as_ptr(), nargs, k)
+        {
+            let _suspended = suspend(ctx);
+            ufn!(u, ctx_Call)(u, c, uargs.as_ptr(), nargs, k)
+        }
     };
     handles::open(o(r))
 }
@@ -168,7 +173,10 @@ unsafe extern "C" fn ctx_CallMethod(
             c"HPy_CallMethod arg 'kwnames' must be a tuple object or HPy_NULL",
         );
         let uargs = unwrap_all(args, nargs + nkw);
-        ufn!(u, ctx_CallMethod)(u, n, uargs.as_ptr(), nargs, k)
+        {
+            let _suspended = suspend(ctx);
+            ufn!(u, ctx_CallMethod)(u, n, uargs.as_ptr(), nargs, k)
+        }
     };
     handles::open(o(r))
 }
@@ -379,6 +387,9 @@ unsafe extern "C" fn ctx_ListBuilder_Build(ctx: *mut HPyContext, b: HPyListBuild
     }
     let raw = handles::unwrap_builder(b._lst);
     if raw == 0 {
+        // What building a builder whose creation failed does (HPy's rule).
+        // SAFETY: the GIL is held.
+        unsafe { py::PyErr_NoMemory() };
         return HPy_NULL;
     }
     // SAFETY: an open universal builder, consumed once.
@@ -436,6 +447,9 @@ unsafe extern "C" fn ctx_TupleBuilder_Build(ctx: *mut HPyContext, b: HPyTupleBui
     }
     let raw = handles::unwrap_builder(b._tup);
     if raw == 0 {
+        // What building a builder whose creation failed does (HPy's rule).
+        // SAFETY: the GIL is held.
+        unsafe { py::PyErr_NoMemory() };
         return HPy_NULL;
     }
     // SAFETY: an open universal builder, consumed once.
@@ -456,6 +470,87 @@ unsafe extern "C" fn ctx_TupleBuilder_Cancel(ctx: *mut HPyContext, b: HPyTupleBu
     // SAFETY: an open universal builder, cancelled once.
     unsafe { ufn!(u, ctx_TupleBuilder_Cancel)(u, HPyTupleBuilder { _tup: raw }) };
     handles::close_builder(b._tup);
+}
+
+/// The `ctx_AsStruct_<shape>` functions: the object's type must have that shape (HPy's fatal
+/// error otherwise).
+macro_rules! as_struct {
+    ($($name:ident: $shape:ident;)*) => {
+        $(
+            unsafe extern "C" fn $name(ctx: *mut HPyContext, x: HPy) -> *mut core::ffi::c_void {
+                let u = enter(ctx);
+                let obj = handles::unwrap(x);
+                if obj.is_null() {
+                    fatal(concat_cstr(concat!("Invalid usage of _HPy_", stringify!($shape), ": NULL handle\0")));
+                }
+                // SAFETY: a live object; its type is live while it is.
+                unsafe {
+                    let t = py::Py_TYPE(obj).cast::<py::PyObject>();
+                    let actual = ufn!(u, ctx_Type_GetBuiltinShape)(u, h(t));
+                    let expected: HPyType_BuiltinShape = shape_number(stringify!($shape));
+                    if actual != expected {
+                        let msg = format!(
+                            "Invalid usage of _HPy_AsStruct_{0}. Expected shape HPyType_BuiltinShape_{0} but got {1}\0",
+                            stringify!($shape),
+                            shape_name(actual)
+                        );
+                        py::Py_FatalError(msg.as_ptr().cast());
+                    }
+                    ufn!(u, $name)(u, h(obj))
+                }
+            }
+        )*
+
+        /// Puts the `ctx_AsStruct_*` functions into `ctx`.
+        fn fill_as_struct(ctx: &mut HPyContext) {
+            $(ctx.$name = Some($name);)*
+        }
+    };
+}
+
+/// A static C string made with `concat!` (which ends in NUL).
+const fn concat_cstr(s: &'static str) -> &'static core::ffi::CStr {
+    match core::ffi::CStr::from_bytes_with_nul(s.as_bytes()) {
+        Ok(c) => c,
+        Err(_) => c"Invalid usage of _HPy_AsStruct",
+    }
+}
+
+/// The shapes by name, with their numbers.
+const SHAPES: [(&str, i32); 8] = [
+    ("Legacy", -1),
+    ("Object", 0),
+    ("Type", 1),
+    ("Long", 2),
+    ("Float", 3),
+    ("Unicode", 4),
+    ("Tuple", 5),
+    ("List", 6),
+];
+
+fn shape_number(name: &str) -> i32 {
+    SHAPES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(i32::MIN, |(_, v)| *v)
+}
+
+fn shape_name(shape: HPyType_BuiltinShape) -> String {
+    match SHAPES.iter().find(|(_, v)| *v == shape) {
+        Some((n, _)) => format!("HPyType_BuiltinShape_{n}"),
+        None => "<unknown shape>".to_owned(),
+    }
+}
+
+as_struct! {
+    ctx_AsStruct_Legacy: Legacy;
+    ctx_AsStruct_Object: Object;
+    ctx_AsStruct_Type: Type;
+    ctx_AsStruct_Long: Long;
+    ctx_AsStruct_Float: Float;
+    ctx_AsStruct_Unicode: Unicode;
+    ctx_AsStruct_Tuple: Tuple;
+    ctx_AsStruct_List: List;
 }
 
 /// A tracker of the debug context: the debug handles added to it.
@@ -550,4 +645,5 @@ pub fn fill(ctx: &mut HPyContext) {
     ctx.ctx_Tracker_Add = Some(ctx_Tracker_Add);
     ctx.ctx_Tracker_ForgetAll = Some(ctx_Tracker_ForgetAll);
     ctx.ctx_Tracker_Close = Some(ctx_Tracker_Close);
+    fill_as_struct(ctx);
 }

@@ -9,7 +9,7 @@ use core::ffi::{c_char, c_int, c_void};
 
 use hpy_sys::*;
 
-use super::context::{enter, universal_fn_missing};
+use super::context::{enter, suspend, universal_fn_missing};
 use super::handles;
 
 /// An argument of a context function as the universal context takes it.
@@ -118,9 +118,11 @@ macro_rules! debug_wrappers {
                     Some(f) => f,
                     None => universal_fn_missing(stringify!($name)),
                 };
+                let suspended = suspend(ctx);
                 // SAFETY: the arguments are the universal forms of the caller's; the caller's
                 // contract is the universal function's.
                 let r = unsafe { f(u, $($arg),*) };
+                drop(suspended);
                 Ret::to_debug(r)
             }
         )*
@@ -219,8 +221,6 @@ debug_wrappers! {
     ctx_SetItem_s(obj: HPy, utf8_key: *const c_char, value: HPy) -> c_int;
     ctx_Type(obj: HPy) -> HPy;
     ctx_Is(obj: HPy, other: HPy) -> c_int;
-    ctx_AsStruct_Object(h: HPy) -> *mut c_void;
-    ctx_AsStruct_Legacy(h: HPy) -> *mut c_void;
     ctx_New(h_type: HPy, data: *mut *mut c_void) -> HPy;
     ctx_Repr(obj: HPy) -> HPy;
     ctx_Str(obj: HPy) -> HPy;
@@ -262,12 +262,6 @@ debug_wrappers! {
     ctx_Global_Store(global: *mut HPyGlobal, h: HPy);
     ctx_Global_Load(global: HPyGlobal) -> HPy;
     ctx_Dump(h: HPy);
-    ctx_AsStruct_Type(h: HPy) -> *mut c_void;
-    ctx_AsStruct_Long(h: HPy) -> *mut c_void;
-    ctx_AsStruct_Float(h: HPy) -> *mut c_void;
-    ctx_AsStruct_Unicode(h: HPy) -> *mut c_void;
-    ctx_AsStruct_Tuple(h: HPy) -> *mut c_void;
-    ctx_AsStruct_List(h: HPy) -> *mut c_void;
     ctx_Type_GetBuiltinShape(h_type: HPy) -> HPyType_BuiltinShape;
     ctx_DelItem(obj: HPy, key: HPy) -> c_int;
     ctx_DelItem_i(obj: HPy, idx: HPy_ssize_t) -> c_int;
