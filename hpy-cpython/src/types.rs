@@ -10,6 +10,12 @@
 //! * Built-in bases: `object`, `float` and `list`; the other shapes (`int`, `str`, `tuple`,
 //!   `type`) have variable-size instances, whose struct HPy's layout cannot place, and are refused
 //!   with `NotImplementedError`.
+//!
+//! These are the SDK's own conventions. The universal runtime (`hpy_rs_runtime`'s `types/`)
+//! hosts any module, so it follows HPy's general rules instead (every shape, legacy slots,
+//! metaclasses, a `tp_dealloc` of its own that calls `HPy_tp_destroy`'s impl), and shares only
+//! what means the same in both: [`align16`], the struct offsets of `object`, `float` and `list`,
+//! [`method_def`], [`tuple_items`] and [`dump`].
 
 #![allow(non_upper_case_globals)]
 

@@ -19,6 +19,39 @@ pub struct Params {
     pub metaclass: *mut py::PyTypeObject,
 }
 
+impl Params {
+    /// The largest `tp_basicsize` of the bases (`object`'s without any): the size a type that
+    /// inherits its size gets, at least.
+    pub fn inherited_basicsize(&self) -> usize {
+        let object = &raw mut py::PyBaseObject_Type;
+        let size = |t: *mut py::PyObject| {
+            // SAFETY: `t` is a live object of the bases; only types are read.
+            unsafe {
+                if py::PyType_Check(t) != 0 {
+                    (*t.cast::<py::PyTypeObject>()).tp_basicsize.max(0) as usize
+                } else {
+                    0
+                }
+            }
+        };
+        // SAFETY: `bases` is NULL, a type or a tuple these params own a reference to; `object`
+        // is CPython's static type.
+        unsafe {
+            if self.bases.is_null() {
+                (*object).tp_basicsize.max(0) as usize
+            } else if py::PyTuple_Check(self.bases) != 0 {
+                let (items, n) = hpy_cpython::types::tuple_items(self.bases);
+                (0..n.max(0) as usize)
+                    .map(|i| size(*items.add(i)))
+                    .max()
+                    .unwrap_or(0)
+            } else {
+                size(self.bases)
+            }
+        }
+    }
+}
+
 impl Drop for Params {
     fn drop(&mut self) {
         // SAFETY: `bases` is NULL or a reference these params own; the GIL is held wherever

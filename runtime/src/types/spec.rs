@@ -228,6 +228,9 @@ pub unsafe fn type_from_spec(spec: *mut HPyType_Spec, params: *mut HPyType_SpecP
             0
         };
         let mut flags = s.flags;
+        let Ok(params) = create::read(params) else {
+            return HPy_NULL;
+        };
 
         // The HPy slots, in the spec's order.
         let mut slots: Vec<py::PyType_Slot> = Vec::new();
@@ -254,8 +257,16 @@ pub unsafe fn type_from_spec(spec: *mut HPyType_Spec, params: *mut HPyType_SpecP
                     call = sl
                         .cpy_trampoline
                         .map(|f| core::mem::transmute::<_, py::vectorcallfunc>(f));
-                    vectorcall_at =
-                        hpy_cpython::types::align16(if basicsize == 0 { head } else { basicsize });
+                    // With an inherited size, HPy puts the word right after the shape's head,
+                    // over the struct of an HPy base that has one; here it goes after the
+                    // largest base instead.
+                    vectorcall_at = hpy_cpython::types::align16(if basicsize != 0 {
+                        basicsize
+                    } else if head == 0 {
+                        0
+                    } else {
+                        head.max(params.inherited_basicsize())
+                    });
                     if vectorcall_at == 0 {
                         return fail(
                             py::PyExc_TypeError,
@@ -397,9 +408,6 @@ pub unsafe fn type_from_spec(spec: *mut HPyType_Spec, params: *mut HPyType_SpecP
             itemsize: s.itemsize,
             flags: flags as c_uint,
             slots: slots.as_mut_ptr(),
-        };
-        let Ok(params) = create::read(params) else {
-            return HPy_NULL;
         };
         let t = create::make(&mut pyspec, params.bases, params.metaclass);
         drop(params);
