@@ -247,12 +247,14 @@ pub fn do_load(
         let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
         match loaded.iter().find(|(k, _)| *k == key) {
             Some((_, m)) if *m != mode => {
+                // The words of the SDK's own check (hpy/src/runtime.rs), which a module of this
+                // project would say next; this refusal comes first and covers C modules too.
                 return Err(err(format!(
-                    "cannot load '{short}' from '{path}' in HPy {} mode: this process loaded the \
-                     same library in {} mode, and one library has one context",
-                    mode.name(),
-                    m.name()
-                )))
+                    "{short}: this library is already loaded into another HPy context in this \
+                     process (another HPy mode: universal, debug or trace), and its per-process \
+                     state can serve only one. Load a copy of the library file for the second \
+                     mode."
+                )));
             }
             Some(_) => {}
             None => loaded.push((key, mode)),
