@@ -516,7 +516,10 @@ unsafe fn capsule_destructor(
     unsafe {
         let Some(d) = d.as_ref() else { return Ok(None) };
         match (d.cpy_trampoline, d.impl_) {
-            (Some(f), Some(_)) => Ok(Some(core::mem::transmute(f))),
+            (Some(f), Some(_)) => Ok(Some(core::mem::transmute::<
+                unsafe extern "C" fn(*mut cpy_PyObject),
+                py::PyCapsule_Destructor,
+            >(f))),
             _ => {
                 py::PyErr_SetString(
                     py::PyExc_ValueError,

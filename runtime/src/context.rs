@@ -101,12 +101,3 @@ fn fill(ctx: &mut sys::HPyContext) {
     crate::legacy::fill_context(ctx);
     ctx.ctx_CallRealFunctionFromTrampoline = Some(crate::call::member());
 }
-
-/// `fill` without the constants, which need a running interpreter.
-#[cfg(test)]
-fn fill_functions_for_test(ctx: &mut sys::HPyContext) {
-    hpy_cpython::functions::fill_context(ctx);
-    crate::types::fill_context(ctx);
-    crate::legacy::fill_context(ctx);
-    ctx.ctx_CallRealFunctionFromTrampoline = Some(crate::call::member());
-}
