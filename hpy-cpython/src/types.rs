@@ -6,7 +6,7 @@
 //!   `HPy_tp_traverse` its `tp_traverse`, with its `tp_clear` in the `impl_` field: both are
 //!   made per class by `__private::slots`, which knows the class's fields.
 //! * `HPy_tp_call` becomes vectorcall: a pointer slot after the struct (`__vectorcalloffset__`),
-//!   filled on the first call through `tp_call` ([`call_slot`]) or by `HPySetCallFunction`.
+//!   filled on the first call through `tp_call` (`call_slot`) or by `HPySetCallFunction`.
 //! * Built-in bases: `object`, `float` and `list`; the other shapes (`int`, `str`, `tuple`,
 //!   `type`) have variable-size instances, whose struct HPy's layout cannot place, and are refused
 //!   with `NotImplementedError`.

@@ -1,7 +1,7 @@
 //! HPy types in the universal runtime, with HPy 0.9's general rules, for any module (made by
 //! this SDK or compiled from C with `hpy.devel`, legacy parts included):
 //!
-//! * [`ctx_Type_FromSpec`] ([`spec`], [`create`]): every builtin shape, bases, bases tuple and
+//! * [`ctx_Type_FromSpec`] (`spec.rs`, `create.rs`): every builtin shape, bases, bases tuple and
 //!   metaclass, legacy slots, HPy members, getsets, methods and slots, `HPy_tp_destroy`,
 //!   `HPy_tp_traverse`, `HPy_tp_call` (vectorcall with a per-instance call function);
 //! * [`ctx_New`], [`ctx_Type_GenericNew`]: instances (zeroed, with their call function);
@@ -45,7 +45,7 @@ pub(crate) unsafe fn fail(exc: *mut py::PyObject, msg: &str) -> HPy {
     HPy_NULL
 }
 
-/// `HPyType_FromSpec(ctx, spec, params)`: see [`spec::type_from_spec`] (shapes, params, errors).
+/// `HPyType_FromSpec(ctx, spec, params)`: see `spec::type_from_spec` (shapes, params, errors).
 ///
 /// # Safety
 ///
