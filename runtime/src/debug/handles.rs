@@ -9,6 +9,7 @@
 //! The lock around the table is never held while Python code or a universal context function
 //! runs: those can call back into the debug context.
 
+use std::backtrace::Backtrace;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{LazyLock, Mutex, MutexGuard};
 
@@ -37,11 +38,49 @@ pub struct DebugHandle {
     /// Copies of raw data handed out for it (`HPyUnicode_AsUTF8AndSize` and the like); the last
     /// one's size is the one reported.
     pub raw: Vec<RawData>,
+    /// Where it was opened, when a stack-trace limit is set (`set_handle_stack_trace_limit`):
+    /// std's backtrace, symbolised only when shown.
+    pub trace: Option<Box<Backtrace>>,
     /// Its place in the order of opening.
     seq: u64,
 }
 
 impl DebugHandle {
+    /// The first `limit` frames of where the handle was opened, symbolised (function, and file
+    /// and line where debug information exists), one frame per line pair as std prints them.
+    pub fn trace_text(&self, limit: usize) -> Option<String> {
+        let text = self.trace.as_ref()?.to_string();
+        let mut out = String::new();
+        let mut frames = 0;
+        // The debug mode's own frames (capturing, opening the handle) come first: left out, so
+        // that the limit counts the module's frames.
+        let mut skipping = true;
+        for line in text.lines() {
+            let frame_start = line
+                .trim_start()
+                .split_once(':')
+                .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if frame_start {
+                let own = ["std::backtrace", "hpy_rs_runtime::debug::"]
+                    .iter()
+                    .any(|p| line.contains(p));
+                skipping = skipping && own;
+                if skipping {
+                    continue;
+                }
+                frames += 1;
+                if frames > limit {
+                    break;
+                }
+            } else if skipping {
+                continue;
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        Some(out)
+    }
+
     /// The size of the raw data attached, or -1 for none.
     pub fn raw_data_size(&self) -> isize {
         self.raw.last().map_or(-1, |d| d.len as isize)
@@ -79,7 +118,7 @@ pub struct State {
     pub raw_max: isize,
     /// The bytes of raw data kept for closed handles.
     pub raw_size: isize,
-    /// The stack-trace limit (recorded; traces are not captured).
+    /// The number of frames shown of where handles were opened (0: none captured).
     pub stack_trace_limit: isize,
     /// Callbacks for invalid handles and builders (owned references, as addresses).
     pub on_invalid_handle: usize,
@@ -133,6 +172,8 @@ impl State {
             closed: false,
             immortal,
             raw: Vec::new(),
+            trace: (self.stack_trace_limit > 0 && !immortal)
+                .then(|| Box::new(Backtrace::force_capture())),
             seq,
         };
         let reused = if self.closed.len() >= self.closed_max {

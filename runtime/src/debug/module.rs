@@ -70,8 +70,18 @@ impl DebugHandleObj {
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let info = state().handles.get(&self.addr).map(|d| (d.closed, d.obj));
-        let trace = "To get the stack trace of where it was allocated use:\nhpy.debug.set_handle_stack_trace_limit";
+        let (info, trace) = {
+            let st = state();
+            let limit = usize::try_from(st.stack_trace_limit).unwrap_or(0);
+            match st.handles.get(&self.addr) {
+                Some(d) => (Some((d.closed, d.obj)), d.trace_text(limit.max(1))),
+                None => (None, None),
+            }
+        };
+        let trace = match trace {
+            Some(t) => format!("Allocation stacktrace:\n{t}"),
+            None => "To get the stack trace of where it was allocated use:\nhpy.debug.set_handle_stack_trace_limit".to_owned(),
+        };
         match info {
             Some((false, p)) => {
                 // SAFETY: an open handle's object is live; the GIL is held.
@@ -227,8 +237,8 @@ fn set_on_invalid_builder_handle(f: &Bound<'_, PyAny>) -> PyResult<()> {
     set_hook(f, true)
 }
 
-/// `set_handle_stack_trace_limit(n)`: the number of frames to record where handles are opened
-/// (`None`: none). Recorded; this runtime does not capture stack traces yet.
+/// `set_handle_stack_trace_limit(n)`: from now on, handles record where they are opened and
+/// their repr shows the first `n` frames (`None` or 0: nothing is captured, at no cost).
 #[pyfunction]
 fn set_handle_stack_trace_limit(limit: Option<isize>) {
     state().stack_trace_limit = limit.unwrap_or(0);
