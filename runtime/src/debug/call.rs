@@ -23,7 +23,7 @@ impl Args {
 
     /// A debug handle borrowing `p` for the call (NULL stays `HPy_NULL`).
     fn arg(&mut self, p: *mut py::PyObject) -> HPy {
-        let x = handles::open(p);
+        let x = handles::open_borrowed(p);
         self.0.push(x);
         x
     }

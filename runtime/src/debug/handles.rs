@@ -35,6 +35,9 @@ pub struct DebugHandle {
     pub closed: bool,
     /// A context constant: never closed.
     pub immortal: bool,
+    /// An argument of a trampoline call: it borrows the caller's reference, so closing it
+    /// (a misuse, reported after the call) gives no reference back.
+    pub borrowed: bool,
     /// Copies of raw data handed out for it (`HPyUnicode_AsUTF8AndSize` and the like); the last
     /// one's size is the one reported.
     pub raw: Vec<RawData>,
@@ -163,7 +166,7 @@ impl State {
     /// Opens a handle for `obj` (never NULL). With the closed queue full, the oldest closed
     /// handle is reused (same address, as HPy 0.9.0 reuses its memory): Python views of it then
     /// show the new handle.
-    fn open(&mut self, obj: usize, immortal: bool) -> HPy {
+    fn open(&mut self, obj: usize, immortal: bool, borrowed: bool) -> HPy {
         let seq = self.next_seq;
         self.next_seq += 1;
         let record = DebugHandle {
@@ -171,6 +174,7 @@ impl State {
             generation: self.generation,
             closed: false,
             immortal,
+            borrowed,
             raw: Vec::new(),
             trace: (self.stack_trace_limit > 0 && !immortal)
                 .then(|| Box::new(Backtrace::force_capture())),
@@ -254,12 +258,20 @@ pub enum Closing {
 }
 
 /// A new debug handle for `obj` (`HPy_NULL` for NULL), which takes over the reference the
-/// caller has (or borrows it, for a trampoline's arguments).
+/// caller has.
 pub fn open(obj: *mut py::PyObject) -> HPy {
     if obj.is_null() {
         return hpy_sys::HPy_NULL;
     }
-    state().open(obj as usize, false)
+    state().open(obj as usize, false, false)
+}
+
+/// A new debug handle borrowing `obj` for a trampoline call (`HPy_NULL` for NULL).
+pub fn open_borrowed(obj: *mut py::PyObject) -> HPy {
+    if obj.is_null() {
+        return hpy_sys::HPy_NULL;
+    }
+    state().open(obj as usize, false, true)
 }
 
 /// A debug handle for a context constant, which can never be closed.
@@ -267,7 +279,7 @@ pub fn open_immortal(obj: *mut py::PyObject) -> HPy {
     if obj.is_null() {
         return hpy_sys::HPy_NULL;
     }
-    state().open(obj as usize, true)
+    state().open(obj as usize, true, false)
 }
 
 /// The object of the debug handle `h` (NULL for `HPy_NULL`). A closed handle is reported

@@ -17,14 +17,18 @@ pub struct DebugHandleObj {
 
 #[pymethods]
 impl DebugHandleObj {
-    /// The object the handle points to (`None` once the handle was freed).
+    /// The object the handle points to; `None` once the handle is closed (its reference was
+    /// given back, so the object may be gone: HPy 0.9.0 would read it anyway).
     #[getter]
     fn obj(&self, py: Python<'_>) -> Py<PyAny> {
-        let obj = state().handles.get(&self.addr).map(|d| d.obj);
+        let obj = state()
+            .handles
+            .get(&self.addr)
+            .filter(|d| !d.closed)
+            .map(|d| d.obj);
         match obj {
-            // SAFETY: the table keeps a live object for every handle it holds (an open handle
-            // owns or borrows a reference for its lifetime; a closed one is only read while the
-            // object may still be alive, as in HPy); the GIL is held.
+            // SAFETY: an open handle owns (or, for a call's argument, borrows for the call) a
+            // reference to its object, so it is live; the GIL is held.
             Some(p) => unsafe { Bound::from_borrowed_ptr(py, p as *mut py::PyObject) }.unbind(),
             None => py.None(),
         }
@@ -53,16 +57,18 @@ impl DebugHandleObj {
 
     /// Closes the handle as `HPy_Close` does (for tests).
     fn _force_close(&self) {
-        let obj = state().handles.get(&self.addr).map(|d| d.obj);
+        let found = state().handles.get(&self.addr).map(|d| (d.obj, d.borrowed));
         let h = hpy_sys::HPy {
             _i: self.addr as isize,
         };
-        if obj.is_none() {
+        let Some((obj, borrowed)) = found else {
             return;
-        }
+        };
         handles::unwrap(h);
         if state().close(self.addr) == handles::Closing::Closed {
-            if let Some(p) = obj {
+            // A call's argument borrows its reference: nothing to give back.
+            if !borrowed {
+                let p = obj;
                 // SAFETY: the reference the open handle owned; the GIL is held.
                 unsafe { py::Py_DECREF(p as *mut py::PyObject) };
             }

@@ -52,7 +52,16 @@ unsafe extern "C" fn ctx_Close(ctx: *mut HPyContext, x: HPy) {
         return;
     }
     let obj = handles::unwrap(x);
-    let closing = handles::state().close(x._i as usize);
+    let (closing, borrowed) = {
+        let mut st = handles::state();
+        let borrowed = st.handles.get(&(x._i as usize)).is_some_and(|d| d.borrowed);
+        (st.close(x._i as usize), borrowed)
+    };
+    if borrowed {
+        // A call's argument: the module closed what it does not own. Reported after the call;
+        // the caller's reference stays.
+        return;
+    }
     match closing {
         // SAFETY: the handle's reference, given back. For a handle closed already, `unwrap`
         // reported it and only an invalid-handle hook lets the call go on: HPy's debug mode then
