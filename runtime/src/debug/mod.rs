@@ -12,7 +12,7 @@
 //!   freed later.
 //! * Calls from trampolines ([`call`]) open debug handles for their arguments and close them
 //!   after; each call runs with another copy of the context, and a context used outside its call
-//!   is a fatal error ([`context`]).
+//!   is a fatal error ([`mod@context`]).
 //! * [`module`] is `hpy_rs_runtime._debug`, hpy 0.9.0's `hpy.universal._debug` API.
 //!
 //! Nothing here runs in universal mode: the universal context is untouched.
