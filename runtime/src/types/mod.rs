@@ -215,6 +215,10 @@ pub unsafe extern "C" fn ctx_AsStruct_List(_ctx: *mut HPyContext, x: HPy) -> *mu
 /// a Python subclass; `Legacy` for other types (as HPy). `TypeError` (and -2) if `type` is not a
 /// type.
 ///
+/// HPy 0.9.0 answers `Legacy` for a Python subclass too, only because its type-flag mark is not
+/// inherited; the subclass's instances have the HPy base's layout, so this runtime says so (and
+/// its debug mode, which checks `AsStruct_*` calls against this answer, accepts them).
+///
 /// # Safety
 ///
 /// Called by a module with the GIL held; `h_type` is an open handle.
