@@ -23,7 +23,7 @@ use core::ffi::{c_int, c_void};
 use hpy_cpython::pyo3_ffi as py;
 use hpy_sys::*;
 
-use super::registry::{all_of, of_type};
+use super::registry::{all_of, lookup, of_type, TypeData};
 
 /// The struct of the instance `obj`: at the offset of the nearest HPy type's shape, or the
 /// object itself if no type of its chain is an HPy type (HPy's legacy rule).
@@ -199,11 +199,14 @@ pub unsafe extern "C" fn clear(obj: *mut py::PyObject) -> c_int {
 /// reference count is 0.
 pub unsafe extern "C" fn dealloc(obj: *mut py::PyObject) {
     // SAFETY: `obj` is being freed: nothing else uses it; its type stays alive until the last
-    // line, which releases the instance's reference to it.
+    // line, which releases the instance's reference to it. Each impl gets the struct it was
+    // written for; the static base's `tp_dealloc` frees an instance of its own type.
     unsafe {
         let tp = py::Py_TYPE(obj);
-        let own = (*tp).tp_dealloc.map(|f| f as *const ()) == Some(DEALLOC as *const ());
-        if own && (*tp).tp_finalize.is_some() && py::PyObject_CallFinalizerFromDealloc(obj) < 0 {
+        if (*tp).tp_finalize.is_some()
+            && (*tp).tp_dealloc.map(|f| f as *const ()) == Some(DEALLOC as *const ())
+            && py::PyObject_CallFinalizerFromDealloc(obj) < 0
+        {
             return; // resurrected
         }
         let gc = is_gc(tp);
@@ -220,17 +223,51 @@ pub unsafe extern "C" fn dealloc(obj: *mut py::PyObject) {
                 .cast::<*mut py::PyObject>();
             py::Py_XDECREF(core::mem::replace(&mut *slot, core::ptr::null_mut()));
         }
-        let data = struct_of(obj);
-        clear_fields(tp, data);
-        for d in all_of(tp) {
+        // One walk up the chain: the nearest HPy type's record, whether there are others, and
+        // the first static type (HPy types are heap types; `lookup` skips Python subclasses,
+        // whose `tp_methods` is NULL).
+        let mut nearest: Option<&TypeData> = None;
+        let mut more = false;
+        let mut t = tp;
+        while !t.is_null() && (*t).tp_flags & py::Py_TPFLAGS_HEAPTYPE != 0 {
+            let m = (*t).tp_methods as usize;
+            if m != 0 {
+                if let Some(d) = lookup(m) {
+                    more |= nearest.is_some();
+                    nearest.get_or_insert(d);
+                }
+            }
+            t = (*t).tp_base;
+        }
+        let data = obj
+            .cast::<u8>()
+            .add(nearest.map_or(0, |d| d.head))
+            .cast::<c_void>();
+        if more {
+            clear_fields(tp, data);
+            for d in all_of(tp) {
+                if let Some(f) = d.destroy {
+                    f(data);
+                }
+            }
+        } else if let Some(d) = nearest {
+            if let Some(f) = d.traverse {
+                f(data, Some(clear_field), core::ptr::null_mut());
+            }
             if let Some(f) = d.destroy {
                 f(data);
             }
         }
-        match static_base(tp).and_then(|b| Some((b, (*b).tp_dealloc?))) {
+        let base = t;
+        let base_dealloc = if base.is_null() || base == &raw mut py::PyBaseObject_Type {
+            None
+        } else {
+            (*base).tp_dealloc
+        };
+        match base_dealloc {
             // A GC base's dealloc expects a tracked object (and a non-GC instance of a GC base
             // cannot be handed to it).
-            Some((base, base_dealloc)) if gc || !is_gc(base) => {
+            Some(base_dealloc) if gc || !is_gc(base) => {
                 if gc && is_gc(base) {
                     py::PyObject_GC_Track(obj.cast());
                 }

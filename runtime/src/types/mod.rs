@@ -60,25 +60,79 @@ pub unsafe extern "C" fn ctx_Type_FromSpec(
     unsafe { spec::type_from_spec(spec, params) }
 }
 
-/// Allocates a zeroed instance of `tp` with its `tp_alloc` and sets its call function; the
-/// struct's address goes to `data` (if not NULL). `tp` is a live type.
-#[inline]
+/// The type flags of layouts CPython puts around an instance (3.11's managed dict, 3.12's
+/// managed weak references, 3.13's inline values: bits 4, 3 and 2), which only `tp_alloc` sets up.
+pub(crate) const EXTRA_LAYOUT: core::ffi::c_ulong = (1 << 2) | (1 << 3) | (1 << 4);
+
+/// Allocates a zeroed instance of `tp` and sets its call function; the struct's address goes to
+/// `data` (if not NULL). `tp` is a live type.
+///
+/// An HPy type made here with a fixed size, the generic allocator and none of the layouts of
+/// [`EXTRA_LAYOUT`] (every HPy type, unless legacy slots say otherwise) takes HPy's path, with
+/// what it needs read from its record ([`registry::Plain`]): `PyObject_New` or
+/// `PyObject_GC_New`, everything after the object header zeroed, the call function, then GC
+/// tracking. Any other type is made by [`new_by_tp_alloc`].
+#[inline(always)]
 unsafe fn new_instance(tp: *mut py::PyTypeObject, data: *mut *mut c_void) -> HPy {
-    // SAFETY: a live type; `tp_alloc` returns a new zeroed instance (or NULL with an exception);
-    // a custom allocator's instance is zeroed after the object header here, as HPy_New
-    // promises.
+    // SAFETY: a live type; a plain record is that of this very type, so the object is
+    // allocated for `size` bytes, and everything after its header is zeroed (and the call
+    // function, inside the instance, written) before the GC can see it.
     unsafe {
-        let alloc = (*tp).tp_alloc.unwrap_or(py::PyType_GenericAlloc);
-        let obj = alloc(tp, 0);
+        if let Some(d) = registry::lookup((*tp).tp_methods as usize) {
+            if let Some(p) = d.plain {
+                let header = size_of::<py::PyObject>();
+                let obj: *mut py::PyObject = if p.gc {
+                    py::PyObject_GC_New(tp)
+                } else {
+                    py::PyObject_New(tp)
+                };
+                if obj.is_null() {
+                    return HPy_NULL;
+                }
+                core::ptr::write_bytes(obj.cast::<u8>().add(header), 0, p.size - header);
+                if p.call_at != 0 {
+                    obj.cast::<u8>()
+                        .add(p.call_at)
+                        .cast::<Option<py::vectorcallfunc>>()
+                        .write_unaligned(d.call);
+                }
+                if p.gc {
+                    py::PyObject_GC_Track(obj.cast());
+                }
+                if !data.is_null() {
+                    *data = obj.cast::<u8>().add(d.head).cast();
+                }
+                return h(obj);
+            }
+        }
+        new_by_tp_alloc(tp, data)
+    }
+}
+
+/// [`new_instance`] for the other types (Python subclasses, legacy types with their own
+/// allocator, types not made here): the instance comes from `tp_alloc`, which knows the type's
+/// layout (a custom allocator's instance is zeroed after the header here, as HPy_New promises);
+/// its struct and call function are those of the nearest HPy type of the chain.
+///
+/// # Safety
+///
+/// `tp` is a live type; `data` is NULL or writable.
+#[inline(never)]
+unsafe fn new_by_tp_alloc(tp: *mut py::PyTypeObject, data: *mut *mut c_void) -> HPy {
+    // SAFETY: a live type; `tp_alloc` returns a new instance (or NULL with an exception).
+    unsafe {
+        let generic = py::PyType_GenericAlloc as *const ();
+        let header = size_of::<py::PyObject>();
+        let size = (*tp).tp_basicsize.max(0) as usize;
+        let obj = match (*tp).tp_alloc {
+            Some(f) => f(tp, 0),
+            None => py::PyType_GenericAlloc(tp, 0),
+        };
         if obj.is_null() {
             return HPy_NULL;
         }
-        if alloc as *const () != py::PyType_GenericAlloc as *const () {
-            let start = size_of::<py::PyObject>();
-            let end = (*tp).tp_basicsize.max(0) as usize;
-            if end > start {
-                core::ptr::write_bytes(obj.cast::<u8>().add(start), 0, end - start);
-            }
+        if (*tp).tp_alloc.is_some_and(|f| f as *const () != generic) && size > header {
+            core::ptr::write_bytes(obj.cast::<u8>().add(header), 0, size - header);
         }
         let d = registry::of_type(tp);
         if let Some(d) = d {
@@ -95,8 +149,9 @@ unsafe fn new_instance(tp: *mut py::PyTypeObject, data: *mut *mut c_void) -> HPy
 /// and any other type, whose "struct" is then the object itself, HPy's legacy rule), zeroed,
 /// with `*data` pointing to its struct. `TypeError` if `type` is not a type.
 ///
-/// Unlike HPy 0.9.0, which uses `PyObject_New`, this allocates with the type's `tp_alloc`, which
-/// knows the layouts CPython adds to Python subclasses (managed dicts, inline values).
+/// HPy 0.9.0 always allocates with `PyObject_New`; here the instances of types with a layout of
+/// their own (Python subclasses with a `__dict__`, custom allocators) come from their
+/// `tp_alloc`, which knows that layout.
 ///
 /// # Safety
 ///

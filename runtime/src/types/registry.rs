@@ -23,6 +23,11 @@ use hpy_sys::*;
 /// The record of one HPy type (immutable once registered).
 #[derive(Debug)]
 pub struct TypeData {
+    /// The type's `tp_methods` array: the key it is registered under.
+    pub key: usize,
+    /// How `HPy_New` makes an instance of exactly this type on its fast path; `None` if the
+    /// type's `tp_alloc` must (a variable size, a custom allocator, a layout CPython adds).
+    pub plain: Option<Plain>,
     /// The builtin shape of the spec (`HPyType_BuiltinShape_Legacy` included).
     pub shape: HPyType_BuiltinShape,
     /// Where the instance's struct starts, in bytes from the object (0 for legacy types).
@@ -34,6 +39,18 @@ pub struct TypeData {
     /// The call function a new instance starts with (`HPy_tp_call`'s trampoline, the type's own
     /// or inherited from an HPy base); `None` without one.
     pub call: Option<py::vectorcallfunc>,
+}
+
+/// What `HPy_New` needs to make an instance of a plain type (see [`TypeData::plain`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Plain {
+    /// `tp_basicsize`.
+    pub size: usize,
+    /// Whether the type has the GC flag.
+    pub gc: bool,
+    /// Where the instance's call function goes (`tp_vectorcall_offset`, checked to lie inside
+    /// the instance), if the type has a default one ([`TypeData::call`]); 0 otherwise.
+    pub call_at: usize,
 }
 
 /// One entry: the key (a `tp_methods` address; 0 for a free entry) and its record.
@@ -90,9 +107,25 @@ static TABLE: AtomicPtr<Table> = AtomicPtr::new(null_mut());
 /// Serialises writers; holds the number of keys in the current table.
 static WRITER: Mutex<usize> = Mutex::new(0);
 
+/// The record found last: most lookups ask for the type of the previous one (the instances a
+/// loop makes, frees or calls), which then costs one comparison instead of a probe.
+static LAST: AtomicPtr<TypeData> = AtomicPtr::new(null_mut());
+
 /// The record registered under `key`.
-#[inline]
+#[inline(always)]
 pub fn lookup(key: usize) -> Option<&'static TypeData> {
+    // SAFETY: LAST is NULL or a registered record: leaked, never freed, never written again.
+    if let Some(last) = unsafe { LAST.load(Ordering::Acquire).as_ref() } {
+        if last.key == key {
+            return Some(last);
+        }
+    }
+    probe(key)
+}
+
+/// [`lookup`] in the table; a record found becomes the last one.
+#[inline(never)]
+fn probe(key: usize) -> Option<&'static TypeData> {
     let t = TABLE.load(Ordering::Acquire);
     if t.is_null() || key == 0 {
         return None;
@@ -106,8 +139,10 @@ pub fn lookup(key: usize) -> Option<&'static TypeData> {
         let e = &t.entries[i];
         let k = e.key.load(Ordering::Acquire);
         if k == key {
+            let d = e.data.load(Ordering::Relaxed);
+            LAST.store(d, Ordering::Release);
             // SAFETY: records are leaked boxes, written before their key (Release/Acquire).
-            return unsafe { e.data.load(Ordering::Relaxed).as_ref() };
+            return unsafe { d.as_ref() };
         }
         if k == 0 {
             return None;
@@ -116,8 +151,9 @@ pub fn lookup(key: usize) -> Option<&'static TypeData> {
     }
 }
 
-/// Registers `data` under `key` (a `tp_methods` array owned by the runtime).
-pub fn register(key: usize, data: TypeData) {
+/// Registers `data` under its key (a `tp_methods` array owned by the runtime, never 0).
+pub fn register(data: TypeData) {
+    let key = data.key;
     let data = Box::into_raw(Box::new(data));
     let mut count = WRITER.lock().unwrap_or_else(|e| e.into_inner());
     let mut t = TABLE.load(Ordering::Acquire);
@@ -160,8 +196,10 @@ pub unsafe fn nearest(
     let mut t = tp;
     while !t.is_null() {
         // SAFETY: a live type's fields; its base is a live type or NULL.
-        let (methods, base) = unsafe { ((*t).tp_methods as usize, (*t).tp_base) };
-        if methods != 0 {
+        let (methods, flags, base) =
+            unsafe { ((*t).tp_methods as usize, (*t).tp_flags, (*t).tp_base) };
+        // HPy types are heap types: static ones (`object`, `int`...) are not looked up.
+        if methods != 0 && flags & py::Py_TPFLAGS_HEAPTYPE != 0 {
             if let Some(d) = lookup(methods) {
                 return Some((t, d));
             }

@@ -25,7 +25,7 @@ use hpy_cpython::h;
 use hpy_cpython::pyo3_ffi as py;
 use hpy_sys::*;
 
-use super::registry::{self, TypeData};
+use super::registry::{self, Plain, TypeData};
 use super::{create, fail, lifecycle, shape};
 
 /// Definition kinds and slot numbers, read as integers: a C module may pass any value, which
@@ -437,16 +437,49 @@ pub unsafe fn type_from_spec(spec: *mut HPyType_Spec, params: *mut HPyType_SpecP
         } else {
             base.and_then(|b| b.call)
         };
-        registry::register(
-            methods as usize,
-            TypeData {
-                shape: s.builtin_shape,
-                head,
-                traverse,
-                destroy,
-                call: call.or(inherited_call),
-            },
-        );
+        let call = call.or(inherited_call);
+        registry::register(TypeData {
+            key: methods as usize,
+            plain: plain(tp, call.is_some()),
+            shape: s.builtin_shape,
+            head,
+            traverse,
+            destroy,
+            call,
+        });
         h(t)
+    }
+}
+
+/// How `HPy_New` makes instances of the new type `tp` on its fast path (`None`: by `tp_alloc`).
+///
+/// # Safety
+///
+/// `tp` is a live, ready type.
+unsafe fn plain(tp: *mut py::PyTypeObject, has_call: bool) -> Option<Plain> {
+    // SAFETY: reading a live type's fields.
+    unsafe {
+        let t = &*tp;
+        let header = size_of::<py::PyObject>();
+        let size = usize::try_from(t.tp_basicsize).ok()?;
+        let generic = py::PyType_GenericAlloc as *const ();
+        let fixed = t.tp_itemsize == 0
+            && t.tp_flags & super::EXTRA_LAYOUT == 0
+            && t.tp_alloc.map(|f| f as *const ()) == Some(generic)
+            && size >= header;
+        if !fixed {
+            return None;
+        }
+        let off = t.tp_vectorcall_offset;
+        let call_at = if has_call && off > 0 && off as usize + size_of::<usize>() <= size {
+            off as usize
+        } else {
+            0
+        };
+        Some(Plain {
+            size,
+            gc: t.tp_flags & py::Py_TPFLAGS_HAVE_GC != 0,
+            call_at,
+        })
     }
 }
