@@ -79,6 +79,8 @@ pub struct Encoder<'ctx, 'o> {
     guard: Guard,
     /// `dict` and the unbound `dict.get`, loaded on the first dict of the call.
     dict_type: Option<Handle<'ctx>>,
+    /// Whether the runtime walks dicts' storage ([`Dict::iter_storage`]).
+    storage_walk: bool,
 }
 
 impl<'ctx, 'o> Encoder<'ctx, 'o> {
@@ -92,6 +94,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             foreign: 0,
             guard,
             dict_type: None,
+            storage_walk: Dict::storage_walk_available(ctx),
             escaper: Escaper::new(
                 opts.ensure_ascii,
                 opts.encode_html_chars,
@@ -382,10 +385,9 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
     /// subclass alike, and changes made meanwhile give ujson's result by construction.
     #[inline(always)]
     fn dict(&mut self, dict: &Dict<'ctx>, level: u32) -> Done {
-        if !self.opts.sort_keys {
-            if let Some(entries) = dict.iter_storage() {
-                return self.storage_dict(dict, entries, level);
-            }
+        // Decided once per call, so that the recursive frames carry no walk state.
+        if self.storage_walk && !self.opts.sort_keys {
+            return self.storage_dict(dict, level);
         }
         let exact = self.is_exact_dict(dict)?;
         if exact && !self.opts.sort_keys {
@@ -399,15 +401,15 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
     /// which the walk then writes too; past [`MAX_DICT_ROUNDS`] entries more than the dict had,
     /// the dict is taken to grow without end (`RuntimeError`, as the key-list walk raises).
     #[inline(never)]
-    fn storage_dict(
-        &mut self,
-        dict: &Dict<'ctx>,
-        entries: hpy::DictEntries<'_, 'ctx>,
-        level: u32,
-    ) -> Done {
+    fn storage_dict(&mut self, dict: &Dict<'ctx>, level: u32) -> Done {
         if self.guard.exhausted() {
             return Err(stack::error().into());
         }
+        let Some(entries) = dict.iter_storage() else {
+            // `storage_walk` said the runtime has the walk; it cannot lose it.
+            let exact = self.is_exact_dict(dict)?;
+            return self.any_dict(dict, level, exact);
+        };
         let limit = dict.len()?.saturating_add(MAX_DICT_ROUNDS as usize);
         self.out.push(b'{');
         let mut count = 0usize;

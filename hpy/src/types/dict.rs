@@ -66,6 +66,12 @@ impl<'ctx> Dict<'ctx> {
         })
     }
 
+    /// Whether the running runtime can walk a dict's storage: whether
+    /// [`Dict::iter_storage`] returns `Some` (the same for every dict of the process).
+    pub fn storage_walk_available(ctx: Context<'ctx>) -> bool {
+        crate::ffi::extensions::dict_next(ctx).is_some()
+    }
+
     /// The `(key, value)` pairs, in insertion order (a snapshot): read from the storage where
     /// the runtime can ([`Dict::iter_storage`]), otherwise the keys (`HPyDict_Keys`) and a
     /// lookup of each (which runs the keys' `__hash__` and `__eq__`, and misses a key whose hash
