@@ -576,3 +576,27 @@ pub unsafe extern "C" fn ctx_Dict_Next(
     // SAFETY: forwarded.
     unsafe { dict_next(dict, pos, key, value) }
 }
+
+/// Runs an HPy capsule destructor's impl (`HPyFunc_Capsule_Destructor`) for the capsule CPython
+/// is freeing, with the capsule's name, pointer and context; any error reading them is cleared,
+/// so that none is left pending. What a capsule destructor's trampoline does on both ABIs.
+///
+/// # Safety
+///
+/// The GIL is held; `capsule` is the live capsule being destroyed.
+pub unsafe fn run_capsule_destructor(
+    destructor: unsafe extern "C" fn(*const c_char, *mut c_void, *mut c_void),
+    capsule: *mut py::PyObject,
+) {
+    // SAFETY: the capsule is live while CPython runs its destructor (caller's contract);
+    // reading its parts raises nothing for a valid capsule.
+    unsafe {
+        let name = py::PyCapsule_GetName(capsule);
+        let pointer = py::PyCapsule_GetPointer(capsule, name);
+        let context = py::PyCapsule_GetContext(capsule);
+        if !py::PyErr_Occurred().is_null() {
+            py::PyErr_Clear();
+        }
+        destructor(name, pointer, context)
+    }
+}

@@ -256,15 +256,7 @@ pub unsafe extern "C" fn call_real(
             }
             sig::HPyFunc_CAPSULE_DESTRUCTOR => {
                 let f: HPyFunc_Capsule_Destructor = core::mem::transmute::<*const (), _>(f);
-                let f = f.unwrap_unchecked();
-                let capsule = args.cast::<py::PyObject>();
-                let name = py::PyCapsule_GetName(capsule);
-                let pointer = py::PyCapsule_GetPointer(capsule, name);
-                let context = py::PyCapsule_GetContext(capsule);
-                if !py::PyErr_Occurred().is_null() {
-                    py::PyErr_Clear();
-                }
-                f(name, pointer, context)
+                hpy_cpython::functions::run_capsule_destructor(f.unwrap_unchecked(), args.cast());
             }
             sig::HPyFunc_MOD_CREATE => go!(HPyFunc_unaryfunc, _HPyFunc_args_UNARYFUNC, |f, a| {
                 let m = f(ctx, ph(a.arg0));

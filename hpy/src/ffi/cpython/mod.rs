@@ -79,19 +79,11 @@ pub(crate) mod trampoline {
         }
         let Some(func) = func else { return };
         type Destructor = unsafe extern "C" fn(*const c_char, *mut c_void, *mut c_void);
-        let capsule = args.cast::<py::PyObject>();
-        // SAFETY: `func` has the capsule destructor's signature (caller's contract); the capsule
-        // is live while CPython runs its destructor. Reading its parts raises nothing for a
-        // valid capsule; any error is cleared so that none is left pending.
+        // SAFETY: `func` has the capsule destructor's signature and `args` is the live capsule
+        // CPython is destroying (caller's contract).
         unsafe {
             let f: Destructor = core::mem::transmute(func);
-            let name = py::PyCapsule_GetName(capsule);
-            let pointer = py::PyCapsule_GetPointer(capsule, name);
-            let context = py::PyCapsule_GetContext(capsule);
-            if !py::PyErr_Occurred().is_null() {
-                py::PyErr_Clear();
-            }
-            f(name, pointer, context)
+            hpy_cpython::functions::run_capsule_destructor(f, args.cast::<py::PyObject>())
         }
     }
 }
