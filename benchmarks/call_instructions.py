@@ -110,26 +110,20 @@ def build_region(directory):
     return lib
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    module_arguments(parser)
+def count_arguments(parser):
+    """The counting options, as this script and runtime_instructions.py take them."""
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--large", type=int, default=400_000)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--only", help="the cases whose label contains this text")
-    opts = parser.parse_args()
 
-    impls = {
-        "Rust SDK": ("hpy", os.path.abspath(opts.rust), "hpy_simple"),
-        "C HPy": ("hpy", os.path.abspath(opts.c_hpy), "hpy_simple"),
-        "C API": ("native", os.path.abspath(opts.cpy), "cpy_simple"),
-    }
-    if opts.pyo3 and sys.implementation.name == "cpython":
-        impls["PyO3"] = ("native", os.path.abspath(opts.pyo3), "pyo3_simple")
 
+def count(impls, opts):
+    """Instructions per call of every case for every implementation that has it: `impls` maps a
+    column name to (the port's name for `applies`, (kind, directory, module)). Returns the cases
+    counted, the empty loop's count per iteration, and {(label, column): count per call}."""
     cases = [case for case in CASES if opts.only is None or opts.only in case[0]]
-
     span = opts.large - opts.small
     with tempfile.TemporaryDirectory() as tmp, concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
         region = build_region(tmp)
@@ -142,20 +136,42 @@ def main():
         jobs = {
             (label, name): submit(impl, stmt, setup)
             for label, stmt, setup in cases
-            for name, impl in impls.items()
-            if applies(name, label, setup)
+            for name, (port, impl) in impls.items()
+            if applies(port, label, setup)
         }
         loop = statistics.median(f.result() for f in empty) / span
         per_call = {key: statistics.median(f.result() for f in futures) / span - loop
                     for key, futures in jobs.items()}
+    return cases, loop, per_call
+
+
+def heading(opts, loop):
+    """What the counts are, for the tables."""
+    span = opts.large - opts.small
+    return (f"Instructions per call (callgrind; (I({opts.large:,} calls) - I({opts.small:,} calls)) / "
+            f"{span:,}, {'one run' if opts.repeats == 1 else f'median of {opts.repeats} runs'}, "
+            f"the empty loop's {loop:.1f} subtracted)")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    module_arguments(parser)
+    count_arguments(parser)
+    opts = parser.parse_args()
+
+    impls = {
+        "Rust SDK": ("hpy", os.path.abspath(opts.rust), "hpy_simple"),
+        "C HPy": ("hpy", os.path.abspath(opts.c_hpy), "hpy_simple"),
+        "C API": ("native", os.path.abspath(opts.cpy), "cpy_simple"),
+    }
+    if opts.pyo3 and sys.implementation.name == "cpython":
+        impls["PyO3"] = ("native", os.path.abspath(opts.pyo3), "pyo3_simple")
+    cases, loop, per_call = count({name: (name, impl) for name, impl in impls.items()}, opts)
     names = list(impls)
     others = names[1:]
     impl = f"{sys.implementation.name} {sys.version.split()[0]}"
     print(f"### {impl}\n")
-    print(f"Instructions per call (callgrind; (I({opts.large:,} calls) - I({opts.small:,} calls)) / "
-          f"{span:,}, {'one run' if opts.repeats == 1 else f'median of {opts.repeats} runs'}, "
-          f"the empty loop's {loop:.1f} subtracted); "
-          "ratio = the Rust SDK's count divided by the other's.\n")
+    print(f"{heading(opts, loop)}; ratio = the Rust SDK's count divided by the other's.\n")
     print("| call | " + " | ".join(names) + " | " + " | ".join(f"SDK / {n}" for n in others) + " |")
     print("|---|" + "---:|" * (len(names) + len(others)))
     for label, _, _ in cases:

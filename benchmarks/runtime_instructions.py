@@ -13,15 +13,11 @@ count divided by hpy 0.9.0's.
 """
 
 import argparse
-import concurrent.futures
 import os
-import statistics
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from call_bench import CASES, applies  # noqa: E402
-from call_instructions import build_region, instructions  # noqa: E402
+from call_instructions import count, count_arguments, heading  # noqa: E402
 
 
 def main():
@@ -30,11 +26,7 @@ def main():
     parser.add_argument("c_hpy")
     parser.add_argument("rust_cpython_abi")
     parser.add_argument("runtime_dir")
-    parser.add_argument("--small", type=int, default=100_000)
-    parser.add_argument("--large", type=int, default=400_000)
-    parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--only", help="the cases whose label contains this text")
+    count_arguments(parser)
     opts = parser.parse_args()
     os.environ["HPY_RS_RUNTIME_DIR"] = os.path.abspath(opts.runtime_dir)
 
@@ -46,25 +38,7 @@ def main():
         "Rust SDK, hpy-rs": ("Rust SDK", ("hpy-rs", rust, "hpy_simple")),
         "Rust SDK, CPython ABI": ("Rust SDK", ("native", os.path.abspath(opts.rust_cpython_abi), "hpy_simple")),
     }
-    cases = [case for case in CASES if opts.only is None or opts.only in case[0]]
-    span = opts.large - opts.small
-    with tempfile.TemporaryDirectory() as tmp, concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
-        region = build_region(tmp)
-
-        def submit(impl, stmt, setup):
-            return [pool.submit(instructions, region, impl, stmt, setup, opts.small, opts.large)
-                    for _ in range(opts.repeats)]
-
-        empty = submit(("none", "", ""), "pass", "")
-        jobs = {
-            (label, name): submit(impl, stmt, setup)
-            for label, stmt, setup in cases
-            for name, (port, impl) in impls.items()
-            if applies(port, label, setup)
-        }
-        loop = statistics.median(f.result() for f in empty) / span
-        per_call = {key: statistics.median(f.result() for f in futures) / span - loop
-                    for key, futures in jobs.items()}
+    cases, loop, per_call = count(impls, opts)
 
     def ratio(label, new, old):
         if (label, new) in per_call and (label, old) in per_call:
@@ -73,10 +47,8 @@ def main():
 
     names = list(impls)
     print(f"### {sys.implementation.name} {sys.version.split()[0]}\n")
-    print(f"Instructions per call (callgrind; (I({opts.large:,} calls) - I({opts.small:,} calls)) / "
-          f"{span:,}, {'one run' if opts.repeats == 1 else f'median of {opts.repeats} runs'}, "
-          f"the empty loop's {loop:.1f} subtracted). The ratios divide hpy-rs's count by hpy "
-          "0.9.0's for the same module file.\n")
+    print(f"{heading(opts, loop)}. The ratios divide hpy-rs's count by hpy 0.9.0's for the same "
+          "module file.\n")
     print("| call | " + " | ".join(names) + " | C HPy: hpy-rs / 0.9.0 | Rust SDK: hpy-rs / 0.9.0 |")
     print("|---|" + "---:|" * (len(names) + 2))
     for label, _, _ in cases:
