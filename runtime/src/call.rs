@@ -91,14 +91,7 @@ pub unsafe extern "C" fn call_real(
     args: *mut c_void,
 ) {
     let Some(func) = func else {
-        // SAFETY: a static exception type and message.
-        unsafe {
-            py::PyErr_SetString(
-                py::PyExc_SystemError,
-                c"HPy trampoline called with a NULL impl".as_ptr(),
-            )
-        };
-        return;
+        return null_impl();
     };
     let f = func as *const ();
     // SAFETY: for each signature, `f` has the impl type of that signature and `args` points to
@@ -279,6 +272,17 @@ pub unsafe extern "C" fn call_real(
             }
         }
     }
+}
+
+/// What a trampoline called with a NULL impl gets: `SystemError` (there is no impl to call).
+pub(crate) fn null_impl() {
+    // SAFETY: a static exception type and message; trampolines run with the GIL held.
+    unsafe {
+        py::PyErr_SetString(
+            py::PyExc_SystemError,
+            c"HPy trampoline called with a NULL impl".as_ptr(),
+        )
+    };
 }
 
 /// The items and length of the tuple `args` as a handle array (NULL means no arguments).

@@ -92,14 +92,7 @@ pub unsafe extern "C" fn call_real(
         _ => {}
     }
     let Some(func) = func else {
-        // SAFETY: a static exception type and message.
-        unsafe {
-            py::PyErr_SetString(
-                py::PyExc_SystemError,
-                c"HPy trampoline called with a NULL impl".as_ptr(),
-            )
-        };
-        return;
+        return crate::call::null_impl();
     };
     let f = func as *const ();
     let mut hs = Args::new();
