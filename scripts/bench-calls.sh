@@ -29,13 +29,7 @@ mkdir -p "$work" "$ROOT/target/cache"
 say "cargo hpy build --release -p microbench"
 cargo run -q -p cargo-hpy -- hpy build --release -p microbench --out "$work/rust"
 
-sdist="$ROOT/target/cache/hpy-0.9.0.tar.gz"
-if [ ! -f "$sdist" ]; then
-    say "fetching the hpy 0.9.0 sdist"
-    "$VENV_PYTHON" -m pip download -q --disable-pip-version-check --no-binary :all: --no-deps \
-        -d "$ROOT/target/cache" hpy==0.9.0 >&2 || true
-    [ -f "$sdist" ] || { echo "error: could not fetch the hpy 0.9.0 sdist" >&2; exit 1; }
-fi
+sdist="$(hpy_sdist "$VENV_PYTHON")"
 rm -rf "$work/hpy-0.9.0"
 tar -xzf "$sdist" -C "$work"
 bench="$work/hpy-0.9.0/microbench"

@@ -62,13 +62,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$(cat "$req")" ]; then
 fi
 
 # 3. A fresh copy of the suite.
-sdist="$ROOT/target/cache/hpy-0.9.0.tar.gz"
-if [ ! -f "$sdist" ]; then
-    say "fetching the hpy 0.9.0 sdist into target/cache"
-    "$python" -m pip download -q --disable-pip-version-check --no-binary :all: --no-deps \
-        -d "$ROOT/target/cache" hpy==0.9.0 >&2 || true
-    [ -f "$sdist" ] || { echo "error: could not fetch the hpy 0.9.0 sdist" >&2; exit 1; }
-fi
+sdist="$(hpy_sdist "$python")"
 work="$ROOT/target/hpy-suite/$key"
 rm -rf "$work"
 mkdir -p "$work"

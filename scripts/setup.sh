@@ -151,3 +151,17 @@ $py"
     fi
     echo "$venv/bin/python"
 }
+
+# hpy_sdist PYTHON: prints the path of hpy 0.9.0's sdist in target/cache, downloading it from the
+# package index with PYTHON's pip first if it is not there (HPy's test suite, proof-of-concept and
+# microbenchmarks come from it at test time; none of its code is committed).
+hpy_sdist() {
+    local sdist="$ROOT/target/cache/hpy-0.9.0.tar.gz"
+    if [ ! -f "$sdist" ]; then
+        say "fetching the hpy 0.9.0 sdist into target/cache"
+        "$1" -m pip download -q --disable-pip-version-check --no-binary :all: --no-deps \
+            -d "$ROOT/target/cache" hpy==0.9.0 >&2 || true
+        [ -f "$sdist" ] || { echo "error: could not fetch the hpy 0.9.0 sdist" >&2; return 1; }
+    fi
+    echo "$sdist"
+}
