@@ -704,9 +704,13 @@ unsafe extern "C" fn destroy_impl<T: HPyClass>(data: *mut c_void) {
     unsafe {
         if crate::class::has_value_to_drop::<T>(data) {
             let value = data.add(value_offset::<T>()).cast::<T>();
-            // A panicking `Drop` must not unwind into the runtime; the value is then leaked.
-            let _ =
-                std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| value.drop_in_place()));
+            // A panicking `Drop` must not unwind into the runtime; the value is then leaked,
+            // and the panic's payload dropped in a guard of its own.
+            if let Err(panic) =
+                std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| value.drop_in_place()))
+            {
+                crate::err::panic::drop_payload(panic);
+            }
         }
     }
 }

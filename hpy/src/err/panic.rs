@@ -5,6 +5,7 @@
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::panic::AssertUnwindSafe;
 use std::sync::Once;
 
 thread_local! {
@@ -60,9 +61,25 @@ pub(crate) fn panic_message(function: &str, payload: Box<dyn Any + Send>) -> Str
         ),
         None => format!("Rust panic in {function}(): {}", payload_message(&*payload)),
     };
-    // Dropping a payload runs user code (its destructor) and could panic again; keep it.
-    std::mem::forget(payload);
+    drop_payload(payload);
     msg
+}
+
+/// Drops a caught panic's payload without letting a second panic out: the payload's `Drop` is
+/// user code and may panic itself, so it runs inside its own unwind guard. Only a payload whose
+/// `Drop` panicked (the second one, caught here) is forgotten; every ordinary payload (a `&str`,
+/// a `String`, any value with a quiet `Drop`) is freed, so caught panics leak nothing.
+pub(crate) fn drop_payload(payload: Box<dyn Any + Send>) {
+    if let Err(again) = std::panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        // Dropping this one could panic a third time, and so on: keep it.
+        std::mem::forget(again);
+        // The hook recorded where the payload's `Drop` panicked; no later message should show it.
+        let _ = LOCATION.try_with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                *c = None;
+            }
+        });
+    }
 }
 
 #[cfg(test)]
@@ -96,5 +113,46 @@ mod tests {
         );
         // Taken: a second message has no stale location.
         assert_eq!(panic_message("g", Box::new("x")), "Rust panic in g(): x");
+    }
+
+    /// Counts its drops; its `Drop` panics when `panic_on_drop` is set.
+    struct Noisy {
+        drops: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        panic_on_drop: bool,
+    }
+
+    impl Drop for Noisy {
+        fn drop(&mut self) {
+            self.drops.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if self.panic_on_drop {
+                panic!("a panic in a payload's Drop");
+            }
+        }
+    }
+
+    #[test]
+    fn payloads_are_dropped_and_a_panicking_drop_is_contained() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let drops = std::sync::Arc::new(AtomicUsize::new(0));
+        for panic_on_drop in [false, true] {
+            let payload = std::panic::catch_unwind(|| {
+                std::panic::panic_any(Noisy {
+                    drops: drops.clone(),
+                    panic_on_drop,
+                })
+            })
+            .unwrap_err();
+            let msg = panic_message("h", payload);
+            assert!(
+                msg.ends_with("(a panic payload that is not a string)"),
+                "{msg}"
+            );
+        }
+        // Both payloads were dropped (the second one's Drop panicked, inside the guard, and did
+        // not unwind out of panic_message), and only the clone held here is left.
+        assert_eq!(drops.load(Ordering::SeqCst), 2);
+        assert_eq!(std::sync::Arc::strong_count(&drops), 1);
+        // No location of the Drop's panic is left for the next message.
+        assert_eq!(panic_message("h", Box::new("y")), "Rust panic in h(): y");
     }
 }

@@ -34,7 +34,11 @@ unsafe extern "C" fn drop_payload<T: 'static>(
     // SAFETY: capsules carrying this destructor were made by `Capsule::new::<T>` from a
     // `Box<Payload<T>>`, and the runtime calls the destructor once.
     let payload = unsafe { Box::from_raw(pointer.cast::<Payload<T>>()) };
-    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(payload))).is_err() {
+    if let Err(panic) =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(payload)))
+    {
+        // The panic's own payload may panic when dropped: that one is contained too.
+        crate::err::panic::drop_payload(panic);
         eprintln!("hpy: a panic in Drop of a capsule value was ignored");
     }
 }
