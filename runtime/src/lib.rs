@@ -18,7 +18,8 @@
 //! * `install()` registers this module as `hpy.universal` in `sys.modules` (and an `hpy`
 //!   package if none can be imported), so that code importing `hpy.universal` uses it.
 //!
-//! `_debug` is HPy's debug mode API ([`debug::module`]); `_trace` is a placeholder.
+//! `_debug` is HPy's debug mode API ([`debug::module`]); `_trace` is HPy's trace mode API
+//! ([`trace::module`]).
 //!
 //! Loading failures raise [`HPyLoadError`](loader), a subclass of both `ImportError` and
 //! `RuntimeError` (HPy 0.9.0 raises `RuntimeError`; an import machinery expects `ImportError`).
@@ -30,6 +31,7 @@ pub mod context;
 pub mod debug;
 pub mod legacy;
 pub mod loader;
+pub mod trace;
 pub mod types;
 
 /// The version of HPy whose ABI this runtime implements, as `hpy.universal.get_version()`
@@ -44,23 +46,6 @@ fn get_version() -> (&'static str, String) {
         HPY_VERSION,
         format!("hpy-rs-runtime {}", env!("CARGO_PKG_VERSION")),
     )
-}
-
-/// `_trace.__getattr__` until the trace mode exists: any public name is a function that raises
-/// `NotImplementedError` naming itself when called, so that `hpy.trace` (which reads its
-/// functions when imported) imports, and using it says what is missing. Dunder names raise
-/// `AttributeError`.
-#[pyfunction]
-fn not_yet(py: Python<'_>, name: String) -> PyResult<Bound<'_, pyo3::types::PyCFunction>> {
-    if name.starts_with("__") {
-        return Err(pyo3::exceptions::PyAttributeError::new_err(name));
-    }
-    pyo3::types::PyCFunction::new_closure(py, None, None, move |_args, _kwargs| -> PyResult<()> {
-        Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
-            "hpy_rs_runtime does not implement HPy's trace mode yet ({name}): load \
-             modules in universal mode"
-        )))
-    })
 }
 
 /// The module `hpy_rs_runtime`.
@@ -84,9 +69,9 @@ fn hpy_rs_runtime(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let trace = PyModule::new(m.py(), "_trace")?;
     trace.setattr(
         "__doc__",
-        "HPy's trace mode, which hpy_rs_runtime does not implement yet: every function raises NotImplementedError.",
+        "HPy's trace mode: call counts and durations of modules loaded in trace mode.",
     )?;
-    trace.setattr("__getattr__", wrap_pyfunction!(not_yet, &trace)?)?;
+    trace::module::populate(&trace)?;
     m.add_submodule(&trace)?;
     Ok(())
 }

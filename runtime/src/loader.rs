@@ -11,11 +11,15 @@
 //!    creation (PEP 489) with `spec`; its exec slots run before `load` returns.
 //!
 //! Every failure raises [`HPyLoadError`], a subclass of `ImportError` and of `RuntimeError`,
-//! with HPy 0.9.0's message. A library loaded in one mode cannot be loaded again in another in
-//! the same process (its global context would be replaced under the module already loaded).
+//! with HPy 0.9.0's message. A library loaded again in another mode is loaded from a private copy
+//! of its file ([`library_for_mode`]), so that each module keeps its own context.
 
-use std::path::PathBuf;
+use std::mem::ManuallyDrop;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+
+use libloading::os::unix::{Library, RTLD_NOW};
 
 use hpy_cpython::pyo3_ffi as ffi;
 use hpy_sys as sys;
@@ -102,8 +106,62 @@ impl HPyLoadError {
     }
 }
 
-/// The libraries loaded so far, with the mode of their context (their addresses as `usize`).
-static LOADED: Mutex<Vec<(usize, Mode)>> = Mutex::new(Vec::new());
+/// The libraries loaded so far: the handle `dlopen` gave for the file, the mode of the context
+/// it was loaded with, and the handle of the library initialised for that mode (the same
+/// handle, or that of a private copy of the file).
+static LOADED: Mutex<Vec<(usize, Mode, usize)>> = Mutex::new(Vec::new());
+
+/// How many private copies of libraries were made (part of their file names).
+static COPIES: AtomicUsize = AtomicUsize::new(0);
+
+/// The library to initialise with the context of `mode`: `lib` (just opened from `path`) the
+/// first time, or when it serves `mode` already; a private copy of the file when `lib` serves
+/// another mode. An HPy module keeps its context in a global variable of its library (and a
+/// module of this SDK keeps more there), so one library cannot serve two contexts: HPy 0.9.0
+/// replaces the first module's context under it, which runs the first module in the second
+/// mode from then on. The copy is made once per file and mode, loaded, and its file removed.
+fn library_for_mode(lib: Library, path: &str, mode: Mode) -> Result<ManuallyDrop<Library>, String> {
+    // The library stays loaded from here on: its code backs the module's functions and types.
+    // Its handle (the same for every open of one file) identifies it.
+    let key = lib.into_raw() as usize;
+    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    let handle = if let Some(&(_, _, h)) = loaded.iter().find(|e| e.0 == key && e.1 == mode) {
+        h
+    } else if loaded.iter().any(|e| e.0 == key) {
+        let name = Path::new(path)
+            .file_name()
+            .map_or_else(|| "module.hpy0.so".into(), |n| n.to_string_lossy());
+        let n = COPIES.fetch_add(1, Ordering::Relaxed);
+        let copy = std::env::temp_dir().join(format!(
+            "hpy-rs-{}-{n}-{}-{name}",
+            std::process::id(),
+            mode.name()
+        ));
+        let failed = |what: &str, e: &dyn std::fmt::Display| {
+            format!(
+                "HPy extension module at path '{path}' is loaded in another mode already, and \
+                 its copy for {} mode at '{}' could not be {what}: {e}",
+                mode.name(),
+                copy.display()
+            )
+        };
+        std::fs::copy(path, &copy).map_err(|e| failed("written", &e))?;
+        // SAFETY: as for the original: the file's initialisers are the compiler's.
+        let opened = unsafe { Library::open(Some(&copy), RTLD_NOW) };
+        // The mapping stays after the name is gone; nothing is left behind in the directory.
+        let _ = std::fs::remove_file(&copy);
+        let h = opened.map_err(|e| failed("loaded", &e))?.into_raw() as usize;
+        loaded.push((key, mode, h));
+        h
+    } else {
+        loaded.push((key, mode, key));
+        key
+    };
+    // SAFETY: a handle from `dlopen`, never closed (never dropped).
+    Ok(ManuallyDrop::new(unsafe {
+        Library::from_raw(handle as *mut core::ffi::c_void)
+    }))
+}
 
 /// The short name of a module: after the last dot, ASCII, `-` as `_`.
 fn short_name(py: Python<'_>, name: &str) -> PyResult<String> {
@@ -122,7 +180,7 @@ fn short_name(py: Python<'_>, name: &str) -> PyResult<String> {
 /// # Safety
 ///
 /// `T` is the symbol's true type.
-unsafe fn symbol<T: Copy>(lib: &libloading::os::unix::Library, symbol: &str) -> Result<T, String> {
+unsafe fn symbol<T: Copy>(lib: &Library, symbol: &str) -> Result<T, String> {
     // SAFETY: the caller names the symbol's type.
     unsafe { lib.get::<T>(symbol.as_bytes()) }
         .map(|s| *s)
@@ -175,14 +233,12 @@ pub fn do_load(
     }
     // SAFETY: loading a shared library runs its initialisers; an HPy module's are the
     // compiler's. The library is never unloaded (its functions back the module's objects).
-    let lib =
-        unsafe { libloading::os::unix::Library::open(Some(path), libloading::os::unix::RTLD_NOW) }
-            .map_err(|e| {
-                err(format!(
+    let lib = unsafe { Library::open(Some(path), RTLD_NOW) }.map_err(|e| {
+        err(format!(
             "Error during loading of the HPy extension module at path '{path}'. Error message \
              from dlopen/WinAPI: {e}"
         ))
-            })?;
+    })?;
     type Version = unsafe extern "C" fn() -> u32;
     let minor_name = format!("get_required_hpy_minor_version_{short}");
     let major_name = format!("get_required_hpy_major_version_{short}");
@@ -214,14 +270,9 @@ pub fn do_load(
     let ctx = match mode {
         Mode::Universal => crate::context::universal(py),
         Mode::Debug => crate::debug::context(py),
-        Mode::Trace => {
-            return Err(err(format!(
-                "cannot load '{short}' in HPy {} mode: hpy_rs_runtime does not implement that \
-                 mode yet (load it in universal mode)",
-                mode.name()
-            )))
-        }
+        Mode::Trace => crate::trace::context(py),
     };
+    let lib = library_for_mode(lib, path, mode).map_err(err)?;
     type InitContext = unsafe extern "C" fn(*mut sys::HPyContext);
     type Init = unsafe extern "C" fn() -> *mut sys::HPyModuleDef;
     let init_ctx_name = format!("HPyInitGlobalContext_{short}");
@@ -240,26 +291,6 @@ pub fn do_load(
             symbol::<Init>(&lib, &init_name).map_err(|e| missing(&init_name, e))?,
         )
     };
-    // The library stays loaded from here on: its code backs the module's functions and types.
-    // Its handle (the same for every open of one file) identifies it.
-    let key = lib.into_raw() as usize;
-    {
-        let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
-        match loaded.iter().find(|(k, _)| *k == key) {
-            Some((_, m)) if *m != mode => {
-                // The words of the SDK's own check (hpy/src/runtime.rs), which a module of this
-                // project would say next; this refusal comes first and covers C modules too.
-                return Err(err(format!(
-                    "{short}: this library is already loaded into another HPy context in this \
-                     process (another HPy mode: universal, debug or trace), and its per-process \
-                     state can serve only one. Load a copy of the library file for the second \
-                     mode."
-                )));
-            }
-            Some(_) => {}
-            None => loaded.push((key, mode)),
-        }
-    }
     // SAFETY: the context lives for the process; both functions are the library's.
     let def = unsafe {
         init_ctx(ctx);

@@ -77,8 +77,8 @@ else:
 
 
 def _implements(mode):
-    """Whether the runtime implements `mode`: hpy_rs_runtime's placeholder debug and trace
-    modules raise NotImplementedError from every function until those modes exist."""
+    """Whether the runtime implements `mode` (a runtime may offer a mode's module as a placeholder
+    whose functions raise NotImplementedError; hpy_rs_runtime 0.1 implements all three)."""
     if not HPY_RS_RUNTIME or mode == "universal":
         return True
     probe = {"debug": ("_debug", "new_generation"), "trace": ("_trace", "get_call_counts")}
