@@ -19,7 +19,10 @@
 //!   package if none can be imported), so that code importing `hpy.universal` uses it.
 //!
 //! `_debug` is HPy's debug mode API ([`debug::module`]); `_trace` is HPy's trace mode API
-//! ([`trace::module`]).
+//! ([`trace::module`]). For Python code in processes without the `hpy` package, `debug` and
+//! `trace` (`runtime/python/`, also importable as `hpy_rs_runtime.debug` and
+//! `hpy_rs_runtime.trace`) offer what `hpy.debug` and `hpy.trace` do: `LeakDetector`,
+//! `HPyLeakError`, `set_handle_stack_trace_limit`, ...; `get_call_counts`, ....
 //!
 //! Loading failures raise [`HPyLoadError`](loader), a subclass of both `ImportError` and
 //! `RuntimeError` (HPy 0.9.0 raises `RuntimeError`; an import machinery expects `ImportError`).
@@ -73,5 +76,39 @@ fn hpy_rs_runtime(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     trace::module::populate(&trace)?;
     m.add_submodule(&trace)?;
+    python_module(
+        m,
+        "debug",
+        include_str!("../python/debug.py"),
+        ("_debug", &debug),
+    )?;
+    python_module(
+        m,
+        "trace",
+        include_str!("../python/trace.py"),
+        ("_trace", &trace),
+    )?;
     Ok(())
+}
+
+/// Adds to `m` the submodule `name` (also `hpy_rs_runtime.<name>` in `sys.modules`, so that it
+/// can be imported by that name) made by running the Python `source` with the global `given`.
+fn python_module(
+    m: &Bound<'_, PyModule>,
+    name: &str,
+    source: &str,
+    given: (&str, &Bound<'_, PyModule>),
+) -> PyResult<()> {
+    let py = m.py();
+    let full = format!("hpy_rs_runtime.{name}");
+    let sub = PyModule::new(py, &full)?;
+    let globals = sub.dict();
+    globals.set_item("__builtins__", py.import("builtins")?)?;
+    globals.set_item(given.0, given.1)?;
+    let code = std::ffi::CString::new(source)?;
+    py.run(&code, Some(&globals), None)?;
+    py.import("sys")?
+        .getattr("modules")?
+        .set_item(&full, &sub)?;
+    m.add(name, sub)
 }

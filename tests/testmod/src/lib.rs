@@ -227,6 +227,15 @@ mod testmod {
         let _ = ctx.to_py("leaked on purpose").map(Handle::into_raw);
     }
 
+    /// Leak a handle by forgetting it (`core::mem::forget` skips its `Drop`, which would close
+    /// it): debug mode's leak report must name this function's file and line.
+    #[hpy_method]
+    fn forget_handle(ctx: Context<'_>) -> HPyResult<()> {
+        let handle = ctx.to_py("forgotten on purpose")?;
+        core::mem::forget(handle);
+        Ok(())
+    }
+
     /// `repr(obj)` through the handle's Debug impl.
     #[hpy_method]
     fn debug_repr(obj: &Handle<'_>) -> String {
