@@ -6,9 +6,16 @@
 prints on its last line of output.
 
 The wheel commands name the interpreter running the build (``--python sys.executable``): an HPy
-crate's universal wheel ignores it, and a crate that is a CPython extension of its own (PyO3 or
-pyo3-ffi, such as the runtime hpy-rs-runtime) is built for that interpreter, as a
-``cp3XY-cp3XY-<platform>`` wheel.
+crate's universal wheel ignores it; a CPython-ABI build of an HPy crate (``abi = "cpython"`` in
+the project's ``[tool.hpy-rs]``, or ``-C abi=cpython``) and a crate that is a CPython extension of
+its own (PyO3 or pyo3-ffi, such as the runtime hpy-rs-runtime) are built for that interpreter, as
+a ``cp3XY-cp3XY-<platform>`` wheel. On an interpreter other than CPython, a CPython ABI asked for
+in ``pyproject.toml`` gives way to the universal wheel, which that interpreter loads.
+
+Config settings (``pip install . -C KEY=VALUE``): ``profile`` (``release``, the default, or
+``dev``), ``features`` (Cargo features, comma- or space-separated), ``abi`` (``universal`` or
+``cpython``, overriding ``pyproject.toml``), ``zig`` (``true``: link through Zig for a
+``manylinux_2_17`` wheel) and ``compatibility`` (``manylinux_2_X``).
 """
 
 import os
@@ -46,7 +53,8 @@ def _cargo_hpy():
 
 
 def _settings(config_settings):
-    """Command-line options from PEP 517 config settings (``profile``, ``features``)."""
+    """Command-line options from PEP 517 config settings (``profile``, ``features``, ``abi``,
+    ``zig``, ``compatibility``)."""
     config_settings = config_settings or {}
     args = []
     profile = config_settings.get("profile", "release")
@@ -59,6 +67,19 @@ def _settings(config_settings):
         features = " ".join(features)
     for feature in features.replace(",", " ").split():
         args += ["--features", feature]
+    abi = config_settings.get("abi")
+    if abi is not None:
+        if abi not in ("universal", "cpython"):
+            raise ValueError("hpy-rs-build: abi must be 'universal' or 'cpython', not %r" % (abi,))
+        args += ["--abi", abi]
+    zig = str(config_settings.get("zig", "false")).lower()
+    if zig in ("1", "true", "yes"):
+        args.append("--zig")
+    elif zig not in ("0", "false", "no"):
+        raise ValueError("hpy-rs-build: zig must be 'true' or 'false', not %r" % (zig,))
+    compatibility = config_settings.get("compatibility")
+    if compatibility:
+        args += ["--compatibility", compatibility]
     return args
 
 

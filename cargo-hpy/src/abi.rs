@@ -16,6 +16,25 @@ use std::process::Command;
 
 use anyhow::{bail, Context as _, Result};
 
+/// The oldest CPython the `hpy` crate's CPython ABI supports.
+pub const CPYTHON_ABI_MINIMUM: (u32, u32) = (3, 11);
+
+/// The name of the interpreter's implementation (`cpython`, `pypy`).
+pub fn implementation(python: &Path) -> Result<String> {
+    let out = Command::new(python)
+        .args(["-c", "import sys; print(sys.implementation.name)"])
+        .output()
+        .with_context(|| format!("running {}", python.display()))?;
+    if !out.status.success() {
+        bail!(
+            "{} failed: {}",
+            python.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
 /// The ABI a module is built for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Abi {
@@ -30,6 +49,8 @@ pub enum Abi {
 pub struct Interpreter {
     /// The interpreter's path, as given.
     pub python: PathBuf,
+    /// Its `major.minor` version.
+    pub version: (u32, u32),
     /// `sysconfig.get_config_var("EXT_SUFFIX")`, e.g. `.cpython-311-x86_64-linux-gnu.so`.
     pub ext_suffix: String,
     /// `sys.implementation.cache_tag`, e.g. `cpython-311`.
@@ -49,6 +70,45 @@ impl Interpreter {
             return Ok(vec![Self::find(None)?]);
         }
         pythons.iter().map(|p| Self::find(Some(p))).collect()
+    }
+
+    /// The interpreters of `--python`, followed by every CPython [`discover`] finds when
+    /// `find` is set (one per Python and ABI tag: an interpreter named with `--python` wins over
+    /// a discovered one of the same version). Fails when that leaves none.
+    pub fn select(pythons: &[PathBuf], find: Option<Discovery<'_>>) -> Result<Vec<Self>> {
+        let Some(discovery) = find else {
+            return Self::find_all(pythons);
+        };
+        let mut chosen: Vec<Self> = pythons
+            .iter()
+            .map(|p| Self::find(Some(p)))
+            .collect::<Result<_>>()?;
+        for found in discover(&discovery) {
+            if !chosen
+                .iter()
+                .any(|c| c.python_tag == found.python_tag && c.abi_tag == found.abi_tag)
+            {
+                chosen.push(found);
+            }
+        }
+        if chosen.is_empty() {
+            bail!(
+                "--find-interpreter found no CPython {}on PATH, in pyenv's versions or in the \
+                 folders of {}",
+                discovery
+                    .requires_python
+                    .map(|r| format!("matching requires-python `{r}` "))
+                    .unwrap_or_default(),
+                discovery
+                    .target_directories
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            );
+        }
+        chosen.sort_by_key(|i| i.version);
+        Ok(chosen)
     }
 
     /// The Cargo target directory of builds for this interpreter:
@@ -78,6 +138,7 @@ impl Interpreter {
                 "-c",
                 "import sys, sysconfig; print(sys.implementation.name); \
                  print(sysconfig.get_config_var('EXT_SUFFIX')); print(sys.implementation.cache_tag); \
+                 print('%d.%d' % sys.version_info[:2]); \
                  tag = 'cp%d%d' % sys.version_info[:2]; print(tag); \
                  print(tag + ('t' if sysconfig.get_config_var('Py_GIL_DISABLED') else '') \
                  + ('d' if hasattr(sys, 'gettotalrefcount') else ''))",
@@ -93,9 +154,15 @@ impl Interpreter {
         }
         let text = String::from_utf8_lossy(&out.stdout);
         let lines: Vec<&str> = text.lines().collect();
-        let [implementation, ext_suffix, cache_tag, python_tag, abi_tag] = lines.as_slice() else {
+        let [implementation, ext_suffix, cache_tag, version, python_tag, abi_tag] =
+            lines.as_slice()
+        else {
             bail!("unexpected answer from {}: {text}", python.display());
         };
+        let version = version
+            .split_once('.')
+            .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+            .with_context(|| format!("unexpected version from {}: {version}", python.display()))?;
         if *implementation != "cpython" {
             bail!(
                 "{} is {implementation}, not CPython: CPython extensions (--abi cpython, or a \
@@ -106,10 +173,124 @@ impl Interpreter {
         }
         Ok(Interpreter {
             python,
+            version,
             ext_suffix: ext_suffix.to_string(),
             cache_tag: cache_tag.to_string(),
             python_tag: python_tag.to_string(),
             abi_tag: abi_tag.to_string(),
         })
     }
+}
+
+/// Where `--find-interpreter` looks, and which interpreters it keeps.
+pub struct Discovery<'a> {
+    /// The Cargo target directory and the workspace's `target` folder: their folders'
+    /// `bin/python3.N` are the project's provisioned interpreters.
+    pub target_directories: Vec<PathBuf>,
+    /// The project's `requires-python`, if any: interpreters outside it are left out.
+    pub requires_python: Option<&'a pep440_rs::VersionSpecifiers>,
+    /// The oldest CPython the build supports (the CPython ABI of the `hpy` crate: 3.11).
+    pub minimum: Option<(u32, u32)>,
+}
+
+/// The file names `--find-interpreter` tries in a folder: `python3.N` for N up to 30, then
+/// `python3`.
+fn candidate_names() -> impl Iterator<Item = String> {
+    (0..=30)
+        .map(|n| format!("python3.{n}"))
+        .chain(std::iter::once("python3".to_owned()))
+}
+
+/// Every CPython found on `PATH`, among pyenv's versions (`$PYENV_ROOT/versions`, default
+/// `~/.pyenv/versions`) and in the folders of the target directories (`<target>/*/bin`, where a
+/// project keeps the interpreters it provisions), one per Python and ABI tag (the first found),
+/// sorted by version. Left out: other implementations, free-threaded and debug builds (their ABI
+/// tags end in `t` or `d`), versions below `minimum` or outside `requires_python`, and
+/// candidates that fail to run (pyenv's shims of versions not selected, for one); each is
+/// reported on stderr.
+pub fn discover(discovery: &Discovery<'_>) -> Vec<Interpreter> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    let pyenv_root = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".pyenv")));
+    for parent in pyenv_root
+        .map(|r| r.join("versions"))
+        .into_iter()
+        .chain(discovery.target_directories.iter().cloned())
+    {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&parent)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+                    .filter(|p| p.is_dir())
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        dirs.extend(found);
+    }
+    let mut seen_files = Vec::new();
+    let mut found: Vec<Interpreter> = Vec::new();
+    let mut considered: Vec<(String, String)> = Vec::new();
+    for dir in dirs {
+        for name in candidate_names() {
+            let path = dir.join(&name);
+            if !path.is_file() {
+                continue;
+            }
+            // The same interpreter reached twice (a symlink, a folder listed twice).
+            let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if seen_files.contains(&(real.clone(), dir.clone())) {
+                continue;
+            }
+            seen_files.push((real, dir.clone()));
+            let interpreter = match Interpreter::find(Some(&path)) {
+                Ok(i) => i,
+                Err(_) => continue, // not CPython, or does not run
+            };
+            let tags = (interpreter.python_tag.clone(), interpreter.abi_tag.clone());
+            if considered.contains(&tags) {
+                continue;
+            }
+            considered.push(tags);
+            let (major, minor) = interpreter.version;
+            let outside_requires_python = discovery.requires_python.filter(|r| {
+                !r.contains(&pep440_rs::Version::new([
+                    u64::from(major),
+                    u64::from(minor),
+                ]))
+            });
+            let why_not = if interpreter.abi_tag != interpreter.python_tag {
+                Some(format!(
+                    "its ABI is {} (free-threaded or debug build)",
+                    interpreter.abi_tag
+                ))
+            } else if let Some((a, b)) = discovery.minimum.filter(|m| interpreter.version < *m) {
+                Some(format!("the CPython ABI needs CPython {a}.{b} or later"))
+            } else {
+                outside_requires_python.map(|r| format!("the project's requires-python is `{r}`"))
+            };
+            match why_not {
+                Some(why) => eprintln!(
+                    "    Skipped {} (CPython {}.{}): {why}",
+                    path.display(),
+                    interpreter.version.0,
+                    interpreter.version.1
+                ),
+                None => {
+                    eprintln!(
+                        "    Found CPython {}.{} at {}",
+                        interpreter.version.0,
+                        interpreter.version.1,
+                        path.display()
+                    );
+                    found.push(interpreter);
+                }
+            }
+        }
+    }
+    found.sort_by_key(|i| i.version);
+    found
 }

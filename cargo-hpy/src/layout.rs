@@ -6,6 +6,9 @@
 //! python-source = "python"          # holds mypkg/__init__.py, ...
 //! module-name = "mypkg._native"     # the extension module, #[hpy_module(name = "_native")]
 //! ```
+//!
+//! The same table's `abi = "universal" | "cpython"` chooses what `cargo hpy wheel` and
+//! `cargo hpy develop` (and so `pip install .`) build when `--abi` is not given.
 
 use std::path::{Path, PathBuf};
 
@@ -23,26 +26,15 @@ pub struct PythonSource {
 /// exports (`HPyInit_<module>`, or `PyInit_<module>` for a CPython extension crate), which must
 /// be the last part of `module-name`.
 pub fn python_source(crate_dir: &Path, module: &str) -> Result<Option<PythonSource>> {
-    let path = crate_dir.join("pyproject.toml");
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let table: toml::Table = text
-        .parse()
-        .with_context(|| format!("parsing {}", path.display()))?;
-    let Some(tool) = table
-        .get("tool")
-        .and_then(|t| t.get("hpy-rs"))
-        .and_then(toml::Value::as_table)
-    else {
+    let Some(tool) = tool_table(crate_dir)? else {
         return Ok(None);
     };
     let source = tool.get("python-source").and_then(toml::Value::as_str);
     let name = tool.get("module-name").and_then(toml::Value::as_str);
-    let (Some(source), Some(name)) = (source, name) else {
-        bail!("pyproject.toml: [tool.hpy-rs] needs both `python-source` and `module-name`");
+    let (source, name) = match (source, name) {
+        (Some(source), Some(name)) => (source, name),
+        (None, None) => return Ok(None),
+        _ => bail!("pyproject.toml: [tool.hpy-rs] needs both `python-source` and `module-name`"),
     };
     let Some((package, last)) = name.rsplit_once('.') else {
         bail!(
@@ -65,6 +57,41 @@ pub fn python_source(crate_dir: &Path, module: &str) -> Result<Option<PythonSour
         );
     }
     Ok(Some(PythonSource { root, package }))
+}
+
+/// `[tool.hpy-rs]` of the crate's `pyproject.toml`, if it has one.
+fn tool_table(crate_dir: &Path) -> Result<Option<toml::Table>> {
+    let path = crate_dir.join("pyproject.toml");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut table: toml::Table = text
+        .parse()
+        .with_context(|| format!("parsing {}", path.display()))?;
+    Ok(match table.remove("tool") {
+        Some(toml::Value::Table(mut tool)) => match tool.remove("hpy-rs") {
+            Some(toml::Value::Table(t)) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// `abi` of `[tool.hpy-rs]`: the ABI the project's wheels are built for by default.
+pub fn abi_setting(crate_dir: &Path) -> Result<Option<crate::abi::Abi>> {
+    let Some(tool) = tool_table(crate_dir)? else {
+        return Ok(None);
+    };
+    match tool.get("abi") {
+        None => Ok(None),
+        Some(toml::Value::String(s)) if s == "universal" => Ok(Some(crate::abi::Abi::Universal)),
+        Some(toml::Value::String(s)) if s == "cpython" => Ok(Some(crate::abi::Abi::Cpython)),
+        Some(other) => bail!(
+            "pyproject.toml: [tool.hpy-rs] abi must be \"universal\" or \"cpython\", not {other}"
+        ),
+    }
 }
 
 impl PythonSource {

@@ -15,6 +15,7 @@ mod platform;
 mod pyi;
 mod sdist;
 mod wheel;
+mod zig;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -40,9 +41,11 @@ struct Hpy {
 enum HpyCommand {
     /// Build the extension crates and write `<module>.hpy0.so` and `<module>.py` for each.
     Build(BuildArgs),
-    /// Build one crate into a wheel; prints the path of each wheel, one a line. An HPy crate
-    /// gives one universal wheel (`py3-none-<platform>`); a CPython extension crate (PyO3 or
-    /// pyo3-ffi) one `cp3XY-cp3XY-<platform>` wheel per interpreter given with `--python`.
+    /// Build one crate into wheels; prints the path of each, one a line. An HPy crate gives one
+    /// universal wheel (`py3-none-<platform>`), or with `--abi cpython` one
+    /// `cp3XY-cp3XY-<platform>` wheel per interpreter; a CPython extension crate (PyO3 or
+    /// pyo3-ffi) one `cp3XY-cp3XY-<platform>` wheel per interpreter. `--release-set` writes all
+    /// of a release's files.
     Wheel(WheelArgs),
     /// Build one extension crate into a source distribution (`.tar.gz`); prints its path last.
     Sdist(SdistArgs),
@@ -73,26 +76,63 @@ pub struct BuildArgs {
     /// Features to enable, passed to `cargo build` (e.g. `hpy/bindgen`).
     #[arg(short = 'F', long)]
     features: Vec<String>,
-    /// The ABI to build an HPy crate for: `universal` (HPy's, `<module>.hpy0.so`, the default)
-    /// or `cpython` (an ordinary CPython extension for each interpreter `--python` names,
-    /// `<module>.cpython-3XY-<platform>.so`; only `cargo hpy build`).
-    #[arg(long, value_enum, default_value = "universal")]
-    abi: abi::Abi,
+    /// The ABI to build an HPy crate for: `universal` (HPy's, `<module>.hpy0.so`, one wheel for
+    /// every interpreter) or `cpython` (an ordinary CPython extension for each interpreter
+    /// `--python` names, `<module>.cpython-3XY-<platform>.so`). Default: `abi` of
+    /// `[tool.hpy-rs]` in the crate's `pyproject.toml` for `wheel` and `develop`, else
+    /// `universal`.
+    #[arg(long, value_enum)]
+    abi: Option<abi::Abi>,
     /// The CPython to build for, with `--abi cpython` and for crates that are CPython extensions
     /// (PyO3, pyo3-ffi); repeat it to build for several (default: `PYO3_PYTHON`, else
     /// `python3`). A universal build serves every interpreter and ignores it.
     #[arg(long, short = 'i', visible_alias = "interpreter")]
     python: Vec<PathBuf>,
+    /// Build for every CPython found (besides those of `--python`): on PATH, in pyenv's
+    /// versions, and in the folders of the target directory (`<target dir>/*/bin/python3.N`),
+    /// those the project's `requires-python` allows, one per version.
+    #[arg(long)]
+    find_interpreter: bool,
+    /// Link through Zig (`zig cc`) against an older glibc than the build machine's, for a
+    /// wheel of the policy `--compatibility` names (default `manylinux_2_17`). Zig comes from
+    /// the Python package `ziglang`, installed with pip into `<target dir>/hpy-zig` on first use.
+    #[arg(long)]
+    zig: bool,
+    /// The manylinux policy the wheels must meet, `manylinux_2_X` (or `manylinux2014`): they are
+    /// tagged with it, and a library that needs a newer glibc or links a library outside the
+    /// policy is refused. Default: with `--zig` `manylinux_2_17`, else the oldest policy the
+    /// library meets, read from its symbol versions.
+    #[arg(long, value_name = "manylinux_2_X")]
+    compatibility: Option<platform::Compatibility>,
 }
 
 impl BuildArgs {
-    /// Refuses `--abi cpython` for the commands that package HPy crates as universal modules
-    /// only.
-    fn universal_only(&self, command: &str) -> Result<()> {
-        if self.abi != abi::Abi::Universal {
-            bail!("`cargo hpy {command}` packages HPy crates as universal modules only; build a CPython-ABI module with `cargo hpy build --abi cpython`");
+    /// The ABI named on the command line, else universal (`cargo hpy build`; `wheel` and
+    /// `develop` also read `pyproject.toml`).
+    fn abi_or_universal(&self) -> abi::Abi {
+        self.abi.unwrap_or(abi::Abi::Universal)
+    }
+
+    /// The glibc `--zig` links against: `--compatibility`'s, else manylinux_2_17.
+    fn zig_compatibility(&self) -> platform::Compatibility {
+        self.compatibility.unwrap_or(platform::OLDEST)
+    }
+
+    /// With `--zig`, the linker script (Zig installed on first use with the pip of the first
+    /// that has one of `interpreters`, `--python`'s, `PYO3_PYTHON` and `python3`).
+    fn linker(
+        &self,
+        target_directory: &Path,
+        interpreters: &[abi::Interpreter],
+    ) -> Result<Option<zig::Linker>> {
+        if !self.zig {
+            return Ok(None);
         }
-        Ok(())
+        let mut pythons: Vec<PathBuf> = interpreters.iter().map(|i| i.python.clone()).collect();
+        pythons.extend(self.python.iter().cloned());
+        pythons.extend(std::env::var_os("PYO3_PYTHON").map(PathBuf::from));
+        pythons.push(PathBuf::from("python3"));
+        zig::Linker::prepare(target_directory, &pythons, self.zig_compatibility()).map(Some)
     }
 }
 
@@ -104,6 +144,13 @@ struct WheelArgs {
     /// the module is built, instead of the module itself.
     #[arg(long)]
     editable: bool,
+    /// Everything a release uploads, into `--out`: for an HPy crate the universal wheel (PyPy,
+    /// and CPython through the runtime) and a CPython-ABI wheel per CPython (those of
+    /// `--python`, else every one `--find-interpreter` finds), for a CPython extension crate its
+    /// wheel per CPython; then the sdist. Installers pick the CPython-ABI wheel on CPython and
+    /// the universal one elsewhere. Add `--release` for the release profile.
+    #[arg(long, conflicts_with_all = ["editable", "abi"])]
+    release_set: bool,
 }
 
 #[derive(Args)]
@@ -129,24 +176,35 @@ fn main() {
     let Cargo::Hpy(hpy) = Cargo::parse();
     let result = match hpy.command {
         HpyCommand::Build(args) => build(args),
-        HpyCommand::Wheel(args) => args.build.universal_only("wheel").and_then(|()| {
-            wheel::build(&args.build, args.editable).map(|(wheels, _)| {
-                for w in wheels {
-                    println!("{}", w.display());
-                }
-            })
+        HpyCommand::Wheel(args) if args.release_set => release_set(&args.build),
+        HpyCommand::Wheel(args) => wheel::build(&args.build, args.editable).map(|(wheels, _)| {
+            for w in wheels {
+                println!("{}", w.display());
+            }
         }),
         HpyCommand::Sdist(args) => sdist::sdist(&args).map(|s| println!("{}", s.display())),
-        HpyCommand::Develop(args) => args
-            .build
-            .universal_only("develop")
-            .and_then(|()| develop::develop(&args.build)),
+        HpyCommand::Develop(args) => develop::develop(&args.build),
         HpyCommand::New(args) => new::new(&args),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
+}
+
+/// `cargo hpy wheel --release-set`: the wheels, then the sdist; prints each path.
+fn release_set(args: &BuildArgs) -> Result<()> {
+    let wheels = wheel::release_set(args)?;
+    let sdist = sdist::sdist(&SdistArgs {
+        package: args.packages.first().cloned(),
+        out: args.out.clone(),
+        manifest_path: args.manifest_path.clone(),
+    })?;
+    eprintln!("    Wrote {}", sdist.display());
+    for file in wheels.iter().chain([&sdist]) {
+        println!("{}", file.display());
+    }
+    Ok(())
 }
 
 fn cargo() -> Command {
@@ -291,39 +349,78 @@ fn one_package<'m>(
     }
 }
 
-/// Runs `cargo build` for `packages` and returns the cdylib of each.
-fn build_libraries(args: &BuildArgs, packages: &[&Package]) -> Result<Vec<PathBuf>> {
-    build_libraries_for(args, packages, None)
-}
-
-/// A build for one CPython: the interpreter (`PYO3_PYTHON`), its own Cargo target directory, and
-/// whether to turn on the `hpy` crate's `cpython-abi` feature (HPy crates; a CPython extension
-/// crate is built as it is).
-pub struct CpythonBuild<'a> {
+/// How one `cargo build` differs from a plain one: for a CPython (the interpreter,
+/// `PYO3_PYTHON`; whether to turn on the `hpy` crate's `cpython-abi` feature, for HPy crates),
+/// linked through Zig, in a target directory of its own.
+#[derive(Default)]
+pub struct Build<'a> {
     /// The interpreter built for.
-    pub interpreter: &'a abi::Interpreter,
-    /// The Cargo target directory of its builds.
-    pub target_dir: &'a Path,
+    pub interpreter: Option<&'a abi::Interpreter>,
+    /// The Cargo target directory of these builds, when not the default one.
+    pub target_dir: Option<PathBuf>,
     /// Whether to build with `hpy/cpython-abi`.
     pub hpy_feature: bool,
+    /// The linker, with `--zig`.
+    pub linker: Option<&'a zig::Linker>,
 }
 
-/// `cargo build` of the packages' libraries; with `cpython`, for that interpreter, in its own
-/// target directory.
+impl<'a> Build<'a> {
+    /// A build for `interpreter`, in its own target directory under `target_directory`
+    /// (`hpy-abi/<cache tag>`, with `-manylinux_2_X` for a Zig link).
+    pub fn cpython(
+        interpreter: &'a abi::Interpreter,
+        target_directory: &Path,
+        hpy_feature: bool,
+        linker: Option<&'a zig::Linker>,
+    ) -> Self {
+        let mut target_dir = interpreter.target_dir(target_directory);
+        if let Some(l) = linker {
+            target_dir
+                .as_mut_os_string()
+                .push(format!("-{}", l.compatibility));
+        }
+        Build {
+            interpreter: Some(interpreter),
+            target_dir: Some(target_dir),
+            hpy_feature,
+            linker,
+        }
+    }
+
+    /// A universal build; linked through Zig, in `hpy-zig/build-manylinux_2_X` under
+    /// `target_directory`.
+    pub fn universal(target_directory: &Path, linker: Option<&'a zig::Linker>) -> Self {
+        Build {
+            target_dir: linker.map(|l| {
+                target_directory
+                    .join("hpy-zig")
+                    .join(format!("build-{}", l.compatibility))
+            }),
+            linker,
+            ..Build::default()
+        }
+    }
+}
+
+/// `cargo build` of the packages' libraries, as `build` says.
 fn build_libraries_for(
     args: &BuildArgs,
     packages: &[&Package],
-    cpython: Option<CpythonBuild<'_>>,
+    build: &Build<'_>,
 ) -> Result<Vec<PathBuf>> {
     let mut cmd = cargo();
     cmd.args(["build", "--lib", "--message-format=json-render-diagnostics"]);
-    if let Some(build) = cpython {
-        if build.hpy_feature {
-            cmd.args(["--features", "hpy/cpython-abi"]);
-        }
-        cmd.arg("--target-dir")
-            .arg(build.target_dir)
-            .env("PYO3_PYTHON", &build.interpreter.python);
+    if build.hpy_feature {
+        cmd.args(["--features", "hpy/cpython-abi"]);
+    }
+    if let Some(dir) = &build.target_dir {
+        cmd.arg("--target-dir").arg(dir);
+    }
+    if let Some(interpreter) = build.interpreter {
+        cmd.env("PYO3_PYTHON", &interpreter.python);
+    }
+    if let Some(linker) = build.linker {
+        cmd.env(&linker.variable, &linker.script);
     }
     if args.release {
         cmd.arg("--release");
@@ -372,6 +469,17 @@ fn build_libraries_for(
     Ok(libraries)
 }
 
+/// Where `--find-interpreter` looks for a project's provisioned interpreters: the Cargo target
+/// directory and, when that is elsewhere, the workspace's `target` folder.
+pub fn target_directories(meta: &Metadata) -> Vec<PathBuf> {
+    let mut dirs = vec![meta.target_directory.clone().into_std_path_buf()];
+    let own = meta.workspace_root.join("target").into_std_path_buf();
+    if !dirs.contains(&own) {
+        dirs.push(own);
+    }
+    dirs
+}
+
 fn create_out_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     artifact::check_out_dir(dir)
@@ -387,7 +495,8 @@ fn build(args: BuildArgs) -> Result<()> {
             .join(profile)
             .into_std_path_buf()
     });
-    if args.abi == abi::Abi::Cpython {
+    let target_directory = meta.target_directory.as_std_path();
+    if args.abi_or_universal() == abi::Abi::Cpython {
         let out_dir = args.out.clone().unwrap_or_else(|| {
             meta.target_directory
                 .join("hpy")
@@ -397,14 +506,18 @@ fn build(args: BuildArgs) -> Result<()> {
         });
         std::fs::create_dir_all(&out_dir)
             .with_context(|| format!("creating {}", out_dir.display()))?;
-        for interpreter in abi::Interpreter::find_all(&args.python)? {
-            let target_dir = interpreter.target_dir(meta.target_directory.as_std_path());
-            let cpython = CpythonBuild {
-                interpreter: &interpreter,
-                target_dir: &target_dir,
-                hpy_feature: true,
-            };
-            for lib in build_libraries_for(&args, &packages, Some(cpython))? {
+        let interpreters = abi::Interpreter::select(
+            &args.python,
+            args.find_interpreter.then(|| abi::Discovery {
+                target_directories: target_directories(&meta),
+                requires_python: None,
+                minimum: Some(abi::CPYTHON_ABI_MINIMUM),
+            }),
+        )?;
+        let linker = args.linker(target_directory, &interpreters)?;
+        for interpreter in &interpreters {
+            let cpython = Build::cpython(interpreter, target_directory, true, linker.as_ref());
+            for lib in build_libraries_for(&args, &packages, &cpython)? {
                 let module = artifact::module_name_with(&lib, "PyInit_")?;
                 let installed =
                     artifact::install_cpython(&lib, &module, &interpreter.ext_suffix, &out_dir)?;
@@ -414,7 +527,9 @@ fn build(args: BuildArgs) -> Result<()> {
         return Ok(());
     }
     create_out_dir(&out_dir)?;
-    for lib in build_libraries(&args, &packages)? {
+    let linker = args.linker(target_directory, &[])?;
+    let universal = Build::universal(target_directory, linker.as_ref());
+    for lib in build_libraries_for(&args, &packages, &universal)? {
         let module = artifact::module_name(&lib)?;
         let installed = artifact::install(&lib, &module, &out_dir)?;
         eprintln!("    Wrote {}", wrote(&installed));

@@ -25,7 +25,7 @@ pub const HPY_RUNTIME: &str = "hpy-rs-runtime; platform_python_implementation ==
 const RUNTIME_DISTRIBUTIONS: [&str; 2] = ["hpy-rs-runtime", "hpy"];
 
 /// What the metadata files say about one distribution.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Project {
     /// The distribution name as written by the user.
     pub name: String,
@@ -182,6 +182,29 @@ impl Project {
             crate_dir,
             has_pyproject: pyproject.is_some(),
         })
+    }
+
+    /// The metadata of a CPython-ABI wheel of an HPy crate: the same, less the requirement on an
+    /// HPy runtime (such a module is an ordinary CPython extension, which needs none).
+    pub fn without_runtime(&self) -> Project {
+        let runtimes =
+            RUNTIME_DISTRIBUTIONS.map(|n| PackageName::from_str(n).expect("a valid name"));
+        let mut project = self.clone();
+        project
+            .requires_dist
+            .retain(|r| !runtimes.contains(&r.name));
+        project
+    }
+
+    /// `Requires-Python` as version specifiers, if the project sets it.
+    pub fn requires_python(&self) -> Result<Option<pep440_rs::VersionSpecifiers>> {
+        self.requires_python
+            .as_deref()
+            .map(|r| {
+                pep440_rs::VersionSpecifiers::from_str(r)
+                    .with_context(|| format!("requires-python `{r}`"))
+            })
+            .transpose()
     }
 
     /// The name as it appears in file names: runs of `-_.` become `_`, lower case.

@@ -70,6 +70,12 @@ requires-python = ">=3.11"
 # The HPy runtime: CPython needs hpy-rs-runtime (a wheel per CPython version), PyPy has HPy built
 # in.
 dependencies = ["{runtime}"]
+
+[tool.hpy-rs]
+# What `pip install .`, `cargo hpy wheel` and `cargo hpy develop` build: "universal" (one wheel
+# for every interpreter: PyPy, and CPython through the runtime) or "cpython" (an ordinary CPython
+# extension for each CPython, `cp3XY` wheels, no runtime; PyPy still gets the universal one).
+abi = "universal"
 "#,
                 runtime = crate::metadata::HPY_RUNTIME
             ),

@@ -1,13 +1,31 @@
-//! The wheel's platform tag, read from the built library: the highest `GLIBC_x.y` version it
-//! needs is its glibc floor (`manylinux_x_y_<arch>`), provided every library it links
-//! (`DT_NEEDED`) is one the manylinux policy lets a wheel take from the system.
+//! The wheel's platform tag, read from the built library, and the manylinux checks behind it.
+//!
+//! The checks are this project's own reading of the manylinux policies (PEP 600: a wheel
+//! tagged `manylinux_2_X` runs on any Linux with glibc 2.X or later), on the library as built:
+//!
+//! 1. every library it links (`DT_NEEDED`) is one the policies let a wheel take from the system
+//!    ([`MANYLINUX_LIBS`], a conservative subset of auditwheel's allow-list: the C runtime and
+//!    libgcc_s, nothing a Rust or pyo3 extension does not need);
+//! 2. its glibc floor is the highest `GLIBC_2.X` among its symbol version needs (the symbol that
+//!    needs it is named when that is too new);
+//! 3. its `GCC_x.y` needs (libgcc_s's unwinder) are within what the policy's reference system
+//!    ships: GCC 4.8 below glibc 2.28 (manylinux2014's toolchain), GCC 7 from 2.28 on;
+//! 4. every library it needs a symbol version from is in the allow-list too.
+//!
+//! Without `--compatibility`, the tag is the lowest policy the library meets (a library that fails
+//! check 1 or 4 gets `linux_<arch>` and a warning: package indexes refuse that tag); with it, a
+//! library that does not meet the policy asked for is refused with the reason. Not checked (what
+//! auditwheel does beyond this): the x86-64 ISA level a library was compiled for, and repairing a
+//! wheel by bundling outside libraries into it (a wheel that needs one is refused instead).
 
+use std::fmt;
 use std::path::Path;
+use std::str::FromStr;
 
 use anyhow::{bail, Context as _, Result};
-use object::elf::DT_NEEDED;
-use object::read::elf::{Dyn as _, ElfFile64, FileHeader as _};
-use object::{Architecture, Endianness, Object as _};
+use object::elf::{DT_NEEDED, SHT_DYNSYM};
+use object::read::elf::{Dyn as _, ElfFile64, FileHeader as _, Sym as _};
+use object::{Architecture, Endianness, Object as _, SymbolIndex};
 
 /// Libraries every manylinux policy allows a wheel to link against without bundling them.
 const MANYLINUX_LIBS: &[&str] = &[
@@ -23,11 +41,62 @@ const MANYLINUX_LIBS: &[&str] = &[
     "ld-linux.so.2",
 ];
 
+/// The oldest manylinux policy tagged here: glibc 2.17 (manylinux2014), the floor of Rust's
+/// standard library on Linux and the oldest policy pip still ships for every architecture here.
+pub const OLDEST: Compatibility = Compatibility(2, 17);
+
+/// A manylinux policy: `manylinux_2_X`, a wheel for glibc 2.X and later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Compatibility(pub u32, pub u32);
+
+impl FromStr for Compatibility {
+    type Err = anyhow::Error;
+
+    /// `manylinux_2_X` (PEP 600), or the legacy alias `manylinux2014` (`manylinux_2_17`).
+    fn from_str(s: &str) -> Result<Self> {
+        if s == "manylinux2014" {
+            return Ok(Compatibility(2, 17));
+        }
+        let parsed = s
+            .strip_prefix("manylinux_")
+            .and_then(|v| v.split_once('_'))
+            .and_then(|(a, b)| Some(Compatibility(a.parse().ok()?, b.parse().ok()?)));
+        match parsed {
+            Some(c) if c.0 == 2 && c >= OLDEST => Ok(c),
+            Some(_) => bail!("`{s}`: the oldest policy a wheel can be built for here is manylinux_2_17 (glibc 2.17)"),
+            None => bail!("`{s}` is not a manylinux policy: write manylinux_2_X (e.g. manylinux_2_17, manylinux_2_28)"),
+        }
+    }
+}
+
+impl fmt::Display for Compatibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "manylinux_{}_{}", self.0, self.1)
+    }
+}
+
+impl Compatibility {
+    /// The newest `GCC_x.y` version (libgcc_s) the policy's reference system provides.
+    fn gcc_limit(self) -> (u32, u32) {
+        if self < Compatibility(2, 28) {
+            (4, 8)
+        } else {
+            (7, 0)
+        }
+    }
+}
+
 /// What the library needs from the system.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Needs {
     /// The highest `GLIBC_x.y` among its version needs, if any.
     pub glibc: Option<(u32, u32)>,
+    /// An undefined symbol that needs that version (`memcpy@GLIBC_2.14`), when one does.
+    pub glibc_symbol: Option<String>,
+    /// The highest `GCC_x.y` among its version needs (libgcc_s), if any.
+    pub gcc: Option<(u32, u32)>,
+    /// The libraries it needs symbol versions from.
+    pub versioned_libraries: Vec<String>,
     /// Its `DT_NEEDED` entries.
     pub libraries: Vec<String>,
     /// The wheel tag's name for the architecture.
@@ -50,14 +119,42 @@ pub fn needs(lib: &Path) -> Result<Needs> {
     let endian = file.elf_header().endian()?;
     let sections = file.elf_section_table();
     let mut glibc = None;
+    let mut gcc = None;
+    let mut versioned_libraries = Vec::new();
     if let Some((mut iter, link)) = sections.gnu_verneed(endian, &*data)? {
         let strings = sections.strings(endian, &*data, link)?;
-        while let Some((_, mut aux)) = iter.next()? {
+        while let Some((need, mut aux)) = iter.next()? {
+            let file = String::from_utf8_lossy(need.file(endian, strings)?).into_owned();
+            if !versioned_libraries.contains(&file) {
+                versioned_libraries.push(file);
+            }
             while let Some(a) = aux.next()? {
                 let name = String::from_utf8_lossy(a.name(endian, strings)?);
                 if let Some(v) = name.strip_prefix("GLIBC_").and_then(parse_version) {
                     glibc = glibc.max(Some(v));
+                } else if let Some(v) = name.strip_prefix("GCC_").and_then(parse_version) {
+                    gcc = gcc.max(Some(v));
                 }
+            }
+        }
+    }
+    // The undefined symbol that needs the highest glibc version, for the refusal's message.
+    let mut glibc_symbol = None;
+    if let (Some(want), Some(versions)) = (glibc, sections.versions(endian, &*data)?) {
+        let symbols = sections.symbols(endian, &*data, SHT_DYNSYM)?;
+        for (i, sym) in symbols.symbols().iter().enumerate() {
+            if !sym.is_undefined(endian) {
+                continue;
+            }
+            let Some(version) = versions.version(versions.version_index(endian, SymbolIndex(i)))?
+            else {
+                continue;
+            };
+            let vname = String::from_utf8_lossy(version.name());
+            if vname.strip_prefix("GLIBC_").and_then(parse_version) == Some(want) {
+                let name = String::from_utf8_lossy(sym.name(endian, symbols.strings())?);
+                glibc_symbol = Some(format!("{name}@{vname}"));
+                break;
             }
         }
     }
@@ -73,6 +170,9 @@ pub fn needs(lib: &Path) -> Result<Needs> {
     }
     Ok(Needs {
         glibc,
+        glibc_symbol,
+        gcc,
+        versioned_libraries,
         libraries,
         arch,
     })
@@ -84,29 +184,80 @@ fn parse_version(v: &str) -> Option<(u32, u32)> {
 }
 
 impl Needs {
-    /// The platform tag: `manylinux_<glibc floor>_<arch>` (at least 2.17, the oldest policy pip
-    /// still ships for every architecture here), or `linux_<arch>` with the reason when the
-    /// library links something outside the manylinux allow-list.
-    pub fn tag(&self) -> (String, Option<String>) {
-        let outside: Vec<&str> = self
+    /// The libraries it links or takes versioned symbols from that are outside the allow-list.
+    fn outside(&self) -> Vec<&str> {
+        let mut outside: Vec<&str> = self
             .libraries
             .iter()
+            .chain(&self.versioned_libraries)
             .map(String::as_str)
             .filter(|l| !MANYLINUX_LIBS.contains(l))
             .collect();
+        outside.sort_unstable();
+        outside.dedup();
+        outside
+    }
+
+    /// The oldest policy the library meets, or why it meets none.
+    fn policy(&self) -> std::result::Result<Compatibility, String> {
+        let outside = self.outside();
         if !outside.is_empty() {
-            return (
-                format!("linux_{}", self.arch),
-                Some(format!(
-                    "it links {} (not in the manylinux allow-list), so the wheel is tagged \
-                     linux_{} and package indexes will refuse it",
-                    outside.join(", "),
-                    self.arch
-                )),
-            );
+            return Err(format!(
+                "it links {} (not in the manylinux allow-list: {})",
+                outside.join(", "),
+                MANYLINUX_LIBS.join(", ")
+            ));
         }
-        let (major, minor) = self.glibc.unwrap_or((2, 17)).max((2, 17));
-        (format!("manylinux_{major}_{minor}_{}", self.arch), None)
+        let (major, minor) = self.glibc.unwrap_or((2, 17));
+        let mut policy = Compatibility(major, minor).max(OLDEST);
+        if let Some(gcc) = self.gcc {
+            if gcc > Compatibility(2, 28).gcc_limit() {
+                return Err(format!(
+                    "it needs libgcc_s's GCC_{}.{}, newer than any manylinux policy's GCC 7",
+                    gcc.0, gcc.1
+                ));
+            }
+            if gcc > policy.gcc_limit() {
+                policy = policy.max(Compatibility(2, 28));
+            }
+        }
+        Ok(policy)
+    }
+
+    /// The platform tag. Without `wanted`: `manylinux_<floor>_<arch>` for the oldest policy the
+    /// library meets, or `linux_<arch>` with the reason when it meets none. With `wanted`: that
+    /// policy's tag, or an error saying why the library does not meet it.
+    pub fn tag(&self, wanted: Option<Compatibility>) -> Result<(String, Option<String>)> {
+        let arch = self.arch;
+        match (self.policy(), wanted) {
+            (Ok(policy), None) => Ok((format!("{policy}_{arch}"), None)),
+            (Err(why), None) => Ok((
+                format!("linux_{arch}"),
+                Some(format!(
+                    "{why}, so the wheel is tagged linux_{arch} and package indexes will refuse it"
+                )),
+            )),
+            (Ok(policy), Some(wanted)) if policy <= wanted => {
+                Ok((format!("{wanted}_{arch}"), None))
+            }
+            (Ok(policy), Some(wanted)) => {
+                let why = match (&self.glibc_symbol, self.glibc) {
+                    (Some(symbol), Some((a, b))) if Compatibility(a, b) > wanted => format!(
+                        "it needs glibc {a}.{b} (for {symbol}, the newest of its symbol versions)"
+                    ),
+                    _ => format!("it needs {policy} (libgcc_s's GCC_ symbol versions)"),
+                };
+                bail!(
+                    "the library does not meet {wanted}: {why}. Link it against an older glibc: \
+                     `--zig` links through Zig for any glibc from 2.17, or build on an older \
+                     system (a manylinux container)"
+                )
+            }
+            (Err(why), Some(wanted)) => bail!(
+                "the library does not meet {wanted}: {why}; link only the system's C runtime, or \
+                 build the dependency in statically"
+            ),
+        }
     }
 }
 
@@ -114,28 +265,86 @@ impl Needs {
 mod tests {
     use super::*;
 
+    fn needs(glibc: (u32, u32), libraries: &[&str]) -> Needs {
+        Needs {
+            glibc: Some(glibc),
+            glibc_symbol: Some(format!("memcpy@GLIBC_{}.{}", glibc.0, glibc.1)),
+            gcc: Some((4, 2)),
+            versioned_libraries: vec!["libc.so.6".into(), "libgcc_s.so.1".into()],
+            libraries: libraries.iter().map(|l| l.to_string()).collect(),
+            arch: "x86_64",
+        }
+    }
+
     #[test]
     fn the_tag_follows_the_glibc_floor_and_the_allow_list() {
-        let mut n = Needs {
-            glibc: Some((2, 34)),
-            libraries: vec!["libc.so.6".into(), "libgcc_s.so.1".into()],
-            arch: "x86_64",
-        };
-        assert_eq!(n.tag(), ("manylinux_2_34_x86_64".into(), None));
+        let mut n = needs((2, 34), &["libc.so.6", "libgcc_s.so.1"]);
+        assert_eq!(n.tag(None).unwrap(), ("manylinux_2_34_x86_64".into(), None));
         n.glibc = Some((2, 2));
-        assert_eq!(n.tag().0, "manylinux_2_17_x86_64");
+        assert_eq!(n.tag(None).unwrap().0, "manylinux_2_17_x86_64");
         n.libraries.push("libssl.so.3".into());
-        let (tag, why) = n.tag();
+        let (tag, why) = n.tag(None).unwrap();
         assert_eq!(tag, "linux_x86_64");
         assert!(why.unwrap().contains("libssl.so.3"));
         assert_eq!(parse_version("2.3.4"), Some((2, 3)));
     }
 
     #[test]
+    fn a_wanted_policy_is_met_or_refused_with_the_reason() {
+        let c = |s: &str| s.parse::<Compatibility>().unwrap();
+        let n = needs((2, 14), &["libc.so.6"]);
+        assert_eq!(
+            n.tag(Some(c("manylinux_2_17"))).unwrap().0,
+            "manylinux_2_17_x86_64"
+        );
+        assert_eq!(
+            n.tag(Some(c("manylinux_2_28"))).unwrap().0,
+            "manylinux_2_28_x86_64"
+        );
+        let n = needs((2, 34), &["libc.so.6"]);
+        let err = n.tag(Some(c("manylinux2014"))).unwrap_err().to_string();
+        assert!(err.contains("glibc 2.34 (for memcpy@GLIBC_2.34"), "{err}");
+        assert!(err.contains("--zig"), "{err}");
+        let n = needs((2, 17), &["libc.so.6", "libz.so.1"]);
+        let err = n.tag(Some(c("manylinux_2_17"))).unwrap_err().to_string();
+        assert!(err.contains("libz.so.1"), "{err}");
+        // A version need from a library outside the list counts too.
+        let mut n = needs((2, 17), &["libc.so.6"]);
+        n.versioned_libraries.push("libstdc++.so.6".into());
+        assert_eq!(n.tag(None).unwrap().0, "linux_x86_64");
+        // libgcc_s's GCC_7.0 is past manylinux2014's GCC 4.8: manylinux_2_28.
+        let mut n = needs((2, 17), &["libc.so.6", "libgcc_s.so.1"]);
+        n.gcc = Some((7, 0));
+        assert_eq!(n.tag(None).unwrap().0, "manylinux_2_28_x86_64");
+        assert!(n.tag(Some(c("manylinux_2_17"))).is_err());
+    }
+
+    #[test]
+    fn policies_parse() {
+        assert_eq!(
+            "manylinux_2_28".parse::<Compatibility>().unwrap(),
+            Compatibility(2, 28)
+        );
+        assert_eq!(
+            "manylinux2014"
+                .parse::<Compatibility>()
+                .unwrap()
+                .to_string(),
+            "manylinux_2_17"
+        );
+        assert!("manylinux_2_5".parse::<Compatibility>().is_err());
+        assert!("musllinux_1_2".parse::<Compatibility>().is_err());
+    }
+
+    #[test]
     fn this_test_binary_needs_glibc() {
         let me = std::env::current_exe().unwrap();
-        let n = needs(&me).unwrap();
+        let n = super::needs(&me).unwrap();
         assert!(n.glibc.is_some_and(|v| v >= (2, 2)), "{n:?}");
         assert!(n.libraries.iter().any(|l| l == "libc.so.6"), "{n:?}");
+        // The symbol that needs the floor is found and carries that version.
+        let (a, b) = n.glibc.unwrap();
+        let symbol = n.glibc_symbol.unwrap();
+        assert!(symbol.ends_with(&format!("@GLIBC_{a}.{b}")), "{symbol}");
     }
 }

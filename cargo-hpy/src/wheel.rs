@@ -9,6 +9,13 @@
 //! `<module>/<module>.hpy0.so`, so that the wheel has one top-level entry and its stub
 //! `<module>/__init__.pyi` and `py.typed` follow PEP 561.
 //!
+//! With `--abi cpython` (or `abi = "cpython"` in `[tool.hpy-rs]`) it gives instead one wheel per
+//! CPython, tagged `cp3XY-cp3XY-<platform>`, with the same files, the library being
+//! `<module>/<module>.cpython-3XY-<platform>.so` (built with the `hpy` crate's `cpython-abi`
+//! feature) and `__init__.py` importing it; its metadata is the universal wheel's less the HPy
+//! runtime requirement. Installers prefer such a wheel to the `py3-none` one on its CPython, so
+//! a release ships both (`--release-set`).
+//!
 //! A CPython extension crate (on PyO3 or `pyo3-ffi`, exporting `PyInit_<module>`; the runtime
 //! `hpy-rs-runtime` is one) gives one wheel per CPython it is built for, tagged
 //! `cp3XY-cp3XY-<platform>` and holding `<module>.cpython-3XY-<platform>.so` at the top level,
@@ -25,44 +32,84 @@ use sha2::{Digest as _, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use crate::abi::Interpreter;
+use crate::abi::{Abi, Discovery, Interpreter};
 use crate::metadata::Project;
-use crate::{artifact, layout, loader, platform, pyi, BuildArgs, CpythonBuild, Kind};
+use crate::{artifact, layout, loader, platform, pyi, zig, Build, BuildArgs, Kind};
 
-/// Builds the wheels of one crate and returns their paths and the project's metadata: one
-/// universal wheel for an HPy crate, one wheel per interpreter of `--python` for a CPython
-/// extension crate. An editable wheel (PEP 660) holds a `.pth` naming the folder where the
-/// module is built (`<target dir>/hpy/editable/<name>`, or the project's Python package) instead
-/// of the module.
-///
-/// Only the universal wheel of an HPy crate is built, not a CPython-ABI one (`cargo hpy build
-/// --abi cpython` builds that module, but no command packages it yet).
+/// Builds the wheels of one crate and returns their paths and the project's metadata: for an
+/// HPy crate one universal wheel, or with the CPython ABI one per interpreter; for a CPython
+/// extension crate one per interpreter. The ABI is `--abi`'s, else `[tool.hpy-rs] abi`, else
+/// universal; a CPython ABI that comes from `pyproject.toml` gives way to the universal one
+/// when the interpreters named are not CPython (`pip install .` on PyPy). An editable wheel
+/// (PEP 660) holds a `.pth` naming the folder where the module is built
+/// (`<target dir>/hpy/editable/<name>`, or the project's Python package) instead of the module.
 pub fn build(args: &BuildArgs, editable: bool) -> Result<(Vec<PathBuf>, Project)> {
     let meta = crate::metadata(args.manifest_path.as_deref())?;
     let package = crate::one_package(&meta, &args.packages, args.manifest_path.as_deref())?;
     let kind = crate::kind(package).unwrap_or(Kind::Hpy);
     let project = Project::read(package, kind)?;
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| meta.target_directory.join("wheels").into_std_path_buf());
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
-    let wheel = Wheel {
-        args,
-        meta: &meta,
-        package,
-        project: &project,
-        out_dir: &out_dir,
-        editable,
+    let abi = match (kind, args.abi) {
+        (Kind::Cpython, _) => Abi::Cpython,
+        (Kind::Hpy, Some(abi)) => abi,
+        (Kind::Hpy, None) => match layout::abi_setting(&project.crate_dir)? {
+            Some(Abi::Cpython) if !args.python.is_empty() && !args.find_interpreter => {
+                let mut others = Vec::new();
+                for python in &args.python {
+                    let name = crate::abi::implementation(python)?;
+                    if name != "cpython" {
+                        others.push(format!("{} is {name}", python.display()));
+                    }
+                }
+                if others.len() == args.python.len() {
+                    eprintln!(
+                        "note: pyproject.toml asks for the CPython ABI, but {}: building the \
+                         universal wheel, which it loads",
+                        others.join(", ")
+                    );
+                    Abi::Universal
+                } else {
+                    Abi::Cpython
+                }
+            }
+            Some(abi) => abi,
+            None => Abi::Universal,
+        },
     };
-    let wheels = match kind {
-        Kind::Hpy => vec![wheel.universal()?],
-        Kind::Cpython => Interpreter::find_all(&args.python)?
-            .iter()
-            .map(|i| wheel.cpython(i))
-            .collect::<Result<_>>()?,
+    let wheel = Wheel::new(args, &meta, package, &project, editable)?;
+    let wheels = match abi {
+        Abi::Universal => vec![wheel.universal(wheel.linker(&[])?.as_ref())?],
+        Abi::Cpython => {
+            let interpreters = wheel.interpreters(args.find_interpreter)?;
+            let linker = wheel.linker(&interpreters)?;
+            interpreters
+                .iter()
+                .map(|i| wheel.cpython(i, linker.as_ref()))
+                .collect::<Result<_>>()?
+        }
     };
     Ok((wheels, project))
+}
+
+/// The wheels of `cargo hpy wheel --release-set`: for an HPy crate the universal wheel and a
+/// CPython-ABI wheel per CPython, for a CPython extension crate a wheel per CPython; the
+/// CPythons are those of `--python`, else (or with `--find-interpreter`, besides them) every
+/// one found.
+pub fn release_set(args: &BuildArgs) -> Result<Vec<PathBuf>> {
+    let meta = crate::metadata(args.manifest_path.as_deref())?;
+    let package = crate::one_package(&meta, &args.packages, args.manifest_path.as_deref())?;
+    let kind = crate::kind(package).unwrap_or(Kind::Hpy);
+    let project = Project::read(package, kind)?;
+    let wheel = Wheel::new(args, &meta, package, &project, false)?;
+    let interpreters = wheel.interpreters(args.find_interpreter || args.python.is_empty())?;
+    let linker = wheel.linker(&interpreters)?;
+    let mut wheels = Vec::new();
+    if kind == Kind::Hpy {
+        wheels.push(wheel.universal(linker.as_ref())?);
+    }
+    for interpreter in &interpreters {
+        wheels.push(wheel.cpython(interpreter, linker.as_ref())?);
+    }
+    Ok(wheels)
 }
 
 /// What every wheel of one `cargo hpy wheel` shares.
@@ -71,7 +118,8 @@ struct Wheel<'a> {
     meta: &'a Metadata,
     package: &'a Package,
     project: &'a Project,
-    out_dir: &'a Path,
+    kind: Kind,
+    out_dir: PathBuf,
     editable: bool,
 }
 
@@ -86,10 +134,48 @@ fn one_library(libraries: Vec<PathBuf>, package: &Package) -> Result<PathBuf> {
     }
 }
 
-impl Wheel<'_> {
-    /// The platform tag of a built library, warning when it cannot be a manylinux one.
-    fn platform_tag(lib: &Path) -> Result<String> {
-        let (tag, warning) = platform::needs(lib)?.tag();
+impl<'a> Wheel<'a> {
+    fn new(
+        args: &'a BuildArgs,
+        meta: &'a Metadata,
+        package: &'a Package,
+        project: &'a Project,
+        editable: bool,
+    ) -> Result<Self> {
+        let out_dir = args
+            .out
+            .clone()
+            .unwrap_or_else(|| meta.target_directory.join("wheels").into_std_path_buf());
+        std::fs::create_dir_all(&out_dir)
+            .with_context(|| format!("creating {}", out_dir.display()))?;
+        Ok(Wheel {
+            args,
+            meta,
+            package,
+            project,
+            kind: crate::kind(package).unwrap_or(Kind::Hpy),
+            out_dir,
+            editable,
+        })
+    }
+
+    fn target_directory(&self) -> &Path {
+        self.meta.target_directory.as_std_path()
+    }
+
+    /// The policy the wheels must meet: `--compatibility`, else with `--zig` manylinux_2_17.
+    fn compatibility(&self) -> Option<platform::Compatibility> {
+        self.args
+            .compatibility
+            .or(self.args.zig.then(|| self.args.zig_compatibility()))
+    }
+
+    /// The platform tag of a built library (see [`platform`]), warning when it cannot be a
+    /// manylinux one.
+    fn platform_tag(&self, lib: &Path) -> Result<String> {
+        let (tag, warning) = platform::needs(lib)?
+            .tag(self.compatibility())
+            .with_context(|| format!("{}", lib.display()))?;
         if let Some(w) = warning {
             eprintln!("warning: {}: {w}", lib.display());
         }
@@ -127,76 +213,123 @@ impl Wheel<'_> {
         )
     }
 
+    /// With `--zig`, the linker (see [`BuildArgs::linker`]).
+    fn linker(&self, interpreters: &[Interpreter]) -> Result<Option<zig::Linker>> {
+        self.args.linker(self.target_directory(), interpreters)
+    }
+
     /// The universal wheel of an HPy crate.
-    fn universal(&self) -> Result<PathBuf> {
+    fn universal(&self, linker: Option<&zig::Linker>) -> Result<PathBuf> {
+        let build = Build::universal(self.target_directory(), linker);
         let lib = one_library(
-            crate::build_libraries(self.args, &[self.package])?,
+            crate::build_libraries_for(self.args, &[self.package], &build)?,
             self.package,
         )?;
         let module = artifact::module_name(&lib)?;
-        let tag = format!("py3-none-{}", Self::platform_tag(&lib)?);
-        let mut writer = WheelWriter::create(self.out_dir, self.project, &tag)?;
+        let tag = format!("py3-none-{}", self.platform_tag(&lib)?);
+        let mut writer = WheelWriter::create(&self.out_dir, self.project, &tag)?;
         let source = layout::python_source(&self.project.crate_dir, &module)?;
         if self.editable {
-            // The module is built where the import finds it, which a `.pth` names.
+            // The module is built where the import finds it, which a `.pth` names; a CPython-ABI
+            // build left there by an earlier install would be imported first.
             let (dir, path_entry) = self.editable_dirs(source.as_ref())?;
+            remove_libraries(&dir, &module, |rest| rest.starts_with("cpython-"))?;
             artifact::install(&lib, &module, &dir)?;
             Self::add_pth(&mut writer, &module, &path_entry)?;
         } else {
             let so_name = artifact::so_name(&module);
             let data = std::fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
-            let stub = pyi::read(&lib, &module)?;
-            if stub.is_none() {
-                eprintln!(
-                    "warning: {} carries no type-stub description (built by an older hpy-macros): \
-                     the wheel has no .pyi",
-                    lib.display()
-                );
-            }
             let loader = loader::stub(&module, &so_name);
-            match &source {
-                // Inside the project's package: `<package>/<module>.py` and its library.
-                Some(s) => {
-                    s.add_files(&mut writer, &module)?;
-                    let package = &s.package;
-                    writer.add(&format!("{package}/{so_name}"), &data, true)?;
-                    writer.add(&format!("{package}/{module}.py"), loader.as_bytes(), false)?;
-                    if let Some(stub) = &stub {
-                        writer.add(&format!("{package}/{module}.pyi"), stub.as_bytes(), false)?;
-                    }
-                }
-                // Alone: a package of its own, so that the stub and `py.typed` follow PEP 561.
-                None => {
-                    writer.add(&format!("{module}/{so_name}"), &data, true)?;
-                    writer.add(&format!("{module}/__init__.py"), loader.as_bytes(), false)?;
-                    if let Some(stub) = &stub {
-                        writer.add(&format!("{module}/__init__.pyi"), stub.as_bytes(), false)?;
-                        writer.add(&format!("{module}/py.typed"), b"", false)?;
-                    }
-                }
-            }
+            self.add_module(
+                &mut writer,
+                source.as_ref(),
+                &lib,
+                &module,
+                &so_name,
+                &data,
+                &loader,
+            )?;
         }
         let path = writer.finish(self.project, &tag)?;
         eprintln!("    Wrote {}", path.display());
         Ok(path)
     }
 
-    /// The wheel of a CPython extension crate for `interpreter`: built in that interpreter's own
-    /// target directory, tagged `cp3XY-cp3XY-<platform>`, the library under the interpreter's
-    /// extension file name (at the top level, or in the project's Python package).
-    fn cpython(&self, interpreter: &Interpreter) -> Result<PathBuf> {
-        let target_dir = interpreter.target_dir(self.meta.target_directory.as_std_path());
-        let build = CpythonBuild {
-            interpreter,
-            target_dir: &target_dir,
-            hpy_feature: false,
-        };
+    /// Adds an HPy crate's module: the library `so_name` with its loader and type stub, in the
+    /// project's package or in a package of its own.
+    #[allow(clippy::too_many_arguments)]
+    fn add_module(
+        &self,
+        writer: &mut WheelWriter,
+        source: Option<&layout::PythonSource>,
+        lib: &Path,
+        module: &str,
+        so_name: &str,
+        data: &[u8],
+        loader: &str,
+    ) -> Result<()> {
+        let stub = pyi::read(lib, module)?;
+        if stub.is_none() {
+            eprintln!(
+                "warning: {} carries no type-stub description (built by an older hpy-macros): \
+                 the wheel has no .pyi",
+                lib.display()
+            );
+        }
+        match source {
+            // Inside the project's package: `<package>/<module>.py` and its library (a
+            // CPython-ABI library is imported directly, without a loader).
+            Some(s) => {
+                s.add_files(writer, module)?;
+                let package = &s.package;
+                writer.add(&format!("{package}/{so_name}"), data, true)?;
+                if !so_name.contains(".cpython-") {
+                    writer.add(&format!("{package}/{module}.py"), loader.as_bytes(), false)?;
+                }
+                if let Some(stub) = &stub {
+                    writer.add(&format!("{package}/{module}.pyi"), stub.as_bytes(), false)?;
+                }
+            }
+            // Alone: a package of its own, so that the stub and `py.typed` follow PEP 561.
+            None => {
+                writer.add(&format!("{module}/{so_name}"), data, true)?;
+                writer.add(&format!("{module}/__init__.py"), loader.as_bytes(), false)?;
+                if let Some(stub) = &stub {
+                    writer.add(&format!("{module}/__init__.pyi"), stub.as_bytes(), false)?;
+                    writer.add(&format!("{module}/py.typed"), b"", false)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The interpreters of `--python`, and with `find` every CPython found (3.11 or later for
+    /// an HPy crate's CPython ABI, within the project's `requires-python`).
+    fn interpreters(&self, find: bool) -> Result<Vec<Interpreter>> {
+        let requires_python = self.project.requires_python()?;
+        Interpreter::select(
+            &self.args.python,
+            find.then(|| Discovery {
+                target_directories: crate::target_directories(self.meta),
+                requires_python: requires_python.as_ref(),
+                minimum: (self.kind == Kind::Hpy).then_some(crate::abi::CPYTHON_ABI_MINIMUM),
+            }),
+        )
+    }
+
+    /// The wheel for `interpreter`: built in that interpreter's own target directory, tagged
+    /// `cp3XY-cp3XY-<platform>`, the library under the interpreter's extension file name. For an
+    /// HPy crate built with `hpy/cpython-abi` and laid out as its universal wheel; for a
+    /// CPython extension crate at the top level, or in the project's Python package.
+    fn cpython(&self, interpreter: &Interpreter, linker: Option<&zig::Linker>) -> Result<PathBuf> {
+        let hpy = self.kind == Kind::Hpy;
+        let build = Build::cpython(interpreter, self.target_directory(), hpy, linker);
         let lib = one_library(
-            crate::build_libraries_for(self.args, &[self.package], Some(build))?,
+            crate::build_libraries_for(self.args, &[self.package], &build)?,
             self.package,
         )?;
         let module = artifact::module_name_with(&lib, "PyInit_")?;
-        if artifact::module_name(&lib).is_ok() {
+        if !hpy && artifact::module_name(&lib).is_ok() {
             bail!(
                 "{} exports both `PyInit_{module}` and an `HPyInit_` function: a CPython \
                  extension crate must not define an HPy module",
@@ -207,14 +340,39 @@ impl Wheel<'_> {
             "{}-{}-{}",
             interpreter.python_tag,
             interpreter.abi_tag,
-            Self::platform_tag(&lib)?
+            self.platform_tag(&lib)?
         );
-        let mut writer = WheelWriter::create(self.out_dir, self.project, &tag)?;
+        let project = if hpy {
+            self.project.without_runtime()
+        } else {
+            self.project.clone()
+        };
+        let mut writer = WheelWriter::create(&self.out_dir, &project, &tag)?;
         let source = layout::python_source(&self.project.crate_dir, &module)?;
+        let so_name = format!("{module}{}", interpreter.ext_suffix);
         if self.editable {
             let (dir, path_entry) = self.editable_dirs(source.as_ref())?;
+            // A universal build left there by an earlier install: its loader would be imported
+            // instead of nothing, and the library of another CPython is harmless but stale.
+            remove_libraries(&dir, &module, |rest| rest.starts_with("hpy0."))?;
+            let py = dir.join(format!("{module}.py"));
+            if py.is_file() {
+                std::fs::remove_file(&py).with_context(|| format!("removing {}", py.display()))?;
+            }
             artifact::install_cpython(&lib, &module, &interpreter.ext_suffix, &dir)?;
             Self::add_pth(&mut writer, &module, &path_entry)?;
+        } else if hpy {
+            let data = std::fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
+            let loader = loader::cpython_stub(&module, &so_name);
+            self.add_module(
+                &mut writer,
+                source.as_ref(),
+                &lib,
+                &module,
+                &so_name,
+                &data,
+                &loader,
+            )?;
         } else {
             let data = std::fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
             let stub = pyi::read(&lib, &module)?;
@@ -225,16 +383,35 @@ impl Wheel<'_> {
                 }
                 None => String::new(),
             };
-            let so_name = format!("{prefix}{module}{}", interpreter.ext_suffix);
-            writer.add(&so_name, &data, true)?;
+            writer.add(&format!("{prefix}{so_name}"), &data, true)?;
             if let Some(stub) = &stub {
                 writer.add(&format!("{prefix}{module}.pyi"), stub.as_bytes(), false)?;
             }
         }
-        let path = writer.finish(self.project, &tag)?;
+        let path = writer.finish(&project, &tag)?;
         eprintln!("    Wrote {}", path.display());
         Ok(path)
     }
+}
+
+/// Removes the libraries `<module>.<rest>` in `dir` whose `rest` `matches` (a build of the other
+/// ABI left in an editable install's folder).
+fn remove_libraries(dir: &Path, module: &str, matches: impl Fn(&str) -> bool) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let prefix = format!("{module}.");
+    for entry in entries {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name
+            .strip_prefix(&prefix)
+            .is_some_and(|rest| matches(rest) && rest.ends_with(std::env::consts::DLL_EXTENSION))
+        {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// A wheel being written; [`WheelWriter::finish`] adds the dist-info folder.
