@@ -17,8 +17,8 @@
 # PYTEST_ARGS go to pytest; paths in them are relative to the sdist's root, e.g.
 #   scripts/hpy-suite.sh target/venv/bin/python test/test_hpytype.py -k universal
 # Without a path it runs test/ except test/hpy_devel (which tests HPy's build tools, not the
-# runtime). The test command runs `-k "universal or hybrid"` (the tests of the ABIs our runtime
-# serves; `cpython` builds no HPy module and `debug`/`trace` are not implemented yet).
+# runtime). The test command runs `-k "universal or hybrid"` (the ABIs our runtime serves;
+# `cpython` builds no HPy module) and `-k "debug or trace"` (its debug and trace modes).
 #
 # Environment:
 #   HPY_RS_SUITE_JUNITXML=FILE   write JUnit XML to FILE (a relative FILE is relative to the

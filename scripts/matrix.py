@@ -2,12 +2,14 @@
 runtime and the results of tests/python (in HPy's universal and debug mode, and the tests of
 trace mode and of whole processes) and of ujson's upstream suite in both modes, then the same
 suites against the CPython-ABI builds (`cargo hpy build --abi cpython`, CPython only), then
-tests/python in universal mode through hpy_rs_runtime (this project's own runtime, CPython only)
-and HPy 0.9.0's own test suite against it (its universal and hybrid ABIs, scripts/hpy-suite.sh),
+tests/python in every mode through hpy_rs_runtime (this project's own runtime, CPython only)
+and HPy 0.9.0's own test suite against it (its universal and hybrid ABIs, then its debug and
+trace modes; scripts/hpy-suite.sh),
 read from the JUnit XML files the test command writes into target/matrix (`<interpreter>.json`
 describes the interpreter, `<interpreter>-<suite>.xml` holds the results; the CPython ABI's are
 `<interpreter>-cpython-abi-pytest.xml` and `<interpreter>-upstream-cpython-abi.xml`,
-hpy_rs_runtime's `<interpreter>-hpy-rs-pytest.xml` and `<interpreter>-hpy-suite.xml`). A test
+hpy_rs_runtime's `<interpreter>-hpy-rs-pytest.xml`, `<interpreter>-hpy-suite.xml` and
+`<interpreter>-hpy-suite-debug.xml`). A test
 that crashed its process (hpy_rs_plugin.py's isolation reports it as a failure whose message
 starts with CRASHED) counts as failed, and the cell says how many of the failures were crashes.
 
@@ -85,12 +87,14 @@ def main():
                      cell(upstream.get("universal")), cell(upstream.get("debug")),
                      cell(abi), cell(upstream.get("cpython-abi")),
                      cell(total(folder / f"{key}-hpy-rs-pytest.xml")),
-                     cell(total(folder / f"{key}-hpy-suite.xml"))))
+                     cell(total(folder / f"{key}-hpy-suite.xml")),
+                     cell(total(folder / f"{key}-hpy-suite-debug.xml"))))
     print("| interpreter | HPy runtime | tests, universal | tests, debug (leak-checked) "
           "| tests, trace mode and whole-process | ujson upstream, universal "
           "| ujson upstream, debug | tests, CPython ABI | ujson upstream, CPython ABI "
-          "| tests, universal, hpy_rs_runtime | HPy 0.9.0's suite (universal, hybrid), hpy_rs_runtime |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| tests (all modes), hpy_rs_runtime | HPy 0.9.0's suite (universal, hybrid), hpy_rs_runtime "
+          "| HPy 0.9.0's suite (debug, trace), hpy_rs_runtime |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
 

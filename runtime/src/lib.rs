@@ -105,8 +105,10 @@ fn python_module(
     let globals = sub.dict();
     globals.set_item("__builtins__", py.import("builtins")?)?;
     globals.set_item(given.0, given.1)?;
-    let code = std::ffi::CString::new(source)?;
-    py.run(&code, Some(&globals), None)?;
+    // Compiled under a name that tracebacks show (`<hpy_rs_runtime.debug>`).
+    let builtins = py.import("builtins")?;
+    let code = builtins.call_method1("compile", (source, format!("<{full}>"), "exec"))?;
+    builtins.call_method1("exec", (code, &globals))?;
     py.import("sys")?
         .getattr("modules")?
         .set_item(&full, &sub)?;

@@ -42,7 +42,10 @@ pub struct DebugHandle {
     /// one's size is the one reported.
     pub raw: Vec<RawData>,
     /// Where it was opened, when a stack-trace limit is set (`set_handle_stack_trace_limit`):
-    /// std's backtrace, symbolised only when shown.
+    /// std's `Backtrace` (the standard library's unwinder and its gimli/addr2line symboliser,
+    /// which read DWARF of Rust and C code alike: the well-kept choice, with no dependency to
+    /// add), captured unresolved and symbolised only when shown. Nothing is captured while
+    /// the limit is 0, and universal mode never comes here.
     pub trace: Option<Box<Backtrace>>,
     /// Its place in the order of opening.
     seq: u64,
@@ -75,6 +78,10 @@ impl DebugHandle {
                 if frames > limit {
                     break;
                 }
+                // Numbered from 0 again, as the module's frames.
+                let (_, rest) = line.split_once(':').unwrap_or(("", line));
+                out.push_str(&format!("{:>4}:{rest}\n", frames - 1));
+                continue;
             } else if skipping {
                 continue;
             }
