@@ -176,7 +176,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                     }
                 }
             });
-            quote!(::core::option::Option::Some(::hpy::__private::getter::<#g>()))
+            quote!(::core::option::Option::Some(::hpy::__private::property_get::<#g>()))
         } else {
             quote!(::core::option::Option::None)
         };
@@ -195,14 +195,17 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                     }
                 }
             });
-            quote!(::core::option::Option::Some(::hpy::__private::setter::<#st>()))
+            quote!(::core::option::Option::Some(::hpy::__private::property_set::<#st>()))
         } else {
             quote!(::core::option::Option::None)
         };
         let def = format_ident!("__HPY_MEMBER_{}", member);
         member_items.push(quote! {
             #[allow(non_upper_case_globals)]
-            static #def: ::hpy::__private::StaticDef = ::hpy::__private::getset_def(#c_attr, #c_mdoc, #getter, #setter);
+            static #def: ::hpy::__private::StaticDef = {
+                static __P: ::hpy::__private::Property = ::hpy::__private::property(#c_attr, #c_mdoc, #getter, #setter);
+                ::hpy::__private::getset_def(&__P)
+            };
         });
         member_defs.push(quote!(&#def));
     }

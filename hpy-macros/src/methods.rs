@@ -466,10 +466,10 @@ fn properties(gen: &mut Gen<'_>) -> syn::Result<()> {
         };
         let none = || quote!(::core::option::Option::None);
         let g = get.as_ref().map_or_else(none, |(g, p)| {
-            some_if(p, quote!(::hpy::__private::getter::<#g>()))
+            some_if(p, quote!(::hpy::__private::property_get::<#g>()))
         });
         let s = set.as_ref().map_or_else(none, |(s, p)| {
-            some_if(p, quote!(::hpy::__private::setter::<#s>()))
+            some_if(p, quote!(::hpy::__private::property_set::<#s>()))
         });
         let pred = match (&get, &set) {
             (Some((_, a)), Some((_, b))) => either(a, b),
@@ -479,7 +479,10 @@ fn properties(gen: &mut Gen<'_>) -> syn::Result<()> {
         gen.counter += 1;
         gen.def(
             cfg_attr(&pred),
-            quote!(::hpy::__private::getset_def(#c, #d, #g, #s)),
+            quote!({
+                static __P: ::hpy::__private::Property = ::hpy::__private::property(#c, #d, #g, #s);
+                ::hpy::__private::getset_def(&__P)
+            }),
         );
     }
     Ok(())

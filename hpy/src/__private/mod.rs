@@ -16,7 +16,7 @@ pub use kwcache::{module_globals, KwCache, KW_POOL, SDK_GLOBALS};
 pub use slots::*;
 pub use stub::{stub_join, stub_len, NoStubMethods};
 
-pub use crate::class::{ClassSpec, ModuleItem};
+pub use crate::class::{ClassSpec, ModuleItem, Property};
 pub use args::{
     extract, extract_optional, parse_args, FromVarArgs, FromVarKw, FunctionDescription, Matched,
     RawArgs,

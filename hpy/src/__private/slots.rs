@@ -14,7 +14,7 @@ use core::ptr::null_mut;
 #[cfg(not(feature = "cpython-abi"))]
 use super::call_real;
 use super::{run, ExecHook, KeywordsMethod, NoArgsMethod, RawArgs, StaticCell, StaticDef};
-use crate::class::{value_offset, CallFunction, HPyClass};
+use crate::class::{value_offset, CallFunction, HPyClass, Property};
 use crate::sys;
 use crate::{CompareOp, Context, HPyErr, HPyResult, Handle};
 
@@ -349,39 +349,56 @@ table! {
                 }
             }
         };
-    /// A property getter (the closure is unused); on PyPy an error is reported, and `None` returned.
+    /// A property getter (the closure is unused). CPython's runtimes only: PyPy's HPy would
+    /// drop its errors, and gets the property as methods (see `crate::class::property`).
     getter<M: UnarySlot>: HPyFunc_GETTER / _HPyFunc_args_GETTER,
         (a: sys::HPy, _closure: *mut c_void) -> sys::HPy,
         cpy(arg0: Obj, arg1: *mut c_void) -> Obj = null_mut(),
-        |ctx| {
-            let h = run(ctx, M::NAME, || M::call(ctx, &a));
-            let what = || format!("getter of {}.{}", a.type_name(), M::NAME);
-            match h._i == 0 && reported_on_pypy(ctx, true, what) {
-                true => ctx.none().into_raw(),
-                false => h,
-            }
-        };
-    /// A property setter.
+        |ctx| run(ctx, M::NAME, || M::call(ctx, &a));
+    /// A property setter (CPython's runtimes only, as for the getter).
     setter<M: SetterSlot>: HPyFunc_SETTER / _HPyFunc_args_SETTER,
         (a: sys::HPy, v: Nullable, _closure: *mut c_void) -> c_int,
         cpy(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int = 0,
-        |ctx| {
-            let rc = run_value(ctx, M::NAME, -1, || M::call(ctx, &a, v.as_deref()).map(|()| 0));
-            reported_on_pypy(ctx, rc != 0, || format!("setter of {}.{}", a.type_name(), M::NAME));
-            rc
-        };
-    /// The setter of a read-only property: raises AttributeError (the closure is its name).
+        |ctx| run_value(ctx, M::NAME, -1, || M::call(ctx, &a, v.as_deref()).map(|()| 0));
+    /// The setter of a read-only property: raises AttributeError (the closure is its
+    /// `Property`).
     readonly_setter: HPyFunc_SETTER / _HPyFunc_args_SETTER,
-        (a: sys::HPy, _v: Nullable, name: *mut c_void) -> c_int,
+        (a: sys::HPy, _v: Nullable, property: *mut c_void) -> c_int,
         cpy(arg0: Obj, arg1: Obj, arg2: *mut c_void) -> c_int = 0,
         |ctx| {
-            // SAFETY: the closure of every property is its static name (see `getset_def`).
-            let name = unsafe { CStr::from_ptr(name.cast()) }.to_string_lossy();
+            // SAFETY: the closure of every property is its static `Property` (see `getset_def`).
+            let name = unsafe { &*property.cast::<Property>() }.name();
             let msg = format!("attribute '{name}' of '{}' objects is not writable", a.type_name());
             HPyErr::new(crate::ExceptionType::AttributeError, msg).restore(ctx);
-            reported_on_pypy(ctx, true, || format!("setter of {}.{name}", a.type_name()));
             -1
         };
+    /// A property getter as a method of a holder instance (PyPy, see `crate::class::property`):
+    /// `obj` is the instance whose attribute is read.
+    getter_method<M: UnarySlot>: HPyFunc_O / _HPyFunc_args_O,
+        (_holder: sys::HPy, obj: sys::HPy) -> sys::HPy,
+        cpy(self_: Obj, arg: Obj) -> Obj = null_mut(),
+        |ctx| run(ctx, M::NAME, || M::call(ctx, &obj));
+    /// A property setter as a method of a holder instance: `(obj, value)` sets the attribute of
+    /// `obj`, `(obj,)` deletes it (`property`'s `fset` and `fdel`).
+    setter_method<M: SetterSlot>: HPyFunc_VARARGS / _HPyFunc_args_VARARGS,
+        (_holder: sys::HPy, args: *const sys::HPy, nargs: usize) -> sys::HPy,
+        cpy(self_: Obj, args: *const Obj, nargs: sys::HPy_ssize_t) -> Obj = null_mut(),
+        |ctx| run(ctx, M::NAME, || {
+            let args = match nargs {
+                // SAFETY: the runtime passes `nargs` handles borrowed for the call; they are
+                // never closed here.
+                1 | 2 => unsafe { core::slice::from_raw_parts(args, nargs) },
+                _ => return Err(HPyErr::system_error("a property's setter method takes 1 or 2 arguments")),
+            };
+            // SAFETY: as above.
+            let (obj, value) = unsafe {
+                (
+                    Handle::borrowed(ctx, args[0]),
+                    args.get(1).map(|v| Handle::borrowed(ctx, *v)),
+                )
+            };
+            M::call(ctx, &obj, value.as_deref()).map(|()| ctx.none())
+        });
     /// A reflected operator as a method (the O signature).
     reflected<M: Reflected>: HPyFunc_O / _HPyFunc_args_O,
         (this: sys::HPy, other: sys::HPy) -> sys::HPy,
@@ -479,27 +496,6 @@ fn compare_op(op: sys::HPy_RichCmpOp) -> HPyResult<CompareOp> {
         .get(op as usize)
         .copied()
         .ok_or_else(|| HPyErr::system_error("invalid comparison operator"))
-}
-
-/// PyPy's HPy ignores the result of a property's getter and setter: an exception would stay
-/// pending and break a later call. There, when the call `failed`, the exception is reported as
-/// unraisable instead (which clears it), in the name of the property rather than the object: the
-/// object's `repr` would be a nested call into the module, which PyPy's debug mode does not
-/// survive. Returns whether it was.
-fn reported_on_pypy(ctx: Context<'_>, failed: bool, what: impl FnOnce() -> String) -> bool {
-    let report = failed && !crate::runtime::is_cpython();
-    if report {
-        let what = crate::Str::new(ctx, &format!("the {}", what())).ok();
-        // SAFETY: an exception is set; the object is an open handle or NULL.
-        unsafe {
-            call!(
-                ctx,
-                ctx_Err_WriteUnraisable,
-                crate::handle::raw_or_null(what.as_deref())
-            )
-        };
-    }
-    report
 }
 
 /// `__new__`'s arguments: keyword arguments come as a dict (PyPy: a tuple of names with the
@@ -624,17 +620,20 @@ const fn slot_raw(slot: sys::HPySlot_Slot, f: Fns) -> sys::HPyDef {
 
 /// A method definition.
 pub const fn meth_def(name: &'static CStr, doc: &'static CStr, f: Fns) -> StaticDef {
+    StaticCell::new(meth_raw(name.as_ptr(), doc, f))
+}
+const fn meth_raw(name: *const core::ffi::c_char, doc: &'static CStr, f: Fns) -> sys::HPyDef {
     let meth = sys::HPyMeth {
-        name: name.as_ptr(),
+        name,
         impl_: f.impl_,
         cpy_trampoline: f.tramp,
         signature: f.sig,
         doc: doc.as_ptr(),
     };
-    StaticCell::new(sys::HPyDef {
+    sys::HPyDef {
         kind: sys::HPyDef_Kind::HPyDef_Kind_Meth,
         __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 { meth },
-    })
+    }
 }
 
 /// The `tp_new` of a class without `#[new]`.
@@ -647,37 +646,82 @@ pub const fn reflected_def<M: Reflected>(name: &'static CStr) -> StaticDef {
     meth_def(name, c"", reflected::<M>())
 }
 
-/// A property (`HPyDef_Kind_GetSet`) from the [`getter`] and [`setter`] rows.
-pub const fn getset_def(
+/// A property's getter or setter in both forms: the getset row CPython's runtimes call, and the
+/// method PyPy's gets instead (see `crate::class::property`).
+#[derive(Clone, Copy)]
+pub struct PropertyFns {
+    slot: Fns,
+    method: Fns,
+}
+
+/// The getter `M` of a property.
+pub const fn property_get<M: UnarySlot>() -> PropertyFns {
+    PropertyFns {
+        slot: getter::<M>(),
+        method: getter_method::<M>(),
+    }
+}
+
+/// The setter `M` of a property.
+pub const fn property_set<M: SetterSlot>() -> PropertyFns {
+    PropertyFns {
+        slot: setter::<M>(),
+        method: setter_method::<M>(),
+    }
+}
+
+/// A property named `name` from its getter and setter ([`property_get`], [`property_set`]), to
+/// be kept in a `static` and defined with [`getset_def`].
+pub const fn property(
     name: &'static CStr,
     doc: Option<&'static CStr>,
-    get: Option<Fns>,
-    set: Option<Fns>,
-) -> StaticDef {
-    // A property without a setter still gets one that raises AttributeError: PyPy's HPy aborts
-    // on assignment to a property without a setter. The closure is the property's name.
-    let set = match set {
-        Some(s) => s,
+    get: Option<PropertyFns>,
+    set: Option<PropertyFns>,
+) -> Property {
+    // A property without a setter still gets one, raising AttributeError in the words PyPy's
+    // stand-in uses too (`class::pypy::install_properties`).
+    let set_slot = match set {
+        Some(s) => s.slot,
         None => readonly_setter(),
     };
     let (getter_impl, getter_cpy_trampoline) = match get {
         // SAFETY: the getter row's trampoline has `cpy_getter`'s signature.
-        Some(g) => (g.impl_, unsafe { transmute(g.tramp) }),
+        Some(g) => (g.slot.impl_, unsafe { transmute(g.slot.tramp) }),
         None => (None, None),
     };
     let getset = sys::HPyGetSet {
         name: name.as_ptr(),
         getter_impl,
-        setter_impl: set.impl_,
+        setter_impl: set_slot.impl_,
         getter_cpy_trampoline,
         // SAFETY: the setter rows' trampolines have `cpy_setter`'s signature.
-        setter_cpy_trampoline: unsafe { transmute(set.tramp) },
+        setter_cpy_trampoline: unsafe { transmute(set_slot.tramp) },
         doc: match doc {
             Some(d) => d.as_ptr(),
             None => core::ptr::null(),
         },
-        closure: name.as_ptr().cast_mut().cast(),
+        closure: null_mut(),
     };
+    Property {
+        getset,
+        get_method: property_method(get),
+        set_method: property_method(set),
+    }
+}
+
+/// The method form of a getter or setter, without a name yet (see `Property`).
+const fn property_method(f: Option<PropertyFns>) -> Option<sys::HPyDef> {
+    match f {
+        Some(f) => Some(meth_raw(core::ptr::null(), c"", f.method)),
+        None => None,
+    }
+}
+
+/// The property definition (`HPyDef_Kind_GetSet`) of `property`, whose closure points to it:
+/// the read-only setter finds the name there, and the type's maker on PyPy the methods.
+pub const fn getset_def(property: &'static Property) -> StaticDef {
+    let mut getset = property.getset;
+    getset.closure = (property as *const Property).cast_mut().cast();
     StaticCell::new(sys::HPyDef {
         kind: sys::HPyDef_Kind::HPyDef_Kind_GetSet,
         __bindgen_anon_1: sys::HPyDef__bindgen_ty_1 { getset },

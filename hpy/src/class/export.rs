@@ -5,6 +5,7 @@ use core::marker::PhantomData;
 use std::sync::OnceLock;
 
 use super::layout::basic_size;
+use super::property::Property;
 use super::HPyClass;
 use crate::sys;
 use crate::types::builtin_types::BuiltinShape;
@@ -50,6 +51,8 @@ struct Built {
     _doc: Option<std::ffi::CString>,
     _own_defs: Vec<Box<sys::HPyDef>>,
     _defines: Vec<*mut sys::HPyDef>,
+    /// The names of the methods made on PyPy from the properties' getters and setters.
+    _method_names: Vec<std::ffi::CString>,
 }
 
 // SAFETY: `Built` is written once (inside `OnceLock`) and then only read, by the runtime.
@@ -148,9 +151,25 @@ impl<T: HPyClass> ClassExport<T> {
             }
             let cpython = crate::ffi::runtime::is_cpython();
             // PyPy's HPy leaves a method's `name(...)\n--\n\n` header in its `__doc__`: there,
-            // methods get a copy of their definition whose doc starts after the header.
+            // methods get a copy of their definition whose doc starts after the header. And it
+            // drops the errors of a getset's getter and setter: there, each property becomes
+            // methods, and `add_to_module` sets a `property` calling them (see `property.rs`).
             let mut methods = Vec::new();
-            for d in defs.defines {
+            let mut method_names = Vec::new();
+            for d in T::member_defines().iter().chain(defs.defines) {
+                if let Some(p) = (!cpython).then(|| Property::of(d)).flatten() {
+                    for (which, def) in [("get", p.get_method), ("set", p.set_method)] {
+                        let Some(mut def) = def else { continue };
+                        let name = std::ffi::CString::new(p.method_name(which))
+                            .unwrap_or_else(|_| c"__hpy_property".to_owned());
+                        // The property's methods are method definitions; the name is kept
+                        // with them (`_method_names`).
+                        def.__bindgen_anon_1.meth.name = name.as_ptr();
+                        method_names.push(name);
+                        own.push(Box::new(def));
+                    }
+                    continue;
+                }
                 match (!cpython).then(|| without_header(d.get())).flatten() {
                     Some(copy) => own.push(Box::new(copy)),
                     None => methods.push(d.get()),
@@ -158,7 +177,6 @@ impl<T: HPyClass> ClassExport<T> {
             }
             let mut defines: Vec<*mut sys::HPyDef> =
                 own.iter_mut().map(|d| &mut **d as *mut _).collect();
-            defines.extend(T::member_defines().iter().map(|d| d.get()));
             defines.extend(methods);
             if !cpython {
                 // PyPy's HPy makes only `__add__` and the like from the binary slots.
@@ -189,6 +207,7 @@ impl<T: HPyClass> ClassExport<T> {
                 _doc: doc,
                 _own_defs: own,
                 _defines: defines,
+                _method_names: method_names,
             }
         })
     }
@@ -397,6 +416,12 @@ impl<T: HPyClass> ModuleItem for ClassExport<T> {
             if !method_names(defs.defines).any(|m| PICKLING.contains(&m)) {
                 super::pypy::refuse_pickling(ctx, &ty, &qualified)?;
             }
+            let properties: Vec<&Property> = T::member_defines()
+                .iter()
+                .chain(defs.defines)
+                .filter_map(|d| Property::of(d))
+                .collect();
+            super::pypy::install_properties(ctx, &ty, T::SPEC.py_name(), &properties)?;
         }
         if crate::ffi::runtime::is_cpython() {
             enable_named_slots(&ty, defs.defines)?;

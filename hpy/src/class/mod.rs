@@ -59,6 +59,7 @@
 mod export;
 mod layout;
 mod obj;
+mod property;
 mod pypy;
 
 pub use export::{ClassExport, ClassRef};
@@ -66,6 +67,8 @@ pub use obj::{CallFunction, Obj, Ref, RefMut};
 
 #[doc(hidden)]
 pub use export::{ClassSpec, ModuleItem};
+#[doc(hidden)]
+pub use property::Property;
 
 #[cfg(feature = "cpython-abi")]
 pub(crate) use export::shape_code;

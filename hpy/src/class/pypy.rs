@@ -124,3 +124,72 @@ fn install<'ctx>(
         ty.set_attr(function, &f)
     }
 }
+
+/// Stand-ins for the getter and setter of a property without one, raising what CPython's getset
+/// descriptor of the SDK raises (`_name` is the property's name, `_class` the class's).
+const MISSING_ACCESSORS: &str = "\
+def _check(obj):
+    if not isinstance(obj, _type):
+        raise TypeError(f\"descriptor {_name!r} for {_class!r} objects doesn't apply to a {type(obj).__name__!r} object\")
+def fget(obj, /):
+    _check(obj)
+    raise AttributeError(f\"attribute {_name!r} of {type(obj).__name__!r} objects is not readable\")
+def fset(obj, value=None, /):
+    _check(obj)
+    raise AttributeError(f\"attribute {_name!r} of {type(obj).__name__!r} objects is not writable\")
+";
+
+/// Sets on `ty` (the class `class`) a `property` for each of `properties`, calling the methods
+/// the type was made with instead of the getset (see `property.rs`). The methods are bound to an
+/// instance that only holds them (made with `HPy_New`, without a value), so that the instance
+/// whose attribute is used is an argument, type-checked by the SDK with CPython's message; they
+/// are then removed from the type. `del obj.attr` calls the setter with the instance alone.
+pub(super) fn install_properties<'ctx>(
+    ctx: Context<'ctx>,
+    ty: &Handle<'ctx>,
+    class: &str,
+    properties: &[&super::property::Property],
+) -> HPyResult<()> {
+    if properties.is_empty() {
+        return Ok(());
+    }
+    let mut data: *mut core::ffi::c_void = core::ptr::null_mut();
+    // SAFETY: `ty` is the class's open type; `HPy_New` writes the address of the zeroed struct,
+    // whose state (0) says no value is stored: the holder is never used as an instance.
+    let holder = unsafe { ctx.own(call!(ctx, ctx_New, ty.as_raw(), &raw mut data))? };
+    let property = ctx.builtin("property")?;
+    for p in properties {
+        let name = p.name();
+        let mut missing = None;
+        let mut accessor = |which: &str, present: bool| -> HPyResult<Handle<'ctx>> {
+            if present {
+                let method_name = p.method_name(which);
+                let method = holder.get_attr(method_name.as_str())?;
+                ty.del_attr(method_name.as_str())?;
+                return Ok(method);
+            }
+            if missing.is_none() {
+                let namespace = Dict::new(ctx)?;
+                namespace.set("_name", name)?;
+                namespace.set("_class", class)?;
+                namespace.set("_type", ty)?;
+                let code = ctx.compile(MISSING_ACCESSORS, "<hpy>", SourceKind::File)?;
+                ctx.eval_code(&code, &namespace, None)?;
+                missing = Some(namespace);
+            }
+            let namespace = missing.as_ref().expect("set above");
+            namespace
+                .get(format!("f{which}").as_str())?
+                .ok_or_else(|| HPyErr::system_error("the missing accessors were not defined"))
+        };
+        let fget = accessor("get", p.get_method.is_some())?;
+        let fset = accessor("set", p.set_method.is_some())?;
+        let doc = match p.doc() {
+            Some(d) => ctx.to_py(d)?,
+            None => ctx.none(),
+        };
+        let descriptor = property.call((&fget, &fset, &fset, &doc))?;
+        ty.set_attr(name, &descriptor)?;
+    }
+    Ok(())
+}

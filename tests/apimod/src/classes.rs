@@ -419,3 +419,49 @@ pub fn tracked_finalized<'ctx>(ctx: Context<'ctx>) -> HPyResult<Handle<'ctx>> {
         None => Vec::<i64>::new().into_python(ctx),
     }
 }
+
+/// Named documents: a setter that validates, a getter that can fail, and a collection argument.
+#[hpy_class]
+pub struct Corpus {
+    docs: Vec<String>,
+    name: String,
+}
+
+#[hpy_methods]
+impl Corpus {
+    #[new]
+    fn new(docs: Vec<String>) -> Corpus {
+        Corpus {
+            docs,
+            name: "corpus".to_owned(),
+        }
+    }
+
+    /// The corpus's name (never empty).
+    #[getter]
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    #[setter]
+    fn set_name(&mut self, name: String) -> HPyResult<()> {
+        if name.is_empty() {
+            return Err(HPyErr::value_error("a corpus name must not be empty"));
+        }
+        self.name = name;
+        Ok(())
+    }
+
+    /// The name, refused when it starts with `!`.
+    #[getter]
+    fn checked_name(&self) -> HPyResult<String> {
+        if self.name.starts_with('!') {
+            return Err(HPyErr::value_error(format!("the name was '{}'", self.name)));
+        }
+        Ok(self.name.clone())
+    }
+
+    fn __len__(&self) -> usize {
+        self.docs.len()
+    }
+}

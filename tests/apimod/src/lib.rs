@@ -19,7 +19,7 @@ mod apimod {
     #[hpy_export]
     use crate::classes::{
         make_point, make_sealed, origin, point_sum, tracked_drops, tracked_finalized, Adder, Bag,
-        Counter, Measure, Node, Point, Sealed, Store, Tracked, FINALIZED,
+        Corpus, Counter, Measure, Node, Point, Sealed, Store, Tracked, FINALIZED,
     };
 
     #[hpy_export]
