@@ -59,6 +59,45 @@ fn is_field(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Field" && s.arguments.is_empty()))
 }
 
+/// The SDK's types that are valid for one call (their lifetime is the call's context's).
+const CALL_TYPES: &[&str] = &[
+    "Handle",
+    "Context",
+    "Obj",
+    "Str",
+    "Bytes",
+    "Tuple",
+    "TupleBuilder",
+    "List",
+    "ListBuilder",
+    "Dict",
+    "Capsule",
+    "Int",
+    "Slice",
+    "Type",
+];
+
+/// The first of the SDK's per-call types (`Handle<'_>`, `Str<'_>`, `Context<'_>`, ...) that `ty`
+/// holds anywhere (`Option<Handle<'static>>`, `Vec<Str<'a>>`): a name in `CALL_TYPES` with a
+/// lifetime argument.
+fn call_type_in(ty: &syn::Type) -> Option<(String, proc_macro2::Span)> {
+    struct Finder(Option<(String, proc_macro2::Span)>);
+    impl<'a> syn::visit::Visit<'a> for Finder {
+        fn visit_path_segment(&mut self, seg: &'a syn::PathSegment) {
+            let with_lifetime = matches!(&seg.arguments, syn::PathArguments::AngleBracketed(a)
+                if a.args.iter().any(|g| matches!(g, syn::GenericArgument::Lifetime(_))));
+            let name = seg.ident.to_string();
+            if self.0.is_none() && with_lifetime && CALL_TYPES.contains(&name.as_str()) {
+                self.0 = Some((name, seg.ident.span()));
+            }
+            syn::visit::visit_path_segment(self, seg);
+        }
+    }
+    let mut finder = Finder(None);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    finder.0
+}
+
 /// Reads and removes `#[hpy(get, set, name = "...")]` from a struct member.
 fn member_options(
     attrs: &mut Vec<syn::Attribute>,
@@ -131,6 +170,17 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         let (get, set, name) = member_options(&mut f.attrs)?;
         let member = f.ident.clone().expect("named member");
         let ty = &f.ty;
+        if let Some((name, span)) = call_type_in(ty) {
+            let what = if name == "Context" {
+                "the context of a call".to_owned()
+            } else {
+                format!("a `{name}`")
+            };
+            return Err(syn::Error::new(
+                span,
+                format!("#[hpy_class]: use a `Field` member to keep a Python object in an instance: {what} is valid only during one call, and the instance outlives it; write `{member}: Field` and read and write it with `Obj::load` and `Obj::store` (or keep module-wide objects in a `Global`)"),
+            ));
+        }
         if is_field(ty) {
             if opts.subclass {
                 return Err(syn::Error::new(

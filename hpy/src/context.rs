@@ -41,7 +41,16 @@ unsafe impl Sync for RawContext {}
 /// `static` (or sent to another thread); to keep a Python object across calls, store it in a
 /// [`Global`](crate::Global) (`static CACHE: Global = Global::new();`).
 #[derive(Clone, Copy)]
-struct KeepPythonObjectsAcrossCallsInAnHpyGlobal(PhantomData<*mut ()>);
+struct KeepPythonObjectsAcrossCallsInAnHpyGlobal(
+    PhantomData<*mut NoHandleOrContextOutsidePythonExecution>,
+);
+
+/// The rule, named where the compiler reports a handle or context that needs `Send` or `Sync`
+/// (it leads with "`*mut NoHandleOrContextOutsidePythonExecution` cannot be sent between
+/// threads safely"): a handle or the context is used only inside Python execution, by its call's
+/// thread; not in `Context::allow_threads`'s closure, not on another thread, not in a `static`.
+#[derive(Clone, Copy)]
+struct NoHandleOrContextOutsidePythonExecution;
 
 impl<'ctx> Context<'ctx> {
     /// Wraps the raw context handed to an HPy entry point.

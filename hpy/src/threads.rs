@@ -7,7 +7,9 @@ impl<'ctx> Context<'ctx> {
     /// so other threads can run Python code meanwhile; on CPython this releases the GIL.
     ///
     /// `f` must be `Send`: it cannot capture the context or any handle, which are not `Send`,
-    /// so no Python object can be touched while outside. A panic in `f` is carried across after
+    /// so no Python object can be touched while outside. A closure that uses one does not
+    /// compile, and the error names the rule: "`*mut NoHandleOrContextOutsidePythonExecution`
+    /// cannot be shared between threads safely"; convert what `f` needs to Rust values first. A panic in `f` is carried across after
     /// Python execution is re-entered.
     pub fn allow_threads<T, F>(self, f: F) -> T
     where

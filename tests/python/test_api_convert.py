@@ -80,3 +80,41 @@ def test_user_type_conversions(apimod):
     assert apimod.mirror((1.5, 2)) == {"x": -1.5, "y": 2.0}
     with pytest.raises(TypeError, match=r"^mirror\(\) argument 'p': must be tuple, not int$"):
         apimod.mirror(3)
+
+
+def test_element_errors_name_their_place(apimod):
+    """An element of a collection that does not convert is named by its index (by its key in a
+    mapping), after the function and argument, through every level of nesting."""
+    cases = [
+        (lambda: apimod.Corpus(["a b", "b c", 3]), TypeError,
+         "Corpus() argument 'docs': item 2: must be str, not int"),
+        (lambda: apimod.rt_vec_i64([1, "2"]), TypeError,
+         "rt_vec_i64() argument 'v': item 1: 'str' object cannot be interpreted as an integer"),
+        (lambda: apimod.rt_nested([[1.0], [2.0, "x"]]), TypeError,
+         "rt_nested() argument 'v': item 1: item 1: must be real number, not str"),
+        (lambda: apimod.rt_tuple3((1, 2, 3)), TypeError,
+         "rt_tuple3() argument 't': item 1: must be str, not int"),
+        (lambda: apimod.rt_vec_u8([1, 256]), OverflowError,
+         "rt_vec_u8() argument 'v': item 1: Python int too large to convert to u8"),
+        (lambda: apimod.rt_btreeset(["a", 1]), TypeError,
+         "rt_btreeset() argument 's': item 1: must be str, not int"),
+        (lambda: apimod.rt_hashmap({"a": "x"}), TypeError,
+         "rt_hashmap() argument 'm': value of key 'a': 'str' object cannot be interpreted as an integer"),
+        (lambda: apimod.rt_btreemap({"k": []}), TypeError,
+         "rt_btreemap() argument 'm': key 'k': 'str' object cannot be interpreted as an integer"),
+        (lambda: apimod.rt_btreemap({1: ["a", 2]}), TypeError,
+         "rt_btreemap() argument 'm': value of key 1: item 1: must be str, not int"),
+    ]
+    for call, exc, message in cases:
+        with pytest.raises(exc) as info:
+            call()
+        assert str(info.value) == message
+    # An exception that Python code raised during the conversion is raised as it is.
+
+    class Index:
+        def __index__(self):
+            raise KeyError("from __index__")
+
+    with pytest.raises(KeyError) as info:
+        apimod.rt_vec_i64([1, Index()])
+    assert info.value.args == ("from __index__",)

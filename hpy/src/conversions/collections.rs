@@ -47,7 +47,8 @@ fn sequence_of<'ctx>(obj: &Handle<'ctx>, what: &str) -> HPyResult<Handle<'ctx>> 
     })
 }
 
-/// Converts each item of a list or tuple handle.
+/// Converts each item of a list or tuple handle; a conversion error names the item's index
+/// (`item 2: must be str, not int`).
 fn convert_items<'ctx, T>(
     seq: &Handle<'ctx>,
     mut each: impl FnMut(&Handle<'ctx>) -> HPyResult<T>,
@@ -56,9 +57,32 @@ fn convert_items<'ctx, T>(
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let item = seq.get_item(i)?;
-        out.push(each(&item)?);
+        out.push(each(&item).map_err(|e| at_item(e, i))?);
     }
     Ok(out)
+}
+
+/// `e`, the error of the item at `index`, saying so.
+#[cold]
+fn at_item(e: HPyErr, index: usize) -> HPyErr {
+    e.prefixed(format_args!("item {index}: "))
+}
+
+/// `e`, the error of the key `key` of a mapping or of its value, saying so with the key's
+/// `repr` (`key 1: must be str, not int`, `value of key 'a': ...`).
+#[cold]
+fn at_key(e: HPyErr, key: &Handle<'_>, value: bool) -> HPyErr {
+    if e.message().is_none() {
+        return e; // an exception already set: nothing may run before it is raised
+    }
+    let what = if value { "value of key" } else { "key" };
+    match key.repr().and_then(|r| r.extract::<String>()) {
+        Ok(r) => e.prefixed(format_args!("{what} {r}: ")),
+        Err(repr_error) => {
+            repr_error.discard(key.ctx());
+            e
+        }
+    }
 }
 
 impl<'a, 'ctx, T> FromPython<'a, 'ctx> for Vec<T>
@@ -102,7 +126,7 @@ macro_rules! tuple_from_python {
                         "expected a sequence of length {}, not {}", $n, n
                     )));
                 }
-                Ok(($($t::from_python(&obj.get_item($i as usize)?)?,)+))
+                Ok(($($t::from_python(&obj.get_item($i as usize)?).map_err(|e| at_item(e, $i))?,)+))
             }
         }
     )*};
@@ -167,7 +191,10 @@ where
         let items = mapping_items(obj)?;
         let mut out = HashMap::with_capacity_and_hasher(items.len(), S::default());
         for (k, v) in &items {
-            out.insert(K::from_python(k)?, V::from_python(v)?);
+            out.insert(
+                K::from_python(k).map_err(|e| at_key(e, k, false))?,
+                V::from_python(v).map_err(|e| at_key(e, k, true))?,
+            );
         }
         Ok(out)
     }
@@ -182,7 +209,10 @@ where
         let items = mapping_items(obj)?;
         let mut out = BTreeMap::new();
         for (k, v) in &items {
-            out.insert(K::from_python(k)?, V::from_python(v)?);
+            out.insert(
+                K::from_python(k).map_err(|e| at_key(e, k, false))?,
+                V::from_python(v).map_err(|e| at_key(e, k, true))?,
+            );
         }
         Ok(out)
     }

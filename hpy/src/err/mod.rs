@@ -125,6 +125,19 @@ impl HPyErr {
         }
     }
 
+    /// Prefixes the message with where in a value the error is (`"item 2: "`, for an element of
+    /// a collection). An exception already set is left as it is.
+    #[cold]
+    pub(crate) fn prefixed(self, prefix: core::fmt::Arguments<'_>) -> Self {
+        match self.0 {
+            Some(mut l) => {
+                l.msg = format!("{prefix}{}", l.msg).into();
+                HPyErr(Some(l))
+            }
+            None => self,
+        }
+    }
+
     /// Prefixes the message with the function and argument it concerns:
     /// `"f() argument 'a': <message>"`. An exception already set is left as it is.
     #[doc(hidden)]
