@@ -29,6 +29,12 @@ pub fn module_name_with(lib: &Path, prefix: &str) -> Result<String> {
     names.dedup();
     match names.as_slice() {
         [one] => Ok(one.clone()),
+        [] if prefix == "HPyInit_" && module_name_with(lib, "PyInit_").is_ok() => bail!(
+            "{} is an ordinary CPython extension (it exports `PyInit_<module>`, not \
+             `HPyInit_<module>`): the `hpy` crate's `cpython-abi` feature is on; build it with \
+             `--abi cpython` instead",
+            lib.display()
+        ),
         [] => bail!(
             "{} exports no `{prefix}<module>` function: is there an `#[hpy_module]` in the crate?",
             lib.display()

@@ -402,12 +402,33 @@ impl<'a> Build<'a> {
     }
 }
 
+/// Refuses, for a universal build, a feature that turns on the `hpy` crate's CPython ABI
+/// (`hpy/cpython-abi`, or a crate's own `cpython-abi`, as `cargo hpy new` writes it): the library
+/// would be an ordinary CPython extension, which no universal module or wheel can be made of.
+fn refuse_cpython_abi_feature(features: &[String]) -> Result<()> {
+    let named = features
+        .iter()
+        .flat_map(|f| f.split([',', ' ']))
+        .find(|f| *f == "cpython-abi" || f.ends_with("/cpython-abi"));
+    if let Some(f) = named {
+        anyhow::bail!(
+            "`-F {f}` builds the module for the CPython ABI, which a universal build cannot use: \
+             use `--abi cpython` instead of the feature (it turns the feature on itself and builds \
+             for each interpreter `--python` names)"
+        );
+    }
+    Ok(())
+}
+
 /// `cargo build` of the packages' libraries, as `build` says.
 fn build_libraries_for(
     args: &BuildArgs,
     packages: &[&Package],
     build: &Build<'_>,
 ) -> Result<Vec<PathBuf>> {
+    if build.interpreter.is_none() {
+        refuse_cpython_abi_feature(&args.features)?;
+    }
     let mut cmd = cargo();
     cmd.args(["build", "--lib", "--message-format=json-render-diagnostics"]);
     if build.hpy_feature {
@@ -551,5 +572,21 @@ fn wrote(installed: &artifact::Installed) -> String {
     match files.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => files.join(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_universal_build_refuses_the_cpython_abi_feature() {
+        for features in [&["cpython-abi"][..], &["hpy/cpython-abi"], &["a,cpython-abi"]] {
+            let features: Vec<String> = features.iter().map(|f| f.to_string()).collect();
+            let err = refuse_cpython_abi_feature(&features).unwrap_err().to_string();
+            assert!(err.contains("use `--abi cpython` instead of the feature"), "{err}");
+        }
+        let ok = ["hpy/bindgen".to_owned(), "cpython-abi-extra".to_owned()];
+        assert!(refuse_cpython_abi_feature(&ok).is_ok());
     }
 }
