@@ -581,10 +581,19 @@ mod tests {
 
     #[test]
     fn a_universal_build_refuses_the_cpython_abi_feature() {
-        for features in [&["cpython-abi"][..], &["hpy/cpython-abi"], &["a,cpython-abi"]] {
+        for features in [
+            &["cpython-abi"][..],
+            &["hpy/cpython-abi"],
+            &["a,cpython-abi"],
+        ] {
             let features: Vec<String> = features.iter().map(|f| f.to_string()).collect();
-            let err = refuse_cpython_abi_feature(&features).unwrap_err().to_string();
-            assert!(err.contains("use `--abi cpython` instead of the feature"), "{err}");
+            let err = refuse_cpython_abi_feature(&features)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("use `--abi cpython` instead of the feature"),
+                "{err}"
+            );
         }
         let ok = ["hpy/bindgen".to_owned(), "cpython-abi-extra".to_owned()];
         assert!(refuse_cpython_abi_feature(&ok).is_ok());
