@@ -13,6 +13,8 @@ import sys
 
 import pytest
 
+from conftest import CPYTHON_ABI, HPY_RS_RUNTIME
+
 DATA = pathlib.Path(__file__).resolve().parents[2] / "target" / "cache" / "jsonexamples"  # scripts/fetch-json-data.sh
 
 
@@ -383,6 +385,70 @@ def test_dict_grown_without_end(ujson_hpy):
 
     with pytest.raises(RuntimeError, match="dictionary changed size"):
         ujson_hpy.dumps(d, default=default)
+
+
+# Whether the runtime walks a dict's storage (Dict::iter_storage): the CPython ABI and
+# hpy_rs_runtime do; hpy 0.9.0's runtime and PyPy's HPy look each key up instead.
+STORAGE_WALK = CPYTHON_ABI or HPY_RS_RUNTIME
+KEYS_CHANGED = r"^dictionary keys changed during iteration: a key cannot be found in its dict"
+
+
+class Rehashed(str):
+    """A str key whose hash can be changed after it was inserted into a dict."""
+
+    hash = 1
+
+    def __hash__(self):
+        return Rehashed.hash
+
+    def __eq__(self, other):
+        return str.__eq__(self, other)
+
+
+def test_key_whose_hash_changed_is_written_or_raises(ujson_hpy):
+    """A key whose hash changed since its insertion cannot be looked up: its entry is written
+    (from the dict's storage, as ujson does) or the call raises RuntimeError; it is never left out
+    without a word (it used to give '{"b":2}')."""
+    Rehashed.hash = 1
+    d = {Rehashed("k"): 1, "b": 2}
+    Rehashed.hash = 2
+    if STORAGE_WALK:
+        assert ujson_hpy.dumps(d) == '{"k":1,"b":2}'
+    else:
+        with pytest.raises(RuntimeError, match=KEYS_CHANGED):
+            ujson_hpy.dumps(d)
+    # With sort_keys every runtime looks the sorted keys up.
+    with pytest.raises(RuntimeError, match=KEYS_CHANGED):
+        ujson_hpy.dumps(d, sort_keys=True)
+    # A key deleted by Python code the call ran (`default`) is still skipped, as ujson does.
+    d, default = changing(lambda d: d.pop("b"))
+    assert ujson_hpy.dumps(d, default=default) == '{"a":0,"c":3}'
+
+
+class Counted(str):
+    """A str key that counts the calls of its `__hash__` and `__eq__`."""
+
+    calls = 0
+
+    def __hash__(self):
+        Counted.calls += 1
+        return str.__hash__(self)
+
+    def __eq__(self, other):
+        Counted.calls += 1
+        return str.__eq__(self, other)
+
+
+@pytest.mark.skipif(not STORAGE_WALK, reason="hpy 0.9.0's runtime and PyPy's HPy have no dict walk: "
+                    "each key is looked up (its __hash__ runs)")
+def test_no_key_hash_or_eq_runs_during_dumps(ujson_hpy):
+    """Where the runtime walks a dict's storage, dumps runs no `__hash__` or `__eq__` of the
+    keys (ujson runs none; the key-then-lookup walk ran 30 for 30 keys)."""
+    d = {Counted("k%d" % i): i for i in range(30)}
+    Counted.calls = 0
+    out = ujson_hpy.dumps(d)
+    assert Counted.calls == 0
+    assert out == "{" + ",".join('"k%d":%d' % (i, i) for i in range(30)) + "}"
 
 
 def test_fuzz_regressions(ujson_hpy):

@@ -449,7 +449,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
             let value = match dict.get_item(&key) {
                 Ok(value) => value,
                 Err(e) => {
-                    self.deleted_key(e)?;
+                    self.deleted_key(e, seen)?;
                     return self.resume(dict, keys, i + 1, i, seen, level);
                 }
             };
@@ -530,7 +530,7 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
                     Ok(value) => value,
                     // A key deleted by Python code run for an earlier value.
                     Err(e) => {
-                        self.deleted_key(e)?;
+                        self.deleted_key(e, seen)?;
                         continue;
                     }
                 };
@@ -583,15 +583,26 @@ impl<'ctx, 'o> Encoder<'ctx, 'o> {
         Ok(value)
     }
 
-    /// The failed lookup of a key the dict held when its keys were read: a key deleted since
-    /// (a `KeyError`) is skipped, or with `sort_keys` ends the call; other errors propagate.
+    /// The failed lookup of a key the dict held when its keys were read (`seen` is
+    /// [`Self::foreign`] then): a key deleted since by Python code this call ran (a `KeyError`)
+    /// is skipped, or with `sort_keys` ends the call; other errors propagate. A key missing
+    /// although no such code ran is still in the dict but cannot be found, its hash having
+    /// changed since it was inserted: a `RuntimeError`, never an entry left out without a word
+    /// (ujson, walking the storage, writes it; so does the storage walk here, where the runtime
+    /// has one).
     #[cold]
     #[inline(never)]
-    fn deleted_key(&self, e: HPyErr) -> Done {
+    fn deleted_key(&self, e: HPyErr, seen: u32) -> Done {
         if !e.matches(self.ctx, ExceptionType::KeyError) {
             return Err(e.into());
         }
         e.discard(self.ctx);
+        if self.foreign == seen {
+            return Err(Fail::Py(HPyErr::new(
+                ExceptionType::RuntimeError,
+                "dictionary keys changed during iteration: a key cannot be found in its dict (its hash changed since it was inserted)",
+            )));
+        }
         if self.opts.sort_keys {
             return Err(dict_changed());
         }

@@ -74,8 +74,9 @@ impl<'ctx> Dict<'ctx> {
 
     /// The `(key, value)` pairs, in insertion order (a snapshot): read from the storage where
     /// the runtime can ([`Dict::iter_storage`]), otherwise the keys (`HPyDict_Keys`) and a
-    /// lookup of each (which runs the keys' `__hash__` and `__eq__`, and misses a key whose hash
-    /// changed since it was inserted).
+    /// lookup of each, which runs the keys' `__hash__` and `__eq__` and cannot find a key whose
+    /// hash changed since it was inserted: that raises `RuntimeError` ("dictionary keys changed
+    /// during iteration"), so that no entry is ever left out without a word.
     pub fn items(&self) -> HPyResult<Vec<(Handle<'ctx>, Handle<'ctx>)>> {
         if let Some(entries) = self.iter_storage() {
             return Ok(entries.collect());
@@ -85,10 +86,23 @@ impl<'ctx> Dict<'ctx> {
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
             let k = keys.get(i)?;
-            let v = self.get_item(&k)?;
+            let v = self.get_item(&k).map_err(|e| self.lost_key(e))?;
             out.push((k, v));
         }
         Ok(out)
+    }
+
+    /// The error of a key of the dict's own key list that a lookup did not find.
+    #[cold]
+    fn lost_key(&self, e: HPyErr) -> HPyErr {
+        let ctx = self.ctx();
+        if !e.matches(ctx, ExceptionType::KeyError) {
+            return e;
+        }
+        e.discard(ctx);
+        HPyErr::runtime_error(
+            "dictionary keys changed during iteration: a key cannot be found in its dict (its hash changed since it was inserted)",
+        )
     }
 }
 
