@@ -19,7 +19,9 @@
 #      from PyPy's own HPy headers, tested on CPython;
 #   7. packaging (tests/packaging): wheels of examples/hello and examples/ujson installed with pip
 #      and with uv into fresh environments of every interpreter, the wheel checkers
-#      (check-wheel-contents, twine check), `pip install .` of a `cargo hpy new` project and its
+#      (check-wheel-contents, twine check), CPython-ABI wheels linked through Zig (manylinux_2_17,
+#      checked by auditwheel) and the release set (--release-set) installed on every interpreter,
+#      `pip install .` of a `cargo hpy new` project and its
 #      test, `pip install -e .` and `cargo hpy develop`, sdists, and the generated type stubs
 #      (mypy's stubtest, mypy --strict). pip, hpy 0.9.0, pytest and mypy are downloaded from the
 #      package index into the test's wheelhouse; the environments install from it alone;
