@@ -102,8 +102,11 @@ def test_python_package_with_the_module_inside(wheelhouse, project, tmp_path):
     lib = work / "src" / "lib.rs"
     lib.write_text(lib.read_text().replace("#[hpy::hpy_module]", '#[hpy::hpy_module(name = "_native")]'))
     pyproject = work / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('name = "demo_mod"', 'name = "demo-pkg"')
-                         + '\n[tool.hpy-rs]\npython-source = "python"\nmodule-name = "demo_pkg._native"\n')
+    # `cargo hpy new` writes [tool.hpy-rs] with `abi`: the layout joins it.
+    text = pyproject.read_text().replace('name = "demo_mod"', 'name = "demo-pkg"')
+    assert '\n[tool.hpy-rs]\n' in text and '\nabi = "universal"\n' in text, text
+    pyproject.write_text(text.replace('\nabi = "universal"\n', '\nabi = "universal"\npython-source = "python"\n'
+                                      'module-name = "demo_pkg._native"\n'))
     package = work / "python" / "demo_pkg"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text(
