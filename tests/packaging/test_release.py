@@ -231,15 +231,15 @@ def test_release_set_holds_every_file_of_a_release(release_set, wheelhouse):
     assert out.count("PASSED") == len(files), out
 
 
-@pytest.mark.parametrize("tag", CPYTHONS + PYPY)
-def test_release_set_installs_the_right_wheel(release_set, wheelhouse, tmp_path, tag):
-    # The release folder alone: pip picks the CPython-ABI wheel on CPython, the universal one on
-    # PyPy (whose built-in HPy loads it), and the module works.
+@pytest.mark.parametrize("tag,tool", [(t, "pip") for t in CPYTHONS + PYPY]
+                         + [(t, "uv") for t in CPYTHONS[-1:] + PYPY])
+def test_release_set_installs_the_right_wheel(release_set, wheelhouse, tmp_path, tag, tool):
+    # The release folder alone: pip (and uv) pick the CPython-ABI wheel on CPython, the universal
+    # one on PyPy (whose built-in HPy loads it), and the module works.
     out_dir, files, _ = release_set
-    python = make_venv(tmp_path / "venv", PYTHONS[tag], "pip", wheelhouse)
+    python = make_venv(tmp_path / "venv", PYTHONS[tag], tool, wheelhouse)
     env = offline_env(out_dir)
-    run(python, "-m", "pip", "install", "-q", "--no-index", "--find-links", out_dir, "array_hpy",
-        env=env, cwd=tmp_path)
+    install(python, tool, "--no-index", "--find-links", out_dir, "array_hpy", env=env, cwd=tmp_path)
     installed = run(python, "-c", INSTALLED_TAG, "array_hpy", env=env, cwd=tmp_path).strip()
     where = run(python, "-c", ARRAY_CHECK, env=env, cwd=tmp_path).strip()
     if tag.startswith("cp"):
@@ -249,11 +249,16 @@ def test_release_set_installs_the_right_wheel(release_set, wheelhouse, tmp_path,
         assert installed == "py3-none-manylinux_2_17_x86_64", installed
         assert where.endswith("/array_hpy/array_hpy.hpy0.so"), where
     # Nothing else: no runtime on either (PyPy's list also shows its built-in hpy, cffi, ...).
-    listed = run(python, "-m", "pip", "list", "--format=freeze", env=env).split()
-    if tag.startswith("cp"):
-        assert sorted(listed) == ["array_hpy==0.1.0", "pip==" + PIP_VERSION], listed
+    if tool == "uv":
+        out = run(sys.executable, "-m", "uv", "pip", "list", "--format=freeze", "--python", python, env=env)
     else:
-        assert "array_hpy==0.1.0" in listed and not any(l.startswith("hpy-rs-runtime") for l in listed), listed
+        out = run(python, "-m", "pip", "list", "--format=freeze", env=env)
+    # Not uv's "Using Python ..." line; names normalized (uv writes array-hpy).
+    listed = [word.replace("-", "_").lower() for word in out.split() if "==" in word]
+    if tag.startswith("cp"):
+        assert sorted(listed) == ["array_hpy==0.1.0"] + (["pip==" + PIP_VERSION] if tool == "pip" else []), listed
+    else:
+        assert "array_hpy==0.1.0" in listed and not any(l.startswith("hpy_rs_runtime") for l in listed), listed
 
 
 @pytest.mark.skipif(not CPYTHONS, reason="no CPython")
