@@ -18,7 +18,9 @@ from conftest import collect, PYPY, requires_classes
 
 pytestmark = requires_classes
 
-NUMPY = "numpy==2.4.6"
+# A pinned release with wheels for the interpreter: 2.4.6 has none for CPython 3.15 (the first
+# releases with cp315 wheels are 2.5.x, which have none for 3.11).
+NUMPY = "numpy==2.5.5" if sys.version_info >= (3, 15) else "numpy==2.4.6"
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
