@@ -92,7 +92,12 @@ fn zig(dir: &Path, pythons: &[PathBuf]) -> Result<PathBuf> {
     }
     let python = python_with_pip(pythons)?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let partial = dir.join(format!(".ziglang-{ZIGLANG_VERSION}.partial"));
+    // A folder of this process's own, renamed into place when complete: another `cargo hpy`
+    // installing at the same time does not see a half-installed Zig.
+    let partial = dir.join(format!(
+        ".ziglang-{ZIGLANG_VERSION}.partial-{}",
+        std::process::id()
+    ));
     if partial.exists() {
         std::fs::remove_dir_all(&partial)
             .with_context(|| format!("removing {}", partial.display()))?;
@@ -126,8 +131,16 @@ fn zig(dir: &Path, pythons: &[PathBuf]) -> Result<PathBuf> {
             python.display()
         );
     }
-    std::fs::rename(&partial, &home)
-        .with_context(|| format!("moving the installed ziglang to {}", home.display()))?;
+    if let Err(e) = std::fs::rename(&partial, &home) {
+        // Another process finished first: use its copy.
+        if let Err(cleanup) = std::fs::remove_dir_all(&partial) {
+            eprintln!("warning: could not remove {}: {cleanup}", partial.display());
+        }
+        if !zig.is_file() {
+            return Err(e)
+                .with_context(|| format!("moving the installed ziglang to {}", home.display()));
+        }
+    }
     Ok(zig)
 }
 

@@ -168,6 +168,27 @@ def test_cpython_abi_wheels_through_zig(wheelhouse, tmp_path, auditwheel):
     assert out.count("PASSED") == 2, out
 
 
+def test_zig_is_installed_on_demand_for_the_policy_asked(tmp_path):
+    # A Zig folder of its own (CARGO_HPY_ZIG_DIR): ziglang is installed there with pip on first
+    # use, and --compatibility manylinux_2_28 links against glibc 2.28 and tags the wheel so.
+    zig_dir = tmp_path / "zig"
+    env = dict(os.environ, CARGO_HPY_ZIG_DIR=str(zig_dir))
+    env.pop("CARGO_HPY_ZIG", None)
+    wheels, log = cargo_hpy_files("wheel", "-p", "hello", "--zig", "--compatibility", "manylinux_2_28",
+                                  "--out", tmp_path / "wheels", env=env)
+    assert "Installing ziglang 0.17.1" in log, log
+    assert (zig_dir / "ziglang-0.17.1" / "ziglang" / "zig").is_file()
+    script = zig_dir / "cc-x86_64-linux-gnu.2.28"
+    assert "-target x86_64-linux-gnu.2.28" in script.read_text()
+    assert [w.name for w in wheels] == ["hello-0.1.0-py3-none-manylinux_2_28_x86_64.whl"], log
+    with zipfile.ZipFile(wheels[0]) as z:
+        assert glibc_floor(z.read("hello/hello.hpy0.so")) <= 28
+    # The second run finds it installed.
+    _, log = cargo_hpy_files("wheel", "-p", "hello", "--zig", "--compatibility", "manylinux_2_28",
+                             "--out", tmp_path / "wheels", env=env)
+    assert "Installing ziglang" not in log, log
+
+
 def test_a_library_outside_the_policy_is_retagged_or_refused(tmp_path):
     # hello linked against libz as well (a library the manylinux policies do not let a wheel take
     # from the system): tagged linux_x86_64 with a warning, refused when a policy is asked for.
