@@ -12,7 +12,9 @@ use crate::plan::Param;
 use crate::signature::{self, Kind};
 
 /// The first line of the description: its format, for `cargo hpy` to check.
-const HEADER: &str = "# hpy-rs stub 1\n";
+/// Format 2 adds class references (`%class:Ident%`) and the lines naming each class's Python
+/// name (`#class Ident PyName`), which `cargo hpy` resolves.
+const HEADER: &str = "# hpy-rs stub 2\n";
 
 /// `__HPY_STUB_<f>`: the description of the function `f`.
 pub fn stub_ident(f: &Ident) -> Ident {
@@ -179,19 +181,28 @@ fn is_keyword(name: &str) -> bool {
 }
 
 /// The constants an `#[hpy_exec]` function sets with `module.set_attr("NAME", value)?` at the
-/// top level of its body, typed from the value where it is a literal (else `Any`).
+/// top level of its body, typed from the value where it is a literal (else `Any`), and the
+/// exception classes it makes with `ctx.new_exception(...)` as `type[Base]`: the base a
+/// `ctx.builtin("Name")` gives (directly or through a `let`), `Exception` without one, else
+/// `BaseException`.
 pub fn exec_constants(body: &syn::Block) -> String {
+    // What the `let` bindings of the body hold, as far as the stub cares.
+    let mut bindings: Vec<(String, Bound)> = Vec::new();
     let mut out = String::new();
     for stmt in &body.stmts {
+        if let syn::Stmt::Local(local) = stmt {
+            if let (syn::Pat::Ident(name), Some(init)) = (&local.pat, &local.init) {
+                if let Some(bound) = bound_value(&init.expr, &bindings) {
+                    bindings.push((name.ident.to_string(), bound));
+                }
+            }
+            continue;
+        }
         let expr = match stmt {
             syn::Stmt::Expr(e, _) => e,
             _ => continue,
         };
-        let expr = match expr {
-            Expr::Try(t) => &*t.expr,
-            e => e,
-        };
-        let Expr::MethodCall(call) = expr else {
+        let Expr::MethodCall(call) = strip_try(expr) else {
             continue;
         };
         if call.method != "set_attr" || call.args.len() != 2 {
@@ -206,24 +217,87 @@ pub fn exec_constants(body: &syn::Block) -> String {
         };
         let ty = match &call.args[1] {
             Expr::Lit(l) => match &l.lit {
-                syn::Lit::Int(_) => "int",
-                syn::Lit::Float(_) => "float",
-                syn::Lit::Bool(_) => "bool",
-                syn::Lit::Str(_) => "str",
-                _ => "Any",
+                syn::Lit::Int(_) => "int".to_owned(),
+                syn::Lit::Float(_) => "float".to_owned(),
+                syn::Lit::Bool(_) => "bool".to_owned(),
+                syn::Lit::Str(_) => "str".to_owned(),
+                _ => "Any".to_owned(),
             },
             Expr::Macro(m)
                 if ["env", "concat", "format"]
                     .iter()
                     .any(|n| m.mac.path.is_ident(n)) =>
             {
-                "str"
+                "str".to_owned()
             }
-            _ => "Any",
+            value => match bound_value(value, &bindings) {
+                Some(Bound::Exception(base)) => format!("type[{base}]"),
+                _ => "Any".to_owned(),
+            },
         };
         out.push_str(&format!("{}: {ty}\n", name.value()));
     }
     out
+}
+
+/// What a value in an `#[hpy_exec]` body is, for its stub.
+#[derive(Clone)]
+enum Bound {
+    /// `ctx.builtin("Name")`: the built-in `Name`.
+    Builtin(String),
+    /// `ctx.new_exception(...)`: an exception class deriving from the named class.
+    Exception(String),
+}
+
+/// `e` without `?`, `&`, parentheses and `.clone()`.
+fn strip_try(e: &Expr) -> &Expr {
+    match e {
+        Expr::Try(t) => strip_try(&t.expr),
+        Expr::Reference(r) => strip_try(&r.expr),
+        Expr::Paren(p) => strip_try(&p.expr),
+        Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => strip_try(&m.receiver),
+        e => e,
+    }
+}
+
+/// What `e` is, given the `let` bindings before it.
+fn bound_value(e: &Expr, bindings: &[(String, Bound)]) -> Option<Bound> {
+    match strip_try(e) {
+        Expr::Path(p) => {
+            let name = p.path.get_ident()?.to_string();
+            bindings
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == name)
+                .map(|(_, b)| b.clone())
+        }
+        Expr::MethodCall(call) if call.method == "builtin" && call.args.len() == 1 => {
+            match &call.args[0] {
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(Bound::Builtin(s.value())),
+                _ => None,
+            }
+        }
+        Expr::MethodCall(call) if call.method == "new_exception" && call.args.len() == 4 => {
+            let base = match strip_try(&call.args[2]) {
+                Expr::Path(p) if p.path.is_ident("None") => "Exception".to_owned(),
+                Expr::Call(c)
+                    if matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Some"))
+                        && c.args.len() == 1 =>
+                {
+                    match bound_value(&c.args[0], bindings) {
+                        Some(Bound::Builtin(name)) | Some(Bound::Exception(name)) => name,
+                        None => "BaseException".to_owned(),
+                    }
+                }
+                _ => "BaseException".to_owned(),
+            };
+            Some(Bound::Exception(base))
+        }
+        _ => None,
+    }
 }
 
 /// `impl Type { const __HPY_STUB_CLASS }`: the class line of an `#[hpy_class]` and its
@@ -246,6 +320,7 @@ pub fn class_const(
     } else {
         "@final\n"
     });
+    text.insert_str(0, &format!("#class {ident} {py_name}\n"));
     text.push_str(&format!("class {py_name}{base}:\n    ...\n"));
     for (name, ty, get, set) in members {
         let ty = py_type(ty, false);
@@ -275,6 +350,15 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
     let (mut getters, mut setters, mut methods) = (Vec::new(), Vec::new(), Vec::new());
     // `__concat__` is `__add__`, without `__radd__`.
     let mut no_reflected: Vec<String> = Vec::new();
+    // The class itself, where `Self` cannot be written.
+    let self_ref = match &*imp.self_ty {
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map_or_else(|| "Any".to_owned(), |s| class_ref(&s.ident)),
+        _ => "Any".to_owned(),
+    };
     for item in &imp.items {
         let syn::ImplItem::Fn(f) = item else { continue };
         if has(f, "call_function") {
@@ -312,7 +396,11 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             } else {
                 ("staticmethod", None)
             };
-            let def = function(&name, first, &params, sig, &f.sig.output)?;
+            let mut def = function(&name, first, &params, sig, &f.sig.output)?;
+            if decorator == "staticmethod" {
+                // `Self` means nothing in a static method: the class itself.
+                def = replace_word(&def, "Self", &self_ref);
+            }
             methods.push((cfg(f), format!("@{decorator}\n{def}")));
             continue;
         }
@@ -558,11 +646,77 @@ fn py_type(ty: &Type, param: bool) -> String {
                 "List" => "list[Any]".to_owned(),
                 "Tuple" => "tuple[Any, ...]".to_owned(),
                 "Type" => "type".to_owned(),
+                // The class whose method this is (`-> Obj<'_, Self>` of an iterator's
+                // `__iter__`), another class, or a class written as the value it holds.
+                "Self" => "Self".to_owned(),
+                "Obj" => match args.first() {
+                    Some(t) if is_named(t, "Self") => "Self".to_owned(),
+                    Some(Type::Path(t)) if t.qself.is_none() => t
+                        .path
+                        .segments
+                        .last()
+                        .map_or_else(|| "Any".to_owned(), |s| class_ref(&s.ident)),
+                    _ => "Any".to_owned(),
+                },
+                _ if args.is_empty()
+                    && matches!(last.arguments, PathArguments::None)
+                    && last
+                        .ident
+                        .to_string()
+                        .starts_with(|c: char| c.is_ascii_uppercase())
+                    && !NOT_CLASSES.contains(&last.ident.to_string().as_str()) =>
+                {
+                    class_ref(&last.ident)
+                }
                 _ => "Any".to_owned(),
             }
         }
         _ => "Any".to_owned(),
     }
+}
+
+/// `text` with each whole word `word` (not part of a longer name) replaced by `with`.
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(word) {
+        let before = rest[..i].chars().next_back();
+        let after = rest[i + word.len()..].chars().next();
+        out.push_str(&rest[..i]);
+        if before.is_some_and(is_name) || after.is_some_and(is_name) {
+            out.push_str(word);
+        } else {
+            out.push_str(with);
+        }
+        rest = &rest[i + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The SDK's types (without type arguments) that are no class of the module.
+const NOT_CLASSES: &[&str] = &[
+    "Handle",
+    "Context",
+    "Capsule",
+    "Slice",
+    "Args",
+    "Kwargs",
+    "VarArgs",
+    "Global",
+    "Tracker",
+    "Field",
+    "BufferCopy",
+    "Export",
+    "HPyErr",
+    "PanicError",
+];
+
+/// A reference to the class the Rust type `ident` may be: `cargo hpy` writes its Python name
+/// where the stub describes such a class, else `Any`.
+fn class_ref(ident: &Ident) -> String {
+    format!("%class:{}%", ident.to_string().trim_start_matches("r#"))
 }
 
 fn is_named(ty: &Type, name: &str) -> bool {
@@ -639,5 +793,47 @@ mod tests {
             Ok(())
         });
         assert_eq!(exec_constants(&body), "A: int\nB: str\nC: Any\n");
+    }
+
+    #[test]
+    fn exception_classes_are_typed_by_their_base() {
+        let body: syn::Block = syn::parse_quote!({
+            let base = ctx.builtin("ValueError")?;
+            let err = ctx.new_exception("m.E", Some("doc"), Some(&base), None)?;
+            module.set_attr("E", &err)?;
+            let plain = ctx.new_exception("m.P", None, None, None)?;
+            module.set_attr("P", plain)?;
+            module.set_attr(
+                "Q",
+                &ctx.new_exception("m.Q", None, Some(&ctx.builtin("KeyError")?), None)?,
+            )?;
+            let sub = ctx.new_exception("m.S", None, Some(&err), None)?;
+            module.set_attr("S", sub.clone())?;
+            module.set_attr("U", &ctx.new_exception("m.U", None, Some(&f()), None)?)?;
+            Ok(())
+        });
+        assert_eq!(
+            exec_constants(&body),
+            "E: type[ValueError]\nP: type[Exception]\nQ: type[KeyError]\nS: type[ValueError]\n\
+             U: type[BaseException]\n"
+        );
+    }
+
+    #[test]
+    fn classes_and_self_are_named() {
+        let ty = |t: Type| py_type(&t, false);
+        assert_eq!(ty(syn::parse_quote!(Obj<'ctx, Self>)), "Self");
+        assert_eq!(ty(syn::parse_quote!(Self)), "Self");
+        assert_eq!(
+            ty(syn::parse_quote!(HPyResult<Obj<'ctx, SpanIter>>)),
+            "%class:SpanIter%"
+        );
+        assert_eq!(ty(syn::parse_quote!(Option<Point>)), "%class:Point% | None");
+        assert_eq!(ty(syn::parse_quote!(Handle<'ctx>)), "Any");
+        assert_eq!(ty(syn::parse_quote!(hpy::Field)), "Any");
+        assert_eq!(
+            replace_word("def f() -> Self | Selfish: ...", "Self", "X"),
+            "def f() -> X | Selfish: ..."
+        );
     }
 }

@@ -93,6 +93,49 @@ mod apimod {
         rt_nested, rt_tuple12, rt_tuple3, rt_vec_i64, rt_vec_str, rt_vec_u8,
     };
 
+    use hpy::prelude::*;
+    use hpy::Obj;
+
+    /// The numbers below `n`, whose iterator is a class of its own (written in the module, so
+    /// that its type stub describes both).
+    #[hpy_class]
+    pub struct CountUp {
+        n: i64,
+    }
+
+    #[hpy_methods]
+    impl CountUp {
+        #[new]
+        fn new(n: i64) -> CountUp {
+            CountUp { n }
+        }
+
+        fn __iter__(&self) -> CountUpIter {
+            CountUpIter { next: 0, n: self.n }
+        }
+    }
+
+    /// The iterator of `CountUp`.
+    #[hpy_class]
+    pub struct CountUpIter {
+        next: i64,
+        n: i64,
+    }
+
+    #[hpy_methods]
+    impl CountUpIter {
+        fn __iter__<'ctx>(this: &Obj<'ctx, Self>) -> Obj<'ctx, Self> {
+            this.clone()
+        }
+
+        fn __next__(&mut self) -> Option<i64> {
+            (self.next < self.n).then(|| {
+                self.next += 1;
+                self.next - 1
+            })
+        }
+    }
+
     /// Globals declared outside the module body are listed through `#[hpy_export]` too? No:
     /// they are listed here by re-declaration of a local alias.
     static LOCAL: hpy::Global = hpy::Global::new();

@@ -529,5 +529,28 @@ mod testmod {
             let name: String = cls.get_attr("__name__")?.extract()?;
             Ok(name + suffix)
         }
+
+        /// A copy, made without an instance (for the type stubs: `Self` there is the class).
+        #[staticmethod]
+        fn of_length(n: i64) -> Self {
+            Steps {
+                n,
+                data: Default::default(),
+            }
+        }
+    }
+
+    /// Makes `StepError`, a `ValueError` (for the type stubs: `type[ValueError]` there).
+    #[hpy_exec]
+    fn errors_exec<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
+        let base = ctx.builtin("ValueError")?;
+        let err = ctx.new_exception(
+            "testmod.StepError",
+            Some("A step went wrong."),
+            Some(&base),
+            None,
+        )?;
+        module.set_attr("StepError", &err)?;
+        Ok(())
     }
 }
