@@ -85,9 +85,15 @@ def test_user_type_conversions(apimod):
 def test_element_errors_name_their_place(apimod):
     """An element of a collection that does not convert is named by its index (by its key in a
     mapping), after the function and argument, through every level of nesting."""
-    cases = [
+    from conftest import HPY_TYPES_BROKEN
+
+    cases = [] if HPY_TYPES_BROKEN else [  # a class: not on hpy 0.9.0's runtime on 3.13+
         (lambda: apimod.Corpus(["a b", "b c", 3]), TypeError,
          "Corpus() argument 'docs': item 2: must be str, not int"),
+    ]
+    cases += [
+        (lambda: apimod.rt_vec_str(["a b", "b c", 3]), TypeError,
+         "rt_vec_str() argument 'v': item 2: must be str, not int"),
         (lambda: apimod.rt_vec_i64([1, "2"]), TypeError,
          "rt_vec_i64() argument 'v': item 1: 'str' object cannot be interpreted as an integer"),
         (lambda: apimod.rt_nested([[1.0], [2.0, "x"]]), TypeError,
