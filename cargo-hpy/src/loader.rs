@@ -57,17 +57,19 @@ def __hpy_bootstrap():
     }}
     setting = os.environ.get("HPY", "")
     chosen = "universal"
+    invalid = ("invalid HPy mode: %r (HPY takes universal, debug or trace, or "
+               "MODULE:MODE,MODULE:MODE,... such as '{module}:debug')" % setting)
     if ":" in setting:
         for item in setting.split(","):
             target, sep, mode = item.partition(":")
-            if not sep or mode.strip().lower() not in modes:
-                raise ValueError("invalid HPy mode: %r" % setting)
+            if not sep or not target.strip() or mode.strip().lower() not in modes:
+                raise ValueError(invalid)
             if target.strip() == {module:?}:
                 chosen = mode.strip().lower()
     elif setting:
         chosen = setting.strip().lower()
         if chosen not in modes:
-            raise ValueError("invalid HPy mode: %r" % setting)
+            raise ValueError(invalid)
     if os.environ.get("HPY_LOG"):
         extra = {{"universal": "", "debug": " with a debug context", "trace": " with a trace context"}}
         print("Loading %r in HPy universal mode%s" % ({module:?}, extra[chosen]))

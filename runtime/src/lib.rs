@@ -62,6 +62,7 @@ fn hpy_rs_runtime(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(loader::load, m)?)?;
     m.add_function(wrap_pyfunction!(loader::_load_bootstrap, m)?)?;
     m.add_function(wrap_pyfunction!(loader::install, m)?)?;
+    m.add_function(wrap_pyfunction!(loader::_loaded_modes, m)?)?;
     let debug = PyModule::new(m.py(), "_debug")?;
     debug.setattr(
         "__doc__",
@@ -80,31 +81,33 @@ fn hpy_rs_runtime(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m,
         "debug",
         include_str!("../python/debug.py"),
-        ("_debug", &debug),
+        &[("_debug", &debug), ("_runtime", m)],
     )?;
     python_module(
         m,
         "trace",
         include_str!("../python/trace.py"),
-        ("_trace", &trace),
+        &[("_trace", &trace)],
     )?;
     Ok(())
 }
 
 /// Adds to `m` the submodule `name` (also `hpy_rs_runtime.<name>` in `sys.modules`, so that it
-/// can be imported by that name) made by running the Python `source` with the global `given`.
+/// can be imported by that name) made by running the Python `source` with the globals `given`.
 fn python_module(
     m: &Bound<'_, PyModule>,
     name: &str,
     source: &str,
-    given: (&str, &Bound<'_, PyModule>),
+    given: &[(&str, &Bound<'_, PyModule>)],
 ) -> PyResult<()> {
     let py = m.py();
     let full = format!("hpy_rs_runtime.{name}");
     let sub = PyModule::new(py, &full)?;
     let globals = sub.dict();
     globals.set_item("__builtins__", py.import("builtins")?)?;
-    globals.set_item(given.0, given.1)?;
+    for (key, value) in given {
+        globals.set_item(key, value)?;
+    }
     // Compiled under a name that tracebacks show (`<hpy_rs_runtime.debug>`).
     let builtins = py.import("builtins")?;
     let code = builtins.call_method1("compile", (source, format!("<{full}>"), "exec"))?;

@@ -16,7 +16,6 @@
 
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use libloading::os::unix::{Library, RTLD_NOW};
@@ -111,15 +110,26 @@ impl HPyLoadError {
 /// handle, or that of a private copy of the file).
 static LOADED: Mutex<Vec<(usize, Mode, usize)>> = Mutex::new(Vec::new());
 
-/// How many private copies of libraries were made (part of their file names).
-static COPIES: AtomicUsize = AtomicUsize::new(0);
+/// `_loaded_modes()`: the names of the modes (`"universal"`, `"debug"`, `"trace"`) that modules
+/// have been loaded in so far in this process, without repeats, in the order first used.
+#[pyfunction]
+pub fn _loaded_modes() -> Vec<&'static str> {
+    let loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut modes = Vec::new();
+    for &(_, mode, _) in loaded.iter() {
+        if !modes.contains(&mode.name()) {
+            modes.push(mode.name());
+        }
+    }
+    modes
+}
 
 /// The library to initialise with the context of `mode`: `lib` (just opened from `path`) the
 /// first time, or when it serves `mode` already; a private copy of the file when `lib` serves
 /// another mode. An HPy module keeps its context in a global variable of its library (and a
 /// module of this SDK keeps more there), so one library cannot serve two contexts: HPy 0.9.0
 /// replaces the first module's context under it, which runs the first module in the second
-/// mode from then on. The copy is made once per file and mode, loaded, and its file removed.
+/// mode from then on. The copy is made once per file and mode ([`private_copy`]).
 fn library_for_mode(lib: Library, path: &str, mode: Mode) -> Result<ManuallyDrop<Library>, String> {
     // The library stays loaded from here on: its code backs the module's functions and types.
     // Its handle (the same for every open of one file) identifies it.
@@ -128,29 +138,13 @@ fn library_for_mode(lib: Library, path: &str, mode: Mode) -> Result<ManuallyDrop
     let handle = if let Some(&(_, _, h)) = loaded.iter().find(|e| e.0 == key && e.1 == mode) {
         h
     } else if loaded.iter().any(|e| e.0 == key) {
-        let name = Path::new(path)
-            .file_name()
-            .map_or_else(|| "module.hpy0.so".into(), |n| n.to_string_lossy());
-        let n = COPIES.fetch_add(1, Ordering::Relaxed);
-        let copy = std::env::temp_dir().join(format!(
-            "hpy-rs-{}-{n}-{}-{name}",
-            std::process::id(),
-            mode.name()
-        ));
-        let failed = |what: &str, e: &dyn std::fmt::Display| {
+        let h = private_copy(path, mode).map_err(|e| {
             format!(
                 "HPy extension module at path '{path}' is loaded in another mode already, and \
-                 its copy for {} mode at '{}' could not be {what}: {e}",
-                mode.name(),
-                copy.display()
+                 its private copy for {} mode could not be made: {e}",
+                mode.name()
             )
-        };
-        std::fs::copy(path, &copy).map_err(|e| failed("written", &e))?;
-        // SAFETY: as for the original: the file's initialisers are the compiler's.
-        let opened = unsafe { Library::open(Some(&copy), RTLD_NOW) };
-        // The mapping stays after the name is gone; nothing is left behind in the directory.
-        let _ = std::fs::remove_file(&copy);
-        let h = opened.map_err(|e| failed("loaded", &e))?.into_raw() as usize;
+        })?;
         loaded.push((key, mode, h));
         h
     } else {
@@ -161,6 +155,35 @@ fn library_for_mode(lib: Library, path: &str, mode: Mode) -> Result<ManuallyDrop
     Ok(ManuallyDrop::new(unsafe {
         Library::from_raw(handle as *mut core::ffi::c_void)
     }))
+}
+
+/// Loads a private copy of the library file `path` and returns its `dlopen` handle. The copy is
+/// an anonymous in-memory file (`memfd_create`), opened as `/proc/self/fd/<n>` and kept open for
+/// the process: no file in a shared directory (nothing for another user to race for or leave
+/// behind), and the path stays readable, which the debug mode's symboliser needs to name the
+/// copy's functions, files and lines.
+fn private_copy(path: &str, mode: Mode) -> Result<usize, String> {
+    use std::os::fd::FromRawFd;
+    let name = Path::new(path)
+        .file_name()
+        .map_or_else(|| "module.hpy0.so".into(), |n| n.to_string_lossy());
+    let label = std::ffi::CString::new(format!("hpy-rs-{}-{name}", mode.name()))
+        .map_err(|e| e.to_string())?;
+    // SAFETY: a NUL-terminated name and valid flags; the result is checked.
+    let fd = unsafe { libc::memfd_create(label.as_ptr(), libc::MFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(format!("memfd_create: {}", std::io::Error::last_os_error()));
+    }
+    // SAFETY: `fd` was just created and is owned here.
+    let mut copy = unsafe { std::fs::File::from_raw_fd(fd) };
+    let mut original = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    std::io::copy(&mut original, &mut copy).map_err(|e| e.to_string())?;
+    let proc_path = format!("/proc/self/fd/{fd}");
+    // SAFETY: as for the original: the file's initialisers are the compiler's.
+    let lib = unsafe { Library::open(Some(&proc_path), RTLD_NOW) }.map_err(|e| e.to_string())?;
+    // Kept open for the process: the loader and the symboliser name the library by this path.
+    std::mem::forget(copy);
+    Ok(lib.into_raw() as usize)
 }
 
 /// The short name of a module: after the last dot, ASCII, `-` as `_`.
@@ -336,21 +359,34 @@ fn mode_of(debug: bool, mode: i32) -> PyResult<Mode> {
 /// universal context (`MODE_UNIVERSAL`, the default), the debug context (`debug=True` or
 /// `MODE_DEBUG`) or the trace context (`MODE_TRACE`). Returns the module.
 ///
+/// `debug` is read for its truth; `mode`, when 0 or more, wins over it. A library already
+/// loaded in another mode is loaded again from a private copy of its file.
+///
 /// Raises `HPyLoadError` (an `ImportError` and a `RuntimeError`) for a file that cannot be
 /// opened, a missing `HPyInit_<name>` or version symbol, an ABI version or file-name tag other
-/// than 0, a mode this runtime does not offer, or a second load of a library in another mode;
-/// `ValueError` for an unknown mode; and what the module's own creation raises.
+/// than 0, a sub-interpreter, or a private copy that cannot be made; `ValueError` for a `mode`
+/// above 2; `TypeError` for a `spec` that is not a module spec; and what the module's own
+/// creation raises.
 #[pyfunction]
-#[pyo3(signature = (name, path, spec, debug = false, mode = -1))]
+#[pyo3(signature = (name, path, spec, debug = None, mode = -1))]
 pub fn load(
     py: Python<'_>,
     name: &str,
     path: PathBuf,
     spec: &Bound<'_, PyAny>,
-    debug: bool,
+    debug: Option<&Bound<'_, PyAny>>,
     mode: i32,
 ) -> PyResult<Py<PyAny>> {
+    // Any object, read for its truth (HPy 0.9.0 parses it as a predicate).
+    let debug = debug.map(|d| d.is_truthy()).transpose()?.unwrap_or(false);
     let mode = mode_of(debug, mode)?;
+    if !spec.hasattr("name")? {
+        return Err(PyTypeError::new_err(format!(
+            "load() argument 'spec': expected a module spec (importlib.machinery.ModuleSpec), \
+             not {}",
+            spec.get_type().name()?
+        )));
+    }
     let path = path
         .to_str()
         .ok_or_else(|| PyValueError::new_err("load() argument 'path': not valid UTF-8"))?
@@ -359,7 +395,9 @@ pub fn load(
 }
 
 /// The mode `env["HPY"]` asks for the module `name`: `MODE` for all modules, or
-/// `NAME:MODE,NAME:MODE,...` per module (universal for the others). Unset means universal.
+/// `NAME:MODE,NAME:MODE,...` per module (universal for the others; the first entry naming the
+/// module counts). Unset or empty means universal. A value of neither form, an empty module name
+/// or an unknown mode anywhere in it is a `ValueError` that says what `HPY` takes.
 fn mode_from_env(name: &str, env: &Bound<'_, PyAny>) -> PyResult<Mode> {
     let value = match env.get_item("HPY") {
         Ok(v) => v,
@@ -369,22 +407,31 @@ fn mode_from_env(name: &str, env: &Bound<'_, PyAny>) -> PyResult<Mode> {
         Err(e) => return Err(e),
     };
     let value: String = value.extract()?;
-    let mode = if value.contains(':') {
-        value.split(',').find_map(|entry| {
-            let (module, mode) = entry.split_once(':')?;
-            (module == name).then(|| Mode::parse(mode))
-        })
-    } else {
-        Some(Mode::parse(&value))
+    let invalid = || {
+        PyValueError::new_err(format!(
+            "invalid HPy mode: {value:.50} (HPY takes universal, debug or trace, or \
+             MODULE:MODE,MODULE:MODE,... such as '{name}:debug')"
+        ))
     };
-    match mode {
-        Some(Some(m)) => Ok(m),
-        // A per-module list that does not name this module leaves it in universal mode.
-        None => Ok(Mode::Universal),
-        Some(None) => Err(PyValueError::new_err(format!(
-            "invalid HPy mode: {value:.50}"
-        ))),
+    if value.trim().is_empty() {
+        return Ok(Mode::Universal);
     }
+    if !value.contains(':') {
+        return Mode::parse(value.trim()).ok_or_else(invalid);
+    }
+    let mut chosen = None;
+    for entry in value.split(',') {
+        let (module, mode) = entry.split_once(':').ok_or_else(invalid)?;
+        let mode = Mode::parse(mode.trim()).ok_or_else(invalid)?;
+        let module = module.trim();
+        if module.is_empty() {
+            return Err(invalid());
+        }
+        if module == name && chosen.is_none() {
+            chosen = Some(mode);
+        }
+    }
+    Ok(chosen.unwrap_or(Mode::Universal))
 }
 
 /// `_load_bootstrap(name, ext_name, package, file, loader, spec, env)`: what the loader stubs

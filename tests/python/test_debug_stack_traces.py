@@ -35,8 +35,12 @@ def opening_line():
 
 
 def run(code, hpy_env="debug"):
+    """Runs `code` in a process with the built modules importable and HPY=`hpy_env` ("" for
+    none); returns its output."""
     built_module("testmod")
     env = dict(os.environ, PYTHONPATH=str(MODULE_DIR), HPY=hpy_env)
+    if not hpy_env:
+        del env["HPY"]
     proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env,
                           capture_output=True, text=True, cwd="/")
     assert proc.returncode == 0, proc.stderr
@@ -127,4 +131,56 @@ def test_trace_module_api():
     assert out == (
         "set_trace_functions() argument 'on_exit': expected a callable object or None, not int\n"
         "1 True\n"
+    )
+
+
+def test_second_mode_copy_names_the_rust_line(tmp_path):
+    """A library imported in universal mode, then loaded in debug mode (from the runtime's
+    private in-memory copy of the file), still has its leak reports symbolised; no file is
+    written to the temporary directory."""
+    report = run(f"""
+        import os, importlib.util, hpy_rs_runtime
+        os.environ["TMPDIR"] = {str(tmp_path)!r}
+        import testmod                                   # universal mode (HPY unset below)
+        spec = importlib.util.spec_from_file_location("testmod", testmod.__file__)
+        debug = hpy_rs_runtime.load("testmod", testmod.__file__, spec,
+                                    mode=hpy_rs_runtime.MODE_DEBUG)
+        assert debug is not testmod and debug.rt_i64(4) == 4 and testmod.rt_i64(5) == 5
+        from hpy_rs_runtime.debug import HPyLeakError, LeakDetector, set_handle_stack_trace_limit
+        set_handle_stack_trace_limit(16)
+        try:
+            with LeakDetector():
+                debug.forget_handle()
+        except HPyLeakError as e:
+            print(e)
+            e.leaks[0]._force_close()
+    """, hpy_env="")
+    assert f"tests/testmod/src/lib.rs:{opening_line()}:" in report, report
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_misuse_is_a_clear_error():
+    out = run("""
+        import hpy_rs_runtime, importlib.util, warnings
+        from hpy_rs_runtime import debug
+        def error(f):
+            try:
+                f()
+            except Exception as e:
+                print(type(e).__name__ + ":", e)
+        error(lambda: debug.set_handle_stack_trace_limit(-1))
+        error(lambda: hpy_rs_runtime.load("testmod", "x.hpy0.so", None))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with debug.LeakDetector():
+                pass
+        print(len(caught), caught[0].category.__name__, "no module is loaded in HPy debug mode"
+              in str(caught[0].message))
+    """, hpy_env="")
+    assert out == (
+        "ValueError: set_handle_stack_trace_limit() argument 'limit': must be 0 or more (or "
+        "None), not -1\n"
+        "TypeError: load() argument 'spec': expected a module spec "
+        "(importlib.machinery.ModuleSpec), not NoneType\n"
+        "1 RuntimeWarning True\n"
     )

@@ -104,4 +104,6 @@ def test_a_wrong_mode_is_a_clear_error(pof):
     proc = subprocess.run([sys.executable, "-c", "import pof"], cwd=pof, capture_output=True,
                           text=True, env=child_env(HPY_RS_RUNTIME="hpy-rs", HPY="pof:fast"))
     assert proc.returncode == 1
-    assert proc.stderr.rstrip().endswith("ValueError: invalid HPy mode: pof:fast")
+    assert proc.stderr.rstrip().endswith(
+        "ValueError: invalid HPy mode: pof:fast (HPY takes universal, debug or trace, or "
+        "MODULE:MODE,MODULE:MODE,... such as 'pof:debug')")

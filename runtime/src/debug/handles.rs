@@ -67,9 +67,15 @@ impl DebugHandle {
                 .split_once(':')
                 .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
             if frame_start {
-                let own = ["std::backtrace", "hpy_rs_runtime::debug::"]
+                // Capturing and opening the handle: std's, core's and the runtime's own
+                // frames (more of them in an unoptimised build of the runtime).
+                let own = ["std::", "core::", "alloc::", "hpy_rs_runtime::"]
                     .iter()
-                    .any(|p| line.contains(p));
+                    .any(|p| {
+                        line.trim_start()
+                            .split_once(": ")
+                            .is_some_and(|(_, f)| f.starts_with(p))
+                    });
                 skipping = skipping && own;
                 if skipping {
                     continue;

@@ -86,7 +86,10 @@ impl DebugHandleObj {
         };
         let trace = match trace {
             Some(t) => format!("Allocation stacktrace:\n{t}"),
-            None => "To get the stack trace of where it was allocated use:\nhpy.debug.set_handle_stack_trace_limit".to_owned(),
+            None => "To get the stack trace of where it was allocated use:\n\
+                     hpy.debug.set_handle_stack_trace_limit (without the hpy package: \
+                     hpy_rs_runtime.debug.set_handle_stack_trace_limit)"
+                .to_owned(),
         };
         match info {
             Some((false, p)) => {
@@ -244,10 +247,19 @@ fn set_on_invalid_builder_handle(f: &Bound<'_, PyAny>) -> PyResult<()> {
 }
 
 /// `set_handle_stack_trace_limit(n)`: from now on, handles record where they are opened and
-/// their repr shows the first `n` frames (`None` or 0: nothing is captured, at no cost).
+/// their repr shows the first `n` frames (`None` or 0: nothing is captured, at no cost). Raises
+/// `ValueError` for a negative `n`.
 #[pyfunction]
-fn set_handle_stack_trace_limit(limit: Option<isize>) {
-    state().stack_trace_limit = limit.unwrap_or(0);
+fn set_handle_stack_trace_limit(limit: Option<isize>) -> PyResult<()> {
+    let limit = limit.unwrap_or(0);
+    if limit < 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "set_handle_stack_trace_limit() argument 'limit': must be 0 or more (or None), not \
+             {limit}"
+        )));
+    }
+    state().stack_trace_limit = limit;
+    Ok(())
 }
 
 /// Adds the debug mode's functions and `DebugHandle` to the module `m` (`_debug`).
