@@ -209,6 +209,12 @@ fn candidate_names() -> impl Iterator<Item = String> {
 /// candidates that fail to run (pyenv's shims of versions not selected, for one); each is
 /// reported on stderr.
 pub fn discover(discovery: &Discovery<'_>) -> Vec<Interpreter> {
+    discover_in(&search_dirs(discovery), discovery)
+}
+
+/// The folders `--find-interpreter` searches, in order: `PATH`'s, then the `bin` folders of
+/// pyenv's versions and of the target directories' folders.
+fn search_dirs(discovery: &Discovery<'_>) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect())
         .unwrap_or_default();
@@ -231,6 +237,11 @@ pub fn discover(discovery: &Discovery<'_>) -> Vec<Interpreter> {
         found.sort();
         dirs.extend(found);
     }
+    dirs
+}
+
+/// The CPythons of [`discover`] among the interpreters in `dirs`.
+fn discover_in(dirs: &[PathBuf], discovery: &Discovery<'_>) -> Vec<Interpreter> {
     let mut seen_files = Vec::new();
     let mut found: Vec<Interpreter> = Vec::new();
     let mut considered: Vec<(String, String)> = Vec::new();
@@ -293,4 +304,56 @@ pub fn discover(discovery: &Discovery<'_>) -> Vec<Interpreter> {
     }
     found.sort_by_key(|i| i.version);
     found
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A fake interpreter: a shell script answering `Interpreter::find`'s question.
+    fn fake(dir: &Path, name: &str, implementation: &str, version: (u32, u32), abi: &str) {
+        use std::os::unix::fs::PermissionsExt as _;
+        let bin = dir.join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let (a, b) = version;
+        let script = format!(
+            "#!/bin/sh\nprintf '%s\\n' {implementation} .cpython-{a}{b}-x86_64-linux-gnu.so \
+             cpython-{a}{b} {a}.{b} cp{a}{b} {abi}\n"
+        );
+        let path = bin.join(name);
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    #[test]
+    fn discovery_keeps_one_cpython_per_version_within_the_limits() {
+        let base = std::env::temp_dir().join(format!("cargo-hpy-discover-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        fake(&base.join("a"), "python3.13", "cpython", (3, 13), "cp313");
+        fake(&base.join("b"), "python3.13", "cpython", (3, 13), "cp313"); // the same version again
+        fake(&base.join("b"), "python3.12", "cpython", (3, 12), "cp312");
+        fake(&base.join("c"), "python3.10", "cpython", (3, 10), "cp310"); // below the minimum
+        fake(&base.join("d"), "python3.14", "cpython", (3, 14), "cp314t"); // free-threaded
+        fake(&base.join("e"), "python3.11", "pypy", (3, 11), "pp311"); // not CPython
+        fake(&base.join("f"), "python3.15", "cpython", (3, 15), "cp315");
+        let dirs: Vec<PathBuf> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|d| base.join(d).join("bin"))
+            .collect();
+        let discovery = |requires_python| Discovery {
+            target_directories: Vec::new(),
+            requires_python,
+            minimum: Some(CPYTHON_ABI_MINIMUM),
+        };
+        let found = discover_in(&dirs, &discovery(None));
+        let tags: Vec<&str> = found.iter().map(|i| i.python_tag.as_str()).collect();
+        assert_eq!(tags, ["cp312", "cp313", "cp315"]);
+        // The first 3.13 found wins.
+        assert!(found[1].python.starts_with(base.join("a")), "{found:?}");
+        let specifiers: pep440_rs::VersionSpecifiers = ">=3.12,<3.15".parse().unwrap();
+        let found = discover_in(&dirs, &discovery(Some(&specifiers)));
+        let tags: Vec<&str> = found.iter().map(|i| i.python_tag.as_str()).collect();
+        assert_eq!(tags, ["cp312", "cp313"]);
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 }
