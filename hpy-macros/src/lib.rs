@@ -4,10 +4,14 @@
 use proc_macro::TokenStream;
 
 mod attrs;
+mod callable;
 mod class;
+mod class_gen;
+mod dunders;
+mod function;
 mod lifetimes;
-mod method;
 mod methods;
+mod model;
 mod module;
 mod plan;
 mod signature;
@@ -35,7 +39,7 @@ mod stub;
 /// from the arguments mix freely: `fn f(ctx: Context<'_>, x: &Handle<'_>) -> HPyResult<Handle<'_>>`.
 #[proc_macro_attribute]
 pub fn hpy_method(attr: TokenStream, item: TokenStream) -> TokenStream {
-    method::expand_method(attr.into(), item.into())
+    function::expand_method(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
@@ -46,7 +50,7 @@ pub fn hpy_method(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// `()`; use it to add constants, types and other attributes to the module.
 #[proc_macro_attribute]
 pub fn hpy_exec(attr: TokenStream, item: TokenStream) -> TokenStream {
-    method::expand_exec(attr.into(), item.into())
+    function::expand_exec(attr.into(), item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -4,175 +4,14 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, ImplItem, ImplItemFn, ItemImpl, Type};
+use syn::{FnArg, ImplItem, ImplItemFn, ItemImpl};
 
 use crate::attrs::{c_string, cfg_attr, cfg_pred, doc_cstr, doc_pieces};
-use crate::method::{self, Call, MethodOptions};
-use crate::special::{slots, This, GETTER, SETTER};
-
-/// How a function receives its instance.
-#[derive(Clone, Copy, PartialEq)]
-pub(crate) enum Receiver {
-    /// `&self`: a shared borrow.
-    Ref,
-    /// `&mut self`: a mutable borrow.
-    Mut,
-    /// `this: &Obj<'_, Self>`.
-    Obj,
-    /// None (`#[new]`).
-    None,
-}
-
-/// A class method's first parameter after the context receives the class: it must be a
-/// `Handle` (by reference or by value), or the class would be converted like an argument.
-fn check_class_parameter(sig: &syn::Signature) -> syn::Result<()> {
-    let is_handle = |ty: &Type| match ty {
-        Type::Reference(r) => method::is_named(&r.elem, "Handle"),
-        other => method::is_named(other, "Handle"),
-    };
-    let mut typed = sig.inputs.iter().filter_map(|a| match a {
-        FnArg::Typed(pt) => Some(pt),
-        FnArg::Receiver(_) => None,
-    });
-    let first = match typed.next() {
-        Some(pt) if method::is_context(&pt.ty) => typed.next(),
-        other => other,
-    };
-    match first {
-        Some(pt) if is_handle(&pt.ty) => Ok(()),
-        Some(pt) => Err(syn::Error::new(
-            pt.ty.span(),
-            "#[classmethod]: the first parameter (after the context) receives the class: make it `cls: &Handle<'_>`, then the Python parameters",
-        )),
-        None => Err(syn::Error::new(
-            sig.ident.span(),
-            "#[classmethod]: add a first parameter for the class, `cls: &Handle<'_>` (or make it a #[staticmethod])",
-        )),
-    }
-}
-
-pub(crate) fn receiver(f: &ImplItemFn) -> Receiver {
-    let is_obj = |ty: &Type| matches!(ty, Type::Reference(r) if method::is_named(&r.elem, "Obj"));
-    match f.sig.inputs.first() {
-        Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_some() => {
-            Receiver::Mut
-        }
-        Some(FnArg::Receiver(r)) if r.reference.is_some() => Receiver::Ref,
-        Some(FnArg::Typed(pt)) if is_obj(&pt.ty) => Receiver::Obj,
-        _ => Receiver::None,
-    }
-}
-
-/// The borrow of `__this` a receiver needs, and the receiver expression.
-pub(crate) fn borrow_of(recv: Receiver) -> (TokenStream, TokenStream) {
-    match recv {
-        Receiver::Ref => (quote!(let __ref = __this.borrow()?;), quote!(&*__ref,)),
-        Receiver::Mut => (
-            quote!(let mut __ref = __this.borrow_mut()?;),
-            quote!(&mut *__ref,),
-        ),
-        // `&__this` coerces to `&Obj` from both `Obj` and `ManuallyDrop<Obj>`.
-        Receiver::Obj => (quote!(), quote!(&__this,)),
-        Receiver::None => (quote!(), quote!()),
-    }
-}
-
-pub(crate) struct Gen<'a> {
-    pub(crate) self_ty: &'a Type,
-    pub(crate) items: Vec<TokenStream>,
-    /// The definitions (and reflected-operator methods), each with its `#[cfg]`.
-    pub(crate) defs: Vec<(TokenStream, TokenStream)>,
-    pub(crate) reflected: Vec<(TokenStream, TokenStream)>,
-    /// The conditions under which the block has a `#[new]`.
-    pub(crate) has_new: Vec<TokenStream>,
-    /// The conditions under which the block has an `__init__`.
-    pub(crate) has_init: Vec<TokenStream>,
-    pub(crate) counter: usize,
-    /// Properties: (name, marker, doc, condition).
-    pub(crate) getters: Vec<(String, syn::Ident, Vec<TokenStream>, Option<TokenStream>)>,
-    pub(crate) setters: Vec<(String, syn::Ident, Option<TokenStream>)>,
-}
-
-impl Gen<'_> {
-    pub(crate) fn marker(&mut self, what: &str) -> syn::Ident {
-        self.counter += 1;
-        format_ident!("__hpy_{}_{}", what, self.counter)
-    }
-
-    /// Adds `static DEF = expr;` to the defines, present under `cfg`.
-    pub(crate) fn def(&mut self, cfg: TokenStream, expr: TokenStream) {
-        self.counter += 1;
-        let def = format_ident!("__HPY_DEF_{}", self.counter);
-        self.items.push(quote! {
-            #cfg #[allow(non_upper_case_globals)]
-            static #def: ::hpy::__private::StaticDef = #expr;
-        });
-        self.defs.push((cfg, quote!(&#def)));
-    }
-
-    /// A method (or `#[new]`, `__call__`, `#[call_function]`) with Python parameters.
-    fn callable(
-        &mut self,
-        f: &ImplItemFn,
-        opts: &MethodOptions,
-        cfg: &TokenStream,
-        what: &str,
-    ) -> syn::Result<(syn::Ident, method::Generated)> {
-        let recv = receiver(f);
-        let (takes_ctx, params) = method::parameters(&f.sig, usize::from(recv != Receiver::None))?;
-        let marker = self.marker(what);
-        let name = &f.sig.ident;
-        let self_ty = self.self_ty;
-        // `Point()`: argument errors of `#[new]` name the class, as CPython's do.
-        let natural = match (what, self_ty) {
-            ("new", Type::Path(p)) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        }
-        .unwrap_or_else(|| name.to_string().trim_start_matches("r#").to_owned());
-        let py_name = opts.name.as_ref().map_or(natural, |l| l.value());
-        let (borrow, pre) = borrow_of(recv);
-        let setup = (recv != Receiver::None).then(|| {
-            quote_spanned! {name.span()=>
-                // SAFETY: the runtime calls methods and slots with an instance of the class.
-                let __this = unsafe { ::hpy::__private::this::<#self_ty>(__self) }?;
-                #borrow
-            }
-        });
-        // `#[new]` returns the value; `__self` is the type it was called on. `__next__`
-        // returns an `Option`, `None` raising StopIteration.
-        let post = match what {
-            "new" => Some(quote_spanned! {method::ret_span(&f.sig)=>
-                ::hpy::__private::finish_new::<#self_ty, _>(ctx, __self)
-            }),
-            "next" => Some(quote_spanned! {method::ret_span(&f.sig)=>
-                ::hpy::__private::iter_next(ctx)
-            }),
-            _ => None,
-        };
-        let g = method::callable(
-            &marker,
-            &py_name,
-            opts,
-            &f.attrs,
-            Call {
-                setup: setup.unwrap_or_default(),
-                callee: quote!(<#self_ty>::#name),
-                pre_args: pre,
-                takes_ctx,
-                params: &params,
-                ret_span: method::ret_span(&f.sig),
-                post,
-                keywords: what == "call" || what == "new" || what == "init",
-                self_param: what == "meth" || what == "next",
-            },
-            name.span(),
-        )?;
-        let impl_ = &g.impl_;
-        self.items
-            .push(quote!(#cfg #[allow(non_camel_case_types)] struct #marker; #cfg #impl_));
-        Ok((marker, g))
-    }
-}
+use crate::callable;
+use crate::class_gen::{either, Gen};
+use crate::dunders::{GETTER, SETTER};
+use crate::model::{self, check_class_parameter, receiver, CallKind, MethodOptions, Receiver};
+use crate::special::{slots, This};
 
 fn take_attr(f: &mut ImplItemFn, name: &str) -> Option<syn::Attribute> {
     let pos = f.attrs.iter().position(|a| a.path().is_ident(name))?;
@@ -226,10 +65,10 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         let setter = take_attr(f, "setter");
         let call_fn = take_attr(f, "call_function").is_some();
         let opts = match take_attr(f, "hpy_method").map(|a| a.meta) {
-            Some(syn::Meta::List(l)) => method::parse_options(l.tokens)?,
+            Some(syn::Meta::List(l)) => model::parse_options(l.tokens)?,
             _ => MethodOptions::default(),
         };
-        method::check_signature(&f.sig, "#[hpy_methods]")?;
+        model::check_signature(&f.sig, "#[hpy_methods]")?;
         let (recv, name) = (receiver(f), f.sig.ident.to_string());
         let pred = cfg_pred(&f.attrs);
         let cfg = cfg_attr(&pred);
@@ -240,7 +79,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                     "#[new] takes no `self`: it returns the new value",
                 ));
             }
-            let (marker, g) = gen.callable(f, &opts, &cfg, "new")?;
+            let (marker, g) = gen.callable(f, &opts, &cfg, CallKind::New)?;
             gen.def(cfg, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_tp_new, ::hpy::__private::newfunc::<#marker>())));
             // The class's doc and text signature come from the first `#[new]` configured in.
             let doc = g.c_doc;
@@ -267,14 +106,14 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             if is_classmethod {
                 check_class_parameter(&f.sig)?;
             }
-            let (marker, g) = gen.callable(f, &opts, &cfg, "static")?;
-            gen.def(cfg.clone(), method::meth_def(&marker, &g));
+            let (marker, g) = gen.callable(f, &opts, &cfg, CallKind::Static)?;
+            gen.def(cfg.clone(), callable::meth_def(&marker, &g));
             let c_name = &g.c_name;
             statics.push((cfg, quote!((#c_name, #is_classmethod))));
             continue;
         }
         if is_classattr {
-            let (takes_ctx, params) = method::parameters(&f.sig, 0)?;
+            let (takes_ctx, params) = model::parameters(&f.sig, 0)?;
             if recv != Receiver::None || !params.is_empty() {
                 return Err(syn::Error::new(
                     f.sig.ident.span(),
@@ -288,7 +127,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             let ctx_arg = takes_ctx.then(|| quote!(ctx));
             let maker = gen.marker("classattr");
             let self_ty = &self_ty;
-            gen.items.push(quote_spanned! {method::ret_span(&f.sig)=>
+            gen.items.push(quote_spanned! {model::ret_span(&f.sig)=>
                 #cfg
                 #[allow(non_snake_case)]
                 fn #maker<'ctx>(ctx: ::hpy::Context<'ctx>) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
@@ -327,7 +166,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             continue;
         }
         if call_fn || name == "__call__" {
-            let (marker, _) = gen.callable(f, &opts, &cfg, "call")?;
+            let (marker, _) = gen.callable(f, &opts, &cfg, CallKind::Call)?;
             if call_fn {
                 let cname = format_ident!("{}", name.to_uppercase(), span = f.sig.ident.span());
                 consts.push(quote! {
@@ -340,23 +179,27 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             continue;
         }
         if name == "__init__" {
-            let (marker, _) = gen.callable(f, &opts, &cfg, "init")?;
+            let (marker, _) = gen.callable(f, &opts, &cfg, CallKind::Init)?;
             gen.def(cfg, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_tp_init, ::hpy::__private::initproc::<#marker>())));
             gen.has_init.push(pred.unwrap_or(quote!(all())));
             continue;
         }
-        if crate::special::METHODS.contains(&name.as_str()) {
-            let what = if name == "__next__" { "next" } else { "meth" };
-            let (marker, g) = gen.callable(f, &opts, &cfg, what)?;
-            gen.def(cfg, method::meth_def(&marker, &g));
+        if crate::dunders::METHODS.contains(&name.as_str()) {
+            let kind = if name == "__next__" {
+                CallKind::Next
+            } else {
+                CallKind::Method
+            };
+            let (marker, g) = gen.callable(f, &opts, &cfg, kind)?;
+            gen.def(cfg, callable::meth_def(&marker, &g));
             continue;
         }
         if name.starts_with("__") && name.ends_with("__") {
             slot_fns.push(f.clone());
             continue;
         }
-        let (marker, g) = gen.callable(f, &opts, &cfg, "meth")?;
-        gen.def(cfg, method::meth_def(&marker, &g));
+        let (marker, g) = gen.callable(f, &opts, &cfg, CallKind::Method)?;
+        gen.def(cfg, callable::meth_def(&marker, &g));
     }
     slots(&mut gen, &slot_fns, sequence)?;
     properties(&mut gen)?;
@@ -423,10 +266,6 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
 }
 
 /// `any(a, b)` of two optional conditions (none: always).
-pub(crate) fn either(a: &Option<TokenStream>, b: &Option<TokenStream>) -> Option<TokenStream> {
-    Some(quote!(any(#a, #b))).filter(|_| a.is_some() && b.is_some())
-}
-
 /// `Some(fns)` under `cfg` and `None` otherwise.
 fn some_if(pred: &Option<TokenStream>, fns: TokenStream) -> TokenStream {
     match pred {

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 use syn::{Item, ItemMod};
 
 use crate::attrs::{cfg_attr, cfg_pred, doc_cstr, doc_pieces, parse_name_option};
-use crate::method::def_ident;
+use crate::model::def_ident;
 
 /// Whether `attr` is `#[hpy_method...]` / `#[hpy_exec]` (possibly with a path such as `hpy::`).
 fn has_attr(item: &syn::ItemFn, names: &[&str]) -> bool {

@@ -8,6 +8,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::{Expr, GenericArgument, Ident, PathArguments, ReturnType, Type};
 
+use crate::dunders;
 use crate::plan::Param;
 use crate::signature::{self, Kind};
 
@@ -370,13 +371,13 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             .find(|a| a.path().is_ident("hpy_method"))
             .map(|a| &a.meta)
         {
-            Some(syn::Meta::List(l)) => crate::method::parse_options(l.tokens.clone())?,
-            _ => crate::method::MethodOptions::default(),
+            Some(syn::Meta::List(l)) => crate::model::parse_options(l.tokens.clone())?,
+            _ => crate::model::MethodOptions::default(),
         };
         let name = f.sig.ident.to_string();
         let sig = opts.signature.as_ref().map(|(t, _)| t);
         if has(f, "new") {
-            let (_, params) = crate::method::parameters(&f.sig, 0)?;
+            let (_, params) = crate::model::parameters(&f.sig, 0)?;
             let def = function("__new__", Some("cls"), &params, sig, &ReturnType::Default)?;
             methods.push((cfg(f), def.replace(") -> None: ...", ") -> Self: ...")));
             continue;
@@ -386,7 +387,7 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
                 // Refused, with the fix, where the methods are generated.
                 continue;
             }
-            let (_, mut params) = crate::method::parameters(&f.sig, 0)?;
+            let (_, mut params) = crate::model::parameters(&f.sig, 0)?;
             let (decorator, first) = if has(f, "classmethod") {
                 // The first parameter receives the class.
                 if !params.is_empty() {
@@ -412,7 +413,7 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             methods.push((cfg(f), format!("{name}: {ty}\n")));
             continue;
         }
-        let (_, params) = crate::method::parameters(&f.sig, 1)?;
+        let (_, params) = crate::model::parameters(&f.sig, 1)?;
         let explicit = |a: &syn::Attribute| match &a.meta {
             syn::Meta::List(l) => Some(l.tokens.to_string()),
             _ => None,
@@ -440,13 +441,8 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             continue;
         }
         // The sequence slots' methods, under the names Python gives them.
-        let seq_name = match name.as_str() {
-            "__concat__" => Some("__add__"),
-            "__repeat__" => Some("__mul__"),
-            "__inplace_concat__" => Some("__iadd__"),
-            "__inplace_repeat__" => Some("__imul__"),
-            _ => None,
-        };
+        let seq = dunders::sequence_python_name(&name);
+        let seq_name = seq.map(|(python_name, _)| python_name);
         let py_name = opts
             .name
             .as_ref()
@@ -465,7 +461,7 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             None if dunder && !names.is_empty() => Some(&positional),
             sig => sig,
         };
-        if name == "__concat__" {
+        if seq.is_some_and(|(_, reflected)| !reflected) {
             // `sq_concat` has no reflected form (`sq_repeat` gives CPython `__rmul__` too).
             no_reflected.push(py_name.clone());
         }
@@ -504,15 +500,17 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
         };
         let mut also: Vec<String> = Vec::new();
         if no_reflected.iter().any(|n| n == name) {
-        } else if let Some(op) = name
-            .strip_prefix("__r")
-            .filter(|_| BINARY.iter().any(|b| format!("__r{b}") == name))
-        {
-            also.push(format!("__{op}"));
-        } else if let Some(op) = BINARY.iter().find(|b| format!("__{b}") == name) {
-            also.push(format!("__r{op}"));
-        } else if COMPARISONS.contains(&name) {
-            also.extend(COMPARISONS.iter().map(|c| (*c).to_owned()));
+        } else if let Some((forward, reflected)) = dunders::operator(name) {
+            also.push(
+                if name == reflected {
+                    forward
+                } else {
+                    reflected
+                }
+                .to_owned(),
+            );
+        } else if dunders::COMPARISONS.contains(&name) {
+            also.extend(dunders::COMPARISONS.iter().map(|c| (*c).to_owned()));
         }
         for other in also {
             if other != name && !implied.iter().any(|(_, n, _)| *n == other) {
@@ -551,27 +549,6 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
         }
     })
 }
-
-/// The binary operators whose slot also gives the reflected method (`__add__`, `__radd__`).
-const BINARY: &[&str] = &[
-    "add__",
-    "sub__",
-    "mul__",
-    "matmul__",
-    "truediv__",
-    "floordiv__",
-    "mod__",
-    "divmod__",
-    "pow__",
-    "lshift__",
-    "rshift__",
-    "and__",
-    "xor__",
-    "or__",
-];
-
-/// The comparisons one rich-comparison slot gives.
-const COMPARISONS: &[&str] = &["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"];
 
 /// The `#[hpy_class]` structs written in the module, each with its `#[cfg]`.
 pub fn classes_in(items: &[syn::Item]) -> Vec<(Ident, TokenStream)> {
@@ -726,7 +703,7 @@ fn is_named(ty: &Type, name: &str) -> bool {
 /// The stub constant beside a function definition's static: `path::<def_ident(f)>` becomes
 /// `path::__HPY_STUB_f`.
 pub fn stub_path(def: &TokenStream) -> TokenStream {
-    let probe = crate::method::def_ident(&format_ident!("__hpy_stub_probe__")).to_string();
+    let probe = crate::model::def_ident(&format_ident!("__hpy_stub_probe__")).to_string();
     let (prefix, suffix) = probe
         .split_once("__hpy_stub_probe__")
         .expect("def_ident contains the name");
