@@ -200,7 +200,6 @@ fn release_set(args: &BuildArgs) -> Result<()> {
         out: args.out.clone(),
         manifest_path: args.manifest_path.clone(),
     })?;
-    eprintln!("    Wrote {}", sdist.display());
     for file in wheels.iter().chain([&sdist]) {
         println!("{}", file.display());
     }
