@@ -38,7 +38,22 @@ pub(crate) struct Gen<'a> {
     pub(crate) setters: Vec<(String, syn::Ident, Option<TokenStream>)>,
 }
 
-impl Gen<'_> {
+impl<'a> Gen<'a> {
+    /// The state for the `impl` block of `self_ty`, empty.
+    pub(crate) fn new(self_ty: &'a Type) -> Self {
+        Gen {
+            self_ty,
+            items: Vec::new(),
+            defs: Vec::new(),
+            reflected: Vec::new(),
+            has_new: Vec::new(),
+            has_init: Vec::new(),
+            counter: 0,
+            getters: Vec::new(),
+            setters: Vec::new(),
+        }
+    }
+
     pub(crate) fn marker(&mut self, what: &str) -> syn::Ident {
         self.counter += 1;
         format_ident!("__hpy_{}_{}", what, self.counter)

@@ -214,8 +214,6 @@ pub(crate) const OPERATORS: &[(&str, &str, &str, Sig)] = &[
     ("__pow__", "__rpow__", "HPy_nb_power", POWOP),
 ];
 
-/// Whether the return type is `HPyResult<()>` or `Result<(), _>`.
-
 /// The comparisons one rich-comparison slot (`__richcmp__`) gives.
 pub(crate) const COMPARISONS: &[&str] =
     &["__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"];

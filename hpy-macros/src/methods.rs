@@ -10,25 +10,59 @@ use crate::attrs::{c_string, cfg_attr, cfg_pred, doc_cstr, doc_pieces};
 use crate::callable;
 use crate::class_gen::{either, Gen};
 use crate::dunders::{GETTER, SETTER};
-use crate::model::{self, check_class_parameter, receiver, CallKind, MethodOptions, Receiver};
+use crate::model::{
+    self, check_class_parameter, receiver, CallKind, ImplRole, MethodOptions, Receiver,
+};
 use crate::special::{slots, This};
 
-fn take_attr(f: &mut ImplItemFn, name: &str) -> Option<syn::Attribute> {
-    let pos = f.attrs.iter().position(|a| a.path().is_ident(name))?;
-    Some(f.attrs.remove(pos))
+/// The marker attributes an `impl` item may carry, taken off before the block is emitted.
+const MARKERS: &[&str] = &[
+    "new",
+    "classattr",
+    "staticmethod",
+    "classmethod",
+    "getter",
+    "setter",
+    "call_function",
+    "hpy_method",
+];
+
+/// What the items of a block add besides `Gen`'s definitions.
+#[derive(Default)]
+struct Extras {
+    /// The special methods that become slots (`special::slots`).
+    slot_fns: Vec<ImplItemFn>,
+    /// The class's doc: the first `#[new]`'s, by configuration.
+    new_doc: Option<TokenStream>,
+    /// `#[call_function]` constants.
+    consts: Vec<TokenStream>,
+    /// `#[classattr]`s: (cfg, `ClassAttr`).
+    class_attrs: Vec<(TokenStream, TokenStream)>,
+    /// Static and class methods: (cfg, (name, is a class method)).
+    statics: Vec<(TokenStream, TokenStream)>,
+}
+
+/// The item's `cfg` predicate and attribute.
+struct Cfg {
+    pred: Option<TokenStream>,
+    attr: TokenStream,
+}
+
+/// `#[hpy_methods]` or `#[hpy_methods(sequence)]`: whether the item methods go to the
+/// sequence slots.
+fn parse_sequence(attr: &TokenStream) -> syn::Result<bool> {
+    match attr.to_string().as_str() {
+        "" => Ok(false),
+        "sequence" => Ok(true),
+        _ => Err(syn::Error::new(
+            attr.span(),
+            "#[hpy_methods] takes no options but `sequence` (`__getitem__`, `__setitem__`, `__delitem__` and `__len__` as the sequence slots, with an `isize` index)",
+        )),
+    }
 }
 
 pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let sequence = match attr.to_string().as_str() {
-        "" => false,
-        "sequence" => true,
-        _ => {
-            return Err(syn::Error::new(
-                attr.span(),
-                "#[hpy_methods] takes no options but `sequence` (`__getitem__`, `__setitem__`, `__delitem__` and `__len__` as the sequence slots, with an `isize` index)",
-            ))
-        }
-    };
+    let sequence = parse_sequence(&attr)?;
     let mut imp: ItemImpl = syn::parse2(item)?;
     if imp.trait_.is_some() || !imp.generics.params.is_empty() {
         return Err(syn::Error::new(
@@ -38,172 +72,215 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
     }
     let self_ty = (*imp.self_ty).clone();
     let stub = crate::stub::methods_const(&imp)?;
-    let mut gen = Gen {
-        self_ty: &self_ty,
-        items: Vec::new(),
-        defs: Vec::new(),
-        reflected: Vec::new(),
-        has_new: Vec::new(),
-        has_init: Vec::new(),
-        counter: 0,
-        getters: Vec::new(),
-        setters: Vec::new(),
-    };
-    let mut slot_fns: Vec<ImplItemFn> = Vec::new();
-    let mut new_doc: Option<TokenStream> = None;
-    let mut consts: Vec<TokenStream> = Vec::new();
-    let mut class_attrs: Vec<(TokenStream, TokenStream)> = Vec::new();
-    let mut statics: Vec<(TokenStream, TokenStream)> = Vec::new();
+    let mut gen = Gen::new(&self_ty);
+    let mut extras = Extras::default();
     for it in imp.items.iter_mut() {
         let ImplItem::Fn(f) = it else { continue };
         crate::lifetimes::unify_call_lifetimes(&mut f.sig);
-        let is_new = take_attr(f, "new").is_some();
-        let is_classattr = take_attr(f, "classattr").is_some();
-        let is_static = take_attr(f, "staticmethod").is_some();
-        let is_classmethod = take_attr(f, "classmethod").is_some();
-        let getter = take_attr(f, "getter");
-        let setter = take_attr(f, "setter");
-        let call_fn = take_attr(f, "call_function").is_some();
-        let opts = match take_attr(f, "hpy_method").map(|a| a.meta) {
-            Some(syn::Meta::List(l)) => model::parse_options(l.tokens)?,
-            _ => MethodOptions::default(),
-        };
+        let role = model::impl_role(f)?;
+        let opts = model::impl_options(f)?;
+        for marker in MARKERS {
+            if let Some(pos) = f.attrs.iter().position(|a| a.path().is_ident(marker)) {
+                f.attrs.remove(pos);
+            }
+        }
         model::check_signature(&f.sig, "#[hpy_methods]")?;
-        let (recv, name) = (receiver(f), f.sig.ident.to_string());
         let pred = cfg_pred(&f.attrs);
-        let cfg = cfg_attr(&pred);
-        if is_new {
-            if recv != Receiver::None {
-                return Err(syn::Error::new(
-                    f.sig.ident.span(),
-                    "#[new] takes no `self`: it returns the new value",
-                ));
-            }
-            let (marker, g) = gen.callable(f, &opts, &cfg, CallKind::New)?;
-            gen.def(cfg, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_tp_new, ::hpy::__private::newfunc::<#marker>())));
-            // The class's doc and text signature come from the first `#[new]` configured in.
-            let doc = g.c_doc;
-            let pred = pred.unwrap_or(quote!(all()));
-            new_doc = Some(match new_doc {
-                None => {
-                    quote!(if cfg!(#pred) { ::core::option::Option::Some(#doc) } else { ::core::option::Option::None })
-                }
-                Some(prev) => {
-                    quote!(match #prev { ::core::option::Option::None if cfg!(#pred) => ::core::option::Option::Some(#doc), other => other })
-                }
-            });
-            gen.has_new.push(pred);
-            continue;
-        }
-        if is_static || is_classmethod {
-            let by_value = matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
-            if recv != Receiver::None || by_value {
-                return Err(syn::Error::new(
-                    f.sig.inputs.first().map_or(f.sig.ident.span(), |a| a.span()),
-                    "#[staticmethod] and #[classmethod] take no `self`: remove it (a class method's first parameter is the class, `cls: &Handle<'_>`), or remove the attribute to make a method",
-                ));
-            }
-            if is_classmethod {
-                check_class_parameter(&f.sig)?;
-            }
-            let (marker, g) = gen.callable(f, &opts, &cfg, CallKind::Static)?;
-            gen.def(cfg.clone(), callable::meth_def(&marker, &g));
-            let c_name = &g.c_name;
-            statics.push((cfg, quote!((#c_name, #is_classmethod))));
-            continue;
-        }
-        if is_classattr {
-            let (takes_ctx, params) = model::parameters(&f.sig, 0)?;
-            if recv != Receiver::None || !params.is_empty() {
-                return Err(syn::Error::new(
-                    f.sig.ident.span(),
-                    "#[classattr] takes no `self` and no parameters but the context: its result is set on the type when it is made",
-                ));
-            }
-            // Class constants are often upper case.
-            f.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
-            let ident = &f.sig.ident;
-            let py_name = ident.to_string().trim_start_matches("r#").to_owned();
-            let ctx_arg = takes_ctx.then(|| quote!(ctx));
-            let maker = gen.marker("classattr");
-            let self_ty = &self_ty;
-            gen.items.push(quote_spanned! {model::ret_span(&f.sig)=>
-                #cfg
-                #[allow(non_snake_case)]
-                fn #maker<'ctx>(ctx: ::hpy::Context<'ctx>) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
-                    ::hpy::__private::IntoReturn::into_return(<#self_ty>::#ident(#ctx_arg), ctx)
-                }
-            });
-            class_attrs.push((
-                cfg,
-                quote!(::hpy::__private::ClassAttr { name: #py_name, make: #maker }),
-            ));
-            continue;
-        }
-        if recv == Receiver::None {
-            return Err(syn::Error::new(
-                f.sig.ident.span(),
-                "#[hpy_methods]: a method takes `&self`, `&mut self` or `this: &Obj<'_, Self>` (or mark it #[staticmethod] or #[classmethod])",
-            ));
-        }
-        if let Some(a) = getter.as_ref().or(setter.as_ref()) {
-            let explicit: Option<syn::Ident> = match &a.meta {
-                syn::Meta::List(l) => Some(syn::parse2(l.tokens.clone())?),
-                _ => None,
-            };
-            let prop = match explicit {
-                Some(i) => i.to_string(),
-                None if setter.is_some() => name.strip_prefix("set_").unwrap_or(&name).to_owned(),
-                None => name.clone(),
-            };
-            let sig = if setter.is_some() { &SETTER } else { &GETTER };
-            let body = gen.body(f, sig, This::Attr(&prop))?;
-            let m = gen.special(&prop, "", sig, cfg, body);
-            match setter {
-                Some(_) => gen.setters.push((prop, m, pred)),
-                None => gen.getters.push((prop, m, doc_pieces(&f.attrs), pred)),
-            }
-            continue;
-        }
-        if call_fn || name == "__call__" {
-            let (marker, _) = gen.callable(f, &opts, &cfg, CallKind::Call)?;
-            if call_fn {
+        let cfg = Cfg {
+            attr: cfg_attr(&pred),
+            pred,
+        };
+        add_item(&mut gen, &mut extras, f, role, &opts, cfg)?;
+    }
+    slots(&mut gen, &extras.slot_fns, sequence)?;
+    properties(&mut gen)?;
+    Ok(assemble(&imp, stub, gen, extras))
+}
+
+/// Adds the item `f` of the role `role` to the generated code.
+fn add_item(
+    gen: &mut Gen<'_>,
+    extras: &mut Extras,
+    f: &mut ImplItemFn,
+    role: ImplRole,
+    opts: &MethodOptions,
+    cfg: Cfg,
+) -> syn::Result<()> {
+    let recv = receiver(f);
+    let needs_self = || {
+        syn::Error::new(
+            f.sig.ident.span(),
+            "#[hpy_methods]: a method takes `&self`, `&mut self` or `this: &Obj<'_, Self>` (or mark it #[staticmethod] or #[classmethod])",
+        )
+    };
+    match role {
+        ImplRole::New => add_new(gen, extras, f, opts, cfg),
+        ImplRole::Static { classmethod } => add_static(gen, extras, f, opts, cfg, classmethod),
+        ImplRole::ClassAttr => add_class_attr(gen, extras, f, cfg),
+        _ if recv == Receiver::None => Err(needs_self()),
+        ImplRole::Getter(prop) => add_property(gen, f, prop, cfg, false),
+        ImplRole::Setter(prop) => add_property(gen, f, prop, cfg, true),
+        ImplRole::CallFunction | ImplRole::Call => {
+            let (marker, _) = gen.callable(f, opts, &cfg.attr, CallKind::Call)?;
+            let cfg = cfg.attr;
+            if matches!(role, ImplRole::CallFunction) {
+                let name = f.sig.ident.to_string();
                 let cname = format_ident!("{}", name.to_uppercase(), span = f.sig.ident.span());
-                consts.push(quote! {
+                extras.consts.push(quote! {
                     /// The per-object call function made from this method (`#[call_function]`).
                     #cfg pub const #cname: ::hpy::CallFunction<Self> = ::hpy::__private::call_function::<Self, #marker>();
                 });
             } else {
                 gen.def(cfg, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_tp_call, ::hpy::__private::keywords::<#marker>())));
             }
-            continue;
+            Ok(())
         }
-        if name == "__init__" {
-            let (marker, _) = gen.callable(f, &opts, &cfg, CallKind::Init)?;
-            gen.def(cfg, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_tp_init, ::hpy::__private::initproc::<#marker>())));
-            gen.has_init.push(pred.unwrap_or(quote!(all())));
-            continue;
+        ImplRole::Init => {
+            let (marker, _) = gen.callable(f, opts, &cfg.attr, CallKind::Init)?;
+            gen.def(cfg.attr, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_tp_init, ::hpy::__private::initproc::<#marker>())));
+            gen.has_init.push(cfg.pred.unwrap_or(quote!(all())));
+            Ok(())
         }
-        if crate::dunders::METHODS.contains(&name.as_str()) {
-            let kind = if name == "__next__" {
+        ImplRole::Slot => {
+            extras.slot_fns.push(f.clone());
+            Ok(())
+        }
+        ImplRole::NamedSpecial | ImplRole::Method => {
+            let kind = if f.sig.ident == "__next__" {
                 CallKind::Next
             } else {
                 CallKind::Method
             };
-            let (marker, g) = gen.callable(f, &opts, &cfg, kind)?;
-            gen.def(cfg, callable::meth_def(&marker, &g));
-            continue;
+            let (marker, g) = gen.callable(f, opts, &cfg.attr, kind)?;
+            gen.def(cfg.attr, callable::meth_def(&marker, &g));
+            Ok(())
         }
-        if name.starts_with("__") && name.ends_with("__") {
-            slot_fns.push(f.clone());
-            continue;
-        }
-        let (marker, g) = gen.callable(f, &opts, &cfg, CallKind::Method)?;
-        gen.def(cfg, callable::meth_def(&marker, &g));
     }
-    slots(&mut gen, &slot_fns, sequence)?;
-    properties(&mut gen)?;
+}
 
+/// `#[new]`: the `tp_new` slot, and the class's doc from the first one configured in.
+fn add_new(
+    gen: &mut Gen<'_>,
+    extras: &mut Extras,
+    f: &ImplItemFn,
+    opts: &MethodOptions,
+    cfg: Cfg,
+) -> syn::Result<()> {
+    if receiver(f) != Receiver::None {
+        return Err(syn::Error::new(
+            f.sig.ident.span(),
+            "#[new] takes no `self`: it returns the new value",
+        ));
+    }
+    let (marker, g) = gen.callable(f, opts, &cfg.attr, CallKind::New)?;
+    gen.def(cfg.attr, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_tp_new, ::hpy::__private::newfunc::<#marker>())));
+    let doc = g.c_doc;
+    let pred = cfg.pred.unwrap_or(quote!(all()));
+    extras.new_doc = Some(match extras.new_doc.take() {
+        None => {
+            quote!(if cfg!(#pred) { ::core::option::Option::Some(#doc) } else { ::core::option::Option::None })
+        }
+        Some(prev) => {
+            quote!(match #prev { ::core::option::Option::None if cfg!(#pred) => ::core::option::Option::Some(#doc), other => other })
+        }
+    });
+    gen.has_new.push(pred);
+    Ok(())
+}
+
+/// `#[staticmethod]` or `#[classmethod]`: a method definition, marked static or class.
+fn add_static(
+    gen: &mut Gen<'_>,
+    extras: &mut Extras,
+    f: &ImplItemFn,
+    opts: &MethodOptions,
+    cfg: Cfg,
+    is_classmethod: bool,
+) -> syn::Result<()> {
+    let by_value = matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
+    if receiver(f) != Receiver::None || by_value {
+        return Err(syn::Error::new(
+            f.sig.inputs.first().map_or(f.sig.ident.span(), |a| a.span()),
+            "#[staticmethod] and #[classmethod] take no `self`: remove it (a class method's first parameter is the class, `cls: &Handle<'_>`), or remove the attribute to make a method",
+        ));
+    }
+    if is_classmethod {
+        check_class_parameter(&f.sig)?;
+    }
+    let (marker, g) = gen.callable(f, opts, &cfg.attr, CallKind::Static)?;
+    gen.def(cfg.attr.clone(), callable::meth_def(&marker, &g));
+    let c_name = &g.c_name;
+    extras
+        .statics
+        .push((cfg.attr, quote!((#c_name, #is_classmethod))));
+    Ok(())
+}
+
+/// `#[classattr]`: a function run when the type is made, whose result is set on it.
+fn add_class_attr(
+    gen: &mut Gen<'_>,
+    extras: &mut Extras,
+    f: &mut ImplItemFn,
+    cfg: Cfg,
+) -> syn::Result<()> {
+    let (takes_ctx, params) = model::parameters(&f.sig, 0)?;
+    if receiver(f) != Receiver::None || !params.is_empty() {
+        return Err(syn::Error::new(
+            f.sig.ident.span(),
+            "#[classattr] takes no `self` and no parameters but the context: its result is set on the type when it is made",
+        ));
+    }
+    // Class constants are often upper case.
+    f.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
+    let ident = &f.sig.ident;
+    let py_name = ident.to_string().trim_start_matches("r#").to_owned();
+    let ctx_arg = takes_ctx.then(|| quote!(ctx));
+    let maker = gen.marker("classattr");
+    let self_ty = gen.self_ty;
+    let cfg = cfg.attr;
+    gen.items.push(quote_spanned! {model::ret_span(&f.sig)=>
+        #cfg
+        #[allow(non_snake_case)]
+        fn #maker<'ctx>(ctx: ::hpy::Context<'ctx>) -> ::hpy::HPyResult<::hpy::Handle<'ctx>> {
+            ::hpy::__private::IntoReturn::into_return(<#self_ty>::#ident(#ctx_arg), ctx)
+        }
+    });
+    extras.class_attrs.push((
+        cfg,
+        quote!(::hpy::__private::ClassAttr { name: #py_name, make: #maker }),
+    ));
+    Ok(())
+}
+
+/// `#[getter]` or `#[setter]` (`setter: true`) of the property `prop`.
+fn add_property(
+    gen: &mut Gen<'_>,
+    f: &ImplItemFn,
+    prop: String,
+    cfg: Cfg,
+    setter: bool,
+) -> syn::Result<()> {
+    let sig = if setter { &SETTER } else { &GETTER };
+    let body = gen.body(f, sig, This::Attr(&prop))?;
+    let m = gen.special(&prop, "", sig, cfg.attr, body);
+    if setter {
+        gen.setters.push((prop, m, cfg.pred));
+    } else {
+        gen.getters.push((prop, m, doc_pieces(&f.attrs), cfg.pred));
+    }
+    Ok(())
+}
+
+/// The block as emitted: the `impl` without the markers, its stub, and the class's methods.
+fn assemble(imp: &ItemImpl, stub: TokenStream, gen: Gen<'_>, extras: Extras) -> TokenStream {
+    let self_ty = &imp.self_ty;
+    let Extras {
+        new_doc,
+        consts,
+        class_attrs,
+        statics,
+        ..
+    } = extras;
     let Gen {
         items,
         defs,
@@ -246,7 +323,7 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
             const CLASS_ATTRS: &'static [::hpy::__private::ClassAttr] = &[#(#cfgs #attrs),*];
         }
     });
-    Ok(quote! {
+    quote! {
         #imp
         #stub
         const _: () = {
@@ -262,10 +339,9 @@ pub fn expand_methods(attr: TokenStream, item: TokenStream) -> syn::Result<Token
                 #statics
             }
         };
-    })
+    }
 }
 
-/// `any(a, b)` of two optional conditions (none: always).
 /// `Some(fns)` under `cfg` and `None` otherwise.
 fn some_if(pred: &Option<TokenStream>, fns: TokenStream) -> TokenStream {
     match pred {

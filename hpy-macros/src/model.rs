@@ -332,3 +332,94 @@ impl CallKind {
         matches!(self, CallKind::Method | CallKind::Next)
     }
 }
+
+/// What an item of an `#[hpy_methods]` block is, read from its marker attributes and its name
+/// (the same reading for the code and for the stub).
+pub enum ImplRole {
+    /// `#[new]`.
+    New,
+    /// `#[staticmethod]`, or `#[classmethod]` (`classmethod: true`).
+    Static { classmethod: bool },
+    /// `#[classattr]`.
+    ClassAttr,
+    /// `#[getter]` / `#[getter(name)]`: the property's name.
+    Getter(String),
+    /// `#[setter]` / `#[setter(name)]`: the property's name (`set_x` sets `x`).
+    Setter(String),
+    /// `#[call_function]`.
+    CallFunction,
+    /// `__call__`.
+    Call,
+    /// `__init__`.
+    Init,
+    /// A special method Python finds by name (`dunders::METHODS`, `__next__` among them).
+    NamedSpecial,
+    /// Another `__name__`: a slot (`dunders::SPECIAL`, `OPERATORS`, ...).
+    Slot,
+    /// An ordinary method.
+    Method,
+}
+
+/// Whether `f` carries the marker attribute `name` (`#[new]`, `#[getter]`, ...).
+pub fn has_attr(f: &ImplItemFn, name: &str) -> bool {
+    f.attrs.iter().any(|a| a.path().is_ident(name))
+}
+
+/// The role of the `impl` item `f` (markers first, in this order: `#[new]`, `#[staticmethod]`
+/// or `#[classmethod]`, `#[classattr]`, `#[getter]`/`#[setter]`, `#[call_function]`; then the
+/// name).
+pub fn impl_role(f: &ImplItemFn) -> syn::Result<ImplRole> {
+    let name = f.sig.ident.to_string();
+    let property = |marker: &str| -> syn::Result<Option<String>> {
+        let Some(a) = f.attrs.iter().find(|a| a.path().is_ident(marker)) else {
+            return Ok(None);
+        };
+        let explicit: Option<Ident> = match &a.meta {
+            syn::Meta::List(l) => Some(syn::parse2(l.tokens.clone())?),
+            _ => None,
+        };
+        Ok(Some(match explicit {
+            Some(i) => i.to_string(),
+            None if marker == "setter" => name.strip_prefix("set_").unwrap_or(&name).to_owned(),
+            None => name.clone(),
+        }))
+    };
+    Ok(if has_attr(f, "new") {
+        ImplRole::New
+    } else if has_attr(f, "staticmethod") || has_attr(f, "classmethod") {
+        ImplRole::Static {
+            classmethod: has_attr(f, "classmethod"),
+        }
+    } else if has_attr(f, "classattr") {
+        ImplRole::ClassAttr
+    } else if let Some(prop) = property("getter")? {
+        ImplRole::Getter(prop)
+    } else if let Some(prop) = property("setter")? {
+        ImplRole::Setter(prop)
+    } else if has_attr(f, "call_function") {
+        ImplRole::CallFunction
+    } else if name == "__call__" {
+        ImplRole::Call
+    } else if name == "__init__" {
+        ImplRole::Init
+    } else if crate::dunders::METHODS.contains(&name.as_str()) {
+        ImplRole::NamedSpecial
+    } else if name.starts_with("__") && name.ends_with("__") {
+        ImplRole::Slot
+    } else {
+        ImplRole::Method
+    })
+}
+
+/// The options of an `impl` item's `#[hpy_method(...)]`, if it has one.
+pub fn impl_options(f: &ImplItemFn) -> syn::Result<MethodOptions> {
+    match f
+        .attrs
+        .iter()
+        .find(|a| a.path().is_ident("hpy_method"))
+        .map(|a| &a.meta)
+    {
+        Some(syn::Meta::List(l)) => parse_options(l.tokens.clone()),
+        _ => Ok(MethodOptions::default()),
+    }
+}

@@ -25,6 +25,7 @@ pub(crate) enum This<'a> {
     Operand(&'a str),
 }
 
+/// Whether the return type is `HPyResult<()>` or `Result<(), _>`.
 fn returns_unit_result(output: &ReturnType) -> bool {
     let ReturnType::Type(_, ty) = output else {
         return false;
