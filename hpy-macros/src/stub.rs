@@ -341,16 +341,24 @@ pub fn class_const(
     }
 }
 
+/// The stub texts of an `#[hpy_methods]` block's items, each with its `#[cfg]` predicate
+/// (`all()` without one).
+#[derive(Default)]
+struct ClassTexts {
+    /// Properties' getters: (cfg, name, type).
+    getters: Vec<(TokenStream, String, String)>,
+    /// Properties' setters: (name, type of the value).
+    setters: Vec<(String, String)>,
+    /// Methods and class attributes: (cfg, text).
+    methods: Vec<(TokenStream, String)>,
+    /// Operators whose slot gives no reflected form (`__concat__` is `__add__` without
+    /// `__radd__`).
+    no_reflected: Vec<String>,
+}
+
 /// `impl Type { const __HPY_STUB_METHODS }`: the methods, properties and special methods of an
 /// `#[hpy_methods]` block, indented for the class body (read before the macro rewrites it).
 pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
-    let has = |f: &syn::ImplItemFn, name: &str| f.attrs.iter().any(|a| a.path().is_ident(name));
-    // Each item's `#[cfg]` predicate (`all()` without one), made an attribute at the end.
-    let cfg = |f: &syn::ImplItemFn| crate::attrs::cfg_pred(&f.attrs).unwrap_or(quote!(all()));
-    // (cfg, text) per item; properties as (cfg, name, type) and setters (name, type).
-    let (mut getters, mut setters, mut methods) = (Vec::new(), Vec::new(), Vec::new());
-    // `__concat__` is `__add__`, without `__radd__`.
-    let mut no_reflected: Vec<String> = Vec::new();
     // The class itself, where `Self` cannot be written.
     let self_ref = match &*imp.self_ty {
         Type::Path(p) => p
@@ -360,35 +368,58 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             .map_or_else(|| "Any".to_owned(), |s| class_ref(&s.ident)),
         _ => "Any".to_owned(),
     };
+    let mut texts = ClassTexts::default();
     for item in &imp.items {
         let syn::ImplItem::Fn(f) = item else { continue };
-        if has(f, "call_function") {
-            continue;
+        describe_item(f, &self_ref, &mut texts)?;
+    }
+    let mut parts = Vec::new();
+    for (cfg, prop, ty) in texts.getters {
+        let mut text = format!("@property\ndef {prop}(self) -> {ty}: ...\n");
+        if let Some((_, set_ty)) = texts.setters.iter().find(|(p, _)| *p == prop) {
+            text.push_str(&format!(
+                "@{prop}.setter\ndef {prop}(self, value: {set_ty}) -> None: ...\n"
+            ));
         }
-        let opts = match f
-            .attrs
-            .iter()
-            .find(|a| a.path().is_ident("hpy_method"))
-            .map(|a| &a.meta)
-        {
-            Some(syn::Meta::List(l)) => crate::model::parse_options(l.tokens.clone())?,
-            _ => crate::model::MethodOptions::default(),
-        };
-        let name = f.sig.ident.to_string();
-        let sig = opts.signature.as_ref().map(|(t, _)| t);
-        if has(f, "new") {
-            let (_, params) = crate::model::parameters(&f.sig, 0)?;
+        parts.push((cfg, text));
+    }
+    let implied = implied_methods(&texts.methods, &texts.no_reflected);
+    parts.extend(texts.methods);
+    parts.extend(implied);
+    Ok(methods_tokens(&imp.self_ty, parts))
+}
+
+/// The Python type of a function's result.
+fn return_type(output: &ReturnType) -> String {
+    match output {
+        ReturnType::Default => "None".to_owned(),
+        ReturnType::Type(_, t) => py_type(t, false),
+    }
+}
+
+/// Adds the stub text of the `impl` item `f` to `texts`.
+fn describe_item(f: &syn::ImplItemFn, self_ref: &str, texts: &mut ClassTexts) -> syn::Result<()> {
+    use crate::model::{impl_options, impl_role, parameters, ImplRole};
+    let cfg = crate::attrs::cfg_pred(&f.attrs).unwrap_or(quote!(all()));
+    let opts = impl_options(f)?;
+    let name = f.sig.ident.to_string();
+    let sig = opts.signature.as_ref().map(|(t, _)| t);
+    let role = impl_role(f)?;
+    match role {
+        ImplRole::CallFunction => {}
+        ImplRole::New => {
+            let (_, params) = parameters(&f.sig, 0)?;
             let def = function("__new__", Some("cls"), &params, sig, &ReturnType::Default)?;
-            methods.push((cfg(f), def.replace(") -> None: ...", ") -> Self: ...")));
-            continue;
+            texts
+                .methods
+                .push((cfg, def.replace(") -> None: ...", ") -> Self: ...")));
         }
-        if has(f, "staticmethod") || has(f, "classmethod") {
-            if matches!(f.sig.inputs.first(), Some(syn::FnArg::Receiver(_))) {
-                // Refused, with the fix, where the methods are generated.
-                continue;
-            }
-            let (_, mut params) = crate::model::parameters(&f.sig, 0)?;
-            let (decorator, first) = if has(f, "classmethod") {
+        // Refused, with the fix, where the methods are generated.
+        ImplRole::Static { .. }
+            if matches!(f.sig.inputs.first(), Some(syn::FnArg::Receiver(_))) => {}
+        ImplRole::Static { classmethod } => {
+            let (_, mut params) = parameters(&f.sig, 0)?;
+            let (decorator, first) = if classmethod {
                 // The first parameter receives the class.
                 if !params.is_empty() {
                     params.remove(0);
@@ -398,94 +429,70 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
                 ("staticmethod", None)
             };
             let mut def = function(&name, first, &params, sig, &f.sig.output)?;
-            if decorator == "staticmethod" {
+            if !classmethod {
                 // `Self` means nothing in a static method: the class itself.
-                def = replace_word(&def, "Self", &self_ref);
+                def = replace_word(&def, "Self", self_ref);
             }
-            methods.push((cfg(f), format!("@{decorator}\n{def}")));
-            continue;
+            texts.methods.push((cfg, format!("@{decorator}\n{def}")));
         }
-        if has(f, "classattr") {
-            let ty = match &f.sig.output {
-                ReturnType::Default => "None".to_owned(),
-                ReturnType::Type(_, t) => py_type(t, false),
-            };
-            methods.push((cfg(f), format!("{name}: {ty}\n")));
-            continue;
+        ImplRole::ClassAttr => {
+            let ty = return_type(&f.sig.output);
+            texts.methods.push((cfg, format!("{name}: {ty}\n")));
         }
-        let (_, params) = crate::model::parameters(&f.sig, 1)?;
-        let explicit = |a: &syn::Attribute| match &a.meta {
-            syn::Meta::List(l) => Some(l.tokens.to_string()),
-            _ => None,
-        };
-        if let Some(a) = f.attrs.iter().find(|a| a.path().is_ident("getter")) {
-            let prop = explicit(a).unwrap_or_else(|| name.clone());
-            let ty = match &f.sig.output {
-                ReturnType::Default => "None".to_owned(),
-                ReturnType::Type(_, t) => py_type(t, false),
-            };
-            getters.push((cfg(f), prop, ty));
-            continue;
+        ImplRole::Getter(prop) => {
+            parameters(&f.sig, 1)?;
+            texts.getters.push((cfg, prop, return_type(&f.sig.output)));
         }
-        if let Some(a) = f.attrs.iter().find(|a| a.path().is_ident("setter")) {
-            let prop = explicit(a)
-                .unwrap_or_else(|| name.strip_prefix("set_").unwrap_or(&name).to_owned());
+        ImplRole::Setter(prop) => {
+            let (_, params) = parameters(&f.sig, 1)?;
             let ty = params
                 .first()
                 .map_or_else(|| "Any".to_owned(), |p| py_type(&p.ty, true));
-            setters.push((prop, ty));
-            continue;
+            texts.setters.push((prop, ty));
         }
         // The buffer protocol has no Python method before 3.12 (`__buffer__`).
-        if name == "__getbuffer__" {
-            continue;
+        _ if name == "__getbuffer__" => {}
+        _ => {
+            let (_, params) = parameters(&f.sig, 1)?;
+            let seq = dunders::sequence_python_name(&name);
+            let py_name = opts
+                .name
+                .as_ref()
+                .map(|l| l.value())
+                .or(seq.map(|(python_name, _)| python_name.to_owned()))
+                .unwrap_or_else(|| name.trim_start_matches("r#").to_owned());
+            // Special methods take their operands by position (`__init__` takes `#[new]`'s kind
+            // of parameters).
+            let dunder = matches!(role, ImplRole::NamedSpecial | ImplRole::Slot);
+            let names: Vec<Ident> = params.iter().map(|p| Ident::new(&p.name, p.span)).collect();
+            let positional = quote!(#(#names,)* /);
+            let sig = match sig {
+                None if dunder && !names.is_empty() => Some(&positional),
+                sig => sig,
+            };
+            if seq.is_some_and(|(_, reflected)| !reflected) {
+                // `sq_concat` has no reflected form (`sq_repeat` gives CPython `__rmul__` too).
+                texts.no_reflected.push(py_name.clone());
+            }
+            let mut text = function(&py_name, Some("self"), &params, sig, &f.sig.output)?;
+            if name == "__next__" {
+                // `None` ends the iteration: it is not an item.
+                text = text.replace(" | None: ...", ": ...");
+            }
+            texts.methods.push((cfg, text));
         }
-        // The sequence slots' methods, under the names Python gives them.
-        let seq = dunders::sequence_python_name(&name);
-        let seq_name = seq.map(|(python_name, _)| python_name);
-        let py_name = opts
-            .name
-            .as_ref()
-            .map(|l| l.value())
-            .or(seq_name.map(str::to_owned))
-            .unwrap_or_else(|| name.trim_start_matches("r#").to_owned());
-        // Special methods take their operands by position (`__init__` takes `#[new]`'s kind of
-        // parameters).
-        let dunder = name.starts_with("__")
-            && name.ends_with("__")
-            && name != "__call__"
-            && name != "__init__";
-        let names: Vec<Ident> = params.iter().map(|p| Ident::new(&p.name, p.span)).collect();
-        let positional = quote!(#(#names,)* /);
-        let sig = match sig {
-            None if dunder && !names.is_empty() => Some(&positional),
-            sig => sig,
-        };
-        if seq.is_some_and(|(_, reflected)| !reflected) {
-            // `sq_concat` has no reflected form (`sq_repeat` gives CPython `__rmul__` too).
-            no_reflected.push(py_name.clone());
-        }
-        let mut text = function(&py_name, Some("self"), &params, sig, &f.sig.output)?;
-        if name == "__next__" {
-            // `None` ends the iteration: it is not an item.
-            text = text.replace(" | None: ...", ": ...");
-        }
-        methods.push((cfg(f), text));
     }
-    let mut parts = Vec::new();
-    for (cfg, prop, ty) in getters {
-        let mut text = format!("@property\ndef {prop}(self) -> {ty}: ...\n");
-        if let Some((_, set_ty)) = setters.iter().find(|(p, _)| *p == prop) {
-            text.push_str(&format!(
-                "@{prop}.setter\ndef {prop}(self, value: {set_ty}) -> None: ...\n"
-            ));
-        }
-        parts.push((cfg, text));
-    }
-    // One number slot serves an operator and its reflected form, one comparison slot all six:
-    // the runtime has the others too.
+    Ok(())
+}
+
+/// The methods the runtime has without their being written: one number slot serves an operator
+/// and its reflected form, one comparison slot all six. Each is described where no written one
+/// of that name is configured in.
+fn implied_methods(
+    methods: &[(TokenStream, String)],
+    no_reflected: &[String],
+) -> Vec<(TokenStream, String)> {
     let name_of = |t: &str| t.strip_prefix("def ")?.split('(').next().map(str::to_owned);
-    // An implied method is described where no written one of that name is configured in.
     let written_pred = |other: &str| {
         let preds = methods
             .iter()
@@ -493,8 +500,8 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             .map(|(p, _)| p);
         quote!(any(#(#preds),*))
     };
-    let mut implied = Vec::new();
-    for (cfg, text) in &methods {
+    let mut implied: Vec<(TokenStream, String, String)> = Vec::new();
+    for (cfg, text) in methods {
         let Some(name) = text.strip_prefix("def ").and_then(|t| t.split('(').next()) else {
             continue;
         };
@@ -520,8 +527,14 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             }
         }
     }
-    parts.extend(methods);
-    parts.extend(implied.into_iter().map(|(cfg, _, text)| (cfg, text)));
+    implied
+        .into_iter()
+        .map(|(cfg, _, text)| (cfg, text))
+        .collect()
+}
+
+/// The `__HPY_STUB_METHODS` constant of `self_ty` joining `parts` (each under its `#[cfg]`).
+fn methods_tokens(self_ty: &Type, parts: Vec<(TokenStream, String)>) -> TokenStream {
     let (cfgs, texts): (Vec<_>, Vec<_>) = parts
         .into_iter()
         .map(|(pred, text)| {
@@ -533,8 +546,7 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
             )
         })
         .unzip();
-    let self_ty = &imp.self_ty;
-    Ok(quote! {
+    quote! {
         impl #self_ty {
             #[doc(hidden)]
             pub const __HPY_STUB_METHODS: &'static str = {
@@ -547,7 +559,7 @@ pub fn methods_const(imp: &syn::ItemImpl) -> syn::Result<TokenStream> {
                 }
             };
         }
-    })
+    }
 }
 
 /// The `#[hpy_class]` structs written in the module, each with its `#[cfg]`.
