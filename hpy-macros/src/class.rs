@@ -131,55 +131,55 @@ fn member_options(
     }
 }
 
-pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let opts = parse_options(attr)?;
-    let mut s: ItemStruct = syn::parse2(item)?;
-    if !s.generics.params.is_empty() {
-        return Err(syn::Error::new(
-            s.generics.span(),
-            "#[hpy_class]: generic structs are not supported",
-        ));
-    }
-    let Fields::Named(fields) = &mut s.fields else {
-        return Err(syn::Error::new(
-            s.ident.span(),
-            "#[hpy_class] needs a struct with named members (`struct Name { ... }`; write `struct Name {}` for none)",
-        ));
-    };
-    let ident = s.ident.clone();
-    let vis = s.vis.clone();
-    let py_name = opts
-        .name
-        .as_ref()
-        .map(|l| l.value())
-        .unwrap_or_else(|| ident.to_string());
-    let c_name = c_string(&py_name, ident.span())?;
-    let doc = doc_pieces(&s.attrs);
-    let c_doc = if doc.is_empty() {
+/// `None`, or `Some` of the doc comment `pieces` as a C string.
+fn optional_doc(pieces: &[TokenStream]) -> TokenStream {
+    if pieces.is_empty() {
         quote!(::core::option::Option::None)
     } else {
-        let d = doc_cstr("", &doc);
+        let d = doc_cstr("", pieces);
         quote!(::core::option::Option::Some(#d))
-    };
+    }
+}
 
-    let mut field_offsets = Vec::new();
-    let mut member_items = Vec::new();
-    let mut member_defs = Vec::new();
-    let mut stub_members = Vec::new();
+/// What the members of an `#[hpy_class]` struct give the class.
+#[derive(Default)]
+struct Members {
+    /// `offset_of!` each `Field` member.
+    field_offsets: Vec<TokenStream>,
+    /// The getter and setter markers and definition statics of `#[hpy(get, set)]` members.
+    items: Vec<TokenStream>,
+    /// References to those definitions.
+    defs: Vec<TokenStream>,
+    /// (Python name, type, get, set) for the stub.
+    stub: Vec<(String, syn::Type, bool, bool)>,
+}
+
+/// The error for a member holding a value valid during one call (`Handle`, `Context`, ...).
+fn call_type_error(member: &syn::Ident, name: &str, span: proc_macro2::Span) -> syn::Error {
+    let what = if name == "Context" {
+        "the context of a call".to_owned()
+    } else {
+        format!("a `{name}`")
+    };
+    syn::Error::new(
+        span,
+        format!("#[hpy_class]: use a `Field` member to keep a Python object in an instance: {what} is valid only during one call, and the instance outlives it; write `{member}: Field` and read and write it with `Obj::load` and `Obj::store` (or keep module-wide objects in a `Global`)"),
+    )
+}
+
+/// Reads the members of the struct `ident` (taking their `#[hpy(...)]` options off).
+fn members(
+    ident: &syn::Ident,
+    fields: &mut syn::FieldsNamed,
+    opts: &ClassOptions,
+) -> syn::Result<Members> {
+    let mut out = Members::default();
     for f in fields.named.iter_mut() {
         let (get, set, name) = member_options(&mut f.attrs)?;
         let member = f.ident.clone().expect("named member");
         let ty = &f.ty;
         if let Some((name, span)) = call_type_in(ty) {
-            let what = if name == "Context" {
-                "the context of a call".to_owned()
-            } else {
-                format!("a `{name}`")
-            };
-            return Err(syn::Error::new(
-                span,
-                format!("#[hpy_class]: use a `Field` member to keep a Python object in an instance: {what} is valid only during one call, and the instance outlives it; write `{member}: Field` and read and write it with `Obj::load` and `Obj::store` (or keep module-wide objects in a `Global`)"),
-            ));
+            return Err(call_type_error(&member, &name, span));
         }
         if is_field(ty) {
             if opts.subclass {
@@ -194,7 +194,8 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
                     "#[hpy_class]: a `Field` is read with `Obj::load`, not with #[hpy(get, set)]",
                 ));
             }
-            field_offsets.push(quote!(::core::mem::offset_of!(#ident, #member)));
+            out.field_offsets
+                .push(quote!(::core::mem::offset_of!(#ident, #member)));
             continue;
         }
         if !get && !set {
@@ -203,18 +204,12 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         let attr_name = name
             .map(|l| l.value())
             .unwrap_or_else(|| member.to_string().trim_start_matches("r#").to_owned());
-        stub_members.push((attr_name.clone(), ty.clone(), get, set));
+        out.stub.push((attr_name.clone(), ty.clone(), get, set));
         let c_attr = c_string(&attr_name, member.span())?;
-        let mdoc = doc_pieces(&f.attrs);
-        let c_mdoc = if mdoc.is_empty() {
-            quote!(::core::option::Option::None)
-        } else {
-            let d = doc_cstr("", &mdoc);
-            quote!(::core::option::Option::Some(#d))
-        };
+        let c_mdoc = optional_doc(&doc_pieces(&f.attrs));
         let getter = if get {
             let g = format_ident!("__hpy_get_{}", member);
-            member_items.push(quote_spanned! {ty.span()=>
+            out.items.push(quote_spanned! {ty.span()=>
                 #[allow(non_camel_case_types)]
                 struct #g;
                 impl ::hpy::__private::UnarySlot for #g {
@@ -232,7 +227,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         };
         let setter = if set {
             let st = format_ident!("__hpy_set_{}", member);
-            member_items.push(quote_spanned! {ty.span()=>
+            out.items.push(quote_spanned! {ty.span()=>
                 #[allow(non_camel_case_types)]
                 struct #st;
                 impl ::hpy::__private::SetterSlot for #st {
@@ -250,22 +245,21 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             quote!(::core::option::Option::None)
         };
         let def = format_ident!("__HPY_MEMBER_{}", member);
-        member_items.push(quote! {
+        out.items.push(quote! {
             #[allow(non_upper_case_globals)]
             static #def: ::hpy::__private::StaticDef = {
                 static __P: ::hpy::__private::Property = ::hpy::__private::property(#c_attr, #c_mdoc, #getter, #setter);
                 ::hpy::__private::getset_def(&__P)
             };
         });
-        member_defs.push(quote!(&#def));
+        out.defs.push(quote!(&#def));
     }
+    Ok(out)
+}
 
-    let shape = match opts.extends.as_ref().map(|i| i.to_string()) {
-        None => quote!(Object),
-        Some(s) if s == "float" => quote!(Float),
-        Some(_) => quote!(List),
-    };
-    let subclass = opts.subclass;
+/// The compile-time checks of the class's value: not `Drop` for a `subclass` class, `Send`
+/// unless `unsendable`.
+fn value_checks(ident: &syn::Ident, opts: &ClassOptions) -> TokenStream {
     // HPy 0.9 runs no `tp_destroy` for an instance of a Python subclass on CPython (the value
     // would leak) and PyPy crashes running it: a subclassable class must not need `Drop`.
     let no_drop = opts.subclass_span.map(|span| {
@@ -276,18 +270,9 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             );
         }
     });
-    let generic_new = opts.default;
-    let lazy_default = if opts.default || opts.extends.is_some() {
-        quote_spanned!(ident.span()=> ::core::option::Option::Some(<Self as ::core::default::Default>::default()))
-    } else {
-        quote!(::core::option::Option::None)
-    };
-    let n_members = member_defs.len();
-    let unsendable = opts.unsendable;
-    let generic = opts.generic;
     // Any thread holding the GIL may use an instance and drop it: the value must be `Send`,
     // unless the class opts out and has every use checked against the creating thread.
-    let send_check = (!unsendable).then(|| {
+    let send_check = (!opts.unsendable).then(|| {
         quote_spanned! {ident.span()=>
             const _: () = {
                 #[allow(unused_imports)]
@@ -296,11 +281,13 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             };
         }
     });
+    quote!(#no_drop #send_check)
+}
 
-    // What a module names to add the class: only a module uses it, so rustc reports it (and the
-    // hint it reads) when none does; spanned at the name, as a lint is not reported inside a
-    // macro's own output.
-    let export = format_ident!("__HPY_CLASS_{}", ident);
+/// What a module names to add the class: only a module uses it, so rustc reports it (and the
+/// hint it reads) when none does; spanned at the name, as a lint is not reported inside a
+/// macro's own output.
+fn class_ref(ident: &syn::Ident, vis: &syn::Visibility, export: &syn::Ident) -> TokenStream {
     let hint = format_ident!(
         "hpy_class_{}_is_in_no_module__add_hpy_export_use_of_it_to_the_hpy_module_mod",
         ident,
@@ -312,7 +299,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         syn::Visibility::Public(p) => quote_spanned!(p.span=> pub(crate)),
         other => quote!(#other),
     };
-    let class_ref = quote_spanned! {ident.span()=>
+    quote_spanned! {ident.span()=>
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         const #hint: () = ();
@@ -323,18 +310,65 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
             let () = #hint;
             ::hpy::ClassRef::new(&#export)
         };
+    }
+}
+
+pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let opts = parse_options(attr)?;
+    let mut s: ItemStruct = syn::parse2(item)?;
+    if !s.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            s.generics.span(),
+            "#[hpy_class]: generic structs are not supported",
+        ));
+    }
+    let ident = s.ident.clone();
+    let Fields::Named(fields) = &mut s.fields else {
+        return Err(syn::Error::new(
+            s.ident.span(),
+            "#[hpy_class] needs a struct with named members (`struct Name { ... }`; write `struct Name {}` for none)",
+        ));
     };
+    let members = members(&ident, fields, &opts)?;
+    let py_name = opts
+        .name
+        .as_ref()
+        .map(|l| l.value())
+        .unwrap_or_else(|| ident.to_string());
+    let c_name = c_string(&py_name, ident.span())?;
+    let c_doc = optional_doc(&doc_pieces(&s.attrs));
+    let shape = match opts.extends.as_ref().map(|i| i.to_string()) {
+        None => quote!(Object),
+        Some(s) if s == "float" => quote!(Float),
+        Some(_) => quote!(List),
+    };
+    let (subclass, generic_new, unsendable, generic) =
+        (opts.subclass, opts.default, opts.unsendable, opts.generic);
+    let lazy_default = if opts.default || opts.extends.is_some() {
+        quote_spanned!(ident.span()=> ::core::option::Option::Some(<Self as ::core::default::Default>::default()))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    let checks = value_checks(&ident, &opts);
+    let export = format_ident!("__HPY_CLASS_{}", ident);
+    let class_ref = class_ref(&ident, &s.vis, &export);
     let stub = crate::stub::class_const(
         &ident,
         &py_name,
         opts.extends.as_ref(),
         opts.subclass,
-        &stub_members,
+        &members.stub,
     );
+    let Members {
+        field_offsets,
+        items: member_items,
+        defs: member_defs,
+        ..
+    } = members;
+    let n_members = member_defs.len();
     Ok(quote! {
         #s
-        #no_drop
-        #send_check
+        #checks
         #stub
 
         /// The type object's export (made when a module that adds the class is created).
