@@ -158,3 +158,13 @@ mod tests {
         );
     }
 }
+
+/// `None`, or `Some` of the doc comment `pieces` as a C string.
+pub fn optional_doc(pieces: &[TokenStream]) -> TokenStream {
+    if pieces.is_empty() {
+        quote::quote!(::core::option::Option::None)
+    } else {
+        let d = doc_cstr("", pieces);
+        quote::quote!(::core::option::Option::Some(#d))
+    }
+}

@@ -5,7 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Fields, ItemStruct};
 
-use crate::attrs::{c_string, doc_cstr, doc_pieces};
+use crate::attrs::{c_string, doc_pieces, optional_doc};
 
 /// The options of `#[hpy_class(...)]`.
 #[derive(Default)]
@@ -128,16 +128,6 @@ fn member_options(
     match err {
         Some(e) => Err(e),
         None => Ok((get, set, name)),
-    }
-}
-
-/// `None`, or `Some` of the doc comment `pieces` as a C string.
-fn optional_doc(pieces: &[TokenStream]) -> TokenStream {
-    if pieces.is_empty() {
-        quote!(::core::option::Option::None)
-    } else {
-        let d = doc_cstr("", pieces);
-        quote!(::core::option::Option::Some(#d))
     }
 }
 

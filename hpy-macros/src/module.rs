@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Item, ItemMod};
 
-use crate::attrs::{cfg_attr, cfg_pred, doc_cstr, doc_pieces, parse_name_option};
+use crate::attrs::{cfg_attr, cfg_pred, doc_pieces, optional_doc, parse_name_option};
 use crate::model::def_ident;
 
 /// Whether `attr` is `#[hpy_method...]` / `#[hpy_exec]` (possibly with a path such as `hpy::`).
@@ -63,26 +63,25 @@ fn exported(
     }
 }
 
-pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
-    let name_opt = parse_name_option(attr, "#[hpy_module]")?;
-    let mut m: ItemMod = syn::parse2(item)?;
-    let Some((_, items)) = &mut m.content else {
-        return Err(syn::Error::new_spanned(
-            &m,
-            "#[hpy_module] needs an inline module body: `mod name { ... }`",
-        ));
-    };
-    let name = name_opt
-        .as_ref()
-        .map(|l| l.value())
-        .unwrap_or_else(|| m.ident.to_string().trim_start_matches("r#").to_owned());
-    let span = m.ident.span();
+/// What a module lists: its definitions and its globals (classes among them), each with the
+/// `#[cfg]` of the item that gives it, so that what is configured out is not listed.
+#[derive(Default)]
+struct Listed {
+    defs: Vec<TokenStream>,
+    globals: Vec<TokenStream>,
+    def_cfgs: Vec<TokenStream>,
+    global_cfgs: Vec<TokenStream>,
+}
 
-    let incomplete_stub = crate::stub::may_hold_classes(items);
-    let stub_classes = crate::stub::classes_in(items);
-    // Each with the item's `#[cfg]`: what is configured out is not listed.
-    let (mut defs, mut globals) = (Vec::new(), Vec::new());
-    let (mut def_cfgs, mut global_cfgs) = (Vec::new(), Vec::new());
+/// The definitions and globals of the module's items (taking `#[hpy_export]` off its `use`s).
+fn listed(items: &mut [Item]) -> syn::Result<Listed> {
+    let mut out = Listed::default();
+    let Listed {
+        defs,
+        globals,
+        def_cfgs,
+        global_cfgs,
+    } = &mut out;
     for it in items.iter_mut() {
         let attrs = match it {
             Item::Fn(f) => &f.attrs,
@@ -117,7 +116,7 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
                 u.attrs.retain(|a| !a.path().is_ident("hpy_export"));
                 if u.attrs.len() != before {
                     u.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
-                    exported(&u.tree, quote!(), &mut defs, &mut globals)?;
+                    exported(&u.tree, quote!(), defs, globals)?;
                 }
             }
             _ => {}
@@ -125,23 +124,23 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         def_cfgs.resize(defs.len(), cfg.clone());
         global_cfgs.resize(globals.len(), cfg);
     }
-    let doc = doc_pieces(&m.attrs);
-    let c_doc = if doc.is_empty() {
-        quote!(::core::option::Option::None)
-    } else {
-        let doc = doc_cstr("", &doc);
-        quote!(::core::option::Option::Some(#doc))
-    };
-    // The runtime check first (with the SDK's global, `PanicError`), then the globals and classes, the user's definitions and the
-    // NULL terminator; the counts are of what is configured in.
+    Ok(out)
+}
+
+/// The module's generated statics: the exec hook adding its globals and classes, the definitions
+/// (the runtime check first, with the SDK's global `PanicError`, then the globals' hook, the
+/// user's definitions and the NULL terminator; the counts are of what is configured in), the
+/// globals and the `HPyModuleDef`.
+fn module_statics(items: &mut Vec<Item>, listed: &Listed, c_doc: &TokenStream) {
+    let Listed {
+        defs,
+        globals,
+        def_cfgs,
+        global_cfgs,
+    } = listed;
     let n_defs = quote!(<[()]>::len(&[#(#def_cfgs (),)*]) + 3);
     let n_globals =
         quote!(<[()]>::len(&[#(#global_cfgs (),)*]) + ::hpy::__private::SDK_GLOBALS + 1);
-    let init = format_ident!("HPyInit_{}", name, span = span);
-    let init_ctx = format_ident!("HPyInitGlobalContext_{}", name, span = span);
-    let major = format_ident!("get_required_hpy_major_version_{}", name, span = span);
-    let minor = format_ident!("get_required_hpy_minor_version_{}", name, span = span);
-
     items.push(syn::parse_quote! {
         #[doc(hidden)]
         struct __HpyItems;
@@ -182,6 +181,32 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         static __HPY_MODULE_DEF: ::hpy::__private::StaticCell<::hpy::sys::HPyModuleDef> =
             ::hpy::__private::module_def(#c_doc, __HPY_DEFINES.get().cast(), __HPY_GLOBALS.get().cast());
     });
+}
+
+pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let name_opt = parse_name_option(attr, "#[hpy_module]")?;
+    let mut m: ItemMod = syn::parse2(item)?;
+    let Some((_, items)) = &mut m.content else {
+        return Err(syn::Error::new_spanned(
+            &m,
+            "#[hpy_module] needs an inline module body: `mod name { ... }`",
+        ));
+    };
+    let name = name_opt
+        .as_ref()
+        .map(|l| l.value())
+        .unwrap_or_else(|| m.ident.to_string().trim_start_matches("r#").to_owned());
+    let span = m.ident.span();
+
+    let incomplete_stub = crate::stub::may_hold_classes(items);
+    let stub_classes = crate::stub::classes_in(items);
+    let listed = listed(items)?;
+    let c_doc = optional_doc(&doc_pieces(&m.attrs));
+    let init = format_ident!("HPyInit_{}", name, span = span);
+    let init_ctx = format_ident!("HPyInitGlobalContext_{}", name, span = span);
+    let major = format_ident!("get_required_hpy_major_version_{}", name, span = span);
+    let minor = format_ident!("get_required_hpy_minor_version_{}", name, span = span);
+    module_statics(items, &listed, &c_doc);
     let pyinit = format_ident!("PyInit_{}", name, span = span);
     let c_name = syn::LitCStr::new(
         &std::ffi::CString::new(name.clone())
@@ -193,11 +218,11 @@ pub fn expand_module(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         ::hpy::__private::module_exports!(#c_name, __HPY_MODULE_DEF, #init, #init_ctx, #major, #minor, #pyinit);
     };
     items.extend(exports.items);
-    let stubs: Vec<TokenStream> = defs.iter().map(crate::stub::stub_path).collect();
+    let stubs: Vec<TokenStream> = listed.defs.iter().map(crate::stub::stub_path).collect();
     let stub: syn::File = syn::parse2(crate::stub::module_static(
         &name,
         &stubs,
-        &def_cfgs,
+        &listed.def_cfgs,
         &stub_classes,
         incomplete_stub,
     ))?;
