@@ -111,6 +111,16 @@ pub fn cfg_attr(pred: &Option<TokenStream>) -> TokenStream {
         .map_or_else(TokenStream::new, |p| quote::quote!(#[cfg(#p)]))
 }
 
+/// `None`, or `Some` of the doc comment `pieces` as a C string.
+pub fn optional_doc(pieces: &[TokenStream]) -> TokenStream {
+    if pieces.is_empty() {
+        quote::quote!(::core::option::Option::None)
+    } else {
+        let d = doc_cstr("", pieces);
+        quote::quote!(::core::option::Option::Some(#d))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,15 +166,5 @@ mod tests {
                 "concat ! (\"a\" , \"b\")"
             ]
         );
-    }
-}
-
-/// `None`, or `Some` of the doc comment `pieces` as a C string.
-pub fn optional_doc(pieces: &[TokenStream]) -> TokenStream {
-    if pieces.is_empty() {
-        quote::quote!(::core::option::Option::None)
-    } else {
-        let d = doc_cstr("", pieces);
-        quote::quote!(::core::option::Option::Some(#d))
     }
 }
