@@ -97,31 +97,15 @@ pub fn callable(
         &format!("{py_name}{text_signature}\n--\n\n"),
         &doc_pieces(attrs),
     );
-    let ctx_arg = call.takes_ctx.then(|| quote!(ctx,));
     let keywords = call.keywords;
+    let user_call = user_call(&call);
     let Call {
-        setup,
-        callee,
-        pre_args,
-        ret_span,
-        post,
-        ..
+        setup, ret_span, ..
     } = call;
-    let wrap = |call: TokenStream| match &post {
-        Some(p) => quote!(#p(#call)),
-        None => call,
+    let call = quote_spanned! {ret_span=>
+        ::hpy::__private::IntoReturn::into_return(#user_call, ctx)
     };
-    let user_call = if params.is_empty() {
-        wrap(quote!(#callee(#pre_args #ctx_arg)))
-    } else {
-        let vars = (0..params.len()).map(|i| format_ident!("__arg{}", i));
-        wrap(quote!(#callee(#pre_args #ctx_arg #(#vars),*)))
-    };
-
     if params.is_empty() && !keywords {
-        let call = quote_spanned! {ret_span=>
-            ::hpy::__private::IntoReturn::into_return(#user_call, ctx)
-        };
         let impl_ = quote! {
             impl ::hpy::__private::NoArgsMethod for #marker {
                 const NAME: &'static str = #py_name;
@@ -143,38 +127,95 @@ pub fn callable(
             c_doc,
         });
     }
+    let impl_ = keywords_impl(marker, py_name, params, &plan, quote!(#setup #call));
+    let n = plan.names.len();
+    let all_positional_only = plan.positional_only == n && !plan.varkw;
+    let convention = if keywords || !all_positional_only {
+        Convention::Keywords
+    } else if n == 1 && plan.required_positional == 1 && !plan.varargs {
+        Convention::One
+    } else {
+        Convention::Positional
+    };
+    Ok(Generated {
+        impl_,
+        convention,
+        c_name,
+        c_doc,
+    })
+}
+
+/// The call of the user's function: the callee with the receiver, the context and the
+/// parameters' variables (`__arg0`, ...), through `post` if given.
+fn user_call(call: &Call<'_>) -> TokenStream {
+    let Call {
+        callee,
+        pre_args,
+        post,
+        params,
+        ..
+    } = call;
+    let ctx_arg = call.takes_ctx.then(|| quote!(ctx,));
+    let inner = if params.is_empty() {
+        quote!(#callee(#pre_args #ctx_arg))
+    } else {
+        let vars = (0..params.len()).map(|i| format_ident!("__arg{}", i));
+        quote!(#callee(#pre_args #ctx_arg #(#vars),*))
+    };
+    match post {
+        Some(p) => quote!(#p(#inner)),
+        None => inner,
+    }
+}
+
+/// The statements extracting each parameter into its variable, by its role in the plan.
+fn extracts(params: &[Param], plan: &plan::Plan) -> Vec<TokenStream> {
+    params
+        .iter()
+        .zip(&plan.roles)
+        .enumerate()
+        .map(|(i, (p, role))| {
+            let ty = &p.ty;
+            let var = format_ident!("__arg{}", i);
+            match role {
+                Role::Slot(slot, Missing::Required) => quote_spanned! {ty.span()=>
+                    let #var = ::hpy::__private::extract::<#ty>(&__slots[#slot], &Self::DESC, #slot)?;
+                },
+                Role::Slot(slot, Missing::None) => quote_spanned! {ty.span()=>
+                    let #var = ::hpy::__private::extract_optional::<#ty>(&__slots[#slot], &Self::DESC, #slot)?;
+                },
+                Role::Slot(slot, Missing::Default(expr)) => quote_spanned! {ty.span()=>
+                    let #var: #ty = match &__slots[#slot] {
+                        ::core::option::Option::Some(_) => ::hpy::__private::extract::<#ty>(&__slots[#slot], &Self::DESC, #slot)?,
+                        ::core::option::Option::None => #expr,
+                    };
+                },
+                Role::VarArgs => {
+                    let name = &p.name;
+                    quote_spanned! {ty.span()=>
+                        let #var: #ty = ::hpy::__private::FromVarArgs::from_varargs(&__matched, &Self::DESC, #name)?;
+                    }
+                }
+                Role::VarKw => quote_spanned! {ty.span()=>
+                    let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched, &Self::DESC)?;
+                },
+            }
+        })
+        .collect()
+}
+
+/// The `KeywordsMethod` impl: the function's description, the argument parsing and `body`
+/// (the setup and the call) after the extractions.
+fn keywords_impl(
+    marker: &Ident,
+    py_name: &str,
+    params: &[Param],
+    plan: &plan::Plan,
+    body: TokenStream,
+) -> TokenStream {
     let n = plan.names.len();
     let names = &plan.names;
-    let vars: Vec<Ident> = (0..params.len())
-        .map(|i| format_ident!("__arg{}", i))
-        .collect();
-    let extracts = params.iter().zip(&plan.roles).enumerate().map(|(i, (p, role))| {
-        let ty = &p.ty;
-        let var = &vars[i];
-        match role {
-            Role::Slot(slot, Missing::Required) => quote_spanned! {ty.span()=>
-                let #var = ::hpy::__private::extract::<#ty>(&__slots[#slot], &Self::DESC, #slot)?;
-            },
-            Role::Slot(slot, Missing::None) => quote_spanned! {ty.span()=>
-                let #var = ::hpy::__private::extract_optional::<#ty>(&__slots[#slot], &Self::DESC, #slot)?;
-            },
-            Role::Slot(slot, Missing::Default(expr)) => quote_spanned! {ty.span()=>
-                let #var: #ty = match &__slots[#slot] {
-                    ::core::option::Option::Some(_) => ::hpy::__private::extract::<#ty>(&__slots[#slot], &Self::DESC, #slot)?,
-                    ::core::option::Option::None => #expr,
-                };
-            },
-            Role::VarArgs => {
-                let name = &p.name;
-                quote_spanned! {ty.span()=>
-                    let #var: #ty = ::hpy::__private::FromVarArgs::from_varargs(&__matched, &Self::DESC, #name)?;
-                }
-            }
-            Role::VarKw => quote_spanned! {ty.span()=>
-                let #var: #ty = ::hpy::__private::FromVarKw::from_varkw(&__matched, &Self::DESC)?;
-            },
-        }
-    });
+    let extracts = extracts(params, plan);
     let (positional_only, positional, required_positional) = (
         plan.positional_only,
         plan.positional,
@@ -182,9 +223,6 @@ pub fn callable(
     );
     let required_keyword_only = &plan.required_keyword_only;
     let (varargs, varkw) = (plan.varargs, plan.varkw);
-    let call = quote_spanned! {ret_span=>
-        ::hpy::__private::IntoReturn::into_return(#user_call, ctx)
-    };
     // Without `*args`/`**kwargs` only the slots are needed: taking them out of the match ends
     // its life before any conversion, so the call needs no unwinding cleanup for it.
     let bind_slots = if varargs || varkw {
@@ -192,7 +230,7 @@ pub fn callable(
     } else {
         quote!(let __slots = &__matched.into_slots();)
     };
-    let impl_ = quote! {
+    quote! {
         impl ::hpy::__private::KeywordsMethod for #marker {
             const DESC: ::hpy::__private::FunctionDescription =
                 ::hpy::__private::FunctionDescription {
@@ -216,25 +254,10 @@ pub fn callable(
                 #bind_slots
                 let _ = (&__slots, __self);
                 #(#extracts)*
-                #setup
-                #call
+                #body
             }
         }
-    };
-    let all_positional_only = plan.positional_only == n && !varkw;
-    let convention = if keywords || !all_positional_only {
-        Convention::Keywords
-    } else if n == 1 && plan.required_positional == 1 && !varargs {
-        Convention::One
-    } else {
-        Convention::Positional
-    };
-    Ok(Generated {
-        impl_,
-        convention,
-        c_name,
-        c_doc,
-    })
+    }
 }
 
 /// `(a, b)` as a method's text signature, `($self, a, b)`: CPython's `inspect` then shows `self`
