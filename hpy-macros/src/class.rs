@@ -303,6 +303,34 @@ fn class_ref(ident: &syn::Ident, vis: &syn::Visibility, export: &syn::Ident) -> 
     }
 }
 
+/// The class's `ClassSpec` expression.
+fn class_spec(
+    opts: &ClassOptions,
+    c_name: &proc_macro2::Literal,
+    c_doc: &TokenStream,
+    field_offsets: &[TokenStream],
+) -> TokenStream {
+    let shape = match opts.extends.as_ref().map(|i| i.to_string()) {
+        None => quote!(Object),
+        Some(s) if s == "float" => quote!(Float),
+        Some(_) => quote!(List),
+    };
+    let (subclass, generic_new, unsendable, generic) =
+        (opts.subclass, opts.default, opts.unsendable, opts.generic);
+    quote! {
+        ::hpy::__private::ClassSpec {
+            name: #c_name,
+            doc: #c_doc,
+            shape: ::hpy::BuiltinShape::#shape,
+            subclass: #subclass,
+            field_offsets: &[#(#field_offsets),*],
+            generic_new: #generic_new,
+            unsendable: #unsendable,
+            generic: #generic,
+        }
+    }
+}
+
 pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let opts = parse_options(attr)?;
     let mut s: ItemStruct = syn::parse2(item)?;
@@ -327,13 +355,6 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         .unwrap_or_else(|| ident.to_string());
     let c_name = c_string(&py_name, ident.span())?;
     let c_doc = optional_doc(&doc_pieces(&s.attrs));
-    let shape = match opts.extends.as_ref().map(|i| i.to_string()) {
-        None => quote!(Object),
-        Some(s) if s == "float" => quote!(Float),
-        Some(_) => quote!(List),
-    };
-    let (subclass, generic_new, unsendable, generic) =
-        (opts.subclass, opts.default, opts.unsendable, opts.generic);
     let lazy_default = if opts.default || opts.extends.is_some() {
         quote_spanned!(ident.span()=> ::core::option::Option::Some(<Self as ::core::default::Default>::default()))
     } else {
@@ -356,6 +377,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
         ..
     } = members;
     let n_members = member_defs.len();
+    let spec = class_spec(&opts, &c_name, &c_doc, &field_offsets);
     Ok(quote! {
         #s
         #checks
@@ -369,16 +391,7 @@ pub fn expand_class(attr: TokenStream, item: TokenStream) -> syn::Result<TokenSt
 
         // SAFETY: the offsets are those of every `Field` member, and `export` is the class's own.
         unsafe impl ::hpy::HPyClass for #ident {
-            const SPEC: ::hpy::__private::ClassSpec = ::hpy::__private::ClassSpec {
-                name: #c_name,
-                doc: #c_doc,
-                shape: ::hpy::BuiltinShape::#shape,
-                subclass: #subclass,
-                field_offsets: &[#(#field_offsets),*],
-                generic_new: #generic_new,
-                unsendable: #unsendable,
-                generic: #generic,
-            };
+            const SPEC: ::hpy::__private::ClassSpec = #spec;
             fn export() -> &'static ::hpy::ClassExport<Self> {
                 &#export
             }

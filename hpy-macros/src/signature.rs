@@ -78,113 +78,133 @@ pub struct Checked {
 
 /// Checks the signature's shape as Python does for a `def`; several errors are reported at once.
 pub fn check(sig: Signature) -> syn::Result<Vec<Checked>> {
-    let mut out: Vec<Checked> = Vec::new();
-    let mut errors: Option<syn::Error> = None;
-    let mut error = |span: Span, msg: &str| {
-        let e = syn::Error::new(span, format!("invalid signature: {msg}"));
-        match &mut errors {
-            Some(all) => all.combine(e),
-            None => errors = Some(e),
-        }
-    };
-    let mut seen_slash = false;
-    let mut star_seen = false; // `*` or `*args`
-    let mut bare_star: Option<Span> = None; // a `*` not yet followed by a named parameter
-    let mut seen_varkw = false;
-    let mut seen_default = false;
-    let mut names: Vec<String> = Vec::new();
+    let mut c = Checker::default();
     for item in sig.items {
-        if seen_varkw {
+        if c.seen_varkw {
             let span = match &item {
                 Item::Slash(s) | Item::Star(s) => *s,
                 Item::VarArgs(n) | Item::VarKw(n) | Item::Param(n, _) => n.span(),
             };
-            error(span, "`**kwargs` must be the last parameter");
+            c.error(span, "`**kwargs` must be the last parameter");
             continue;
         }
         match item {
-            Item::Slash(span) => {
-                if seen_slash {
-                    error(span, "`/` may appear only once");
-                } else if star_seen {
-                    error(span, "`/` must come before `*`");
-                } else if out.is_empty() {
-                    error(span, "at least one parameter must come before `/`");
-                }
-                seen_slash = true;
-                for p in out.iter_mut() {
-                    p.kind = Kind::PositionalOnly;
-                }
-            }
-            Item::Star(span) => {
-                if star_seen {
-                    error(span, "only one `*` or `*args` is allowed");
-                    continue;
-                }
-                star_seen = true;
-                bare_star = Some(span);
-            }
-            Item::VarArgs(name) => {
-                if star_seen {
-                    error(name.span(), "only one `*` or `*args` is allowed");
-                    continue;
-                }
-                star_seen = true;
-                push_name(&mut names, &name, &mut error);
-                out.push(Checked {
-                    name,
-                    kind: Kind::VarArgs,
-                    default: None,
-                });
-            }
+            Item::Slash(span) => c.slash(span),
+            Item::Star(span) => c.star(span),
+            Item::VarArgs(name) => c.varargs(name),
             Item::VarKw(name) => {
-                seen_varkw = true;
-                push_name(&mut names, &name, &mut error);
-                out.push(Checked {
-                    name,
-                    kind: Kind::VarKw,
-                    default: None,
-                });
+                c.seen_varkw = true;
+                c.push(name, Kind::VarKw, None);
             }
-            Item::Param(name, default) => {
-                push_name(&mut names, &name, &mut error);
-                bare_star = None;
-                let kind = if star_seen {
-                    Kind::KeywordOnly
-                } else {
-                    if default.is_some() {
-                        seen_default = true;
-                    } else if seen_default {
-                        error(
-                            name.span(),
-                            "a parameter without a default follows a parameter with a default",
-                        );
-                    }
-                    Kind::PositionalOrKeyword
-                };
-                out.push(Checked {
-                    name,
-                    kind,
-                    default,
-                });
-            }
+            Item::Param(name, default) => c.param(name, default),
         }
     }
-    if let Some(span) = bare_star {
-        error(span, "named parameters must follow a bare `*`");
+    if let Some(span) = c.bare_star {
+        c.error(span, "named parameters must follow a bare `*`");
     }
-    match errors {
+    match c.errors {
         Some(e) => Err(e),
-        None => Ok(out),
+        None => Ok(c.out),
     }
 }
 
-fn push_name(names: &mut Vec<String>, name: &Ident, error: &mut impl FnMut(Span, &str)) {
-    let s = name.to_string();
-    if names.contains(&s) {
-        error(name.span(), &format!("duplicate parameter `{s}`"));
+/// What `check` has read of a signature so far.
+#[derive(Default)]
+struct Checker {
+    out: Vec<Checked>,
+    errors: Option<syn::Error>,
+    seen_slash: bool,
+    /// `*` or `*args`.
+    star_seen: bool,
+    /// A `*` not yet followed by a named parameter.
+    bare_star: Option<Span>,
+    seen_varkw: bool,
+    seen_default: bool,
+    names: Vec<String>,
+}
+
+impl Checker {
+    fn error(&mut self, span: Span, msg: &str) {
+        let e = syn::Error::new(span, format!("invalid signature: {msg}"));
+        match &mut self.errors {
+            Some(all) => all.combine(e),
+            None => self.errors = Some(e),
+        }
     }
-    names.push(s);
+
+    /// Records the name `name` (a duplicate is an error).
+    fn name(&mut self, name: &Ident) {
+        let s = name.to_string();
+        if self.names.contains(&s) {
+            self.error(name.span(), &format!("duplicate parameter `{s}`"));
+        }
+        self.names.push(s);
+    }
+
+    /// Adds the parameter `name`.
+    fn push(&mut self, name: Ident, kind: Kind, default: Option<Expr>) {
+        self.name(&name);
+        self.out.push(Checked {
+            name,
+            kind,
+            default,
+        });
+    }
+
+    fn slash(&mut self, span: Span) {
+        if self.seen_slash {
+            self.error(span, "`/` may appear only once");
+        } else if self.star_seen {
+            self.error(span, "`/` must come before `*`");
+        } else if self.out.is_empty() {
+            self.error(span, "at least one parameter must come before `/`");
+        }
+        self.seen_slash = true;
+        for p in self.out.iter_mut() {
+            p.kind = Kind::PositionalOnly;
+        }
+    }
+
+    fn star(&mut self, span: Span) {
+        if self.star_seen {
+            self.error(span, "only one `*` or `*args` is allowed");
+            return;
+        }
+        self.star_seen = true;
+        self.bare_star = Some(span);
+    }
+
+    fn varargs(&mut self, name: Ident) {
+        if self.star_seen {
+            self.error(name.span(), "only one `*` or `*args` is allowed");
+            return;
+        }
+        self.star_seen = true;
+        self.push(name, Kind::VarArgs, None);
+    }
+
+    fn param(&mut self, name: Ident, default: Option<Expr>) {
+        self.name(&name);
+        self.bare_star = None;
+        let kind = if self.star_seen {
+            Kind::KeywordOnly
+        } else {
+            if default.is_some() {
+                self.seen_default = true;
+            } else if self.seen_default {
+                self.error(
+                    name.span(),
+                    "a parameter without a default follows a parameter with a default",
+                );
+            }
+            Kind::PositionalOrKeyword
+        };
+        self.out.push(Checked {
+            name,
+            kind,
+            default,
+        });
+    }
 }
 
 /// How a default is shown in `__text_signature__`: Python literals as Python writes them,

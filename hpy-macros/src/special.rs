@@ -182,7 +182,6 @@ impl Gen<'_> {
 
 /// The special methods.
 pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn], sequence: bool) -> syn::Result<()> {
-    let find = |n: &str| fns.iter().find(|f| f.sig.ident == n);
     for f in fns {
         let name = f.sig.ident.to_string();
         if !is_slot(&name) {
@@ -198,6 +197,14 @@ pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn], sequence: bool) -> sy
             ));
         }
     }
+    instance_slots(gen, fns, sequence)?;
+    operator_slots(gen, fns)?;
+    assignment_slot(gen, fns, sequence)
+}
+
+/// The special methods of the instance alone or with fixed arguments ([`SPECIAL`]).
+fn instance_slots(gen: &mut Gen<'_>, fns: &[ImplItemFn], sequence: bool) -> syn::Result<()> {
+    let find = |n: &str| fns.iter().find(|f| f.sig.ident == n);
     for (n, slot, sig) in SPECIAL {
         let Some(f) = find(n) else { continue };
         let seq = SEQUENCE.iter().find(|s| sequence && s.0 == *n);
@@ -211,8 +218,13 @@ pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn], sequence: bool) -> sy
             gen.def(cfg, quote!(::hpy::__private::slot_def(::hpy::sys::HPySlot_Slot::HPy_sq_length, ::hpy::__private::lenfunc::<#m>())));
         }
     }
-    // The instance may be either operand: an arm per direction, each returning when its
-    // operand is an instance.
+    Ok(())
+}
+
+/// The operators ([`OPERATORS`]): the instance may be either operand, an arm per direction,
+/// each returning when its operand is an instance.
+fn operator_slots(gen: &mut Gen<'_>, fns: &[ImplItemFn]) -> syn::Result<()> {
+    let find = |n: &str| fns.iter().find(|f| f.sig.ident == n);
     for (n, rn, slot, sig) in OPERATORS {
         let (fwd, rev) = (find(n), find(rn));
         let mut arms = Vec::new();
@@ -251,7 +263,13 @@ pub(crate) fn slots(gen: &mut Gen<'_>, fns: &[ImplItemFn], sequence: bool) -> sy
             ));
         }
     }
-    // `__setitem__` and `__delitem__` share `mp_ass_subscript`; each refuses without its method.
+    Ok(())
+}
+
+/// `__setitem__` and `__delitem__`, which share `mp_ass_subscript` (or `sq_ass_item`); each
+/// refuses without its method.
+fn assignment_slot(gen: &mut Gen<'_>, fns: &[ImplItemFn], sequence: bool) -> syn::Result<()> {
+    let find = |n: &str| fns.iter().find(|f| f.sig.ident == n);
     let (set, del) = (find("__setitem__"), find("__delitem__"));
     if set.is_none() && del.is_none() {
         return Ok(());
