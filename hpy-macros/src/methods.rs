@@ -1,5 +1,5 @@
 //! `#[hpy_methods]`: the methods, properties and special methods of an `#[hpy_class]` (the
-//! special methods' table is in `special.rs`).
+//! special methods are generated in `special.rs` from the table in `dunders.rs`).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
