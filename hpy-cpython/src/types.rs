@@ -4,7 +4,7 @@
 //!
 //! * `HPy_tp_destroy` carries (in its `cpy_trampoline`) the type's complete `tp_dealloc`, and
 //!   `HPy_tp_traverse` its `tp_traverse`, with its `tp_clear` in the `impl_` field: both are
-//!   made per class by `__private::slots`, which knows the class's fields.
+//!   made per class by `__private::entry_points`, which knows the class's fields.
 //! * `HPy_tp_call` becomes vectorcall: a pointer slot after the struct (`__vectorcalloffset__`),
 //!   filled on the first call through `tp_call` (`call_slot`) or by `HPySetCallFunction`.
 //! * Built-in bases: `object`, `float` and `list`; the other shapes (`int`, `str`, `tuple`,

@@ -98,7 +98,7 @@ mod class;
 mod eval;
 mod global;
 mod raise;
-mod runtime;
+mod runtime_check;
 mod threads;
 mod tracker;
 mod varargs;

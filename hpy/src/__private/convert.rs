@@ -37,7 +37,7 @@ pub fn attr_this<'ctx, T: HPyClass>(
     h: &Handle<'ctx>,
     name: &str,
 ) -> HPyResult<ManuallyDrop<crate::Obj<'ctx, T>>> {
-    if !crate::runtime::is_cpython() && !crate::Obj::<T>::is_instance(h)? {
+    if !crate::runtime_check::is_cpython() && !crate::Obj::<T>::is_instance(h)? {
         return Err(foreign_self::<T>(h, name));
     }
     // SAFETY: CPython's descriptor has checked `h`, or it was checked just above.

@@ -8,12 +8,14 @@ use crate::{Context, Global, HPyErr, HPyResult, Handle, IntoPython};
 
 mod args;
 mod convert;
+mod entry_points;
 mod kwcache;
-mod slots;
+mod module_globals;
 mod stub;
 pub use convert::*;
-pub use kwcache::{module_globals, KwCache, KW_POOL, SDK_GLOBALS};
-pub use slots::*;
+pub use entry_points::*;
+pub use kwcache::{KwCache, KW_POOL};
+pub use module_globals::{module_globals, SDK_GLOBALS};
 pub use stub::{stub_join, stub_len, NoStubMethods};
 
 pub use crate::class::{ClassSpec, ModuleItem, Property};
@@ -27,7 +29,7 @@ pub use crate::class::{ClassAttr, ClassDefs};
 pub use crate::ffi::def::{StaticCell, StaticDef};
 
 /// Body of the generated `HPyInitGlobalContext_<module>`: keeps the context for the
-/// trampolines (see `ffi::trampoline`).
+/// trampolines (see `ffi::loader_context`).
 ///
 /// # Safety
 ///
@@ -35,14 +37,14 @@ pub use crate::ffi::def::{StaticCell, StaticDef};
 #[cfg(not(feature = "cpython-abi"))]
 pub unsafe fn init_global_context(ctx: *mut sys::HPyContext) {
     // SAFETY: forwarded.
-    if !unsafe { crate::ffi::trampoline::set_context(ctx) } {
-        crate::runtime::second_context_loaded();
+    if !unsafe { crate::ffi::loader_context::set_context(ctx) } {
+        crate::runtime_check::second_context_loaded();
     }
 }
 
 /// For the trampolines of `slots.rs`.
 #[cfg(not(feature = "cpython-abi"))]
-pub(crate) use crate::ffi::trampoline::call_real;
+pub(crate) use crate::ffi::loader_context::call_real;
 
 /// Runs the user's part of a call: catches panics and turns errors into a set exception.
 #[inline(always)]
@@ -334,11 +336,11 @@ pub fn exec_module<'ctx, E: ExecHook>(ctx: Context<'ctx>, module: &Handle<'ctx>)
 pub struct RuntimeCheck;
 impl ExecHook for RuntimeCheck {
     fn exec<'ctx>(ctx: Context<'ctx>, module: &Handle<'ctx>) -> HPyResult<()> {
-        crate::runtime::check_members(ctx, false)?;
-        crate::runtime::refuse_second_context(module)?;
-        crate::runtime::detect(ctx)?;
-        crate::runtime::check_members(ctx, true)?;
-        crate::runtime::refuse_second_interpreter(ctx, module)?;
+        crate::runtime_check::check_members(ctx, false)?;
+        crate::runtime_check::refuse_second_context(module)?;
+        crate::runtime_check::detect(ctx)?;
+        crate::runtime_check::check_members(ctx, true)?;
+        crate::runtime_check::refuse_second_interpreter(ctx, module)?;
         make_panic_error(ctx, module)
     }
 }

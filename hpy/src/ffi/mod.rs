@@ -6,14 +6,14 @@
 //! * one typed `unsafe fn` per context function the crate calls, named after the context member
 //!   (`ffi::ctx_Dup(ctx, h)` calls `HPyContext.ctx_Dup`), generated from the rows of
 //!   `functions.rs`. Members of the context's tail are read where the running runtime keeps them
-//!   (see [`crate::runtime`]);
+//!   (see [`crate::runtime_check`]);
 //! * one function per context constant the crate reads (`ffi::h_None(ctx)`), in `constants.rs`;
 //! * [`check_members`], run when a module is created, which makes sure every one of those
 //!   functions is present in the running runtime's context and otherwise raises `ImportError`
 //!   naming the first that is missing, so that a call through the table never finds a NULL.
 //!
 //! With the feature `cpython-abi`, `cpython/` implements the same functions over CPython's C API
-//! (and `__private::slots` makes trampolines that call the impls directly); nothing above this
+//! (and `__private::entry_points` makes trampolines that call the impls directly); nothing above this
 //! module and the trampolines knows which ABI it is built for.
 
 #[cfg(not(feature = "cpython-abi"))]
@@ -86,9 +86,9 @@ pub(crate) mod def;
 pub(crate) mod extensions;
 #[cfg(not(feature = "cpython-abi"))]
 mod functions;
-pub(crate) mod runtime;
 #[cfg(not(feature = "cpython-abi"))]
-pub(crate) mod trampoline;
+pub(crate) mod loader_context;
+pub(crate) mod runtime;
 
 #[cfg(not(feature = "cpython-abi"))]
 pub(crate) use constants::*;

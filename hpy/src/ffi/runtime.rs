@@ -1,5 +1,5 @@
 //! Facts about the running HPy runtime that differ between runtimes, recorded once per process
-//! when a module is created (`crate::runtime::detect`) and read by the seam and the layers above.
+//! when a module is created (`crate::runtime_check::detect`) and read by the seam and the layers above.
 //!
 //! * **Context layout.** HPy 0.9.0's context ends with members 244 to 262 (`ctx_Capsule_New` ...
 //!   `ctx_CallMethod`). The HPy that PyPy 3.11 vendors (0.9.1.dev61) inserts `h_DictType` in front

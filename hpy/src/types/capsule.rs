@@ -48,7 +48,7 @@ unsafe extern "C" fn drop_trampoline<T: 'static>(capsule: *mut sys::cpy_PyObject
     // SAFETY: the CAPSULE_DESTRUCTOR calling convention passes the capsule object as the
     // argument, and `drop_payload::<T>` has the `HPyFunc_Capsule_Destructor` signature.
     unsafe {
-        crate::ffi::trampoline::call_real(
+        crate::ffi::loader_context::call_real(
             sys::HPyFunc_Signature::HPyFunc_CAPSULE_DESTRUCTOR,
             core::mem::transmute::<
                 unsafe extern "C" fn(*const c_char, *mut c_void, *mut c_void),

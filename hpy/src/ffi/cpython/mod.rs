@@ -8,7 +8,7 @@
 //!   that `Context` keeps its one representation on both ABIs (a zero-size context would have
 //!   changed every signature above the seam for no gain: the optimiser drops the unused argument
 //!   after inlining).
-//! * Trampolines call the impl directly (`__private::slots`); `call_real` is left only for the
+//! * Trampolines call the impl directly (`__private::entry_points`); `call_real` is left only for the
 //!   capsule destructor.
 
 use core::ffi::CStr;
@@ -45,8 +45,8 @@ pub(crate) fn abi_version(_ctx: impl AsContext) -> i32 {
     sys::ABI_VERSION as i32
 }
 
-/// What the universal backend's `trampoline` module provides.
-pub(crate) mod trampoline {
+/// What the universal backend's `loader_context` module provides.
+pub(crate) mod loader_context {
     use core::ffi::{c_char, c_void};
 
     use hpy_cpython::pyo3_ffi as py;
