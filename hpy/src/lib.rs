@@ -97,6 +97,7 @@ mod buffer;
 mod class;
 mod eval;
 mod global;
+pub mod legacy;
 mod raise;
 mod runtime_check;
 mod threads;
@@ -105,6 +106,9 @@ mod varargs;
 
 #[doc(hidden)]
 pub mod __private;
+
+#[cfg(feature = "pyo3")]
+pub mod pyo3;
 
 #[doc = include_str!("coverage.md")]
 pub mod coverage {}

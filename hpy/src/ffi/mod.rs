@@ -86,9 +86,13 @@ pub(crate) mod def;
 pub(crate) mod extensions;
 #[cfg(not(feature = "cpython-abi"))]
 mod functions;
+#[cfg(all(feature = "hybrid", not(feature = "cpython-abi")))]
+mod hybrid;
 #[cfg(not(feature = "cpython-abi"))]
 pub(crate) mod loader_context;
 pub(crate) mod runtime;
+#[cfg(all(feature = "hybrid", not(feature = "cpython-abi")))]
+pub(crate) use hybrid::{as_pyobject, from_pyobject};
 
 #[cfg(not(feature = "cpython-abi"))]
 pub(crate) use constants::*;

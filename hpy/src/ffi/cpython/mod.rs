@@ -93,3 +93,34 @@ pub(crate) mod loader_context {
 pub(crate) fn name_of(s: &CStr) -> &str {
     s.to_str().unwrap_or("?")
 }
+
+/// `HPy_AsPyObject` of the CPython ABI: the handle is the object; a new reference to it.
+///
+/// # Safety
+///
+/// `h` is an open handle (a live object); the GIL is held.
+#[inline(always)]
+pub(crate) unsafe fn as_pyobject(
+    _ctx: impl AsContext,
+    h: sys::HPy,
+) -> *mut crate::legacy::PyObject {
+    let obj = hpy_cpython::o(h);
+    // SAFETY: a live object (caller's contract).
+    unsafe { hpy_cpython::pyo3_ffi::Py_INCREF(obj) };
+    obj
+}
+
+/// `HPy_FromPyObject` of the CPython ABI: a new reference, which is the handle.
+///
+/// # Safety
+///
+/// `obj` is a live object; the GIL is held.
+#[inline(always)]
+pub(crate) unsafe fn from_pyobject(
+    _ctx: impl AsContext,
+    obj: *mut crate::legacy::PyObject,
+) -> sys::HPy {
+    // SAFETY: a live object (caller's contract).
+    unsafe { hpy_cpython::pyo3_ffi::Py_INCREF(obj) };
+    h(obj)
+}
