@@ -42,6 +42,10 @@ pub enum Abi {
     Universal,
     /// An ordinary CPython extension for one CPython version: `<module>.cpython-3XY-<platform>.so`.
     Cpython,
+    /// HPy's hybrid ABI: a universal module that also uses the C API of the one interpreter it
+    /// is built for (CPython or PyPy), `<module>.hpy0-<tag>.so` (`cp311`, `pypy311-pp73`) plus
+    /// its loader; `cargo hpy build` only (not packaged as a wheel yet).
+    Hybrid,
 }
 
 /// The interpreter a CPython-ABI module is built for.
@@ -120,6 +124,47 @@ impl Interpreter {
     /// Asks `python` (or `PYO3_PYTHON`, else `python3`) for its extension suffix; refuses an
     /// interpreter that is not CPython.
     pub fn find(python: Option<&Path>) -> Result<Self> {
+        let (implementation, found) = Self::query(python)?;
+        if implementation != "cpython" {
+            bail!(
+                "{} is {implementation}, not CPython: CPython extensions (--abi cpython, or a \
+                 crate built on PyO3 or pyo3-ffi) are built for CPython; other interpreters load \
+                 the universal build",
+                found.python.display()
+            );
+        }
+        Ok(found)
+    }
+
+    /// The interpreters of a hybrid build (`--python`, else `PYO3_PYTHON`, else `python3`):
+    /// CPython or PyPy, whose C API (`cpyext` on PyPy) the module's legacy half uses.
+    pub fn find_all_hybrid(pythons: &[PathBuf]) -> Result<Vec<Self>> {
+        let one = |p: Option<&Path>| -> Result<Self> {
+            let (implementation, found) = Self::query(p)?;
+            if implementation != "cpython" && implementation != "pypy" {
+                bail!(
+                    "{} is {implementation}: the hybrid ABI is built for CPython or PyPy",
+                    found.python.display()
+                );
+            }
+            Ok(found)
+        };
+        if pythons.is_empty() {
+            return Ok(vec![one(None)?]);
+        }
+        pythons.iter().map(|p| one(Some(p))).collect()
+    }
+
+    /// The file name suffix of a hybrid-ABI module for this interpreter, as HPy 0.9.0's
+    /// `hpy.devel` names it: `.hpy0-<tag>.<ext>`, the tag being the interpreter part of
+    /// `EXT_SUFFIX` (`.cpython-311-x86_64-linux-gnu.so` gives `.hpy0-cp311.so`,
+    /// `.pypy311-pp73-x86_64-linux-gnu.so` gives `.hpy0-pypy311-pp73.so`).
+    pub fn hybrid_suffix(&self) -> String {
+        hybrid_suffix(&self.ext_suffix)
+    }
+
+    /// The interpreter's implementation name and what it says about itself.
+    fn query(python: Option<&Path>) -> Result<(String, Self)> {
         let python = match python {
             Some(p) => p.to_path_buf(),
             None => std::env::var_os("PYO3_PYTHON")
@@ -163,23 +208,42 @@ impl Interpreter {
             .split_once('.')
             .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
             .with_context(|| format!("unexpected version from {}: {version}", python.display()))?;
-        if *implementation != "cpython" {
-            bail!(
-                "{} is {implementation}, not CPython: CPython extensions (--abi cpython, or a \
-                 crate built on PyO3 or pyo3-ffi) are built for CPython; other interpreters load \
-                 the universal build",
-                python.display()
-            );
-        }
-        Ok(Interpreter {
-            python,
-            version,
-            ext_suffix: ext_suffix.to_string(),
-            cache_tag: cache_tag.to_string(),
-            python_tag: python_tag.to_string(),
-            abi_tag: abi_tag.to_string(),
-        })
+        Ok((
+            implementation.to_string(),
+            Interpreter {
+                python,
+                version,
+                ext_suffix: ext_suffix.to_string(),
+                cache_tag: cache_tag.to_string(),
+                python_tag: python_tag.to_string(),
+                abi_tag: abi_tag.to_string(),
+            },
+        ))
     }
+}
+
+/// `.hpy0-<tag>.<ext>` for an interpreter's `EXT_SUFFIX` (see [`Interpreter::hybrid_suffix`]):
+/// the tag keeps the parts of the suffix's middle that name the interpreter (two for CPython's
+/// `cpython-311` and PyPy's `pypy311-pp73`, one for Windows' `cp311`), with `cpython-` written
+/// `cp`, as `hpy.devel.abitag` does.
+pub fn hybrid_suffix(ext_suffix: &str) -> String {
+    let mut parts = ext_suffix.trim_start_matches('.').split('.');
+    let soabi = parts.next().unwrap_or_default();
+    let ext = parts.last().unwrap_or(std::env::consts::DLL_EXTENSION);
+    let pieces: Vec<&str> = soabi.split('-').collect();
+    let n = if pieces[0].starts_with("cpython") || pieces[0].starts_with("pypy") {
+        2
+    } else if pieces[0].starts_with("graalpy") {
+        3
+    } else if pieces[0].starts_with("cp") {
+        1
+    } else {
+        pieces.len()
+    };
+    let tag = pieces[..n.min(pieces.len())]
+        .join("-")
+        .replace("cpython-", "cp");
+    format!(".hpy0-{tag}.{ext}")
 }
 
 /// Where `--find-interpreter` looks, and which interpreters it keeps.
@@ -309,6 +373,20 @@ fn discover_in(dirs: &[PathBuf], discovery: &Discovery<'_>) -> Vec<Interpreter> 
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hybrid_suffix_follows_hpy_devel() {
+        for (ext_suffix, want) in [
+            (".cpython-311-x86_64-linux-gnu.so", ".hpy0-cp311.so"),
+            (".cpython-315-x86_64-linux-gnu.so", ".hpy0-cp315.so"),
+            (".cpython-313t-x86_64-linux-gnu.so", ".hpy0-cp313t.so"),
+            (".pypy311-pp73-x86_64-linux-gnu.so", ".hpy0-pypy311-pp73.so"),
+            (".cpython-312-darwin.so", ".hpy0-cp312.so"),
+            (".cp311-win_amd64.pyd", ".hpy0-cp311.pyd"),
+        ] {
+            assert_eq!(hybrid_suffix(ext_suffix), want, "{ext_suffix}");
+        }
+    }
 
     /// A fake interpreter: a shell script answering `Interpreter::find`'s question.
     fn fake(dir: &Path, name: &str, implementation: &str, version: (u32, u32), abi: &str) {

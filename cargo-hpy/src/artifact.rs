@@ -77,10 +77,14 @@ pub struct Installed {
 /// Copies the library to `<out>/<module>.hpy0.so` and writes `<out>/<module>.py` and, from the
 /// description in the library, `<out>/<module>.pyi`.
 pub fn install(lib: &Path, module: &str, out: &Path) -> Result<Installed> {
-    let so_name = so_name(module);
-    let so = copy_library(lib, out, &so_name)?;
+    install_named(lib, module, &so_name(module), out)
+}
+
+/// [`install`] with the library named `so_name` (a hybrid module's `<module>.hpy0-<tag>.so`).
+pub fn install_named(lib: &Path, module: &str, so_name: &str, out: &Path) -> Result<Installed> {
+    let so = copy_library(lib, out, so_name)?;
     let py = out.join(format!("{module}.py"));
-    std::fs::write(&py, crate::loader::stub(module, &so_name))
+    std::fs::write(&py, crate::loader::stub(module, so_name))
         .with_context(|| format!("writing {}", py.display()))?;
     let pyi = write_type_stub(lib, module, out)?;
     Ok(Installed {

@@ -77,8 +77,10 @@ pub struct BuildArgs {
     #[arg(short = 'F', long)]
     features: Vec<String>,
     /// The ABI to build an HPy crate for: `universal` (HPy's, `<module>.hpy0.so`, one wheel for
-    /// every interpreter) or `cpython` (an ordinary CPython extension for each interpreter
-    /// `--python` names, `<module>.cpython-3XY-<platform>.so`). Default: `abi` of
+    /// every interpreter), `cpython` (an ordinary CPython extension for each interpreter
+    /// `--python` names, `<module>.cpython-3XY-<platform>.so`) or `hybrid` (HPy's hybrid ABI:
+    /// HPy plus the C API of each interpreter `--python` names, CPython or PyPy,
+    /// `<module>.hpy0-<tag>.so` and its loader; `build` only). Default: `abi` of
     /// `[tool.hpy-rs]` in the crate's `pyproject.toml` for `wheel` and `develop`, else
     /// `universal`.
     #[arg(long, value_enum)]
@@ -359,6 +361,8 @@ pub struct Build<'a> {
     pub target_dir: Option<PathBuf>,
     /// Whether to build with `hpy/cpython-abi`.
     pub hpy_feature: bool,
+    /// Whether to build with `hpy/hybrid` (HPy's hybrid ABI).
+    pub hybrid: bool,
     /// The linker, with `--zig`.
     pub linker: Option<&'a zig::Linker>,
 }
@@ -382,6 +386,7 @@ impl<'a> Build<'a> {
             interpreter: Some(interpreter),
             target_dir: Some(target_dir),
             hpy_feature,
+            hybrid: false,
             linker,
         }
     }
@@ -425,13 +430,16 @@ fn build_libraries_for(
     packages: &[&Package],
     build: &Build<'_>,
 ) -> Result<Vec<PathBuf>> {
-    if build.interpreter.is_none() {
+    if build.interpreter.is_none() || build.hybrid {
         refuse_cpython_abi_feature(&args.features)?;
     }
     let mut cmd = cargo();
     cmd.args(["build", "--lib", "--message-format=json-render-diagnostics"]);
     if build.hpy_feature {
         cmd.args(["--features", "hpy/cpython-abi"]);
+    }
+    if build.hybrid {
+        cmd.args(["--features", "hpy/hybrid"]);
     }
     if let Some(dir) = &build.target_dir {
         cmd.arg("--target-dir").arg(dir);
@@ -546,6 +554,9 @@ fn build(args: BuildArgs) -> Result<()> {
         }
         return Ok(());
     }
+    if args.abi_or_universal() == abi::Abi::Hybrid {
+        return build_hybrid(&args, &meta, &packages, profile);
+    }
     create_out_dir(&out_dir)?;
     let linker = args.linker(target_directory, &[])?;
     let universal = Build::universal(target_directory, linker.as_ref());
@@ -553,6 +564,50 @@ fn build(args: BuildArgs) -> Result<()> {
         let module = artifact::module_name(&lib)?;
         let installed = artifact::install(&lib, &module, &out_dir)?;
         eprintln!("    Wrote {}", wrote(&installed));
+    }
+    Ok(())
+}
+
+/// `cargo hpy build --abi hybrid`: for each interpreter (`--python`, else `PYO3_PYTHON`, else
+/// `python3`; CPython or PyPy), a build with `hpy/hybrid` against its C API, in a target
+/// directory of its own (`<target dir>/hpy-hybrid/<cache tag>`), installed as
+/// `<module>.hpy0-<tag>.so` plus the loader stub `<module>.py` in
+/// `<target dir>/hpy/hybrid/<profile>` (or `--out`).
+fn build_hybrid(
+    args: &BuildArgs,
+    meta: &Metadata,
+    packages: &[&Package],
+    profile: &str,
+) -> Result<()> {
+    if args.zig {
+        bail!("--zig is not supported with --abi hybrid yet");
+    }
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        meta.target_directory
+            .join("hpy")
+            .join("hybrid")
+            .join(profile)
+            .into_std_path_buf()
+    });
+    create_out_dir(&out_dir)?;
+    let target_directory = meta.target_directory.as_std_path();
+    for interpreter in &abi::Interpreter::find_all_hybrid(&args.python)? {
+        let build = Build {
+            interpreter: Some(interpreter),
+            target_dir: Some(
+                target_directory
+                    .join("hpy-hybrid")
+                    .join(&interpreter.cache_tag),
+            ),
+            hybrid: true,
+            ..Build::default()
+        };
+        for lib in build_libraries_for(args, packages, &build)? {
+            let module = artifact::module_name(&lib)?;
+            let so_name = format!("{module}{}", interpreter.hybrid_suffix());
+            let installed = artifact::install_named(&lib, &module, &so_name, &out_dir)?;
+            eprintln!("    Wrote {}", wrote(&installed));
+        }
     }
     Ok(())
 }

@@ -78,6 +78,10 @@ pub fn build(args: &BuildArgs, editable: bool) -> Result<(Vec<PathBuf>, Project)
     let wheel = Wheel::new(args, &meta, package, &project, editable)?;
     let wheels = match abi {
         Abi::Universal => vec![wheel.universal(wheel.linker(&[])?.as_ref())?],
+        Abi::Hybrid => anyhow::bail!(
+            "--abi hybrid builds modules (`cargo hpy build --abi hybrid`) but does not package \
+             them as wheels yet: a hybrid module is tied to one interpreter"
+        ),
         Abi::Cpython => {
             let interpreters = wheel.interpreters(args.find_interpreter)?;
             let linker = wheel.linker(&interpreters)?;
