@@ -126,6 +126,7 @@ pub(crate) const METHODS: &[&str] = &[
     "__get__",
     "__set__",
     "__delete__",
+    "__set_name__",
     "__reduce__",
     "__reduce_ex__",
     "__getstate__",

@@ -79,6 +79,8 @@ def test_descriptor(apimod):
     class Holder:
         d = apimod.Managed()
 
+    assert Holder.__dict__["d"].attr_name == "Holder.d"  # __set_name__ ran
+    assert apimod.Managed().attr_name is None
     assert Holder.d == "from the class"
     h = Holder()
     assert h.d == "from a Holder"

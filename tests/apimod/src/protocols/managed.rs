@@ -1,4 +1,5 @@
-//! `Managed`: a context manager (`__enter__`/`__exit__`) and a descriptor (`__get__`/`__set__`).
+//! `Managed`: a context manager (`__enter__`/`__exit__`) and a descriptor (`__get__`/`__set__`,
+//! `__set_name__`).
 
 use hpy::prelude::*;
 
@@ -13,6 +14,9 @@ pub struct Managed {
     last_exc: Option<String>,
     #[hpy(get)]
     stored: i64,
+    /// The attribute name `__set_name__` was given (`None` outside a class body).
+    #[hpy(get)]
+    attr_name: Option<String>,
 }
 
 #[hpy_methods]
@@ -24,6 +28,7 @@ impl Managed {
             exited: 0,
             last_exc: None,
             stored: 0,
+            attr_name: None,
         }
     }
 
@@ -60,5 +65,12 @@ impl Managed {
 
     fn __set__(&mut self, _obj: &Handle<'_>, value: i64) {
         self.stored = value;
+    }
+
+    /// Called by `type` when the class body that holds the descriptor is executed.
+    fn __set_name__(&mut self, owner: &Handle<'_>, name: String) -> HPyResult<()> {
+        let owner: String = owner.get_attr("__name__")?.extract()?;
+        self.attr_name = Some(format!("{owner}.{name}"));
+        Ok(())
     }
 }
