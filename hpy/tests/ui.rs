@@ -5,4 +5,7 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/*.rs");
+    // What only a universal build refuses (the CPython ABI has `PyObject*`s).
+    #[cfg(not(any(feature = "cpython-abi", feature = "hybrid")))]
+    t.compile_fail("tests/ui/universal/*.rs");
 }
