@@ -6,6 +6,9 @@ that the crate root re-exports from B (`pub use b::{Item, ...}` in lib.rs, used 
 or `use crate::{Item, ...}`). The only cycle allowed is among the core trio (context, handle,
 err). Prints the dependencies of each module and every forbidden cycle; exits 1 if there is one.
 
+The crate root (`lib.rs`, or `main.rs` for a binary such as cargo-hpy) is not a module of the
+graph: every module may use what it declares.
+
 Usage: python scripts/module-cycles.py [CRATE_SRC_DIR]   (default: hpy/src)
 """
 
@@ -19,7 +22,7 @@ ALLOWED = {"context", "handle", "err"}
 def modules(src):
     mods = {}
     for p in sorted(src.iterdir()):
-        if p.name in ("lib.rs",) or p.name.startswith("."):
+        if p.name in ("lib.rs", "main.rs") or p.name.startswith("."):
             continue
         if p.is_dir():
             mods[p.name] = sorted(p.rglob("*.rs"))
@@ -60,7 +63,8 @@ def uses(text):
 
 def graph(src):
     mods = modules(src)
-    exports = root_exports(src / "lib.rs")
+    root = src / "lib.rs" if (src / "lib.rs").exists() else src / "main.rs"
+    exports = root_exports(root)
     deps = {}
     for name, files in mods.items():
         found = set()

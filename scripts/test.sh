@@ -45,9 +45,10 @@ need_libclang
 say "hpy-sys bindings up to date (cargo xtask bindings --check)"
 cargo xtask bindings --check --hpy-python "$VENV_PYTHON" --pypy-python "$PYPY"
 
-say "hpy/src's and hpy-macros/src's modules depend on each other one way (scripts/module-cycles.py)"
+say "the modules of hpy/src, hpy-macros/src and cargo-hpy/src depend on each other one way (scripts/module-cycles.py)"
 "$VENV_PYTHON" "$ROOT/scripts/module-cycles.py" "$ROOT/hpy/src" >/dev/null
 "$VENV_PYTHON" "$ROOT/scripts/module-cycles.py" "$ROOT/hpy-macros/src" >/dev/null
+"$VENV_PYTHON" "$ROOT/scripts/module-cycles.py" "$ROOT/cargo-hpy/src" >/dev/null
 
 say "links in README.md, ARCHITECTURE.md, CHANGELOG.md and docs/ (scripts/check-links.py)"
 "$VENV_PYTHON" "$ROOT/scripts/check-links.py"

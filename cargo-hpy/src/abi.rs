@@ -229,7 +229,7 @@ impl Interpreter {
 pub fn hybrid_suffix(ext_suffix: &str) -> String {
     let mut parts = ext_suffix.trim_start_matches('.').split('.');
     let soabi = parts.next().unwrap_or_default();
-    let ext = parts.last().unwrap_or(std::env::consts::DLL_EXTENSION);
+    let ext = parts.next_back().unwrap_or(std::env::consts::DLL_EXTENSION);
     let pieces: Vec<&str> = soabi.split('-').collect();
     let n = if pieces[0].starts_with("cpython") || pieces[0].starts_with("pypy") {
         2

@@ -95,16 +95,6 @@ pub fn abi_setting(crate_dir: &Path) -> Result<Option<crate::abi::Abi>> {
 }
 
 impl PythonSource {
-    /// Adds the files under the source folder to a wheel (see [`PythonSource::files`]).
-    pub fn add_files(&self, writer: &mut crate::wheel::WheelWriter, module: &str) -> Result<()> {
-        for (name, file) in self.files(module)? {
-            let data =
-                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            writer.add(&name, &data, false)?;
-        }
-        Ok(())
-    }
-
     /// The files under the source folder (path in the wheel, path on disk), sorted, without
     /// bytecode caches and without the module's own build output (left there by `develop`: the
     /// loader, the type stub, and any library `<module>.*.so`, universal or for a CPython).

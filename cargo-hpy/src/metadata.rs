@@ -11,7 +11,7 @@ use pep440_rs::Version;
 use pep508_rs::{PackageName, Requirement};
 use pyproject_toml::{License, PyProjectToml, ReadMe};
 
-use crate::Kind;
+use crate::workspace::Kind;
 
 /// The requirement every universal wheel carries: an HPy runtime on CPython, this project's
 /// `hpy-rs-runtime` (a wheel per CPython version, so no C compiler is needed). PyPy has HPy built

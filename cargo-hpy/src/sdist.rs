@@ -55,7 +55,7 @@ fn workspace_of(dir: &Path) -> Result<Option<(PathBuf, Table)>> {
 /// The files `cargo package` would ship for the crate in `dir`, relative to it, without the
 /// files it generates.
 fn package_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let out = crate::cargo()
+    let out = crate::workspace::cargo()
         .args(["package", "--list", "--allow-dirty", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .output()
@@ -280,10 +280,13 @@ fn mode_of(path: &Path) -> Result<u32> {
 
 /// Writes the sdist and returns its path.
 pub fn sdist(args: &SdistArgs) -> Result<PathBuf> {
-    let meta = crate::metadata(args.manifest_path.as_deref())?;
+    let meta = crate::workspace::metadata(args.manifest_path.as_deref())?;
     let requested: Vec<String> = args.package.iter().cloned().collect();
-    let package = crate::one_package(&meta, &requested, args.manifest_path.as_deref())?;
-    let project = Project::read(package, crate::kind(package).unwrap_or(crate::Kind::Hpy))?;
+    let package = crate::workspace::one_package(&meta, &requested, args.manifest_path.as_deref())?;
+    let project = Project::read(
+        package,
+        crate::workspace::kind(package).unwrap_or(crate::workspace::Kind::Hpy),
+    )?;
     let out_dir = args
         .out
         .clone()

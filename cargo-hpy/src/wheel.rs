@@ -34,7 +34,8 @@ use zip::{CompressionMethod, ZipWriter};
 
 use crate::abi::{Abi, Discovery, Interpreter};
 use crate::metadata::Project;
-use crate::{artifact, layout, loader, platform, pyi, zig, Build, BuildArgs, Kind};
+use crate::workspace::{Build, Kind};
+use crate::{artifact, layout, loader, platform, pyi, zig, BuildArgs};
 
 /// Builds the wheels of one crate and returns their paths and the project's metadata: for an
 /// HPy crate one universal wheel, or with the CPython ABI one per interpreter; for a CPython
@@ -44,9 +45,10 @@ use crate::{artifact, layout, loader, platform, pyi, zig, Build, BuildArgs, Kind
 /// (PEP 660) holds a `.pth` naming the folder where the module is built
 /// (`<target dir>/hpy/editable/<name>`, or the project's Python package) instead of the module.
 pub fn build(args: &BuildArgs, editable: bool) -> Result<(Vec<PathBuf>, Project)> {
-    let meta = crate::metadata(args.manifest_path.as_deref())?;
-    let package = crate::one_package(&meta, &args.packages, args.manifest_path.as_deref())?;
-    let kind = crate::kind(package).unwrap_or(Kind::Hpy);
+    let meta = crate::workspace::metadata(args.manifest_path.as_deref())?;
+    let package =
+        crate::workspace::one_package(&meta, &args.packages, args.manifest_path.as_deref())?;
+    let kind = crate::workspace::kind(package).unwrap_or(Kind::Hpy);
     let project = Project::read(package, kind)?;
     let abi = match (kind, args.abi) {
         (Kind::Cpython, _) => Abi::Cpython,
@@ -99,9 +101,10 @@ pub fn build(args: &BuildArgs, editable: bool) -> Result<(Vec<PathBuf>, Project)
 /// CPythons are those of `--python`, else (or with `--find-interpreter`, besides them) every
 /// one found.
 pub fn release_set(args: &BuildArgs) -> Result<Vec<PathBuf>> {
-    let meta = crate::metadata(args.manifest_path.as_deref())?;
-    let package = crate::one_package(&meta, &args.packages, args.manifest_path.as_deref())?;
-    let kind = crate::kind(package).unwrap_or(Kind::Hpy);
+    let meta = crate::workspace::metadata(args.manifest_path.as_deref())?;
+    let package =
+        crate::workspace::one_package(&meta, &args.packages, args.manifest_path.as_deref())?;
+    let kind = crate::workspace::kind(package).unwrap_or(Kind::Hpy);
     let project = Project::read(package, kind)?;
     let wheel = Wheel::new(args, &meta, package, &project, false)?;
     let interpreters = wheel.interpreters(args.find_interpreter || args.python.is_empty())?;
@@ -157,7 +160,7 @@ impl<'a> Wheel<'a> {
             meta,
             package,
             project,
-            kind: crate::kind(package).unwrap_or(Kind::Hpy),
+            kind: crate::workspace::kind(package).unwrap_or(Kind::Hpy),
             out_dir,
             editable,
         })
@@ -200,7 +203,7 @@ impl<'a> Wheel<'a> {
                     .join("editable")
                     .join(self.project.escaped_name())
                     .into_std_path_buf();
-                crate::create_out_dir(&dir)?;
+                crate::workspace::create_out_dir(&dir)?;
                 let abs = std::fs::canonicalize(&dir)?;
                 (abs.clone(), abs)
             }
@@ -226,7 +229,7 @@ impl<'a> Wheel<'a> {
     fn universal(&self, linker: Option<&zig::Linker>) -> Result<PathBuf> {
         let build = Build::universal(self.target_directory(), linker);
         let lib = one_library(
-            crate::build_libraries_for(self.args, &[self.package], &build)?,
+            crate::workspace::build_libraries_for(self.args, &[self.package], &build)?,
             self.package,
         )?;
         let module = artifact::module_name(&lib)?;
@@ -314,7 +317,7 @@ impl<'a> Wheel<'a> {
         Interpreter::select(
             &self.args.python,
             find.then(|| Discovery {
-                target_directories: crate::target_directories(self.meta),
+                target_directories: crate::workspace::target_directories(self.meta),
                 requires_python: requires_python.as_ref(),
                 minimum: (self.kind == Kind::Hpy).then_some(crate::abi::CPYTHON_ABI_MINIMUM),
             }),
@@ -329,7 +332,7 @@ impl<'a> Wheel<'a> {
         let hpy = self.kind == Kind::Hpy;
         let build = Build::cpython(interpreter, self.target_directory(), hpy, linker);
         let lib = one_library(
-            crate::build_libraries_for(self.args, &[self.package], &build)?,
+            crate::workspace::build_libraries_for(self.args, &[self.package], &build)?,
             self.package,
         )?;
         let module = artifact::module_name_with(&lib, "PyInit_")?;
@@ -486,6 +489,18 @@ impl WheelWriter {
         self.zip.write_all(record.as_bytes())?;
         self.zip.finish().context("finishing the wheel")?;
         Ok(self.path)
+    }
+}
+
+impl layout::PythonSource {
+    /// Adds the files under the source folder to a wheel (see [`layout::PythonSource::files`]).
+    pub fn add_files(&self, writer: &mut WheelWriter, module: &str) -> Result<()> {
+        for (name, file) in self.files(module)? {
+            let data =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            writer.add(&name, &data, false)?;
+        }
+        Ok(())
     }
 }
 
