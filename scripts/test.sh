@@ -31,7 +31,9 @@
 #      (scripts/hpy-suite.sh, the universal and hybrid ABIs) and tests/runtime (C modules built
 #      by hpy.devel: HPy's proof-of-concept), each test in a child process of its
 #      own (a crash fails that test only). Failures there do not stop the run before the matrix;
-#      the command fails at its end.
+#      the command fails at its end;
+#   9. the porting example (examples/porting, PyO3 to hpy-rs in four steps) on every interpreter,
+#      PyPy included (scripts/test-porting.sh); failures fail the command at its end.
 # Every module is built with Rust alone: LIBCLANG_PATH names an empty directory and HPY_PYTHON no
 # interpreter (tests/python/test_rust_only_build.py does the same for a release build).
 # PyPy comes from scripts/pypy.sh, or from HPY_RS_PYPY; if neither works the run fails.
@@ -62,6 +64,12 @@ cargo clippy --workspace --all-targets -q -- -D warnings
 say "cargo clippy --features hpy/cpython-abi (the CPython-ABI backend, for CPython 3.11)"
 PYO3_PYTHON="$VENV_PYTHON" CARGO_TARGET_DIR="$ROOT/target/hpy-abi/clippy" \
     cargo clippy --workspace --all-targets --features hpy/cpython-abi -q -- -D warnings
+
+say "cargo fmt and clippy of examples/porting (a workspace of its own; the hybrid ABI, feature hpy/hybrid)"
+cargo fmt --manifest-path "$ROOT/examples/porting/Cargo.toml" --all -- --check
+PYO3_PYTHON="$VENV_PYTHON" CARGO_TARGET_DIR="$ROOT/target/porting/clippy" \
+    cargo clippy --manifest-path "$ROOT/examples/porting/Cargo.toml" --workspace --all-targets \
+    --features hpy/hybrid -q -- -D warnings
 
 say "cargo test"
 cargo test --workspace -q
@@ -194,9 +202,24 @@ for python in "$VENV_PYTHON" "${others[@]}"; do
         --junitxml "$MATRIX/$k-hpy-devel-modules.xml" || runtime_failed+=("tests/runtime on $k")
 done
 
+# The porting example (examples/porting: a PyO3 module ported to hpy-rs in four steps) on every
+# interpreter, PyPy included (step 0 and the PyO3 halves through cpyext): each step built for it
+# and examples/porting/tests run against it, the HPy steps in universal and debug mode (with
+# LeakDetector); one line per step and mode (scripts/test-porting.sh).
+porting_failed=()
+for python in "$VENV_PYTHON" "${others[@]}" "$PYPY_VENV_PYTHON"; do
+    k="$(key "$python")"
+    say "the porting example (examples/porting) on $k"
+    "$ROOT/scripts/test-porting.sh" "$python" || porting_failed+=("$k")
+done
+
 say "the interpreter matrix (also in target/matrix/matrix.md)"
 "$VENV_PYTHON" "$ROOT/scripts/matrix.py" "$MATRIX" | tee "$MATRIX/matrix.md"
 if [ "${#runtime_failed[@]}" -gt 0 ]; then
     echo "error: failures through hpy_rs_runtime: ${runtime_failed[*]} (see above)" >&2
+    exit 1
+fi
+if [ "${#porting_failed[@]}" -gt 0 ]; then
+    echo "error: the porting example failed on ${porting_failed[*]} (see above)" >&2
     exit 1
 fi

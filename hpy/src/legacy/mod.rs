@@ -6,9 +6,9 @@
 //!
 //! * [`Handle::as_pyobject`] (`HPy_AsPyObject`) and [`Context::from_pyobject`]
 //!   (`HPy_FromPyObject`), both giving new references;
-//! * [`MethodDef`], a `PyMethodDef` built safely, and [`add_methods`], which adds a table of them
+//! * `MethodDef`, a `PyMethodDef` built safely, and `add_methods`, which adds a table of them
 //!   to a module from its `#[hpy_exec]` hook (the hybrid ABI's "legacy methods");
-//! * with the feature `pyo3`, [`crate::pyo3`]: PyO3 objects, the `Python` token and PyO3
+//! * with the feature `pyo3`, `hpy::pyo3`: PyO3 objects, the `Python` token and PyO3
 //!   functions and classes in an `#[hpy_module]`.
 //!
 //! In a CPython-ABI build (feature `cpython-abi`) all of it works too: a handle is the
