@@ -12,8 +12,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 pythons=("$@")
 [ "${#pythons[@]}" -gt 0 ] || pythons=("$ROOT/target/venv/bin/python" "$ROOT/target/pypy-venv/bin/python")
 manifest="$ROOT/examples/porting/Cargo.toml"
-cargo build -q --manifest-path "$ROOT/Cargo.toml" -p cargo-hpy
-cargo_hpy="${CARGO_TARGET_DIR:-$ROOT/target}/debug/cargo-hpy"
+# CARGO_HPY names a cargo-hpy binary to use; by default the workspace's is built.
+if [ -n "${CARGO_HPY:-}" ]; then
+    cargo_hpy="$CARGO_HPY"
+else
+    cargo build -q --manifest-path "$ROOT/Cargo.toml" -p cargo-hpy
+    cargo_hpy="${CARGO_TARGET_DIR:-$ROOT/target}/debug/cargo-hpy"
+fi
 out="$ROOT/target/porting/bench"
 CARGO_TARGET_DIR="$ROOT/target/porting" "$cargo_hpy" hpy build --release \
     --manifest-path "$manifest" -p porting-step3 --out "$out/step3" 2>/dev/null

@@ -7,7 +7,8 @@
 #   step 2  half ported                       cargo hpy build --abi hybrid
 #   step 3  all hpy-rs                        cargo hpy build (universal, geometry.hpy0.so)
 # then runs examples/porting/tests against each: step 0 once, steps 1 to 3 in HPy's universal
-# and debug mode (debug: every test inside the runtime's LeakDetector). On CPython the HPy steps
+# and debug mode, and examples/porting/hybrid-api (the hybrid ABI's API: legacy methods of every
+# calling convention, as_pyobject/from_pyobject, hpy::pyo3's errors) in both modes (debug: every test inside the runtime's LeakDetector). On CPython the HPy steps
 # load through hpy_rs_runtime (scripts/build-runtime.sh, HPY_RS_RUNTIME=hpy-rs); on PyPy through
 # its built-in HPy, the PyO3 parts through cpyext. Prints one line per step and mode with its
 # pytest summary (the full output of a failing run follows it) and fails if any run failed.
@@ -31,8 +32,13 @@ cmp -s "$ROOT/examples/porting/step0/src/geometry.rs" "$ROOT/examples/porting/st
     || { echo "error: examples/porting/step1/src/geometry.rs differs from step 0's" >&2; exit 1; }
 
 printf '\033[1m==> %s\033[0m\n' "porting example on $key: building steps 0-3 (target/porting)" >&2
-cargo build -q --manifest-path "$ROOT/Cargo.toml" -p cargo-hpy
-cargo_hpy="${CARGO_TARGET_DIR:-$ROOT/target}/debug/cargo-hpy"
+# CARGO_HPY names a cargo-hpy binary to use; by default the workspace's is built.
+if [ -n "${CARGO_HPY:-}" ]; then
+    cargo_hpy="$CARGO_HPY"
+else
+    cargo build -q --manifest-path "$ROOT/Cargo.toml" -p cargo-hpy
+    cargo_hpy="${CARGO_TARGET_DIR:-$ROOT/target}/debug/cargo-hpy"
+fi
 if [ "$impl" = cpython ]; then
     "$ROOT/scripts/build-runtime.sh" "$python" >/dev/null
     export HPY_RS_RUNTIME=hpy-rs
@@ -41,11 +47,12 @@ PYO3_PYTHON="$python" cargo build -q --manifest-path "$manifest" -p porting-step
     --target-dir "$ROOT/target/porting/pyo3-$key"
 mkdir -p "$work/step0"
 cp "$ROOT/target/porting/pyo3-$key/debug/libgeometry_step0.so" "$work/step0/geometry$ext"
-for step in 1 2; do
+for step in 1 2 hybrid-api; do
+    case "$step" in hybrid-api) package=porting-hybrid-api ;; *) package="porting-step$step"; step="step$step" ;; esac
     CARGO_TARGET_DIR="$ROOT/target/porting" "$cargo_hpy" hpy build --abi hybrid \
-        --manifest-path "$manifest" -p "porting-step$step" --python "$python" \
-        --out "$work/step$step" 2>"$log/build-step$step.txt" \
-        || { cat "$log/build-step$step.txt" >&2; exit 1; }
+        --manifest-path "$manifest" -p "$package" --python "$python" \
+        --out "$work/$step" 2>"$log/build-$step.txt" \
+        || { cat "$log/build-$step.txt" >&2; exit 1; }
 done
 CARGO_TARGET_DIR="$ROOT/target/porting" "$cargo_hpy" hpy build \
     --manifest-path "$manifest" -p porting-step3 --out "$work/step3" 2>"$log/build-step3.txt" \
@@ -53,16 +60,18 @@ CARGO_TARGET_DIR="$ROOT/target/porting" "$cargo_hpy" hpy build \
 
 failed=0
 run() {
-    local step="$1" what="$2" mode="$3" out summary
+    local step="$1" what="$2" mode="$3" out summary label tests="$ROOT/examples/porting/tests"
     out="$log/step$step-$mode.txt"
-    if HPY="$mode" GEOMETRY_STEP="$step" GEOMETRY_DIR="$work/step$step" \
-        "$python" -m pytest "$ROOT/examples/porting/tests" -p no:cacheprovider -q >"$out" 2>&1; then
+    [ "$step" = hybrid-api ] && tests="$ROOT/examples/porting/hybrid-api/test_hybrid_api.py"
+    if HPY="$mode" GEOMETRY_STEP="$step" GEOMETRY_DIR="$work/step$step" HYBRID_API_DIR="$work/$step" \
+        "$python" -m pytest "$tests" -p no:cacheprovider -q >"$out" 2>&1; then
         summary="$(tail -n 1 "$out")"
     else
         summary="FAILED: $(tail -n 1 "$out")"
         failed=1
     fi
-    printf '%s step %s %-28s %-9s %s\n' "$key" "$step" "$what" "${mode:-}" "$summary"
+    if [ "$step" = hybrid-api ]; then label="hybrid-api"; else label="step $step"; fi
+    printf '%s %-10s %-28s %-9s %s\n' "$key" "$label" "$what" "${mode:-}" "$summary"
     [ "${summary#FAILED}" = "$summary" ] || cat "$out"
 }
 if [ "$impl" = pypy ]; then via="cpyext"; else via="CPython"; fi
@@ -73,4 +82,6 @@ run 2 "(hybrid: half ported)" universal
 run 2 "(hybrid: half ported)" debug
 run 3 "(universal: all hpy-rs)" universal
 run 3 "(universal: all hpy-rs)" debug
+run hybrid-api "(legacy methods, hpy::pyo3)" universal
+run hybrid-api "(legacy methods, hpy::pyo3)" debug
 exit "$failed"
