@@ -8,7 +8,8 @@
 #   step 3  all hpy-rs                        cargo hpy build (universal, geometry.hpy0.so)
 # then runs examples/porting/tests against each: step 0 once, steps 1 to 3 in HPy's universal
 # and debug mode, and examples/porting/hybrid-api (the hybrid ABI's API: legacy methods of every
-# calling convention, as_pyobject/from_pyobject, hpy::pyo3's errors) in both modes (debug: every test inside the runtime's LeakDetector). On CPython the HPy steps
+# calling convention, as_pyobject/from_pyobject, hpy::pyo3's errors) in both modes; on CPython
+# also step 2 and hybrid-api built for the CPython ABI (--abi cpython), which has the same API (debug: every test inside the runtime's LeakDetector). On CPython the HPy steps
 # load through hpy_rs_runtime (scripts/build-runtime.sh, HPY_RS_RUNTIME=hpy-rs); on PyPy through
 # its built-in HPy, the PyO3 parts through cpyext. Prints one line per step and mode with its
 # pytest summary (the full output of a failing run follows it) and fails if any run failed.
@@ -57,13 +58,26 @@ done
 CARGO_TARGET_DIR="$ROOT/target/porting" "$cargo_hpy" hpy build \
     --manifest-path "$manifest" -p porting-step3 --out "$work/step3" 2>"$log/build-step3.txt" \
     || { cat "$log/build-step3.txt" >&2; exit 1; }
+if [ "$impl" = cpython ]; then
+    # The CPython ABI has PyObject*s too: step 2 (PyO3 + SDK) and hybrid-api built with it.
+    for package in porting-step2 porting-hybrid-api; do
+        CARGO_TARGET_DIR="$ROOT/target/porting" "$cargo_hpy" hpy build --abi cpython \
+            --manifest-path "$manifest" -p "$package" --python "$python" \
+            --out "$work/$package-cpython-abi" 2>"$log/build-$package-cpython-abi.txt" \
+            || { cat "$log/build-$package-cpython-abi.txt" >&2; exit 1; }
+    done
+fi
 
 failed=0
 run() {
-    local step="$1" what="$2" mode="$3" out summary label tests="$ROOT/examples/porting/tests"
-    out="$log/step$step-$mode.txt"
+    local step="$1" what="$2" mode="$3" dir="${4:-}" abi="${5:-}" out summary label
+    local tests="$ROOT/examples/porting/tests"
+    out="$log/step$step-$mode$abi.txt"
     [ "$step" = hybrid-api ] && tests="$ROOT/examples/porting/hybrid-api/test_hybrid_api.py"
-    if HPY="$mode" GEOMETRY_STEP="$step" GEOMETRY_DIR="$work/step$step" HYBRID_API_DIR="$work/$step" \
+    if [ -z "$dir" ]; then
+        if [ "$step" = hybrid-api ]; then dir="$work/hybrid-api"; else dir="$work/step$step"; fi
+    fi
+    if HPY="$mode" GEOMETRY_STEP="$step" GEOMETRY_ABI="$abi" GEOMETRY_DIR="$dir" HYBRID_API_DIR="$dir" \
         "$python" -m pytest "$tests" -p no:cacheprovider -q >"$out" 2>&1; then
         summary="$(tail -n 1 "$out")"
     else
@@ -84,4 +98,8 @@ run 3 "(universal: all hpy-rs)" universal
 run 3 "(universal: all hpy-rs)" debug
 run hybrid-api "(legacy methods, hpy::pyo3)" universal
 run hybrid-api "(legacy methods, hpy::pyo3)" debug
+if [ "$impl" = cpython ]; then
+    run 2 "(CPython ABI: half ported)" "" "$work/porting-step2-cpython-abi" cpython
+    run hybrid-api "(CPython ABI)" "" "$work/porting-hybrid-api-cpython-abi" cpython
+fi
 exit "$failed"
