@@ -3,22 +3,20 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
-use object::{Object, ObjectSymbol};
+
+use crate::library::Library;
 
 /// The module name, read from the library's `HPyInit_<name>` export.
-pub fn module_name(lib: &Path) -> Result<String> {
+pub fn module_name(lib: &Library) -> Result<String> {
     module_name_with(lib, "HPyInit_")
 }
 
 /// The module name, read from the library's `<prefix><name>` export (`HPyInit_` for the
 /// universal ABI, `PyInit_` for the CPython ABI).
-pub fn module_name_with(lib: &Path, prefix: &str) -> Result<String> {
-    let data = std::fs::read(lib).with_context(|| format!("reading {}", lib.display()))?;
-    let file = object::File::parse(&*data).with_context(|| format!("parsing {}", lib.display()))?;
-    let mut names: Vec<String> = file
-        .dynamic_symbols()
-        .filter(|s| s.is_definition() && s.is_global())
-        .filter_map(|s| s.name().ok().map(str::to_owned))
+pub fn module_name_with(lib: &Library, prefix: &str) -> Result<String> {
+    let mut names: Vec<String> = lib
+        .exports()?
+        .into_iter()
         .filter_map(|n| {
             n.strip_prefix(prefix)
                 .filter(|rest| !n.starts_with("HPyInitGlobalContext_") && !rest.is_empty())
@@ -33,15 +31,15 @@ pub fn module_name_with(lib: &Path, prefix: &str) -> Result<String> {
             "{} is an ordinary CPython extension (it exports `PyInit_<module>`, not \
              `HPyInit_<module>`): the `hpy` crate's `cpython-abi` feature is on; build it with \
              `--abi cpython` instead",
-            lib.display()
+            lib.path.display()
         ),
         [] => bail!(
             "{} exports no `{prefix}<module>` function: is there an `#[hpy_module]` in the crate?",
-            lib.display()
+            lib.path.display()
         ),
         many => bail!(
             "{} defines several HPy modules ({}); build one module per crate",
-            lib.display(),
+            lib.path.display(),
             many.join(", ")
         ),
     }
@@ -76,15 +74,15 @@ pub struct Installed {
 
 /// Copies the library to `<out>/<module>.hpy0.so` and writes `<out>/<module>.py` and, from the
 /// description in the library, `<out>/<module>.pyi`.
-pub fn install(lib: &Path, module: &str, out: &Path) -> Result<Installed> {
+pub fn install(lib: &Library, module: &str, out: &Path) -> Result<Installed> {
     install_named(lib, module, &so_name(module), out)
 }
 
 /// [`install`] with the library named `so_name` (a hybrid module's `<module>.hpy0-<tag>.so`).
-pub fn install_named(lib: &Path, module: &str, so_name: &str, out: &Path) -> Result<Installed> {
+pub fn install_named(lib: &Library, module: &str, so_name: &str, out: &Path) -> Result<Installed> {
     let so = copy_library(lib, out, so_name)?;
     let py = out.join(format!("{module}.py"));
-    std::fs::write(&py, crate::loader::stub(module, so_name))
+    std::fs::write(&py, crate::loader::loader_source(module, so_name))
         .with_context(|| format!("writing {}", py.display()))?;
     let pyi = write_type_stub(lib, module, out)?;
     Ok(Installed {
@@ -97,7 +95,7 @@ pub fn install_named(lib: &Path, module: &str, so_name: &str, out: &Path) -> Res
 /// Copies a CPython-ABI library to `<out>/<module><ext_suffix>` and writes `<out>/<module>.pyi`
 /// from the description in the library (no loader stub: CPython imports the file itself).
 pub fn install_cpython(
-    lib: &Path,
+    lib: &Library,
     module: &str,
     ext_suffix: &str,
     out: &Path,
@@ -107,18 +105,21 @@ pub fn install_cpython(
     Ok(Installed { so, py: None, pyi })
 }
 
-/// Copies `lib` to `<out>/<name>` through a temporary file and a rename: a process that has the
+/// Writes `lib` to `<out>/<name>` through a temporary file and a rename: a process that has the
 /// old file mapped keeps it intact.
-fn copy_library(lib: &Path, out: &Path, name: &str) -> Result<PathBuf> {
+fn copy_library(lib: &Library, out: &Path, name: &str) -> Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt as _;
     let so = out.join(name);
     let tmp = out.join(format!(".{name}.tmp"));
-    std::fs::copy(lib, &tmp).with_context(|| format!("copying {}", lib.display()))?;
+    std::fs::write(&tmp, lib.data()).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("making {} executable", tmp.display()))?;
     std::fs::rename(&tmp, &so).with_context(|| format!("writing {}", so.display()))?;
     Ok(so)
 }
 
 /// Writes `<out>/<module>.pyi` from the description in the library, if it has one.
-fn write_type_stub(lib: &Path, module: &str, out: &Path) -> Result<Option<PathBuf>> {
+fn write_type_stub(lib: &Library, module: &str, out: &Path) -> Result<Option<PathBuf>> {
     let Some(stub) = crate::pyi::read(lib, module)? else {
         return Ok(None);
     };
@@ -147,7 +148,7 @@ mod tests {
     #[test]
     fn a_library_without_hpy_init_is_refused() {
         // This test binary itself is an ELF file with no HPyInit_ export.
-        let me = std::env::current_exe().unwrap();
+        let me = Library::read(&std::env::current_exe().unwrap()).unwrap();
         let err = module_name(&me).unwrap_err().to_string();
         assert!(err.contains("exports no `HPyInit_<module>`"), "{err}");
     }

@@ -9,6 +9,7 @@ mod artifact;
 mod build;
 mod develop;
 mod layout;
+mod library;
 mod loader;
 mod metadata;
 mod new;

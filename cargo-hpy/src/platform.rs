@@ -19,13 +19,12 @@
 //! wheel by bundling outside libraries into it (a wheel that needs one is refused instead).
 
 use std::fmt;
-use std::path::Path;
+
 use std::str::FromStr;
 
-use anyhow::{bail, Context as _, Result};
-use object::elf::{DT_NEEDED, SHT_DYNSYM};
-use object::read::elf::{Dyn as _, ElfFile64, FileHeader as _, Sym as _};
-use object::{Architecture, Endianness, Object as _, SymbolIndex};
+use anyhow::{bail, Result};
+
+use crate::library::Needs;
 
 /// Libraries every manylinux policy allows a wheel to link against without bundling them.
 const MANYLINUX_LIBS: &[&str] = &[
@@ -84,103 +83,6 @@ impl Compatibility {
             (7, 0)
         }
     }
-}
-
-/// What the library needs from the system.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Needs {
-    /// The highest `GLIBC_x.y` among its version needs, if any.
-    pub glibc: Option<(u32, u32)>,
-    /// An undefined symbol that needs that version (`memcpy@GLIBC_2.14`), when one does.
-    pub glibc_symbol: Option<String>,
-    /// The highest `GCC_x.y` among its version needs (libgcc_s), if any.
-    pub gcc: Option<(u32, u32)>,
-    /// The libraries it needs symbol versions from.
-    pub versioned_libraries: Vec<String>,
-    /// Its `DT_NEEDED` entries.
-    pub libraries: Vec<String>,
-    /// The wheel tag's name for the architecture.
-    pub arch: &'static str,
-}
-
-/// Reads the glibc floor, the linked libraries and the architecture of an ELF library.
-pub fn needs(lib: &Path) -> Result<Needs> {
-    let data = std::fs::read(lib).with_context(|| format!("reading {}", lib.display()))?;
-    let file = ElfFile64::<Endianness>::parse(&*data)
-        .with_context(|| format!("{} is not a 64-bit ELF library", lib.display()))?;
-    let arch = match file.architecture() {
-        Architecture::X86_64 => "x86_64",
-        Architecture::Aarch64 => "aarch64",
-        Architecture::PowerPc64 => "ppc64le",
-        Architecture::S390x => "s390x",
-        Architecture::Riscv64 => "riscv64",
-        other => bail!("no wheel platform tag known for {other:?}"),
-    };
-    let endian = file.elf_header().endian()?;
-    let sections = file.elf_section_table();
-    let mut glibc = None;
-    let mut gcc = None;
-    let mut versioned_libraries = Vec::new();
-    if let Some((mut iter, link)) = sections.gnu_verneed(endian, &*data)? {
-        let strings = sections.strings(endian, &*data, link)?;
-        while let Some((need, mut aux)) = iter.next()? {
-            let file = String::from_utf8_lossy(need.file(endian, strings)?).into_owned();
-            if !versioned_libraries.contains(&file) {
-                versioned_libraries.push(file);
-            }
-            while let Some(a) = aux.next()? {
-                let name = String::from_utf8_lossy(a.name(endian, strings)?);
-                if let Some(v) = name.strip_prefix("GLIBC_").and_then(parse_version) {
-                    glibc = glibc.max(Some(v));
-                } else if let Some(v) = name.strip_prefix("GCC_").and_then(parse_version) {
-                    gcc = gcc.max(Some(v));
-                }
-            }
-        }
-    }
-    // The undefined symbol that needs the highest glibc version, for the refusal's message.
-    let mut glibc_symbol = None;
-    if let (Some(want), Some(versions)) = (glibc, sections.versions(endian, &*data)?) {
-        let symbols = sections.symbols(endian, &*data, SHT_DYNSYM)?;
-        for (i, sym) in symbols.symbols().iter().enumerate() {
-            if !sym.is_undefined(endian) {
-                continue;
-            }
-            let Some(version) = versions.version(versions.version_index(endian, SymbolIndex(i)))?
-            else {
-                continue;
-            };
-            let vname = String::from_utf8_lossy(version.name());
-            if vname.strip_prefix("GLIBC_").and_then(parse_version) == Some(want) {
-                let name = String::from_utf8_lossy(sym.name(endian, symbols.strings())?);
-                glibc_symbol = Some(format!("{name}@{vname}"));
-                break;
-            }
-        }
-    }
-    let mut libraries = Vec::new();
-    if let Some((entries, link)) = sections.dynamic(endian, &*data)? {
-        let strings = sections.strings(endian, &*data, link)?;
-        for d in entries
-            .iter()
-            .filter(|d| d.tag32(endian) == Some(DT_NEEDED))
-        {
-            libraries.push(String::from_utf8_lossy(d.string(endian, strings)?).into_owned());
-        }
-    }
-    Ok(Needs {
-        glibc,
-        glibc_symbol,
-        gcc,
-        versioned_libraries,
-        libraries,
-        arch,
-    })
-}
-
-fn parse_version(v: &str) -> Option<(u32, u32)> {
-    let (major, minor) = v.split_once('.')?;
-    Some((major.parse().ok()?, minor.split('.').next()?.parse().ok()?))
 }
 
 impl Needs {
@@ -264,6 +166,7 @@ impl Needs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::library::parse_version;
 
     fn needs(glibc: (u32, u32), libraries: &[&str]) -> Needs {
         Needs {
@@ -334,17 +237,5 @@ mod tests {
         );
         assert!("manylinux_2_5".parse::<Compatibility>().is_err());
         assert!("musllinux_1_2".parse::<Compatibility>().is_err());
-    }
-
-    #[test]
-    fn this_test_binary_needs_glibc() {
-        let me = std::env::current_exe().unwrap();
-        let n = super::needs(&me).unwrap();
-        assert!(n.glibc.is_some_and(|v| v >= (2, 2)), "{n:?}");
-        assert!(n.libraries.iter().any(|l| l == "libc.so.6"), "{n:?}");
-        // The symbol that needs the floor is found and carries that version.
-        let (a, b) = n.glibc.unwrap();
-        let symbol = n.glibc_symbol.unwrap();
-        assert!(symbol.ends_with(&format!("@GLIBC_{a}.{b}")), "{symbol}");
     }
 }

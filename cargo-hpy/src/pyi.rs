@@ -3,10 +3,9 @@
 //! Rust types, and the constants set from literals); this reads it back from the built file and
 //! makes the `<module>.pyi`.
 
-use std::path::Path;
-
 use anyhow::{bail, Context as _, Result};
-use object::{Object as _, ObjectSection as _, ObjectSymbol as _};
+
+use crate::library::Library;
 
 /// The first lines of the descriptions this version understands: format 2 adds class
 /// references (`%class:Ident%`, resolved by [`resolve_classes`]).
@@ -14,32 +13,17 @@ const HEADERS: &[&str] = &["# hpy-rs stub 2\n", "# hpy-rs stub 1\n"];
 
 /// The `.pyi` of `module`, from the description in `lib`; `None` for a library built without
 /// one (by an older `hpy-macros`).
-pub fn read(lib: &Path, module: &str) -> Result<Option<String>> {
-    let data = std::fs::read(lib).with_context(|| format!("reading {}", lib.display()))?;
-    let file = object::File::parse(&*data).with_context(|| format!("parsing {}", lib.display()))?;
+pub fn read(lib: &Library, module: &str) -> Result<Option<String>> {
     let wanted = format!("HPY_RS_STUB_{module}");
-    let Some(symbol) = file
-        .dynamic_symbols()
-        .chain(file.symbols())
-        .find(|s| s.name() == Ok(wanted.as_str()) && s.is_definition())
-    else {
+    let Some(bytes) = lib.symbol_data(&wanted)? else {
         return Ok(None);
-    };
-    let Some(bytes) = symbol
-        .section_index()
-        .and_then(|i| file.section_by_index(i).ok())
-        .map(|section| section.data_range(symbol.address(), symbol.size()))
-        .transpose()?
-        .flatten()
-    else {
-        bail!("{}: {wanted} lies outside its section", lib.display());
     };
     let text = std::str::from_utf8(bytes).with_context(|| format!("{wanted} is not UTF-8"))?;
     let Some(body) = HEADERS.iter().find_map(|h| text.strip_prefix(h)) else {
         bail!(
             "{}: the type-stub description has an unknown format (first line {:?}); use the \
              cargo-hpy of the same release as the hpy crate",
-            lib.display(),
+            lib.path.display(),
             text.lines().next().unwrap_or("")
         );
     };

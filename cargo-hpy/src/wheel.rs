@@ -33,6 +33,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use crate::abi::{Abi, Discovery, Interpreter};
+use crate::library::Library;
 use crate::metadata::Project;
 use crate::workspace::{Build, Kind};
 use crate::{artifact, layout, loader, platform, pyi, zig, BuildArgs};
@@ -131,8 +132,8 @@ struct Wheel<'a> {
 }
 
 /// The one library `cargo build` made for a crate.
-fn one_library(libraries: Vec<PathBuf>, package: &Package) -> Result<PathBuf> {
-    match <[PathBuf; 1]>::try_from(libraries) {
+fn one_library(libraries: Vec<Library>, package: &Package) -> Result<Library> {
+    match <[Library; 1]>::try_from(libraries) {
         Ok([lib]) => Ok(lib),
         Err(_) => bail!(
             "`cargo build` produced more than one library for {}",
@@ -179,12 +180,13 @@ impl<'a> Wheel<'a> {
 
     /// The platform tag of a built library (see [`platform`]), warning when it cannot be a
     /// manylinux one.
-    fn platform_tag(&self, lib: &Path) -> Result<String> {
-        let (tag, warning) = platform::needs(lib)?
+    fn platform_tag(&self, lib: &Library) -> Result<String> {
+        let (tag, warning) = lib
+            .needs()?
             .tag(self.compatibility())
-            .with_context(|| format!("{}", lib.display()))?;
+            .with_context(|| format!("{}", lib.path.display()))?;
         if let Some(w) = warning {
-            eprintln!("warning: {}: {w}", lib.display());
+            eprintln!("warning: {}: {w}", lib.path.display());
         }
         Ok(tag)
     }
@@ -245,15 +247,13 @@ impl<'a> Wheel<'a> {
             Self::add_pth(&mut writer, &module, &path_entry)?;
         } else {
             let so_name = artifact::so_name(&module);
-            let data = std::fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
-            let loader = loader::stub(&module, &so_name);
+            let loader = loader::loader_source(&module, &so_name);
             self.add_module(
                 &mut writer,
                 source.as_ref(),
                 &lib,
                 &module,
                 &so_name,
-                &data,
                 &loader,
             )?;
         }
@@ -264,23 +264,22 @@ impl<'a> Wheel<'a> {
 
     /// Adds an HPy crate's module: the library `so_name` with its loader and type stub, in the
     /// project's package or in a package of its own.
-    #[allow(clippy::too_many_arguments)]
     fn add_module(
         &self,
         writer: &mut WheelWriter,
         source: Option<&layout::PythonSource>,
-        lib: &Path,
+        lib: &Library,
         module: &str,
         so_name: &str,
-        data: &[u8],
         loader: &str,
     ) -> Result<()> {
+        let data = lib.data();
         let stub = pyi::read(lib, module)?;
         if stub.is_none() {
             eprintln!(
                 "warning: {} carries no type-stub description (built by an older hpy-macros): \
                  the wheel has no .pyi",
-                lib.display()
+                lib.path.display()
             );
         }
         match source {
@@ -340,7 +339,7 @@ impl<'a> Wheel<'a> {
             bail!(
                 "{} exports both `PyInit_{module}` and an `HPyInit_` function: a CPython \
                  extension crate must not define an HPy module",
-                lib.display()
+                lib.path.display()
             );
         }
         let tag = format!(
@@ -369,19 +368,17 @@ impl<'a> Wheel<'a> {
             artifact::install_cpython(&lib, &module, &interpreter.ext_suffix, &dir)?;
             Self::add_pth(&mut writer, &module, &path_entry)?;
         } else if hpy {
-            let data = std::fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
-            let loader = loader::cpython_stub(&module, &so_name);
+            let loader = loader::cpython_loader_source(&module, &so_name);
             self.add_module(
                 &mut writer,
                 source.as_ref(),
                 &lib,
                 &module,
                 &so_name,
-                &data,
                 &loader,
             )?;
         } else {
-            let data = std::fs::read(&lib).with_context(|| format!("reading {}", lib.display()))?;
+            let data = lib.data();
             let stub = pyi::read(&lib, &module)?;
             let prefix = match &source {
                 Some(s) => {
@@ -390,7 +387,7 @@ impl<'a> Wheel<'a> {
                 }
                 None => String::new(),
             };
-            writer.add(&format!("{prefix}{so_name}"), &data, true)?;
+            writer.add(&format!("{prefix}{so_name}"), data, true)?;
             if let Some(stub) = &stub {
                 writer.add(&format!("{prefix}{module}.pyi"), stub.as_bytes(), false)?;
             }

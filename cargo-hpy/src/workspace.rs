@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use anyhow::{bail, Context as _, Result};
 use cargo_metadata::{Message, Metadata, MetadataCommand, Package};
 
+use crate::library::Library;
 use crate::{abi, artifact, zig, BuildArgs};
 
 pub fn cargo() -> Command {
@@ -229,12 +230,12 @@ pub fn refuse_cpython_abi_feature(features: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// `cargo build` of the packages' libraries, as `build` says.
+/// `cargo build` of the packages' libraries, as `build` says; each built library read once.
 pub fn build_libraries_for(
     args: &BuildArgs,
     packages: &[&Package],
     build: &Build<'_>,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Vec<Library>> {
     if build.interpreter.is_none() || build.hybrid {
         refuse_cpython_abi_feature(&args.features)?;
     }
@@ -299,7 +300,7 @@ pub fn build_libraries_for(
         let names: Vec<&str> = packages.iter().map(|p| p.name.as_str()).collect();
         bail!("`cargo build` produced no cdylib for {}", names.join(", "));
     }
-    Ok(libraries)
+    libraries.iter().map(|path| Library::read(path)).collect()
 }
 
 /// Where `--find-interpreter` looks for a project's provisioned interpreters: the Cargo target
