@@ -17,17 +17,32 @@ import hybrid_api as m  # noqa: E402
 DEBUG = os.environ.get("HPY", "") == "debug"
 
 
+def debug_module():
+    if "hpy_rs_runtime" in sys.modules:
+        from hpy_rs_runtime import debug
+    else:
+        from hpy import debug
+    return debug
+
+
 @pytest.fixture(autouse=True)
-def leak_check():
-    if not DEBUG:
+def leak_check(request):
+    if not DEBUG or "no_leak_check" in request.keywords:
         yield
         return
-    if "hpy_rs_runtime" in sys.modules:
-        from hpy_rs_runtime.debug import LeakDetector
-    else:
-        from hpy.debug import LeakDetector
-    with LeakDetector():
+    with debug_module().LeakDetector():
         yield
+
+
+@pytest.mark.no_leak_check
+@pytest.mark.skipif(not DEBUG, reason="HPy's debug mode only")
+def test_the_leak_check_sees_a_leaked_handle():
+    # The negative control of the leak check every other test runs under in debug mode.
+    debug = debug_module()
+    obj = object()
+    with pytest.raises(debug.HPyLeakError):
+        with debug.LeakDetector():
+            m.leak_a_handle(obj)
 
 
 def test_legacy_methods_of_each_calling_convention():

@@ -140,6 +140,15 @@ mod hybrid_api {
         Ok(int)
     }
 
+    /// Leaks one handle on purpose (a `to_bound`/`from_bound` round trip whose handle is never
+    /// closed): the negative control of the tests' leak check in debug mode.
+    #[hpy_method]
+    fn leak_a_handle(ctx: Context<'_>, obj: &Handle<'_>) {
+        let py = hpy::pyo3::python(ctx);
+        let bound = hpy::pyo3::to_bound(py, obj);
+        core::mem::forget(hpy::pyo3::from_bound(ctx, &bound));
+    }
+
     /// The `__name__` of a module, read through `with_module` (a `TypeError` for another object).
     #[hpy_method]
     fn name_of_module<'ctx>(ctx: Context<'ctx>, obj: &Handle<'ctx>) -> HPyResult<String> {
