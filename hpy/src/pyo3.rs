@@ -33,6 +33,11 @@ compile_error!(
 /// Sound because every call that receives a context runs attached to the interpreter (it holds
 /// the GIL), for the whole of `'ctx`; `Context::allow_threads`' closure, which detaches, cannot
 /// capture the context.
+///
+/// PyO3 is not told about the call (its count of attached threads is not raised, no
+/// `PyGILState_Ensure` is made): `Bound` values are released at once as always, while a `Py<T>`
+/// dropped inside the HPy call goes to PyO3's pool of deferred reference drops, which PyO3
+/// empties the next time it attaches (a call of one of its functions, `Python::attach`).
 #[inline]
 pub fn python<'ctx>(ctx: Context<'ctx>) -> Python<'ctx>
 where
