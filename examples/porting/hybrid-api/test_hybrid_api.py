@@ -97,6 +97,15 @@ def test_from_pyobject_null_without_error_is_system_error():
         m.from_null()
 
 
+def test_from_pyobject_of_a_c_api_result():
+    assert m.int_via_c_api("123") == 123
+    assert m.int_via_c_api(" -7 ") == -7
+    with pytest.raises(ValueError, match="invalid literal for int"):
+        m.int_via_c_api("x")
+    with pytest.raises(ValueError, match="NUL"):
+        m.int_via_c_api("1\x002")
+
+
 def test_pyo3_conversions():
     assert m.upper_via_pyo3("abc") == "ABC"
     assert m.upper_via_pyo3(b"xy") == b"XY"

@@ -115,6 +115,23 @@ mod hybrid_api {
         unsafe { ctx.from_pyobject(core::ptr::null_mut()) }
     }
 
+    /// `int(s)` through the C API (`PyLong_FromString`): its result, or the `ValueError` it sets,
+    /// comes back through `from_pyobject`.
+    #[hpy_method]
+    fn int_via_c_api<'ctx>(ctx: Context<'ctx>, s: &str) -> HPyResult<Handle<'ctx>> {
+        let text = std::ffi::CString::new(s)
+            .map_err(|_| HPyErr::value_error("int_via_c_api: a string with a NUL"))?;
+        // SAFETY: a NUL-terminated string; the result is a new reference or NULL with an error.
+        let obj = unsafe { pyo3::ffi::PyLong_FromString(text.as_ptr(), core::ptr::null_mut(), 10) };
+        // SAFETY: NULL or a live object.
+        let h = unsafe { ctx.from_pyobject(obj.cast()) };
+        if !obj.is_null() {
+            // SAFETY: releases the reference PyLong_FromString returned.
+            unsafe { pyo3::ffi::Py_DECREF(obj) };
+        }
+        h
+    }
+
     /// `s.upper()` called through PyO3 on an HPy argument.
     #[hpy_method]
     fn upper_via_pyo3<'ctx>(ctx: Context<'ctx>, s: &Handle<'ctx>) -> HPyResult<Handle<'ctx>> {
