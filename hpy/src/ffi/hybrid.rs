@@ -2,8 +2,8 @@
 //! `hybrid`; in the CPython ABI a handle is the object, see `cpython/`). Kept out of
 //! `functions.rs` so that a universal module never requires them of its runtime.
 
-use crate::legacy::PyObject;
 use crate::sys;
+use pyo3_ffi::PyObject;
 
 use super::AsContext;
 

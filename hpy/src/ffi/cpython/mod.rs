@@ -103,7 +103,7 @@ pub(crate) fn name_of(s: &CStr) -> &str {
 pub(crate) unsafe fn as_pyobject(
     _ctx: impl AsContext,
     h: sys::HPy,
-) -> *mut crate::legacy::PyObject {
+) -> *mut hpy_cpython::pyo3_ffi::PyObject {
     let obj = hpy_cpython::o(h);
     // SAFETY: a live object (caller's contract).
     unsafe { hpy_cpython::pyo3_ffi::Py_INCREF(obj) };
@@ -118,7 +118,7 @@ pub(crate) unsafe fn as_pyobject(
 #[inline(always)]
 pub(crate) unsafe fn from_pyobject(
     _ctx: impl AsContext,
-    obj: *mut crate::legacy::PyObject,
+    obj: *mut hpy_cpython::pyo3_ffi::PyObject,
 ) -> sys::HPy {
     // SAFETY: a live object (caller's contract).
     unsafe { hpy_cpython::pyo3_ffi::Py_INCREF(obj) };
