@@ -12,7 +12,7 @@
 //!
 //! Every failure raises [`HPyLoadError`], a subclass of `ImportError` and of `RuntimeError`,
 //! with HPy 0.9.0's message. A library loaded again in another mode is loaded from a private copy
-//! of its file ([`library_for_mode`]), so that each module keeps its own context.
+//! of its file (`library_for_mode`), so that each module keeps its own context.
 
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
