@@ -13,6 +13,10 @@ scripts/setup.sh's cpython_env) are copied in. CARGO_HPY names the cargo-hpy exe
 test.
 """
 
+import base64
+import csv
+import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -144,3 +148,15 @@ def wheelhouse(tmp_path_factory):
     for whl in HPY_WHEELS.glob("hpy-0.9.0-*.whl"):
         shutil.copy(whl, wh)
     return wh
+
+
+def check_record(z, dist_info):
+    """Checks a wheel's RECORD (an open `zipfile.ZipFile`): last its own row without a hash, every
+    other file with its SHA-256 and size, and every file of the wheel listed once."""
+    rows = list(csv.reader(io.StringIO(z.read(dist_info + "/RECORD").decode())))
+    assert rows[-1] == [dist_info + "/RECORD", "", ""]
+    for path, digest, size in rows[:-1]:
+        data = z.read(path)
+        expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+        assert digest == "sha256=" + expected.decode() and int(size) == len(data), path
+    assert sorted(r[0] for r in rows) == sorted(z.namelist())

@@ -10,10 +10,6 @@ target/pypy-venv or HPY_RS_PYPY. `--find-interpreter` runs with a PATH of cargo'
 /usr/bin:/bin only and no pyenv, so that it finds the provisioned interpreters (and the system's
 python3)."""
 
-import base64
-import csv
-import hashlib
-import io
 import os
 import re
 import shutil
@@ -24,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (CARGO_HPY, INTERPRETERS, PIP_VERSION, ROOT, cargo_hpy, install, make_venv,
+from conftest import (CARGO_HPY, check_record, INTERPRETERS, PIP_VERSION, ROOT, cargo_hpy, install, make_venv,
                       offline_env, run)
 
 # The checks a wheel of examples/array passes wherever it is installed.
@@ -93,16 +89,6 @@ def cargo_hpy_files(*args, env=None):
 def found_cpythons(log):
     """The Python tags of the CPythons `--find-interpreter` reported finding, in order."""
     return ["cp%s%s" % m for m in re.findall(r"Found CPython (\d+)\.(\d+) at ", log)]
-
-
-def check_record(z, dist_info):
-    rows = list(csv.reader(io.StringIO(z.read(dist_info + "/RECORD").decode())))
-    assert rows[-1] == [dist_info + "/RECORD", "", ""]
-    for path, digest, size in rows[:-1]:
-        data = z.read(path)
-        expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-        assert digest == "sha256=" + expected.decode() and int(size) == len(data), path
-    assert sorted(r[0] for r in rows) == sorted(z.namelist())
 
 
 def glibc_floor(data):

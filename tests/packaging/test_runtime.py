@@ -4,10 +4,6 @@ fresh environment; `pip install ./runtime` and `pip install` of its sdist build 
 for the interpreter running pip; and a universal wheel installs on CPython 3.13 with no C compiler reachable, pulling the
 runtime in through its Requires-Dist, without the hpy package."""
 
-import base64
-import csv
-import hashlib
-import io
 import re
 import shutil
 import sys
@@ -17,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (INTERPRETERS, PIP_VERSION, ROOT, cargo_hpy, cpython_tag, install, make_venv,
+from conftest import (INTERPRETERS, check_record, PIP_VERSION, ROOT, cargo_hpy, cpython_tag, install, make_venv,
                       offline_env, run, runtime_wheels, wheel_of)
 
 VERSION = "0.1.0"
@@ -47,12 +43,7 @@ def test_runtime_wheel_is_well_formed(wheelhouse, interp):
         # The extension at the top level, where CPython imports it; nothing else.
         assert names == [so_name] + [dist_info + f for f in ("/METADATA", "/WHEEL", "/RECORD")]
         assert z.getinfo(so_name).external_attr >> 16 & 0o777 == 0o755
-        rows = list(csv.reader(io.StringIO(z.read(dist_info + "/RECORD").decode())))
-        assert rows[-1] == [dist_info + "/RECORD", "", ""]
-        for path, digest, size in rows[:-1]:
-            data = z.read(path)
-            expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-            assert digest == "sha256=" + expected.decode() and int(size) == len(data), path
+        check_record(z, dist_info)
         wheel = z.read(dist_info + "/WHEEL").decode()
         assert "Tag: %s-%s-%s\n" % (tag, tag, platform) in wheel and "Root-Is-Purelib: false\n" in wheel
         metadata = z.read(dist_info + "/METADATA").decode()

@@ -3,10 +3,6 @@ wheel checkers, and install with pip and with uv into fresh environments of ever
 the matrix (pulling in the runtime hpy-rs-runtime on CPython), where they import and work in
 HPy's universal and debug modes (debug mode where the runtime offers it)."""
 
-import base64
-import csv
-import hashlib
-import io
 import re
 import subprocess
 import sys
@@ -14,7 +10,7 @@ import zipfile
 
 import pytest
 
-from conftest import (INTERPRETERS, install, make_venv, offline_env, run, runtime_has_debug_mode,
+from conftest import (INTERPRETERS, check_record, install, make_venv, offline_env, run, runtime_has_debug_mode,
                       wheel_of)
 
 SMOKE = """
@@ -48,13 +44,7 @@ def test_wheel_is_well_formed(wheelhouse, dist):
         package = {so_name} | {"%s/%s" % (module, f) for f in ("__init__.py", "__init__.pyi", "py.typed")}
         assert set(names) == package | {dist_info + f for f in ("/METADATA", "/WHEEL", "/RECORD")}
         assert z.getinfo(so_name).external_attr >> 16 & 0o777 == 0o755
-        rows = list(csv.reader(io.StringIO(z.read(dist_info + "/RECORD").decode())))
-        assert rows[-1] == [dist_info + "/RECORD", "", ""]
-        for path, digest, size in rows[:-1]:
-            data = z.read(path)
-            expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-            assert digest == "sha256=" + expected.decode() and int(size) == len(data), path
-        assert sorted(r[0] for r in rows) == sorted(names)
+        check_record(z, dist_info)
         wheel = z.read(dist_info + "/WHEEL").decode()
         assert "Tag: py3-none-%s\n" % platform in wheel and "Root-Is-Purelib: false\n" in wheel
         metadata = z.read(dist_info + "/METADATA").decode()
