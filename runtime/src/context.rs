@@ -53,10 +53,10 @@ pub fn universal(_py: Python<'_>) -> *mut sys::HPyContext {
         .get_or_init(|| {
             let mut ctx = Box::new(sys::HPyContext::default());
             fill(&mut ctx);
-            if let Some(offset) = first_unfilled(&ctx) {
+            if let Some(member) = first_unfilled(&ctx) {
                 let msg = format!(
-                    "hpy_rs_runtime: the context member at byte {offset} was left NULL (a defect \
-                     of this build of the runtime)\0"
+                    "hpy_rs_runtime: the context member {member} was left NULL (a defect of this \
+                     build of the runtime)\0"
                 );
                 // SAFETY: a NUL-terminated message; a context with a hole would crash the first
                 // module that calls through it, so the process stops here with the reason.
@@ -67,25 +67,50 @@ pub fn universal(_py: Python<'_>) -> *mut sys::HPyContext {
         .0
 }
 
-/// The offset of the first function member of `ctx` left NULL, if any (the bindings' 180
-/// functions; the six handle constants among them are skipped).
-fn first_unfilled(ctx: &sys::HPyContext) -> Option<usize> {
-    use core::mem::offset_of;
-    let constants = [
-        offset_of!(sys::HPyContext, h_ComplexType),
-        offset_of!(sys::HPyContext, h_BytesType),
-        offset_of!(sys::HPyContext, h_MemoryViewType),
-        offset_of!(sys::HPyContext, h_CapsuleType),
-        offset_of!(sys::HPyContext, h_SliceType),
-        offset_of!(sys::HPyContext, h_Builtins),
-    ];
+/// The byte offset of the first member (`h_None`) in `HPyContext`.
+const FIRST_MEMBER: usize = core::mem::offset_of!(sys::HPyContext, h_None);
+
+// Every member from `h_None` on is one pointer-sized word, named in order by `CONTEXT_MEMBERS`.
+const _: () = assert!(
+    FIRST_MEMBER + sys::CONTEXT_MEMBERS.len() * core::mem::size_of::<usize>()
+        == core::mem::size_of::<sys::HPyContext>()
+);
+
+/// The context's members, handles (`h_*`) and functions (`ctx_*`), as (byte offset in
+/// `HPyContext`, name), in order.
+pub fn members() -> impl Iterator<Item = (usize, &'static str)> {
     let word = core::mem::size_of::<usize>();
-    let base = (ctx as *const sys::HPyContext).cast::<usize>();
-    (offset_of!(sys::HPyContext, ctx_Dup)..core::mem::size_of::<sys::HPyContext>())
-        .step_by(word)
-        .filter(|offset| !constants.contains(offset))
-        // SAFETY: every member from `ctx_Dup` on is a pointer-sized word of the struct.
-        .find(|&offset| unsafe { base.add(offset / word).read() } == 0)
+    sys::CONTEXT_MEMBERS
+        .iter()
+        .enumerate()
+        .map(move |(i, name)| (FIRST_MEMBER + i * word, *name))
+}
+
+/// The index in `hpy_sys::CONTEXT_MEMBERS` of the member at byte `offset` of `HPyContext`.
+pub const fn member_index(offset: usize) -> usize {
+    (offset - FIRST_MEMBER) / core::mem::size_of::<usize>()
+}
+
+/// The word of `ctx` at the byte `offset` of a member (from [`members`]).
+pub fn member_word(ctx: &sys::HPyContext, offset: usize) -> usize {
+    debug_assert!(offset >= FIRST_MEMBER && offset % core::mem::size_of::<usize>() == 0);
+    // SAFETY: every member from `h_None` on is a pointer-sized word of the struct (asserted
+    // above), and `offset` is one of theirs.
+    unsafe {
+        (ctx as *const sys::HPyContext)
+            .cast::<u8>()
+            .add(offset)
+            .cast::<usize>()
+            .read()
+    }
+}
+
+/// The name of the first function member of `ctx` left NULL, if any.
+fn first_unfilled(ctx: &sys::HPyContext) -> Option<&'static str> {
+    members()
+        .filter(|(_, name)| name.starts_with("ctx_"))
+        .find(|&(offset, _)| member_word(ctx, offset) == 0)
+        .map(|(_, name)| name)
 }
 
 /// Fills every member of `ctx`.

@@ -71,94 +71,22 @@ fn fill(ctx: &mut sys::HPyContext, u: &sys::HPyContext) {
     // Read only: modules never write through `_private`.
     ctx._private = (&raw const EXTENSIONS).cast_mut().cast();
     ctx.abi_version = u.abi_version;
-    macro_rules! constants {
-        ($($c:ident),*) => {$( ctx.$c = handles::open_immortal(hpy_cpython::o(u.$c)); )*};
+    // Every handle constant (`h_*`) becomes an immortal debug handle of the universal one's.
+    for (offset, name) in crate::context::members() {
+        if name.starts_with("h_") {
+            let h = handles::open_immortal(hpy_cpython::o(sys::HPy {
+                _i: crate::context::member_word(u, offset) as isize,
+            }));
+            // SAFETY: an `h_*` member is an `HPy`, one word at `offset` of the struct.
+            unsafe {
+                (ctx as *mut sys::HPyContext)
+                    .cast::<u8>()
+                    .add(offset)
+                    .cast::<sys::HPy>()
+                    .write(h)
+            };
+        }
     }
-    constants!(
-        h_None,
-        h_True,
-        h_False,
-        h_NotImplemented,
-        h_Ellipsis,
-        h_BaseException,
-        h_Exception,
-        h_StopAsyncIteration,
-        h_StopIteration,
-        h_GeneratorExit,
-        h_ArithmeticError,
-        h_LookupError,
-        h_AssertionError,
-        h_AttributeError,
-        h_BufferError,
-        h_EOFError,
-        h_FloatingPointError,
-        h_OSError,
-        h_ImportError,
-        h_ModuleNotFoundError,
-        h_IndexError,
-        h_KeyError,
-        h_KeyboardInterrupt,
-        h_MemoryError,
-        h_NameError,
-        h_OverflowError,
-        h_RuntimeError,
-        h_RecursionError,
-        h_NotImplementedError,
-        h_SyntaxError,
-        h_IndentationError,
-        h_TabError,
-        h_ReferenceError,
-        h_SystemError,
-        h_SystemExit,
-        h_TypeError,
-        h_UnboundLocalError,
-        h_UnicodeError,
-        h_UnicodeEncodeError,
-        h_UnicodeDecodeError,
-        h_UnicodeTranslateError,
-        h_ValueError,
-        h_ZeroDivisionError,
-        h_BlockingIOError,
-        h_BrokenPipeError,
-        h_ChildProcessError,
-        h_ConnectionError,
-        h_ConnectionAbortedError,
-        h_ConnectionRefusedError,
-        h_ConnectionResetError,
-        h_FileExistsError,
-        h_FileNotFoundError,
-        h_InterruptedError,
-        h_IsADirectoryError,
-        h_NotADirectoryError,
-        h_PermissionError,
-        h_ProcessLookupError,
-        h_TimeoutError,
-        h_Warning,
-        h_UserWarning,
-        h_DeprecationWarning,
-        h_PendingDeprecationWarning,
-        h_SyntaxWarning,
-        h_RuntimeWarning,
-        h_FutureWarning,
-        h_ImportWarning,
-        h_UnicodeWarning,
-        h_BytesWarning,
-        h_ResourceWarning,
-        h_BaseObjectType,
-        h_TypeType,
-        h_BoolType,
-        h_LongType,
-        h_FloatType,
-        h_UnicodeType,
-        h_TupleType,
-        h_ListType,
-        h_ComplexType,
-        h_BytesType,
-        h_MemoryViewType,
-        h_CapsuleType,
-        h_SliceType,
-        h_Builtins
-    );
     super::wrappers::fill(ctx);
     super::special::fill(ctx);
     ctx.ctx_CallRealFunctionFromTrampoline = Some(super::call::member());

@@ -321,13 +321,8 @@ fn make(u: &sys::HPyContext) -> sys::HPyContext {
 /// The name of the first function member of `ctx` left as the universal context's, other than
 /// the two HPy 0.9.0 leaves untraced, if any.
 fn untraced(ctx: &sys::HPyContext, u: &sys::HPyContext) -> Option<&'static str> {
-    let word = core::mem::size_of::<usize>();
-    let first = core::mem::offset_of!(sys::HPyContext, ctx_Dup);
-    let t = (ctx as *const sys::HPyContext).cast::<usize>();
-    let u = (u as *const sys::HPyContext).cast::<usize>();
-    (first..core::mem::size_of::<sys::HPyContext>())
-        .step_by(word)
-        .map(|offset| (offset, hpy_sys::CONTEXT_MEMBERS[record::index(offset)]))
+    use crate::context::{member_word, members};
+    members()
         .filter(|(_, name)| {
             name.starts_with("ctx_")
                 && !matches!(
@@ -335,7 +330,6 @@ fn untraced(ctx: &sys::HPyContext, u: &sys::HPyContext) -> Option<&'static str> 
                     "ctx_FatalError" | "ctx_CallRealFunctionFromTrampoline"
                 )
         })
-        // SAFETY: every member from `ctx_Dup` on is a pointer-sized word of both structs.
-        .find(|&(offset, _)| unsafe { t.add(offset / word).read() == u.add(offset / word).read() })
+        .find(|&(offset, _)| member_word(ctx, offset) == member_word(u, offset))
         .map(|(_, name)| name)
 }

@@ -22,13 +22,7 @@ pub static ON_ENTER: AtomicPtr<py::PyObject> = AtomicPtr::new(core::ptr::null_mu
 /// The function called with the member's name on leaving it (an owned reference, or null).
 pub static ON_EXIT: AtomicPtr<py::PyObject> = AtomicPtr::new(core::ptr::null_mut());
 
-/// The byte offset of the first member (`h_None`) in `HPyContext`.
-const FIRST: usize = core::mem::offset_of!(hpy_sys::HPyContext, h_None);
-
-/// The index in `hpy_sys::CONTEXT_MEMBERS` of the member at byte `offset` of `HPyContext`.
-pub const fn index(offset: usize) -> usize {
-    (offset - FIRST) / core::mem::size_of::<usize>()
-}
+pub use crate::context::member_index as index;
 
 /// Called on entering the member `index`: counts the call, calls `on_enter` and returns the
 /// time the call starts.
