@@ -90,6 +90,23 @@ def _implements(mode):
     return True
 
 
+# Whether the runtime walks a dict's storage (Dict::iter_storage): the CPython ABI and
+# hpy_rs_runtime do; hpy 0.9.0's runtime and PyPy's HPy look each key up instead.
+STORAGE_WALK = CPYTHON_ABI or HPY_RS_RUNTIME
+
+
+class Rehashed(str):
+    """A str key whose hash can be changed after it was inserted into a dict."""
+
+    hash = 1
+
+    def __hash__(self):
+        return Rehashed.hash
+
+    def __eq__(self, other):
+        return str.__eq__(self, other)
+
+
 # The modes of MODES this run can load modules in.
 AVAILABLE_MODES = [mode for mode in MODES if CPYTHON_ABI or _implements(mode)]
 MISSING_MODES = [mode for mode in MODES if mode not in AVAILABLE_MODES]

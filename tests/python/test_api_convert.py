@@ -2,6 +2,8 @@
 
 import pytest
 
+from conftest import STORAGE_WALK, Rehashed
+
 
 def test_vec(apimod):
     assert apimod.rt_vec_i64([1, 2, 3]) == [1, 2, 3]
@@ -126,27 +128,13 @@ def test_element_errors_name_their_place(apimod):
     assert info.value.args == ("from __index__",)
 
 
-class Rehashed(str):
-    """A str key whose hash can be changed after it was inserted into a dict."""
-
-    hash = 1
-
-    def __hash__(self):
-        return Rehashed.hash
-
-    def __eq__(self, other):
-        return str.__eq__(self, other)
-
-
 def test_map_with_a_key_whose_hash_changed(apimod):
     """`Dict::items` (behind the map conversions) gives every entry or raises RuntimeError: a key
     that a lookup can no longer find is never left out."""
-    from conftest import CPYTHON_ABI, HPY_RS_RUNTIME
-
     Rehashed.hash = 1
     d = {Rehashed("k"): 1, "b": 2}
     Rehashed.hash = 2
-    if CPYTHON_ABI or HPY_RS_RUNTIME:  # the dict's storage is walked
+    if STORAGE_WALK:
         assert apimod.rt_hashmap(d) == {"k": 1, "b": 2}
     else:
         with pytest.raises(RuntimeError, match=r"argument 'm': dictionary keys changed during iteration"):

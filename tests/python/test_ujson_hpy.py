@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import CPYTHON_ABI, HPY_RS_RUNTIME
+from conftest import STORAGE_WALK, Rehashed
 
 DATA = pathlib.Path(__file__).resolve().parents[2] / "target" / "cache" / "jsonexamples"  # scripts/fetch-json-data.sh
 
@@ -387,22 +387,7 @@ def test_dict_grown_without_end(ujson_hpy):
         ujson_hpy.dumps(d, default=default)
 
 
-# Whether the runtime walks a dict's storage (Dict::iter_storage): the CPython ABI and
-# hpy_rs_runtime do; hpy 0.9.0's runtime and PyPy's HPy look each key up instead.
-STORAGE_WALK = CPYTHON_ABI or HPY_RS_RUNTIME
 KEYS_CHANGED = r"^dictionary keys changed during iteration: a key cannot be found in its dict"
-
-
-class Rehashed(str):
-    """A str key whose hash can be changed after it was inserted into a dict."""
-
-    hash = 1
-
-    def __hash__(self):
-        return Rehashed.hash
-
-    def __eq__(self, other):
-        return str.__eq__(self, other)
 
 
 def test_key_whose_hash_changed_is_written_or_raises(ujson_hpy):
