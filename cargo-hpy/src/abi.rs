@@ -21,8 +21,18 @@ pub const CPYTHON_ABI_MINIMUM: (u32, u32) = (3, 11);
 
 /// The name of the interpreter's implementation (`cpython`, `pypy`).
 pub fn implementation(python: &Path) -> Result<String> {
+    Ok(
+        python_output(python, "import sys; print(sys.implementation.name)")?
+            .trim()
+            .to_owned(),
+    )
+}
+
+/// What `python -c code` prints; an error naming the interpreter (and its stderr) when it cannot
+/// be run or fails.
+fn python_output(python: &Path, code: &str) -> Result<String> {
     let out = Command::new(python)
-        .args(["-c", "import sys; print(sys.implementation.name)"])
+        .args(["-c", code])
         .output()
         .with_context(|| format!("running {}", python.display()))?;
     if !out.status.success() {
@@ -32,7 +42,7 @@ pub fn implementation(python: &Path) -> Result<String> {
             String::from_utf8_lossy(&out.stderr).trim()
         );
     }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// The ABI a module is built for.
@@ -178,26 +188,15 @@ impl Interpreter {
         } else {
             python
         };
-        let out = Command::new(&python)
-            .args([
-                "-c",
-                "import sys, sysconfig; print(sys.implementation.name); \
+        let text = python_output(
+            &python,
+            "import sys, sysconfig; print(sys.implementation.name); \
                  print(sysconfig.get_config_var('EXT_SUFFIX')); print(sys.implementation.cache_tag); \
                  print('%d.%d' % sys.version_info[:2]); \
                  tag = 'cp%d%d' % sys.version_info[:2]; print(tag); \
                  print(tag + ('t' if sysconfig.get_config_var('Py_GIL_DISABLED') else '') \
                  + ('d' if hasattr(sys, 'gettotalrefcount') else ''))",
-            ])
-            .output()
-            .with_context(|| format!("running {}", python.display()))?;
-        if !out.status.success() {
-            bail!(
-                "{} failed: {}",
-                python.display(),
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
+        )?;
         let lines: Vec<&str> = text.lines().collect();
         let [implementation, ext_suffix, cache_tag, version, python_tag, abi_tag] =
             lines.as_slice()
